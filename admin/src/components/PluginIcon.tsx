@@ -1,0 +1,3 @@
+import { PuzzlePiece } from '@strapi/icons';
+
+export const PluginIcon = () => <PuzzlePiece />;

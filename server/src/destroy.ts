@@ -1,0 +1,8 @@
+import type { Core } from '@strapi/strapi';
+import { pluginService } from './shared/plugin-services';
+
+const destroy = async ({ strapi }: { strapi: Core.Strapi }) => {
+  await pluginService(strapi, 'store').close();
+};
+
+export default destroy;

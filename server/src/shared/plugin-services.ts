@@ -1,0 +1,16 @@
+import type { Core } from '@strapi/strapi';
+import type contentTypesService from '../content/content-types-service';
+import type { StoreService } from '../store/store-service';
+
+/** The plugin's services by name, typed, so callers need no casts. */
+export interface PluginServices {
+  store: StoreService;
+  contentTypes: ReturnType<typeof contentTypesService>;
+}
+
+export const PLUGIN_ID = 'personalization';
+
+export const pluginService = <Name extends keyof PluginServices>(
+  strapi: Core.Strapi,
+  name: Name
+): PluginServices[Name] => strapi.plugin(PLUGIN_ID).service(name) as unknown as PluginServices[Name];

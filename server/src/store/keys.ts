@@ -1,0 +1,56 @@
+/**
+ * The one place that knows every Redis key. All keys of a visitor share the hash tag
+ * `{v:<visitorId>}`, so a visitor's update is a single-slot script on Redis Cluster.
+ */
+
+const SECONDS_PER_DAY = 86_400;
+
+/** Visitor ids reach key names, so they are restricted to a safe alphabet (no `{`, `}` or spaces). */
+export const VISITOR_ID_PATTERN = /^[A-Za-z0-9_.:-]{8,128}$/;
+
+export const isValidVisitorId = (value: unknown): value is string =>
+  typeof value === 'string' && VISITOR_ID_PATTERN.test(value);
+
+export interface VisitorKeys {
+  profile: string;
+  windows: string;
+  recent: string;
+  traits: string;
+  segments: string;
+  /** Message-id hashes seen today and yesterday: one set per day parity, each living two days. */
+  dedupToday: string;
+  dedupYesterday: string;
+}
+
+export const utcDay = (epochSeconds: number): number => Math.floor(epochSeconds / SECONDS_PER_DAY);
+
+export const visitorKeys = (prefix: string, visitorId: string, now: number): VisitorKeys => {
+  if (!isValidVisitorId(visitorId)) {
+    throw new Error(`invalid visitor id ${JSON.stringify(visitorId)}`);
+  }
+  const tag = `${prefix}{v:${visitorId}}`;
+  const today = utcDay(now);
+  return {
+    profile: `${tag}:p`,
+    windows: `${tag}:w`,
+    recent: `${tag}:r`,
+    traits: `${tag}:x`,
+    segments: `${tag}:s`,
+    dedupToday: `${tag}:d${today % 2}`,
+    dedupYesterday: `${tag}:d${(today + 1) % 2}`,
+  };
+};
+
+/** Every key a visitor can have, for erase and export. */
+export const allVisitorKeys = (keys: VisitorKeys): string[] => [
+  keys.profile,
+  keys.windows,
+  keys.recent,
+  keys.traits,
+  keys.segments,
+  keys.dedupToday,
+  keys.dedupYesterday,
+];
+
+/** End of the day after `now`'s day: when today's dedup set stops being needed. */
+export const dedupExpiresAt = (now: number): number => (utcDay(now) + 2) * SECONDS_PER_DAY;

@@ -1,0 +1,23 @@
+/**
+ * Names of the fields the store itself maintains in a visitor's profile hash. Short on purpose: a
+ * profile hash is a Redis listpack while it has at most 128 fields of at most 64 bytes, and every
+ * byte of a field name is paid once per visitor.
+ */
+export const CORE_FIELDS = {
+  /** Epoch seconds of the earliest event. */
+  firstSeen: 'fs',
+  /** Epoch seconds of the latest event. */
+  lastSeen: 'ls',
+  /** Epoch seconds of the event that opened the current session. */
+  sessionStart: 'ss',
+  /** Number of sessions (30-minute inactivity rule by default). */
+  sessions: 'sn',
+  /** UTC day number on which old daily buckets were last pruned. */
+  windowsPrunedDay: 'wp',
+} as const;
+
+/** Prefix of topic-affinity fields; the value is `<milli-score>|<epoch seconds of the score>`. */
+export const AFFINITY_PREFIX = 't:';
+
+/** Affinity scores are stored as integers in thousandths so both drivers round identically. */
+export const AFFINITY_SCALE = 1000;

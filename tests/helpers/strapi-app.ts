@@ -1,0 +1,68 @@
+import fs from 'fs';
+import os from 'os';
+import path from 'path';
+import type { Core } from '@strapi/strapi';
+import { APP_DIR, APP_DIST_DIR } from './paths';
+
+export interface TestAppOptions {
+  /** Redis URL for the plugin; omit with `store: 'memory'`. */
+  redisUrl?: string;
+  store?: 'memory';
+  /** Merged over the plugin config (PSN_CONFIG_JSON). */
+  pluginConfig?: Record<string, unknown>;
+}
+
+export interface TestApp {
+  strapi: Core.Strapi;
+  /** The HTTP server to hand to supertest. */
+  server: Core.Strapi['server']['httpServer'];
+  stop(): Promise<void>;
+}
+
+const setEnv = (values: Record<string, string | undefined>) => {
+  for (const [key, value] of Object.entries(values)) {
+    if (value === undefined) delete process.env[key];
+    else process.env[key] = value;
+  }
+};
+
+/**
+ * Boots the test app (tests/app, compiled by `npm test` into tests/app/dist) in this process with
+ * its own SQLite file, without the admin panel, and mounts its routes for supertest.
+ */
+export const startTestApp = async (options: TestAppOptions): Promise<TestApp> => {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'psn-app-'));
+  setEnv({
+    DATABASE_CLIENT: 'sqlite',
+    DATABASE_FILENAME: path.join(tmp, 'data.db'),
+    STRAPI_LOG_LEVEL: process.env.STRAPI_LOG_LEVEL ?? 'error',
+    STRAPI_TELEMETRY_DISABLED: 'true',
+    PSN_STORE: options.store,
+    PSN_REDIS_URL: options.redisUrl,
+    PSN_CONFIG_JSON: options.pluginConfig ? JSON.stringify(options.pluginConfig) : undefined,
+  });
+  // Required lazily so that jest's module registry gives every suite a fresh Strapi.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { createStrapi } = require('@strapi/strapi') as typeof import('@strapi/strapi');
+  const strapi = createStrapi({
+    appDir: APP_DIR,
+    distDir: APP_DIST_DIR,
+    autoReload: false,
+    serveAdminPanel: false,
+  });
+  try {
+    await strapi.load();
+  } catch (error) {
+    fs.rmSync(tmp, { recursive: true, force: true });
+    throw error;
+  }
+  await strapi.server.mount();
+  return {
+    strapi,
+    server: strapi.server.httpServer,
+    async stop() {
+      await strapi.destroy();
+      fs.rmSync(tmp, { recursive: true, force: true });
+    },
+  };
+};
