@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'child_process';
 import fs from 'fs';
+import net from 'net';
 import os from 'os';
 import path from 'path';
 import { Redis } from 'ioredis';
@@ -16,20 +17,27 @@ export interface PrivateRedis {
   stop(): Promise<void>;
 }
 
+/** One raw PING over TCP (an ioredis client that fails to connect lingers for seconds). */
+const pingOnce = (port: number): Promise<boolean> =>
+  new Promise((resolve) => {
+    const socket = net.connect(port, '127.0.0.1');
+    socket.setTimeout(500);
+    socket.once('connect', () => socket.write('PING\r\n'));
+    socket.once('data', (data) => {
+      socket.destroy();
+      resolve(data.toString().startsWith('+PONG'));
+    });
+    socket.once('error', () => resolve(false));
+    socket.once('timeout', () => {
+      socket.destroy();
+      resolve(false);
+    });
+  });
+
 const waitForPing = async (port: number, deadline: number): Promise<void> => {
-  for (;;) {
-    const probe = new Redis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-    probe.on('error', () => {});
-    try {
-      await probe.connect();
-      await probe.ping();
-      probe.disconnect();
-      return;
-    } catch {
-      probe.disconnect();
-      if (Date.now() > deadline) throw new Error(`redis-server on port ${port} did not answer`);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+  while (!(await pingOnce(port))) {
+    if (Date.now() > deadline) throw new Error(`redis-server on port ${port} did not answer`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
   }
 };
 

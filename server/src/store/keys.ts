@@ -17,7 +17,7 @@ export interface VisitorKeys {
   recent: string;
   traits: string;
   segments: string;
-  /** Message-id hashes seen today and yesterday: one set per day parity, each living two days. */
+  /** Message-id hashes seen today and yesterday (UTC days), each set living into the day after. */
   dedupToday: string;
   dedupYesterday: string;
 }
@@ -36,8 +36,8 @@ export const visitorKeys = (prefix: string, visitorId: string, now: number): Vis
     recent: `${tag}:r`,
     traits: `${tag}:x`,
     segments: `${tag}:s`,
-    dedupToday: `${tag}:d${today % 2}`,
-    dedupYesterday: `${tag}:d${(today + 1) % 2}`,
+    dedupToday: `${tag}:d${today}`,
+    dedupYesterday: `${tag}:d${today - 1}`,
   };
 };
 
@@ -52,5 +52,5 @@ export const allVisitorKeys = (keys: VisitorKeys): string[] => [
   keys.dedupYesterday,
 ];
 
-/** End of the day after `now`'s day: when today's dedup set stops being needed. */
-export const dedupExpiresAt = (now: number): number => (utcDay(now) + 2) * SECONDS_PER_DAY;
+/** Seconds from `now` to the end of the next UTC day: when today's dedup set stops being needed. */
+export const dedupTtlSec = (now: number): number => Math.max(1, (utcDay(now) + 2) * SECONDS_PER_DAY - Math.floor(now));

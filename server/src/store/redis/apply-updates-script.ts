@@ -5,7 +5,7 @@
  *
  * KEYS: profile, windows, recent, traits, segments, dedupToday, dedupYesterday
  * ARGV: events JSON, sessionGapSec, halfLifeSec, recentCap, retentionSec, windowDays, maxFields,
- *       now, dedupExpiresAt
+ *       now, dedupTtlSec
  * Returns: { accepted, duplicates, profile fields, windows, recent, traits, segments JSON or false }
  */
 import { AFFINITY_PREFIX, AFFINITY_SCALE, CORE_FIELDS as F } from '../profile-fields';
@@ -20,7 +20,7 @@ local retention = tonumber(ARGV[5])
 local windowDays = tonumber(ARGV[6])
 local maxFields = tonumber(ARGV[7])
 local now = tonumber(ARGV[8])
-local dedupExpiresAt = tonumber(ARGV[9])
+local dedupTtl = tonumber(ARGV[9])
 
 local LN2 = math.log(2)
 local today = math.floor(now / 86400)
@@ -136,7 +136,7 @@ end
 if accepted > 0 then
   for _, key in ipairs({ P, W, R, X, S }) do redis.call('EXPIRE', key, retention) end
 end
-if redis.call('EXISTS', D_TODAY) == 1 then redis.call('EXPIREAT', D_TODAY, dedupExpiresAt) end
+if redis.call('EXISTS', D_TODAY) == 1 then redis.call('EXPIRE', D_TODAY, dedupTtl) end
 
 return {
   accepted,

@@ -1,5 +1,5 @@
 import { Cluster, Redis } from 'ioredis';
-import { allVisitorKeys, dedupExpiresAt, visitorKeys } from '../keys';
+import { allVisitorKeys, dedupTtlSec, visitorKeys } from '../keys';
 import type {
   ApplyResult,
   EventUpdate,
@@ -43,6 +43,8 @@ export class RedisProfileStore implements ProfileStore {
       commandTimeout: connection.commandTimeoutMs,
       enableOfflineQueue: false,
       lazyConnect: true,
+      // Shutdown should not wait seconds for a socket that never opened.
+      disconnectTimeout: 200,
     };
     this.client =
       'url' in connection
@@ -55,14 +57,19 @@ export class RedisProfileStore implements ProfileStore {
 
   /** Connects, waiting at most `timeoutMs`; resolves to whether Redis is ready. Never throws. */
   async connect(timeoutMs: number): Promise<boolean> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(false), timeoutMs);
+    });
     const ready = this.client.connect().then(
       () => true,
       () => false
     );
-    const timeout = new Promise<boolean>((resolve) => {
-      setTimeout(() => resolve(false), timeoutMs).unref();
-    });
-    return Promise.race([ready, timeout]);
+    try {
+      return await Promise.race([ready, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   async applyUpdates(
@@ -82,7 +89,7 @@ export class RedisProfileStore implements ProfileStore {
       settings.windowDays,
       settings.maxFields,
       now,
-      dedupExpiresAt(now)
+      dedupTtlSec(now)
     );
     const [accepted, duplicates, fields, windows, recent, traits, segments] = reply;
     return {

@@ -1,0 +1,313 @@
+/**
+ * The profile-store contract: every case runs against the Redis driver (a private redis-server)
+ * and the embedded memory driver, and a randomized replay checks that both end in the same state.
+ */
+import { AFFINITY_SCALE, CORE_FIELDS as F } from '../../server/src/store/profile-fields';
+import { MemoryProfileStore } from '../../server/src/store/memory/memory-store';
+import type { EventUpdate, ProfileStore, UpdateSettings } from '../../server/src/store/profile-store';
+import { RedisProfileStore } from '../../server/src/store/redis/redis-store';
+import { startRedis, type PrivateRedis } from '../helpers/redis-server';
+
+const HOUR = 3600;
+const DAY = 86_400;
+const SETTINGS: UpdateSettings = {
+  sessionGapSec: 30 * 60,
+  affinityHalfLifeSec: 7 * DAY,
+  recentCap: 5,
+  retentionSec: 180 * DAY,
+  windowDays: 90,
+  maxFields: 120,
+};
+/** A fixed "now" near the real clock, so Redis TTLs computed from it stay meaningful. */
+const NOW = Math.floor(Date.now() / 1000);
+
+let redis: PrivateRedis;
+let redisStore: RedisProfileStore;
+let memoryStore: MemoryProfileStore;
+let visitorCounter = 0;
+const newVisitor = () => `visitor-${process.pid}-${++visitorCounter}`;
+
+beforeAll(async () => {
+  redis = await startRedis();
+  redisStore = new RedisProfileStore({ url: redis.url, commandTimeoutMs: 2000 }, 'psn:');
+  await redisStore.connect(2000);
+  memoryStore = new MemoryProfileStore();
+});
+
+afterAll(async () => {
+  await redisStore?.close();
+  await memoryStore?.close();
+  await redis?.stop();
+});
+
+const drivers: [string, () => ProfileStore][] = [
+  ['redis', () => redisStore],
+  ['memory', () => memoryStore],
+];
+
+describe.each(drivers)('%s driver', (_name, getStore) => {
+  let store: ProfileStore;
+  let visitor: string;
+  const apply = (events: EventUpdate[], now = NOW, settings = SETTINGS) =>
+    store.applyUpdates(visitor, events, settings, now);
+
+  beforeEach(() => {
+    store = getStore();
+    visitor = newVisitor();
+  });
+
+  it('holds nothing for an unknown visitor', async () => {
+    expect(await store.readProfile(visitor)).toBeNull();
+    expect(await store.readSegments(visitor)).toEqual([]);
+    expect(await store.erase(visitor)).toBe(false);
+  });
+
+  it('rejects visitor ids that could break key names', async () => {
+    await expect(store.readProfile('bad{id}with braces')).rejects.toThrow(/invalid visitor id/);
+  });
+
+  it('records first and last seen and counts counters', async () => {
+    const t0 = NOW - HOUR;
+    const result = await apply([
+      { ts: t0, incr: { pv: 1 } },
+      { ts: t0 + 60, incr: { pv: 1, 'e:Video Played': 1 } },
+    ]);
+    expect(result).toMatchObject({ accepted: 2, duplicates: 0 });
+    expect(result.profile.fields).toMatchObject({
+      [F.firstSeen]: String(t0),
+      [F.lastSeen]: String(t0 + 60),
+      [F.sessions]: '1',
+      [F.sessionStart]: String(t0),
+      pv: '2',
+      'e:Video Played': '1',
+    });
+    expect(await store.readProfile(visitor)).toEqual(result.profile);
+  });
+
+  it('opens a new session after 30 minutes of inactivity, not before', async () => {
+    const t0 = NOW - 5 * HOUR;
+    await apply([{ ts: t0 }, { ts: t0 + 29 * 60 }]);
+    const second = await apply([{ ts: t0 + 29 * 60 + 31 * 60 }]);
+    expect(second.profile.fields[F.sessions]).toBe('2');
+    expect(second.profile.fields[F.sessionStart]).toBe(String(t0 + 60 * 60));
+  });
+
+  it('counts a late (out-of-order) event without opening a session or moving last seen', async () => {
+    const t0 = NOW - 2 * HOUR;
+    await apply([{ ts: t0 }]);
+    const late = await apply([{ ts: t0 - 3 * HOUR, incr: { pv: 1 } }]);
+    expect(late.profile.fields).toMatchObject({
+      [F.sessions]: '1',
+      [F.lastSeen]: String(t0),
+      [F.firstSeen]: String(t0 - 3 * HOUR),
+      pv: '1',
+    });
+  });
+
+  it('sets latest-session attribution only when a session opens, first-touch only once', async () => {
+    const t0 = NOW - 3 * HOUR;
+    await apply([
+      { ts: t0, setOnce: { 'a0:src': 'newsletter' }, setOnSessionStart: { 'a1:src': 'newsletter' } },
+      { ts: t0 + 60, setOnce: { 'a0:src': 'google' }, setOnSessionStart: { 'a1:src': 'google' } },
+    ]);
+    const later = await apply([
+      { ts: t0 + 2 * HOUR, setOnce: { 'a0:src': 'twitter' }, setOnSessionStart: { 'a1:src': 'twitter' }, set: { loc: 'fr' } },
+    ]);
+    expect(later.profile.fields).toMatchObject({ 'a0:src': 'newsletter', 'a1:src': 'twitter', loc: 'fr' });
+  });
+
+  it('keeps the largest value for max fields', async () => {
+    await apply([{ ts: NOW - 100, max: { sx: 50 } }, { ts: NOW - 90, max: { sx: 25 } }]);
+    const result = await apply([{ ts: NOW - 80, max: { sx: 75 } }]);
+    expect(result.profile.fields.sx).toBe('75');
+  });
+
+  it('decays topic affinity with the configured half-life', async () => {
+    const t0 = NOW - 20 * DAY;
+    await apply([{ ts: t0, affinity: { tech: 1 } }]);
+    const result = await apply([{ ts: t0 + 7 * DAY, affinity: { tech: 1, film: 2 } }]);
+    // One half-life later the first point is worth 0.5; the new one is added at full weight.
+    expect(result.profile.fields['t:tech']).toBe(`${1.5 * AFFINITY_SCALE}|${t0 + 7 * DAY}`);
+    expect(result.profile.fields['t:film']).toBe(`${2 * AFFINITY_SCALE}|${t0 + 7 * DAY}`);
+    // A late event decays to the stored (later) reference time instead of moving it back.
+    const late = await apply([{ ts: t0, affinity: { film: 2 } }]);
+    expect(late.profile.fields['t:film']).toBe(`${3 * AFFINITY_SCALE}|${t0 + 7 * DAY}`);
+  });
+
+  it('counts windowed events in daily buckets and prunes buckets older than the window', async () => {
+    const today = Math.floor(NOW / DAY);
+    await apply([
+      { ts: (today - 100) * DAY + 10, windowed: { pv: 1 } },
+      { ts: (today - 3) * DAY + 10, windowed: { pv: 1, 'e:Signup': 1 } },
+      { ts: (today - 3) * DAY + 20, windowed: { pv: 1 } },
+      { ts: today * DAY + 5, windowed: { pv: 1 } },
+    ], today * DAY + 10);
+    const profile = await store.readProfile(visitor);
+    expect(profile?.windows).toEqual({
+      [`${today - 3}:pv`]: 2,
+      [`${today - 3}:e:Signup`]: 1,
+      [`${today}:pv`]: 1,
+    });
+    // 88 days later, the bucket of today-3 has left the 90-day window and is pruned.
+    const later = await apply([{ ts: (today + 88) * DAY, windowed: { pv: 1 } }], (today + 88) * DAY);
+    expect(later.profile.windows).toEqual({ [`${today}:pv`]: 1, [`${today + 88}:pv`]: 1 });
+    expect(later.profile.fields[F.windowsPrunedDay]).toBe(String(today + 88));
+  });
+
+  it('keeps a capped, de-duplicated list of recent items, newest first', async () => {
+    const items = ['a', 'b', 'c', 'b', 'd', 'e', 'f'];
+    const result = await apply(items.map((item, i) => ({ ts: NOW - 100 + i, recentItem: item })));
+    expect(result.profile.recent).toEqual(['f', 'e', 'd', 'b', 'c']);
+  });
+
+  it('stores traits as JSON strings, last value winning', async () => {
+    await apply([{ ts: NOW - 10, traits: { plan: '"free"', seats: '3' } }]);
+    const result = await apply([{ ts: NOW - 5, traits: { plan: '"pro"' } }]);
+    expect(result.profile.traits).toEqual({ plan: '"pro"', seats: '3' });
+  });
+
+  it('counts a repeated messageId once, within a batch, across batches and into the next day', async () => {
+    const first = await apply([
+      { ts: NOW - 50, dedup: 12345, incr: { pv: 1 } },
+      { ts: NOW - 49, dedup: 12345, incr: { pv: 1 } },
+      { ts: NOW - 48, dedup: 777, incr: { pv: 1 } },
+    ]);
+    expect(first).toMatchObject({ accepted: 2, duplicates: 1 });
+    const retry = await apply([{ ts: NOW - 50, dedup: 12345, incr: { pv: 1 } }]);
+    expect(retry).toMatchObject({ accepted: 0, duplicates: 1 });
+    const tomorrow = await apply([{ ts: NOW - 50, dedup: 777, incr: { pv: 1 } }], NOW + DAY);
+    expect(tomorrow).toMatchObject({ accepted: 0, duplicates: 1 });
+    expect(tomorrow.profile.fields.pv).toBe('2');
+  });
+
+  it('stops creating fields at maxFields but keeps updating existing ones', async () => {
+    const settings = { ...SETTINGS, maxFields: 8 };
+    const incr = Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`e:event${i}`, 1]));
+    const result = await apply([{ ts: NOW - 10, incr }, { ts: NOW - 5, incr }], NOW, settings);
+    // fs, ls, sn, ss (core) + 4 counters reach the cap of 8; `wp` and later counters do not fit.
+    expect(Object.keys(result.profile.fields)).toHaveLength(8);
+    const counters = Object.entries(result.profile.fields).filter(([field]) => field.startsWith('e:'));
+    expect(counters).toHaveLength(4);
+    expect(counters.every(([, count]) => count === '2')).toBe(true);
+  });
+
+  it('writes and reads segment membership', async () => {
+    await store.writeSegments(visitor, ['new-visitors', 'tech-fans'], SETTINGS.retentionSec);
+    expect(await store.readSegments(visitor)).toEqual(['new-visitors', 'tech-fans']);
+    const result = await apply([{ ts: NOW - 1, incr: { pv: 1 } }]);
+    expect(result.profile.segments).toEqual(['new-visitors', 'tech-fans']);
+  });
+
+  it('erases every key of a visitor', async () => {
+    await apply([{ ts: NOW - 1, dedup: 1, incr: { pv: 1 }, windowed: { pv: 1 }, recentItem: 'x', traits: { a: '1' } }]);
+    await store.writeSegments(visitor, ['s'], SETTINGS.retentionSec);
+    expect(await store.erase(visitor)).toBe(true);
+    expect(await store.readProfile(visitor)).toBeNull();
+    // The dedup window went too: the same messageId is new again.
+    const again = await apply([{ ts: NOW - 1, dedup: 1, incr: { pv: 1 } }]);
+    expect(again.accepted).toBe(1);
+  });
+
+  it('is atomic per visitor under concurrent batches', async () => {
+    await Promise.all(
+      Array.from({ length: 50 }, (_, i) => apply([{ ts: NOW - 100 + i, incr: { pv: 1 }, dedup: i }]))
+    );
+    const profile = await store.readProfile(visitor);
+    expect(profile?.fields.pv).toBe('50');
+    expect(profile?.fields[F.sessions]).toBe('1');
+  });
+});
+
+describe('redis driver specifics', () => {
+  it('keeps every key of a visitor in one hash slot and expires them after the retention period', async () => {
+    const visitor = newVisitor();
+    await redisStore.applyUpdates(
+      visitor,
+      [{ ts: NOW - 5, dedup: 9, incr: { pv: 1 }, windowed: { pv: 1 }, recentItem: 'x', traits: { a: '1' } }],
+      SETTINGS,
+      NOW
+    );
+    await redisStore.writeSegments(visitor, ['s'], SETTINGS.retentionSec);
+    const keys = await redis.client.keys(`psn:{v:${visitor}}:*`);
+    expect(keys).toHaveLength(6);
+    const slots = await Promise.all(keys.map((key) => redis.client.cluster('KEYSLOT', key).catch(() => null)));
+    // KEYSLOT needs cluster mode; without it, check the tag textually.
+    if (slots.every((slot) => slot === null)) {
+      expect(keys.every((key) => key.startsWith(`psn:{v:${visitor}}:`))).toBe(true);
+    } else {
+      expect(new Set(slots).size).toBe(1);
+    }
+    for (const key of keys.filter((key) => !/:d\d+$/.test(key))) {
+      const ttl = await redis.client.ttl(key);
+      expect(ttl).toBeGreaterThan(SETTINGS.retentionSec - 10);
+      expect(ttl).toBeLessThanOrEqual(SETTINGS.retentionSec);
+    }
+    const dedupKey = keys.find((key) => /:d\d+$/.test(key)) as string;
+    expect(await redis.client.ttl(dedupKey)).toBeLessThanOrEqual(2 * DAY);
+  });
+
+  it('fails fast instead of queueing while Redis is unreachable', async () => {
+    const store = new RedisProfileStore({ url: 'redis://127.0.0.1:1', commandTimeoutMs: 200 }, 'psn:');
+    expect(await store.connect(300)).toBe(false);
+    const started = Date.now();
+    await expect(store.readSegments(newVisitor())).rejects.toThrow();
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(await store.health()).toEqual({ connected: false, latencyMs: null });
+    await store.close();
+  });
+});
+
+describe('memory driver specifics', () => {
+  it('forgets a visitor once the retention period has passed since the last update', async () => {
+    let clock = 1_000_000;
+    const store = new MemoryProfileStore(() => clock);
+    const visitor = newVisitor();
+    await store.applyUpdates(visitor, [{ ts: NOW, incr: { pv: 1 } }], { ...SETTINGS, retentionSec: 60 }, NOW);
+    clock += 59_000;
+    expect(await store.readProfile(visitor)).not.toBeNull();
+    clock += 2_000;
+    expect(await store.readProfile(visitor)).toBeNull();
+    await store.close();
+  });
+});
+
+describe('both drivers end in the same state', () => {
+  /** A small deterministic PRNG so a failure replays exactly. */
+  const prng = (seed: number) => () => {
+    seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
+    return seed / 2 ** 31;
+  };
+
+  it('after 40 random batches of mixed updates', async () => {
+    const random = prng(42);
+    const pick = <T>(values: T[]) => values[Math.floor(random() * values.length)];
+    const visitor = newVisitor();
+    let clock = NOW - 30 * DAY;
+    for (let batch = 0; batch < 40; batch++) {
+      const events: EventUpdate[] = [];
+      const size = 1 + Math.floor(random() * 6);
+      for (let i = 0; i < size; i++) {
+        clock += Math.floor(random() * (random() < 0.2 ? 2 * DAY : 20 * 60));
+        const name = pick(['Video Played', 'Signup', 'Add To Cart', 'Scroll Depth']);
+        events.push({
+          ts: clock - (random() < 0.1 ? 3 * HOUR : 0),
+          dedup: random() < 0.3 ? Math.floor(random() * 20) : undefined,
+          incr: { pv: 1, [`e:${name}`]: 1 },
+          max: { sx: Math.floor(random() * 100) },
+          setOnce: { 'a0:src': pick(['google', 'newsletter']) },
+          setOnSessionStart: { 'a1:src': pick(['google', 'newsletter', 'direct']) },
+          affinity: { [pick(['tech', 'film', 'music'])]: 1 + Math.floor(random() * 3) },
+          windowed: { pv: 1, [`e:${name}`]: 1 },
+          recentItem: pick(['m1', 'm2', 'm3', 'm4', 'm5', 'm6', 'm7']),
+          traits: random() < 0.2 ? { plan: JSON.stringify(pick(['free', 'pro'])) } : undefined,
+        });
+      }
+      events.sort((a, b) => a.ts - b.ts);
+      const [fromRedis, fromMemory] = await Promise.all([
+        redisStore.applyUpdates(visitor, events, SETTINGS, clock),
+        memoryStore.applyUpdates(visitor, events, SETTINGS, clock),
+      ]);
+      expect(fromRedis).toEqual(fromMemory);
+    }
+  });
+});

@@ -1,0 +1,43 @@
+import { parsePluginConfig } from '../../server/src/config';
+
+describe('plugin config', () => {
+  it('fills every default from an empty config', () => {
+    expect(parsePluginConfig({})).toEqual({
+      redis: { commandTimeoutMs: 1000 },
+      keyPrefix: 'psn:',
+      cookie: { name: 'psn_vid', maxAgeDays: 365 },
+      consent: { mode: 'opt-out' },
+      retentionDays: 180,
+      resolve: { timeoutMs: 25 },
+    });
+  });
+
+  it('accepts a Redis URL, a cluster, or the memory store', () => {
+    expect(parsePluginConfig({ redis: { url: 'rediss://user:pw@cache:6380/2' } }).redis.url).toBe(
+      'rediss://user:pw@cache:6380/2'
+    );
+    expect(parsePluginConfig({ redis: { cluster: [{ host: 'a', port: 7000 }] } }).redis.cluster).toEqual([
+      { host: 'a', port: 7000 },
+    ]);
+    expect(parsePluginConfig({ store: 'memory' }).store).toBe('memory');
+  });
+
+  it.each([
+    [{ redis: { url: 'http://cache:6379' } }, 'redis.url: expected a redis:// or rediss:// URL'],
+    [{ redis: { cluster: [] } }, 'redis.cluster: expected at least one {host, port} node'],
+    [{ redis: { cluster: [{ host: 'a', port: 70000 }] } }, 'redis.cluster.0.port:'],
+    [{ redis: { url: 'redis://a:1', cluster: [{ host: 'a', port: 1 }] } }, 'redis: give either redis.url or redis.cluster, not both'],
+    [{ store: 'memory', redis: { url: 'redis://a:1' } }, "store: store 'memory' cannot be combined with redis.url"],
+    [{ store: 'sqlite' }, 'store: Invalid option: expected one of "redis"|"memory"'],
+    [{ retentionDays: '180' }, 'retentionDays: Invalid input: expected number, received string'],
+    [{ retentionDays: 0 }, 'retentionDays: Too small: expected number to be >=1'],
+    [{ consent: { mode: 'maybe' } }, 'consent.mode: Invalid option: expected one of "opt-out"|"opt-in"|"none"'],
+    [{ cookie: { name: 'a b' } }, 'cookie.name: expected a cookie name'],
+    [{ keyPrefix: 'psn{x}' }, 'keyPrefix: expected 1-32 characters'],
+    [{ resolve: { timeoutMs: -1 } }, 'resolve.timeoutMs: Too small'],
+    [{ reids: { url: 'redis://a:1' } }, 'unknown key "reids"'],
+    [{ redis: { uri: 'redis://a:1' } }, 'unknown key "redis.uri"'],
+  ])('refuses %j with a message naming the key', (config, message) => {
+    expect(() => parsePluginConfig(config)).toThrow(message);
+  });
+});
