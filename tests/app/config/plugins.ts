@@ -31,6 +31,9 @@ const config = ({ env }: Core.Config.Shared.ConfigParams): Core.Config.Plugin =>
     resolve: pluginRoot(),
     config: personalizationConfig(env),
   },
+  graphql: {
+    config: { defaultLimit: 25, maxLimit: 100, depthLimit: 10 },
+  },
   'users-permissions': {
     config: { jwtSecret: env('JWT_SECRET', 'test-jwt-secret') },
   },
