@@ -4,7 +4,7 @@
  */
 import { AFFINITY_SCALE, CORE_FIELDS as F } from '../../server/src/store/profile-fields';
 import { MemoryProfileStore } from '../../server/src/store/memory/memory-store';
-import type { EventUpdate, ProfileStore, UpdateSettings } from '../../server/src/store/profile-store';
+import type { ApplyResult, EventUpdate, ProfileStore, UpdateSettings } from '../../server/src/store/profile-store';
 import { RedisProfileStore } from '../../server/src/store/redis/redis-store';
 import { startRedis, type PrivateRedis } from '../helpers/redis-server';
 
@@ -17,6 +17,7 @@ const SETTINGS: UpdateSettings = {
   retentionSec: 180 * DAY,
   windowDays: 90,
   maxFields: 120,
+  eventQuota: { limit: 10_000, windowSec: 60 },
 };
 /** A fixed "now" near the real clock, so Redis TTLs computed from it stay meaningful. */
 const NOW = Math.floor(Date.now() / 1000);
@@ -40,6 +41,11 @@ afterAll(async () => {
   await redis?.stop();
 });
 
+const applied = (result: ApplyResult) => {
+  if (result.status !== 'applied') throw new Error(`expected the batch to be applied, got ${JSON.stringify(result)}`);
+  return result;
+};
+
 const drivers: [string, () => ProfileStore][] = [
   ['redis', () => redisStore],
   ['memory', () => memoryStore],
@@ -48,8 +54,8 @@ const drivers: [string, () => ProfileStore][] = [
 describe.each(drivers)('%s driver', (_name, getStore) => {
   let store: ProfileStore;
   let visitor: string;
-  const apply = (events: EventUpdate[], now = NOW, settings = SETTINGS) =>
-    store.applyUpdates(visitor, events, settings, now);
+  const apply = async (events: EventUpdate[], now = NOW, settings = SETTINGS) =>
+    applied(await store.applyUpdates(visitor, events, settings, now));
 
   beforeEach(() => {
     store = getStore();
@@ -143,14 +149,22 @@ describe.each(drivers)('%s driver', (_name, getStore) => {
       { ts: today * DAY + 5, windowed: { pv: 1 } },
     ], today * DAY + 10);
     const profile = await store.readProfile(visitor);
+    // Sessions are counted per day too (the day-100 session is outside the window).
     expect(profile?.windows).toEqual({
       [`${today - 3}:pv`]: 2,
       [`${today - 3}:e:Signup`]: 1,
+      [`${today - 3}:sn`]: 1,
       [`${today}:pv`]: 1,
+      [`${today}:sn`]: 1,
     });
-    // 88 days later, the bucket of today-3 has left the 90-day window and is pruned.
+    // 88 days later, the buckets of today-3 have left the 90-day window and are pruned.
     const later = await apply([{ ts: (today + 88) * DAY, windowed: { pv: 1 } }], (today + 88) * DAY);
-    expect(later.profile.windows).toEqual({ [`${today}:pv`]: 1, [`${today + 88}:pv`]: 1 });
+    expect(later.profile.windows).toEqual({
+      [`${today}:pv`]: 1,
+      [`${today}:sn`]: 1,
+      [`${today + 88}:pv`]: 1,
+      [`${today + 88}:sn`]: 1,
+    });
     expect(later.profile.fields[F.windowsPrunedDay]).toBe(String(today + 88));
   });
 
@@ -208,6 +222,102 @@ describe.each(drivers)('%s driver', (_name, getStore) => {
     expect(again.accepted).toBe(1);
   });
 
+  it('refuses a batch over the per-visitor event quota without writing it', async () => {
+    const settings = { ...SETTINGS, eventQuota: { limit: 5, windowSec: 60 } };
+    await apply([{ ts: NOW - 3, incr: { pv: 1 } }, { ts: NOW - 2, incr: { pv: 1 } }, { ts: NOW - 1, incr: { pv: 1 } }], NOW, settings);
+    const over = await store.applyUpdates(visitor, [{ ts: NOW, incr: { pv: 1 } }, { ts: NOW, incr: { pv: 1 } }, { ts: NOW, incr: { pv: 1 } }], settings, NOW);
+    expect(over).toEqual({ status: 'rate-limited', retryAfterSec: expect.any(Number) });
+    if (over.status === 'rate-limited') expect(over.retryAfterSec).toBeLessThanOrEqual(60);
+    expect((await store.readProfile(visitor))?.fields.pv).toBe('3');
+    const fits = await apply([{ ts: NOW, incr: { pv: 1 } }, { ts: NOW, incr: { pv: 1 } }], NOW, settings);
+    expect(fits.profile.fields.pv).toBe('5');
+  });
+
+  it('links a user to the first visitor that identifies and keeps that link', async () => {
+    const userHash = `user-${visitor}`;
+    expect(await store.linkUser(userHash, visitor, SETTINGS.retentionSec)).toBe(visitor);
+    const other = newVisitor();
+    expect(await store.linkUser(userHash, other, SETTINGS.retentionSec)).toBe(visitor);
+  });
+
+  it('folds another profile in: sums, min/max, decayed affinity, windows, recent, traits', async () => {
+    await apply([
+      { ts: NOW - 10 * DAY, incr: { pv: 2 }, max: { sx: 40 }, affinity: { tech: 1 }, recentItem: 'a', traits: { plan: '"free"' } },
+      { ts: NOW - 10 * DAY + 5, recentItem: 'b', windowed: { pv: 1 } },
+    ]);
+    const merged = await store.applyMerge(
+      visitor,
+      {
+        sum: { pv: 3, sn: 2 },
+        max: { sx: 90, ls: NOW - DAY },
+        min: { fs: NOW - 20 * DAY },
+        set: { 'a1:us': 'google' },
+        setIfAbsent: { 'a0:us': 'newsletter' },
+        affinity: { tech: [2, NOW - 3 * DAY], film: [1, NOW - 3 * DAY] },
+        windows: { [`${Math.floor((NOW - 10 * DAY) / DAY)}:pv`]: 4 },
+        recent: ['c', 'a', 'd'],
+        traits: { plan: '"pro"', seats: '2' },
+        traitsWin: false,
+      },
+      SETTINGS,
+      NOW
+    );
+    expect(merged.fields).toMatchObject({
+      pv: '5',
+      sn: '3',
+      sx: '90',
+      [F.lastSeen]: String(NOW - DAY),
+      [F.firstSeen]: String(NOW - 20 * DAY),
+      'a1:us': 'google',
+      'a0:us': 'newsletter',
+    });
+    // tech: 1 point seven days before NOW-3d is worth 0.5 then (half-life 7 days), plus 2.
+    expect(merged.fields['t:tech']).toBe(`${2.5 * AFFINITY_SCALE}|${NOW - 3 * DAY}`);
+    expect(merged.fields['t:film']).toBe(`${1 * AFFINITY_SCALE}|${NOW - 3 * DAY}`);
+    expect(merged.windows[`${Math.floor((NOW - 10 * DAY) / DAY)}:pv`]).toBe(5);
+    expect(merged.recent).toEqual(['b', 'a', 'c', 'd']);
+    expect(merged.traits).toEqual({ plan: '"free"', seats: '2' });
+  });
+
+  it('retires a merged visitor: its keys go, an alias redirects its next batch', async () => {
+    const into = newVisitor();
+    await apply([{ ts: NOW - 5, incr: { pv: 1 } }]);
+    await store.applyUpdates(into, [{ ts: NOW - 5, incr: { pv: 1 } }], SETTINGS, NOW);
+    await store.retireInto(visitor, into, SETTINGS.retentionSec);
+    expect(await store.readProfile(visitor)).toBeNull();
+    expect(await store.applyUpdates(visitor, [{ ts: NOW, incr: { pv: 1 } }], SETTINGS, NOW)).toEqual({
+      status: 'aliased',
+      visitorId: into,
+    });
+    expect((await store.readProfile(into))?.merged).toEqual([visitor]);
+  });
+
+  it('erases a user entirely: merged visitors, their aliases and the user link', async () => {
+    const otherDevice = newVisitor();
+    const userHash = `user-${visitor}`;
+    await apply([{ ts: NOW - 5, incr: { pv: 1 }, set: { [F.userHash]: userHash } }]);
+    await store.linkUser(userHash, visitor, SETTINGS.retentionSec);
+    await store.retireInto(otherDevice, visitor, SETTINGS.retentionSec);
+    expect(await store.erase(visitor)).toBe(true);
+    expect(await store.readProfile(visitor)).toBeNull();
+    // The other device's alias is gone: its next batch starts a fresh profile of its own.
+    expect((await store.applyUpdates(otherDevice, [{ ts: NOW, incr: { pv: 1 } }], SETTINGS, NOW)).status).toBe('applied');
+    // The user link is gone: the next visitor to identify becomes the user's visitor.
+    const next = newVisitor();
+    expect(await store.linkUser(userHash, next, SETTINGS.retentionSec)).toBe(next);
+  });
+
+  it('adds up daily site-wide counters', async () => {
+    const day = 20_000 + visitorCounter;
+    await store.incrementStats(day, { 'events:page': 3, bots: 1 });
+    await store.incrementStats(day, { 'events:page': 2 });
+    await store.incrementStats(day + 2, { 'events:track': 7 });
+    expect(await store.readStats(day, day + 2)).toEqual({
+      [day]: { 'events:page': 5, bots: 1 },
+      [day + 2]: { 'events:track': 7 },
+    });
+  });
+
   it('is atomic per visitor under concurrent batches', async () => {
     await Promise.all(
       Array.from({ length: 50 }, (_, i) => apply([{ ts: NOW - 100 + i, incr: { pv: 1 }, dedup: i }]))
@@ -227,9 +337,11 @@ describe('redis driver specifics', () => {
       SETTINGS,
       NOW
     );
+    expect(await redis.client.ttl(`psn:{v:${visitor}}:q`)).toBeLessThanOrEqual(60);
     await redisStore.writeSegments(visitor, ['s'], SETTINGS.retentionSec);
     const keys = await redis.client.keys(`psn:{v:${visitor}}:*`);
-    expect(keys).toHaveLength(6);
+    // profile, windows, recent, traits, segments, today's dedup set, the quota counter
+    expect(keys).toHaveLength(7);
     const slots = await Promise.all(keys.map((key) => redis.client.cluster('KEYSLOT', key).catch(() => null)));
     // KEYSLOT needs cluster mode; without it, check the tag textually.
     if (slots.every((slot) => slot === null)) {
@@ -237,7 +349,7 @@ describe('redis driver specifics', () => {
     } else {
       expect(new Set(slots).size).toBe(1);
     }
-    for (const key of keys.filter((key) => !/:d\d+$/.test(key))) {
+    for (const key of keys.filter((key) => !/:(d\d+|q)$/.test(key))) {
       const ttl = await redis.client.ttl(key);
       expect(ttl).toBeGreaterThan(SETTINGS.retentionSec - 10);
       expect(ttl).toBeLessThanOrEqual(SETTINGS.retentionSec);

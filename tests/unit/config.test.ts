@@ -6,9 +6,14 @@ describe('plugin config', () => {
       redis: { commandTimeoutMs: 1000 },
       keyPrefix: 'psn:',
       cookie: { name: 'psn_vid', maxAgeDays: 365 },
-      consent: { mode: 'opt-out' },
+      consent: { mode: 'opt-out', cookieName: 'psn_consent', honorBrowserSignals: true },
       retentionDays: 180,
       resolve: { timeoutMs: 25 },
+      session: { inactivityMinutes: 30 },
+      affinity: { halfLifeDays: 14 },
+      profile: { recentItems: 20, maxFields: 120, windowDays: 90 },
+      identity: { dropTraits: ['email', 'phone', 'name', 'firstName', 'lastName', 'address', 'birthday'] },
+      ingest: { perIpPerMinute: 600, perVisitorPerMinute: 1200 },
     });
   });
 
@@ -25,7 +30,7 @@ describe('plugin config', () => {
   it.each([
     [{ redis: { url: 'http://cache:6379' } }, 'redis.url: expected a redis:// or rediss:// URL'],
     [{ redis: { cluster: [] } }, 'redis.cluster: expected at least one {host, port} node'],
-    [{ redis: { cluster: [{ host: 'a', port: 70000 }] } }, 'redis.cluster.0.port:'],
+    [{ redis: { cluster: [{ host: 'a', port: 70000 }] } }, 'redis.cluster[0].port: Too big'],
     [{ redis: { url: 'redis://a:1', cluster: [{ host: 'a', port: 1 }] } }, 'redis: give either redis.url or redis.cluster, not both'],
     [{ store: 'memory', redis: { url: 'redis://a:1' } }, "store: store 'memory' cannot be combined with redis.url"],
     [{ store: 'sqlite' }, 'store: Invalid option: expected one of "redis"|"memory"'],
@@ -35,8 +40,10 @@ describe('plugin config', () => {
     [{ cookie: { name: 'a b' } }, 'cookie.name: expected a cookie name'],
     [{ keyPrefix: 'psn{x}' }, 'keyPrefix: expected 1-32 characters'],
     [{ resolve: { timeoutMs: -1 } }, 'resolve.timeoutMs: Too small'],
-    [{ reids: { url: 'redis://a:1' } }, 'unknown key "reids"'],
-    [{ redis: { uri: 'redis://a:1' } }, 'unknown key "redis.uri"'],
+    [{ reids: { url: 'redis://a:1' } }, 'unknown field "reids"'],
+    [{ redis: { uri: 'redis://a:1' } }, 'redis: unknown field "uri"'],
+    [{ identity: { secret: 'short' } }, 'identity.secret: expected at least 16 characters'],
+    [{ session: { inactivityMinutes: 0 } }, 'session.inactivityMinutes: Too small'],
   ])('refuses %j with a message naming the key', (config, message) => {
     expect(() => parsePluginConfig(config)).toThrow(message);
   });

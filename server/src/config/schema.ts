@@ -26,7 +26,7 @@ export const pluginConfigSchema = z
         /** Budget for ordinary store calls (ingest, admin reads); resolution has its own. */
         commandTimeoutMs: z.number().int().min(10).max(60_000).default(1_000),
       })
-      .default({ commandTimeoutMs: 1_000 }),
+      .prefault({}),
     keyPrefix: z
       .string()
       .regex(/^[A-Za-z0-9:_.-]{1,32}$/, 'expected 1-32 characters of A-Z a-z 0-9 : _ . -')
@@ -39,18 +39,57 @@ export const pluginConfigSchema = z
           .default('psn_vid'),
         maxAgeDays: z.number().int().min(1).max(3650).default(365),
       })
-      .default({ name: 'psn_vid', maxAgeDays: 365 }),
+      .prefault({}),
     consent: z
       .strictObject({
         mode: z.enum(['opt-out', 'opt-in', 'none']).default('opt-out'),
+        /** Cookie that remembers the visitor's choice: `granted` or `denied`. */
+        cookieName: z
+          .string()
+          .regex(/^[A-Za-z0-9_-]{1,64}$/, 'expected a cookie name of A-Z a-z 0-9 _ -')
+          .default('psn_consent'),
+        /** Treat `Sec-GPC: 1` (and, in the tracker, Do-Not-Track) as a refusal. */
+        honorBrowserSignals: z.boolean().default(true),
       })
-      .default({ mode: 'opt-out' }),
+      .prefault({}),
     retentionDays: z.number().int().min(1).max(3650).default(180),
     resolve: z
       .strictObject({
         timeoutMs: z.number().int().min(1).max(5_000).default(25),
       })
-      .default({ timeoutMs: 25 }),
+      .prefault({}),
+    session: z
+      .strictObject({ inactivityMinutes: z.number().int().min(1).max(24 * 60).default(30) })
+      .prefault({}),
+    affinity: z
+      .strictObject({ halfLifeDays: z.number().min(0.1).max(3650).default(14) })
+      .prefault({}),
+    profile: z
+      .strictObject({
+        recentItems: z.number().int().min(1).max(100).default(20),
+        /** Fields of the profile hash; at most 128 keeps it a compact listpack in Redis. */
+        maxFields: z.number().int().min(16).max(1_000).default(120),
+        windowDays: z.number().int().min(1).max(365).default(90),
+      })
+      .prefault({}),
+    identity: z
+      .strictObject({
+        /** HMAC key for user ids and visitor tokens; derived from the app keys when absent. */
+        secret: z.string().min(16, 'expected at least 16 characters').optional(),
+        /** Traits never stored, so `identify` calls do not fill profiles with personal data. */
+        dropTraits: z
+          .array(z.string().max(64))
+          .default(['email', 'phone', 'name', 'firstName', 'lastName', 'address', 'birthday']),
+      })
+      .prefault({}),
+    ingest: z
+      .strictObject({
+        /** Requests per minute from one client address (hashed, counted in process). */
+        perIpPerMinute: z.number().int().min(1).max(1_000_000).default(600),
+        /** Events per minute for one visitor, counted in Redis so it holds across instances. */
+        perVisitorPerMinute: z.number().int().min(1).max(1_000_000).default(1_200),
+      })
+      .prefault({}),
   })
   .superRefine((config, ctx) => {
     if (config.redis.url && config.redis.cluster) {

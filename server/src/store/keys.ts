@@ -17,6 +17,12 @@ export interface VisitorKeys {
   recent: string;
   traits: string;
   segments: string;
+  /** Events counted against the per-visitor quota in the current minute. */
+  quota: string;
+  /** Set when this visitor was merged into another: the other's id. */
+  alias: string;
+  /** Visitor ids merged into this one. */
+  merged: string;
   /** Message-id hashes seen today and yesterday (UTC days), each set living into the day after. */
   dedupToday: string;
   dedupYesterday: string;
@@ -36,13 +42,16 @@ export const visitorKeys = (prefix: string, visitorId: string, now: number): Vis
     recent: `${tag}:r`,
     traits: `${tag}:x`,
     segments: `${tag}:s`,
+    quota: `${tag}:q`,
+    alias: `${tag}:a`,
+    merged: `${tag}:m`,
     dedupToday: `${tag}:d${today}`,
     dedupYesterday: `${tag}:d${today - 1}`,
   };
 };
 
-/** Every key a visitor can have, for erase and export. */
-export const allVisitorKeys = (keys: VisitorKeys): string[] => [
+/** The keys of the apply script, in its KEYS order. */
+export const applyScriptKeys = (keys: VisitorKeys): string[] => [
   keys.profile,
   keys.windows,
   keys.recent,
@@ -50,7 +59,18 @@ export const allVisitorKeys = (keys: VisitorKeys): string[] => [
   keys.segments,
   keys.dedupToday,
   keys.dedupYesterday,
+  keys.quota,
+  keys.alias,
 ];
+
+/** Every key a visitor can have, for erase. */
+export const allVisitorKeys = (keys: VisitorKeys): string[] => [...applyScriptKeys(keys), keys.merged];
+
+/** A user's link to their visitor: `{u:<hmac>}` (its own hash slot). */
+export const userKey = (prefix: string, userHash: string): string => `${prefix}{u:${userHash}}`;
+
+/** Site-wide daily counters. */
+export const statsKey = (prefix: string, day: number): string => `${prefix}stats:${day}`;
 
 /** Seconds from `now` to the end of the next UTC day: when today's dedup set stops being needed. */
 export const dedupTtlSec = (now: number): number => Math.max(1, (utcDay(now) + 2) * SECONDS_PER_DAY - Math.floor(now));

@@ -14,6 +14,8 @@ export const CORE_FIELDS = {
   sessions: 'sn',
   /** UTC day number on which old daily buckets were last pruned. */
   windowsPrunedDay: 'wp',
+  /** HMAC of the user id, once the visitor has identified (erase removes the user's link too). */
+  userHash: 'uid',
 } as const;
 
 /** Prefix of topic-affinity fields; the value is `<milli-score>|<epoch seconds of the score>`. */

@@ -44,10 +44,37 @@ export interface UpdateSettings {
   windowDays: number;
   /** Cap on fields of the profile hash, so that it stays a compact listpack in Redis. */
   maxFields: number;
+  /** At most `limit` events per visitor per `windowSec`, counted in the store (across instances). */
+  eventQuota: { limit: number; windowSec: number };
+}
+
+/**
+ * How one profile is folded into another when two visitors turn out to be the same user. Built by
+ * the pure `profiles/merge-profiles.ts`, which knows what each field means.
+ */
+export interface MergeInstruction {
+  sum: Record<string, number>;
+  max: Record<string, number>;
+  min: Record<string, number>;
+  /** Set even if present (the source is the better value, e.g. the newer session). */
+  set: Record<string, string>;
+  /** Set only where the target has nothing. */
+  setIfAbsent: Record<string, string>;
+  /** Topic -> [score, epoch seconds of the score], combined with the target's decayed score. */
+  affinity: Record<string, [number, number]>;
+  /** Daily bucket key -> count, added. */
+  windows: Record<string, number>;
+  /** The source's recent items, newest first; they go after the target's own. */
+  recent: string[];
+  traits: Record<string, string>;
+  /** Source traits overwrite the target's (the source identified more recently). */
+  traitsWin: boolean;
 }
 
 /** Everything held about one visitor, in the raw form both drivers share. */
 export interface StoredProfile {
+  /** Visitor ids merged into this one (other devices of the same user). */
+  merged?: string[];
   /** Scalar fields and counters, values as strings (as Redis returns them). */
   fields: Record<string, string>;
   /** `<utc day number>:<counter>` -> count. */
@@ -60,11 +87,15 @@ export interface StoredProfile {
   segments: string[];
 }
 
-export interface ApplyResult {
-  accepted: number;
-  duplicates: number;
-  profile: StoredProfile;
-}
+export type ApplyResult =
+  | { status: 'applied'; accepted: number; duplicates: number; profile: StoredProfile }
+  /** The visitor was merged into `visitorId`; apply there instead. Nothing was written. */
+  | { status: 'aliased'; visitorId: string }
+  /** Over the per-visitor event quota. Nothing was written. */
+  | { status: 'rate-limited'; retryAfterSec: number };
+
+/** Daily counters of the whole site (events by type, bots, ...), for analytics. */
+export type StatsCounts = Record<string, number>;
 
 export interface StoreHealth {
   connected: boolean;
@@ -88,8 +119,22 @@ export interface ProfileStore {
   /** Only the segment membership: the cheap read on the content-fetch path. */
   readSegments(visitorId: string): Promise<string[]>;
   writeSegments(visitorId: string, segments: string[], retentionSec: number): Promise<void>;
-  /** Deletes every key of the visitor; resolves to whether anything was held. */
+  /**
+   * Deletes every key of the visitor, of the visitors merged into it and its user link; resolves to
+   * whether anything was held.
+   */
   erase(visitorId: string): Promise<boolean>;
+  /**
+   * Links a user (by HMAC) to a visitor unless the user already has one; resolves to the user's
+   * visitor id (the given one, or the one linked before).
+   */
+  linkUser(userHash: string, visitorId: string, retentionSec: number): Promise<string>;
+  /** Folds another profile into this visitor's. */
+  applyMerge(visitorId: string, merge: MergeInstruction, settings: UpdateSettings, now: number): Promise<StoredProfile>;
+  /** Deletes `fromVisitorId`'s keys and leaves an alias to `intoVisitorId` for requests still using it. */
+  retireInto(fromVisitorId: string, intoVisitorId: string, retentionSec: number): Promise<void>;
+  incrementStats(day: number, counts: StatsCounts): Promise<void>;
+  readStats(fromDay: number, toDay: number): Promise<Record<number, StatsCounts>>;
   health(): Promise<StoreHealth>;
   close(): Promise<void>;
 }

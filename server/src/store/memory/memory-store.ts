@@ -1,19 +1,28 @@
+import { CORE_FIELDS } from '../profile-fields';
 import { isValidVisitorId } from '../keys';
 import type {
   ApplyResult,
   EventUpdate,
+  MergeInstruction,
   ProfileStore,
+  StatsCounts,
   StoredProfile,
   UpdateSettings,
 } from '../profile-store';
 import { decodeSegments, encodeSegments } from '../segments-encoding';
-import { applyUpdates, newVisitorState, type DedupState, type VisitorState } from './apply-updates';
+import { applyMerge } from './apply-merge';
+import { applyUpdates } from './apply-updates';
+import { newVisitorState, type DedupState, type VisitorState } from './visitor-state';
+
+/** A value that is forgotten at `expiresAt` (epoch ms), like a Redis key with a TTL. */
+interface Expiring<T> {
+  value: T;
+  expiresAt: number;
+}
 
 interface Entry {
   state: VisitorState;
   dedup: DedupState;
-  /** Epoch ms after which the visitor is forgotten (retention after last activity). */
-  expiresAt: number;
 }
 
 const SWEEP_INTERVAL_MS = 60_000;
@@ -25,7 +34,15 @@ const SWEEP_INTERVAL_MS = 60_000;
 export class MemoryProfileStore implements ProfileStore {
   readonly kind = 'memory' as const;
 
-  private readonly visitors = new Map<string, Entry>();
+  private readonly visitors = new Map<string, Expiring<Entry>>();
+
+  private readonly aliases = new Map<string, Expiring<string>>();
+
+  private readonly quotas = new Map<string, Expiring<number>>();
+
+  private readonly users = new Map<string, Expiring<string>>();
+
+  private readonly stats = new Map<number, StatsCounts>();
 
   private readonly sweeper: NodeJS.Timeout;
 
@@ -41,40 +58,106 @@ export class MemoryProfileStore implements ProfileStore {
     now: number
   ): Promise<ApplyResult> {
     assertVisitorId(visitorId);
+    const alias = this.live(this.aliases, visitorId);
+    if (alias) return { status: 'aliased', visitorId: alias.value };
+    const quota = this.live(this.quotas, visitorId);
+    const used = quota?.value ?? 0;
+    if (used + events.length > settings.eventQuota.limit) {
+      return { status: 'rate-limited', retryAfterSec: Math.max(1, Math.ceil(((quota?.expiresAt ?? 0) - this.clock()) / 1000)) };
+    }
+    this.quotas.set(visitorId, {
+      value: used + events.length,
+      expiresAt: quota?.expiresAt ?? this.clock() + settings.eventQuota.windowSec * 1000,
+    });
+
     const entry = this.liveOrNew(visitorId);
-    const counts = applyUpdates(entry.state, entry.dedup, events, settings, now);
+    const counts = applyUpdates(entry.value.state, entry.value.dedup, events, settings, now);
     if (counts.accepted > 0) {
       entry.expiresAt = this.clock() + settings.retentionSec * 1000;
       this.visitors.set(visitorId, entry);
     }
-    return { ...counts, profile: snapshot(entry.state) };
+    return { status: 'applied', ...counts, profile: snapshot(entry.value.state) };
   }
 
   async readProfile(visitorId: string): Promise<StoredProfile | null> {
     assertVisitorId(visitorId);
-    const entry = this.live(visitorId);
-    if (!entry || isEmpty(entry.state)) return null;
-    return snapshot(entry.state);
+    const entry = this.live(this.visitors, visitorId);
+    if (!entry || isEmpty(entry.value.state)) return null;
+    return snapshot(entry.value.state);
   }
 
   async readSegments(visitorId: string): Promise<string[]> {
     assertVisitorId(visitorId);
-    return decodeSegments(this.live(visitorId)?.state.segments);
+    return decodeSegments(this.live(this.visitors, visitorId)?.value.state.segments);
   }
 
   async writeSegments(visitorId: string, segments: string[], retentionSec: number): Promise<void> {
     assertVisitorId(visitorId);
     const entry = this.liveOrNew(visitorId);
-    entry.state.segments = encodeSegments(segments);
+    entry.value.state.segments = encodeSegments(segments);
     entry.expiresAt = Math.max(entry.expiresAt, this.clock() + retentionSec * 1000);
     this.visitors.set(visitorId, entry);
   }
 
   async erase(visitorId: string): Promise<boolean> {
     assertVisitorId(visitorId);
-    const existed = this.live(visitorId) !== undefined;
+    const entry = this.live(this.visitors, visitorId);
+    const existed = entry !== undefined || this.live(this.aliases, visitorId) !== undefined;
+    for (const merged of entry?.value.state.merged ?? []) this.aliases.delete(merged);
+    const userHash = entry?.value.state.fields.get(CORE_FIELDS.userHash);
+    if (userHash && this.live(this.users, userHash)?.value === visitorId) this.users.delete(userHash);
     this.visitors.delete(visitorId);
+    this.aliases.delete(visitorId);
+    this.quotas.delete(visitorId);
     return existed;
+  }
+
+  async linkUser(userHash: string, visitorId: string, retentionSec: number): Promise<string> {
+    const linked = this.live(this.users, userHash)?.value ?? visitorId;
+    this.users.set(userHash, { value: linked, expiresAt: this.clock() + retentionSec * 1000 });
+    return linked;
+  }
+
+  async applyMerge(
+    visitorId: string,
+    merge: MergeInstruction,
+    settings: UpdateSettings,
+    _now: number
+  ): Promise<StoredProfile> {
+    assertVisitorId(visitorId);
+    const entry = this.liveOrNew(visitorId);
+    applyMerge(entry.value.state, merge, settings);
+    entry.expiresAt = this.clock() + settings.retentionSec * 1000;
+    this.visitors.set(visitorId, entry);
+    return snapshot(entry.value.state);
+  }
+
+  async retireInto(fromVisitorId: string, intoVisitorId: string, retentionSec: number): Promise<void> {
+    assertVisitorId(fromVisitorId);
+    assertVisitorId(intoVisitorId);
+    const expiresAt = this.clock() + retentionSec * 1000;
+    this.visitors.delete(fromVisitorId);
+    this.quotas.delete(fromVisitorId);
+    this.aliases.set(fromVisitorId, { value: intoVisitorId, expiresAt });
+    const into = this.liveOrNew(intoVisitorId);
+    into.value.state.merged.add(fromVisitorId);
+    into.expiresAt = Math.max(into.expiresAt, expiresAt);
+    this.visitors.set(intoVisitorId, into);
+  }
+
+  async incrementStats(day: number, counts: StatsCounts): Promise<void> {
+    const current = this.stats.get(day) ?? {};
+    for (const [name, delta] of Object.entries(counts)) current[name] = (current[name] ?? 0) + delta;
+    this.stats.set(day, current);
+  }
+
+  async readStats(fromDay: number, toDay: number): Promise<Record<number, StatsCounts>> {
+    const result: Record<number, StatsCounts> = {};
+    for (let day = fromDay; day <= toDay; day++) {
+      const counts = this.stats.get(day);
+      if (counts) result[day] = { ...counts };
+    }
+    return result;
   }
 
   async health() {
@@ -84,22 +167,24 @@ export class MemoryProfileStore implements ProfileStore {
   async close(): Promise<void> {
     clearInterval(this.sweeper);
     this.visitors.clear();
+    this.aliases.clear();
+    this.quotas.clear();
+    this.users.clear();
   }
 
-  private live(visitorId: string): Entry | undefined {
-    const entry = this.visitors.get(visitorId);
-    if (entry && entry.expiresAt <= this.clock()) {
-      this.visitors.delete(visitorId);
+  private live<T>(map: Map<string, Expiring<T>>, key: string): Expiring<T> | undefined {
+    const item = map.get(key);
+    if (item && item.expiresAt <= this.clock()) {
+      map.delete(key);
       return undefined;
     }
-    return entry;
+    return item;
   }
 
-  private liveOrNew(visitorId: string): Entry {
+  private liveOrNew(visitorId: string): Expiring<Entry> {
     return (
-      this.live(visitorId) ?? {
-        state: newVisitorState(),
-        dedup: { byDay: new Map() },
+      this.live(this.visitors, visitorId) ?? {
+        value: { state: newVisitorState(), dedup: { byDay: new Map() } },
         expiresAt: 0,
       }
     );
@@ -107,8 +192,8 @@ export class MemoryProfileStore implements ProfileStore {
 
   private sweep(): void {
     const now = this.clock();
-    for (const [visitorId, entry] of this.visitors) {
-      if (entry.expiresAt <= now) this.visitors.delete(visitorId);
+    for (const map of [this.visitors, this.aliases, this.quotas, this.users] as Map<string, Expiring<unknown>>[]) {
+      for (const [key, item] of map) if (item.expiresAt <= now) map.delete(key);
     }
   }
 }
@@ -130,4 +215,5 @@ const snapshot = (state: VisitorState): StoredProfile => ({
   recent: [...state.recent],
   traits: Object.fromEntries(state.traits),
   segments: decodeSegments(state.segments),
+  ...(state.merged.size > 0 ? { merged: [...state.merged].sort() } : {}),
 });

@@ -1,15 +1,20 @@
 import { Cluster, Redis } from 'ioredis';
-import { allVisitorKeys, dedupTtlSec, visitorKeys } from '../keys';
+import { applyScriptKeys, dedupTtlSec, statsKey, userKey, visitorKeys, type VisitorKeys } from '../keys';
+import { CORE_FIELDS } from '../profile-fields';
 import type {
   ApplyResult,
   EventUpdate,
+  MergeInstruction,
   ProfileStore,
+  StatsCounts,
   StoreHealth,
   StoredProfile,
   UpdateSettings,
 } from '../profile-store';
 import { decodeSegments, encodeSegments } from '../segments-encoding';
 import { APPLY_UPDATES_SCRIPT } from './apply-updates-script';
+import { LINK_USER_SCRIPT } from './link-user-script';
+import { MERGE_SCRIPT } from './merge-script';
 
 export type RedisConnection =
   | { url: string; commandTimeoutMs: number }
@@ -17,13 +22,20 @@ export type RedisConnection =
 
 type Client = Redis | Cluster;
 
-const HEALTH_TIMEOUT_MS = 250;
+/** `HGETALL P, HGETALL W, LRANGE R, HGETALL X, GET S` as a script returns them. */
+type Snapshot = [string[], string[], string[], string[], string | null];
 
-type ApplyReply = [number, number, string[], string[], string[], string[], string | null];
+type ApplyReply = ['applied', number, number, ...Snapshot] | ['aliased', string] | ['limited', number];
 
 interface ScriptedClient {
   psnApplyUpdates(...args: (string | number)[]): Promise<ApplyReply>;
+  psnMerge(...args: (string | number)[]): Promise<Snapshot>;
+  psnLinkUser(key: string, visitorId: string, retentionSec: number): Promise<string>;
 }
+
+const HEALTH_TIMEOUT_MS = 250;
+/** Site-wide counters are kept a little over a year. */
+const STATS_RETENTION_SEC = 400 * 86_400;
 
 /**
  * The Redis driver. Commands fail fast while Redis is unreachable (no offline queue): callers
@@ -50,9 +62,19 @@ export class RedisProfileStore implements ProfileStore {
       'url' in connection
         ? new Redis(connection.url, { ...options, maxRetriesPerRequest: 1 })
         : new Cluster(connection.cluster, { ...options, redisOptions: options });
-    this.client.defineCommand('psnApplyUpdates', { numberOfKeys: 7, lua: APPLY_UPDATES_SCRIPT });
+    this.client.defineCommand('psnApplyUpdates', { numberOfKeys: 9, lua: APPLY_UPDATES_SCRIPT });
+    this.client.defineCommand('psnMerge', { numberOfKeys: 5, lua: MERGE_SCRIPT });
+    this.client.defineCommand('psnLinkUser', { numberOfKeys: 1, lua: LINK_USER_SCRIPT });
     // Errors surface on the calls that fail; without a listener ioredis would log each reconnect.
     this.client.on('error', () => {});
+  }
+
+  private get scripts(): ScriptedClient {
+    return this.client as unknown as ScriptedClient;
+  }
+
+  private keys(visitorId: string): VisitorKeys {
+    return visitorKeys(this.keyPrefix, visitorId, Date.now() / 1000);
   }
 
   /** Connects, waiting at most `timeoutMs`; resolves to whether Redis is ready. Never throws. */
@@ -79,8 +101,8 @@ export class RedisProfileStore implements ProfileStore {
     now: number
   ): Promise<ApplyResult> {
     const keys = visitorKeys(this.keyPrefix, visitorId, now);
-    const reply = await (this.client as unknown as ScriptedClient).psnApplyUpdates(
-      ...allVisitorKeys(keys),
+    const reply = await this.scripts.psnApplyUpdates(
+      ...applyScriptKeys(keys),
       JSON.stringify(events),
       settings.sessionGapSec,
       settings.affinityHalfLifeSec,
@@ -89,58 +111,136 @@ export class RedisProfileStore implements ProfileStore {
       settings.windowDays,
       settings.maxFields,
       now,
-      dedupTtlSec(now)
+      dedupTtlSec(now),
+      settings.eventQuota.limit,
+      settings.eventQuota.windowSec
     );
-    const [accepted, duplicates, fields, windows, recent, traits, segments] = reply;
-    return {
-      accepted,
-      duplicates,
-      profile: buildProfile(
-        pairsToObject(fields),
-        pairsToObject(windows),
-        recent,
-        pairsToObject(traits),
-        segments
-      ),
-    };
+    if (reply[0] === 'aliased') return { status: 'aliased', visitorId: reply[1] };
+    if (reply[0] === 'limited') return { status: 'rate-limited', retryAfterSec: reply[1] };
+    const [, accepted, duplicates, ...snapshot] = reply;
+    return { status: 'applied', accepted, duplicates, profile: fromSnapshot(snapshot) };
   }
 
   async readProfile(visitorId: string): Promise<StoredProfile | null> {
-    const keys = visitorKeys(this.keyPrefix, visitorId, Date.now() / 1000);
-    const replies = await this.client
-      .pipeline()
-      .hgetall(keys.profile)
-      .hgetall(keys.windows)
-      .lrange(keys.recent, 0, -1)
-      .hgetall(keys.traits)
-      .get(keys.segments)
-      .exec();
-    const [fields, windows, recent, traits, segments] = (replies ?? []).map(([error, value]) => {
-      if (error) throw error;
-      return value;
-    }) as [Record<string, string>, Record<string, string>, string[], Record<string, string>, string | null];
+    const keys = this.keys(visitorId);
+    const [fields, windows, recent, traits, segments, merged] = await execPipeline<
+      [Record<string, string>, Record<string, string>, string[], Record<string, string>, string | null, string[]]
+    >(
+      this.client
+        .pipeline()
+        .hgetall(keys.profile)
+        .hgetall(keys.windows)
+        .lrange(keys.recent, 0, -1)
+        .hgetall(keys.traits)
+        .get(keys.segments)
+        .smembers(keys.merged)
+    );
     const nothingHeld =
       Object.keys(fields).length === 0 &&
       Object.keys(windows).length === 0 &&
       recent.length === 0 &&
       Object.keys(traits).length === 0 &&
       segments === null;
-    return nothingHeld ? null : buildProfile(fields, windows, recent, traits, segments);
+    if (nothingHeld) return null;
+    return {
+      ...buildProfile(fields, windows, recent, traits, segments),
+      ...(merged.length > 0 ? { merged: merged.sort() } : {}),
+    };
   }
 
   async readSegments(visitorId: string): Promise<string[]> {
-    const keys = visitorKeys(this.keyPrefix, visitorId, 0);
-    return decodeSegments(await this.client.get(keys.segments));
+    return decodeSegments(await this.client.get(this.keys(visitorId).segments));
   }
 
   async writeSegments(visitorId: string, segments: string[], retentionSec: number): Promise<void> {
-    const keys = visitorKeys(this.keyPrefix, visitorId, 0);
-    await this.client.set(keys.segments, encodeSegments(segments), 'EX', retentionSec);
+    await this.client.set(this.keys(visitorId).segments, encodeSegments(segments), 'EX', retentionSec);
   }
 
   async erase(visitorId: string): Promise<boolean> {
-    const keys = visitorKeys(this.keyPrefix, visitorId, Date.now() / 1000);
-    return (await this.client.del(...allVisitorKeys(keys))) > 0;
+    const keys = this.keys(visitorId);
+    const [userHash, merged] = await execPipeline<[string | null, string[]]>(
+      this.client.pipeline().hget(keys.profile, CORE_FIELDS.userHash).smembers(keys.merged)
+    );
+    // Everything of one visitor is one slot: a single DEL. Aliases and the user link live in
+    // other slots, so they go one command each (a Cluster cannot pipeline across slots).
+    const deleted = await this.client.del(
+      keys.profile,
+      keys.windows,
+      keys.recent,
+      keys.traits,
+      keys.segments,
+      keys.dedupToday,
+      keys.dedupYesterday,
+      keys.quota,
+      keys.alias,
+      keys.merged
+    );
+    const others = merged.map((mergedId) => this.client.del(this.keys(mergedId).alias));
+    if (userHash) {
+      const link = userKey(this.keyPrefix, userHash);
+      others.push(
+        this.client.get(link).then((linked) => (linked === visitorId ? this.client.del(link) : 0))
+      );
+    }
+    await Promise.all(others);
+    return deleted > 0;
+  }
+
+  async linkUser(userHash: string, visitorId: string, retentionSec: number): Promise<string> {
+    return this.scripts.psnLinkUser(userKey(this.keyPrefix, userHash), visitorId, retentionSec);
+  }
+
+  async applyMerge(
+    visitorId: string,
+    merge: MergeInstruction,
+    settings: UpdateSettings,
+    now: number
+  ): Promise<StoredProfile> {
+    const keys = visitorKeys(this.keyPrefix, visitorId, now);
+    const snapshot = await this.scripts.psnMerge(
+      keys.profile,
+      keys.windows,
+      keys.recent,
+      keys.traits,
+      keys.segments,
+      JSON.stringify(merge),
+      settings.affinityHalfLifeSec,
+      settings.recentCap,
+      settings.retentionSec,
+      settings.maxFields
+    );
+    return fromSnapshot(snapshot);
+  }
+
+  async retireInto(fromVisitorId: string, intoVisitorId: string, retentionSec: number): Promise<void> {
+    const from = this.keys(fromVisitorId);
+    const into = this.keys(intoVisitorId);
+    await this.client
+      .multi()
+      .del(from.profile, from.windows, from.recent, from.traits, from.segments, from.quota, from.merged)
+      .set(from.alias, intoVisitorId, 'EX', retentionSec)
+      .exec();
+    await this.client.multi().sadd(into.merged, fromVisitorId).expire(into.merged, retentionSec).exec();
+  }
+
+  async incrementStats(day: number, counts: StatsCounts): Promise<void> {
+    const key = statsKey(this.keyPrefix, day);
+    const pipeline = this.client.pipeline();
+    for (const [name, delta] of Object.entries(counts)) pipeline.hincrby(key, name, delta);
+    pipeline.expire(key, STATS_RETENTION_SEC);
+    await execPipeline(pipeline);
+  }
+
+  async readStats(fromDay: number, toDay: number): Promise<Record<number, StatsCounts>> {
+    const days = Array.from({ length: Math.max(0, toDay - fromDay + 1) }, (_, i) => fromDay + i);
+    const replies = await Promise.all(days.map((day) => this.client.hgetall(statsKey(this.keyPrefix, day))));
+    const result: Record<number, StatsCounts> = {};
+    days.forEach((day, i) => {
+      if (Object.keys(replies[i]).length > 0) {
+        result[day] = Object.fromEntries(Object.entries(replies[i]).map(([name, count]) => [name, Number(count)]));
+      }
+    });
+    return result;
   }
 
   /** PINGs Redis; a reply slower than `timeoutMs` counts as not connected. */
@@ -171,11 +271,22 @@ export class RedisProfileStore implements ProfileStore {
   }
 }
 
+const execPipeline = async <T extends unknown[]>(pipeline: { exec(): Promise<[Error | null, unknown][] | null> }): Promise<T> => {
+  const replies = (await pipeline.exec()) ?? [];
+  return replies.map(([error, value]) => {
+    if (error) throw error;
+    return value;
+  }) as T;
+};
+
 const pairsToObject = (flat: string[]): Record<string, string> => {
   const result: Record<string, string> = {};
   for (let i = 0; i < flat.length; i += 2) result[flat[i]] = flat[i + 1];
   return result;
 };
+
+const fromSnapshot = ([fields, windows, recent, traits, segments]: Snapshot): StoredProfile =>
+  buildProfile(pairsToObject(fields), pairsToObject(windows), recent, pairsToObject(traits), segments);
 
 const buildProfile = (
   fields: Record<string, string>,

@@ -1,0 +1,104 @@
+/**
+ * Limits on the free-form JSON of events (`properties`, `traits`, Segment context extras): the
+ * parts zod cannot type. Reports every violation with its path, so a 400 says exactly what to fix.
+ */
+
+export const JSON_LIMITS = {
+  maxDepth: 5,
+  maxKeys: 50,
+  maxArrayItems: 100,
+  maxStringLength: 1024,
+} as const;
+
+/** Keys that could reach an object's prototype if merged anywhere downstream. */
+export const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+export interface JsonLimitIssue {
+  path: (string | number)[];
+  message: string;
+}
+
+const isPlainObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * Checks `value` (the object at `path`, nesting level 1) and everything below it.
+ * Returns the issues found, at most one per offending node.
+ */
+export const checkJsonLimits = (
+  value: unknown,
+  path: (string | number)[] = [],
+  depth = 1,
+  issues: JsonLimitIssue[] = []
+): JsonLimitIssue[] => {
+  if (typeof value === 'string') {
+    if (value.length > JSON_LIMITS.maxStringLength) {
+      issues.push({ path, message: `string longer than ${JSON_LIMITS.maxStringLength} characters` });
+    }
+    return issues;
+  }
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) issues.push({ path, message: 'expected a finite number' });
+    return issues;
+  }
+  if (value === null || typeof value === 'boolean') return issues;
+  if (Array.isArray(value) || isPlainObject(value)) {
+    if (depth > JSON_LIMITS.maxDepth) {
+      issues.push({ path, message: `nested deeper than ${JSON_LIMITS.maxDepth} levels` });
+      return issues;
+    }
+    if (Array.isArray(value)) {
+      if (value.length > JSON_LIMITS.maxArrayItems) {
+        issues.push({ path, message: `more than ${JSON_LIMITS.maxArrayItems} items` });
+        return issues;
+      }
+      value.forEach((item, index) => checkJsonLimits(item, [...path, index], depth + 1, issues));
+      return issues;
+    }
+    const keys = Object.keys(value);
+    if (keys.length > JSON_LIMITS.maxKeys) {
+      issues.push({ path, message: `more than ${JSON_LIMITS.maxKeys} properties` });
+      return issues;
+    }
+    for (const key of keys) {
+      if (FORBIDDEN_KEYS.has(key)) {
+        issues.push({ path: [...path, key], message: `forbidden key "${key}"` });
+        continue;
+      }
+      if (key.length > JSON_LIMITS.maxStringLength) {
+        issues.push({ path, message: `key longer than ${JSON_LIMITS.maxStringLength} characters` });
+        continue;
+      }
+      checkJsonLimits(value[key], [...path, key], depth + 1, issues);
+    }
+    return issues;
+  }
+  issues.push({ path, message: `unsupported value of type ${typeof value}` });
+  return issues;
+};
+
+/** Deeper than this, a body is refused before it is walked any further. */
+const MAX_BODY_DEPTH = 16;
+
+/**
+ * Scans a whole request body before schema validation for the two things that must never get
+ * further: prototype keys (`__proto__`, `constructor`, `prototype`) and absurd nesting.
+ */
+export const findHostileJson = (
+  value: unknown,
+  path: (string | number)[] = []
+): JsonLimitIssue | null => {
+  if (typeof value !== 'object' || value === null) return null;
+  if (path.length >= MAX_BODY_DEPTH) return { path, message: `nested deeper than ${MAX_BODY_DEPTH} levels` };
+  const entries: [string | number, unknown][] = Array.isArray(value)
+    ? value.map((item, index) => [index, item])
+    : Object.keys(value).map((key) => [key, (value as Record<string, unknown>)[key]]);
+  for (const [key, child] of entries) {
+    if (typeof key === 'string' && FORBIDDEN_KEYS.has(key)) {
+      return { path: [...path, key], message: `forbidden key "${key}"` };
+    }
+    const issue = findHostileJson(child, [...path, key]);
+    if (issue) return issue;
+  }
+  return null;
+};

@@ -1,0 +1,61 @@
+import { AFFINITY_PREFIX, AFFINITY_SCALE } from '../profile-fields';
+
+/**
+ * Helpers shared by the scripts that write a profile hash. Expects `P` (the profile key),
+ * `maxFields` and `halfLife` to be defined before it. Mirrors `store/memory/profile-hash.ts`.
+ */
+export const PROFILE_HASH_PRELUDE = `
+local LN2 = math.log(2)
+local nfields = redis.call('HLEN', P)
+
+local function int(n) return string.format('%d', n) end
+
+-- A new field is only created while the hash stays under maxFields.
+local function room(field)
+  return nfields < maxFields or redis.call('HEXISTS', P, field) == 1
+end
+local function put(field, value)
+  if room(field) then nfields = nfields + redis.call('HSET', P, field, value) end
+end
+local function putIfAbsent(field, value)
+  if room(field) then nfields = nfields + redis.call('HSETNX', P, field, value) end
+end
+local function add(field, delta)
+  if room(field) then
+    if redis.call('HEXISTS', P, field) == 0 then nfields = nfields + 1 end
+    redis.call('HINCRBY', P, field, delta)
+  end
+end
+local function num(field) return tonumber(redis.call('HGET', P, field)) end
+local function putMax(field, value)
+  local current = num(field)
+  if current == nil or value > current then put(field, int(value)) end
+end
+local function putMin(field, value)
+  local current = num(field)
+  if current == nil or value < current then put(field, int(value)) end
+end
+
+-- Adds weight (scored at time ts) to a topic's affinity, both decayed to the later of the two times.
+local function addAffinity(topic, weight, ts)
+  local field = '${AFFINITY_PREFIX}' .. topic
+  local score, at = 0, ts
+  local stored = redis.call('HGET', P, field)
+  if stored then
+    local milli, storedAt = string.match(stored, '^(%d+)|(%d+)$')
+    score, at = tonumber(milli) / ${AFFINITY_SCALE}, tonumber(storedAt)
+  end
+  local ref = math.max(at, ts)
+  local value = score * math.exp(-LN2 * (ref - at) / halfLife) + weight * math.exp(-LN2 * (ref - ts) / halfLife)
+  put(field, int(math.floor(value * ${AFFINITY_SCALE} + 0.5)) .. '|' .. int(ref))
+end
+`;
+
+/** What a writing script returns after its changes: the visitor's whole profile. */
+export const PROFILE_SNAPSHOT = `
+  redis.call('HGETALL', P),
+  redis.call('HGETALL', W),
+  redis.call('LRANGE', R, 0, -1),
+  redis.call('HGETALL', X),
+  redis.call('GET', S),
+`;
