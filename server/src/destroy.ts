@@ -2,6 +2,7 @@ import type { Core } from '@strapi/strapi';
 import { pluginService } from './shared/plugin-services';
 
 const destroy = async ({ strapi }: { strapi: Core.Strapi }) => {
+  await pluginService(strapi, 'stats').stop().catch(() => {});
   await pluginService(strapi, 'store').close();
 };
 

@@ -1,12 +1,21 @@
 import bootstrap from './bootstrap';
 import config from './config';
+import consentController from './consent/consent-controller';
 import contentTypesController from './content/content-types-controller';
 import contentTypesService from './content/content-types-service';
 import destroy from './destroy';
 import healthController from './health/health-controller';
+import identityService from './identity/identity-service';
+import entryTopicsService from './ingest/entry-topics-service';
+import ingestController from './ingest/ingest-controller';
+import ingestService from './ingest/ingest-service';
+import adminProfilesController from './profiles/admin-profiles-controller';
+import profileController from './profiles/profile-controller';
 import register from './register';
 import routes from './routes';
+import statsService from './stats/stats-service';
 import storeService from './store/store-service';
+import trackerController from './tracker/tracker-controller';
 
 /** The server side of the plugin, as Strapi loads it from `./strapi-server`. */
 export default {
@@ -19,10 +28,19 @@ export default {
   controllers: {
     health: healthController,
     contentTypes: contentTypesController,
+    ingest: ingestController,
+    consent: consentController,
+    profile: profileController,
+    adminProfiles: adminProfilesController,
+    tracker: trackerController,
   },
   services: {
     store: storeService,
     contentTypes: contentTypesService,
+    identity: identityService,
+    ingest: ingestService,
+    entryTopics: entryTopicsService,
+    stats: statsService,
   },
   policies: {},
   middlewares: {},

@@ -1,11 +1,19 @@
 import type { Core } from '@strapi/strapi';
 import type contentTypesService from '../content/content-types-service';
+import type { IdentityService } from '../identity/identity-service';
+import type { EntryTopicsService } from '../ingest/entry-topics-service';
+import type { IngestService } from '../ingest/ingest-service';
+import type { StatsService } from '../stats/stats-service';
 import type { StoreService } from '../store/store-service';
 
 /** The plugin's services by name, typed, so callers need no casts. */
 export interface PluginServices {
   store: StoreService;
   contentTypes: ReturnType<typeof contentTypesService>;
+  identity: IdentityService;
+  ingest: IngestService;
+  entryTopics: EntryTopicsService;
+  stats: StatsService;
 }
 
 export const PLUGIN_ID = 'personalization';

@@ -129,6 +129,8 @@ export interface ProfileStore {
    * visitor id (the given one, or the one linked before).
    */
   linkUser(userHash: string, visitorId: string, retentionSec: number): Promise<string>;
+  /** The visitor a user is linked to, if any (read only). */
+  userVisitor(userHash: string): Promise<string | null>;
   /** Folds another profile into this visitor's. */
   applyMerge(visitorId: string, merge: MergeInstruction, settings: UpdateSettings, now: number): Promise<StoredProfile>;
   /** Deletes `fromVisitorId`'s keys and leaves an alias to `intoVisitorId` for requests still using it. */

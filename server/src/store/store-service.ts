@@ -3,6 +3,7 @@ import { getPluginConfig } from '../config/get-plugin-config';
 import { createStore, describeStore } from './create-store';
 import type { ProfileStore } from './profile-store';
 import { RedisProfileStore } from './redis/redis-store';
+import { guardStore } from './store-unavailable';
 
 const CONNECT_WAIT_MS = 2_000;
 
@@ -13,11 +14,13 @@ const CONNECT_WAIT_MS = 2_000;
  */
 const storeService = ({ strapi }: { strapi: Core.Strapi }) => {
   let store: ProfileStore | undefined;
+  let guarded: ProfileStore | undefined;
 
   return {
     async open(): Promise<void> {
       const config = getPluginConfig(strapi);
       store = createStore(config);
+      guarded = guardStore(store);
       if (store instanceof RedisProfileStore) {
         const ready = await store.connect(CONNECT_WAIT_MS);
         const where = describeStore(config);
@@ -28,14 +31,21 @@ const storeService = ({ strapi }: { strapi: Core.Strapi }) => {
       }
     },
 
+    /** The open store; its failures reach callers as 503 errors (`store-unavailable.ts`). */
     get(): ProfileStore {
-      if (!store) throw new Error('personalization: the profile store is not open (bootstrap has not run)');
+      if (!guarded) throw new Error('personalization: the profile store is not open (bootstrap has not run)');
+      return guarded;
+    },
+
+    /** The driver itself, for benchmarks and tests that inspect it. */
+    driver(): ProfileStore | undefined {
       return store;
     },
 
     async close(): Promise<void> {
       await store?.close();
       store = undefined;
+      guarded = undefined;
     },
   };
 };

@@ -7,8 +7,9 @@ const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
 const APP_DIR = path.join(REPO_ROOT, 'tests', 'app');
 const bin = (name) => path.join(REPO_ROOT, 'node_modules', '.bin', name);
 
+/** `npm run build`: the server and admin bundles, then the browser tracker. */
 const buildPlugin = () => {
-  execFileSync(bin('strapi-plugin'), ['build', '--silent'], { cwd: REPO_ROOT, stdio: 'inherit' });
+  execFileSync('npm', ['run', '--silent', 'build'], { cwd: REPO_ROOT, stdio: 'inherit' });
 };
 
 /** Compiles the test app's TypeScript (config, src) into tests/app/dist, as `strapi build` does. */

@@ -118,6 +118,10 @@ export class MemoryProfileStore implements ProfileStore {
     return linked;
   }
 
+  async userVisitor(userHash: string): Promise<string | null> {
+    return this.live(this.users, userHash)?.value ?? null;
+  }
+
   async applyMerge(
     visitorId: string,
     merge: MergeInstruction,

@@ -190,6 +190,10 @@ export class RedisProfileStore implements ProfileStore {
     return this.scripts.psnLinkUser(userKey(this.keyPrefix, userHash), visitorId, retentionSec);
   }
 
+  async userVisitor(userHash: string): Promise<string | null> {
+    return this.client.get(userKey(this.keyPrefix, userHash));
+  }
+
   async applyMerge(
     visitorId: string,
     merge: MergeInstruction,

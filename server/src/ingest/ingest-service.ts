@@ -1,0 +1,106 @@
+import type { Core } from '@strapi/strapi';
+import { isbot } from 'isbot';
+import { getPluginConfig } from '../config/get-plugin-config';
+import { mergeInstruction } from '../profiles/merge-profiles';
+import { updateSettings } from '../profiles/update-settings';
+import { pluginService } from '../shared/plugin-services';
+import { CORE_FIELDS } from '../store/profile-fields';
+import type { EventUpdate, UpdateSettings } from '../store/profile-store';
+import { deviceTypeOf } from './device-type';
+import type { IncomingEvent } from './event-schema';
+import { batchToUpdates } from './event-to-update';
+
+export interface IngestRequest {
+  visitorId: string;
+  /** Raw user id (from the batch or a logged-in user); only its HMAC is used. */
+  userId?: string;
+  events: IncomingEvent[];
+  requestUserAgent?: string;
+  /** Epoch seconds. */
+  now: number;
+}
+
+export type IngestOutcome =
+  | { status: 'stored'; visitorId: string; accepted: number; duplicates: number; segments: string[] }
+  | { status: 'bot' }
+  | { status: 'rate-limited'; retryAfterSec: number };
+
+/**
+ * The ingest path after validation: bot filter, entry topics, events to store updates, identity
+ * (link or merge), one store call, site-wide counts. Store errors propagate: the caller answers 503
+ * so that the sender retries (messageIds make retries safe).
+ */
+const ingestService = ({ strapi }: { strapi: Core.Strapi }) => {
+  const store = () => pluginService(strapi, 'store').get();
+  const stats = () => pluginService(strapi, 'stats');
+
+  /** A batch is a bot's when the end user's User-Agent (event context, else the request's) is one. */
+  const isBotBatch = (request: IngestRequest) => {
+    const userAgent = request.events.find((event) => event.context?.userAgent)?.context?.userAgent ?? request.requestUserAgent;
+    return userAgent !== undefined && isbot(userAgent);
+  };
+
+  /** Folds `fromVisitorId`'s profile into the user's visitor and leaves an alias behind. */
+  const mergeVisitor = async (fromVisitorId: string, intoVisitorId: string, settings: UpdateSettings, now: number) => {
+    const [source, target] = await Promise.all([store().readProfile(fromVisitorId), store().readProfile(intoVisitorId)]);
+    if (source) await store().applyMerge(intoVisitorId, mergeInstruction(target, source), settings, now);
+    await store().retireInto(fromVisitorId, intoVisitorId, settings.retentionSec);
+  };
+
+  const apply = async (visitorId: string, updates: EventUpdate[], settings: UpdateSettings, now: number) => {
+    const result = await store().applyUpdates(visitorId, updates, settings, now);
+    // A visitor merged into another (another device of the same user): write there instead.
+    if (result.status === 'aliased') {
+      return { visitorId: result.visitorId, result: await store().applyUpdates(result.visitorId, updates, settings, now) };
+    }
+    return { visitorId, result };
+  };
+
+  return {
+    async ingest(request: IngestRequest): Promise<IngestOutcome> {
+      if (isBotBatch(request)) {
+        stats().count('bots', request.events.length);
+        return { status: 'bot' };
+      }
+      const config = getPluginConfig(strapi);
+      const settings = updateSettings(config);
+      const entryTopics = await pluginService(strapi, 'entryTopics').prefetch(request.events);
+      const updates = batchToUpdates(request.events, {
+        nowSec: request.now,
+        deviceTypeOf,
+        requestUserAgent: request.requestUserAgent,
+        entryTopics,
+        dropTraits: new Set(config.identity.dropTraits),
+        sessionGapSec: settings.sessionGapSec,
+      });
+
+      let { visitorId } = request;
+      if (request.userId) {
+        const userHash = pluginService(strapi, 'identity').hashUserId(request.userId);
+        const linked = await store().linkUser(userHash, visitorId, settings.retentionSec);
+        if (linked !== visitorId) {
+          await mergeVisitor(visitorId, linked, settings, request.now);
+          visitorId = linked;
+        }
+        updates[0].set = { ...updates[0].set, [CORE_FIELDS.userHash]: userHash };
+      }
+
+      const applied = await apply(visitorId, updates, settings, request.now);
+      if (applied.result.status === 'rate-limited') return applied.result;
+      if (applied.result.status !== 'applied') throw new Error('visitor alias chain');
+
+      for (const event of request.events) stats().count(`events:${event.type}`);
+      stats().count('duplicates', applied.result.duplicates);
+      return {
+        status: 'stored',
+        visitorId: applied.visitorId,
+        accepted: applied.result.accepted,
+        duplicates: applied.result.duplicates,
+        segments: applied.result.profile.segments,
+      };
+    },
+  };
+};
+
+export type IngestService = ReturnType<typeof ingestService>;
+export default ingestService;

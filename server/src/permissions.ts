@@ -1,0 +1,19 @@
+/**
+ * Admin RBAC actions of the plugin, registered in bootstrap; a route names the full uid
+ * `plugin::personalization.<uid>` in its `admin::hasPermissions` policy.
+ */
+export const ACTIONS = [
+  { uid: 'profiles.read', displayName: 'Look up visitor profiles', subCategory: 'Profiles' },
+  { uid: 'profiles.erase', displayName: 'Erase visitor profiles', subCategory: 'Profiles' },
+  { uid: 'settings.read', displayName: 'Read settings and store status', subCategory: 'Settings' },
+] as const;
+
+export type ActionUid = (typeof ACTIONS)[number]['uid'];
+
+export const actionId = (uid: ActionUid) => `plugin::personalization.${uid}`;
+
+/** The policy that guards an admin route with one of our actions. */
+export const requires = (uid: ActionUid) => ({
+  name: 'admin::hasPermissions',
+  config: { actions: [actionId(uid)] },
+});

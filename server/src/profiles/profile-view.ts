@@ -1,0 +1,129 @@
+import { utcDay } from '../store/keys';
+import { AFFINITY_PREFIX, AFFINITY_SCALE, CORE_FIELDS } from '../store/profile-fields';
+import type { StoredProfile } from '../store/profile-store';
+import { ATTRIBUTION, FIELDS, PREFIX } from './profile-fields';
+
+/**
+ * The readable form of a stored profile: what `GET /api/personalization/profile` returns and what
+ * segment rules read. Pure; `now` (epoch seconds) decides the decay and the day counts.
+ */
+
+export interface Attribution {
+  utmSource: string | null;
+  utmMedium: string | null;
+  utmCampaign: string | null;
+  referrerHost: string | null;
+  deviceType: string | null;
+}
+
+export interface ProfileView {
+  firstSeen: string | null;
+  lastSeen: string | null;
+  daysSinceFirstSeen: number | null;
+  daysSinceLastSeen: number | null;
+  sessions: number;
+  pageviews: number;
+  dwellSeconds: number;
+  scroll: { max: number; mean: number };
+  events: Record<string, number>;
+  pages: Record<string, number>;
+  categories: Record<string, number>;
+  categoryActions: Record<string, number>;
+  /** Decayed affinity per topic, as a share of the visitor's total interest (0-1). */
+  topics: Record<string, number>;
+  recent: string[];
+  attribution: { first: Attribution; latest: Attribution };
+  locale: string | null;
+  traits: Record<string, unknown>;
+  identified: boolean;
+  segments: string[];
+}
+
+const DAY = 86_400;
+
+const iso = (seconds: number | undefined) => (seconds === undefined ? null : new Date(seconds * 1000).toISOString());
+
+const family = (fields: Record<string, string>, prefix: string): Record<string, number> =>
+  Object.fromEntries(
+    Object.entries(fields)
+      .filter(([field]) => field.startsWith(prefix))
+      .map(([field, value]) => [field.slice(prefix.length), Number(value)])
+  );
+
+const attribution = (fields: Record<string, string>, prefix: string): Attribution => {
+  const read = (key: string) => fields[prefix + key] || null;
+  return {
+    utmSource: read(ATTRIBUTION.utmSource),
+    utmMedium: read(ATTRIBUTION.utmMedium),
+    utmCampaign: read(ATTRIBUTION.utmCampaign),
+    referrerHost: read(ATTRIBUTION.referrerHost),
+    deviceType: read(ATTRIBUTION.deviceType),
+  };
+};
+
+/** Each topic's score decayed to `now`, then divided by the sum, rounded to 4 decimals. */
+export const topicShares = (fields: Record<string, string>, now: number, halfLifeSec: number): Record<string, number> => {
+  const scores = Object.entries(fields)
+    .filter(([field]) => field.startsWith(AFFINITY_PREFIX))
+    .map(([field, value]) => {
+      const [milli, at] = value.split('|').map(Number);
+      const age = Math.max(0, now - at);
+      return [field.slice(AFFINITY_PREFIX.length), (milli / AFFINITY_SCALE) * Math.exp((-Math.LN2 * age) / halfLifeSec)] as const;
+    });
+  const total = scores.reduce((sum, [, score]) => sum + score, 0);
+  if (total <= 0) return {};
+  return Object.fromEntries(
+    scores.sort((a, b) => b[1] - a[1]).map(([topic, score]) => [topic, Math.round((score / total) * 10_000) / 10_000])
+  );
+};
+
+/** Count of `counter` (e.g. `e:Product Viewed`, `pv`, `sn`) over the last `days` days including today. */
+export const windowedCount = (profile: StoredProfile, counter: string, days: number, now: number): number => {
+  const from = utcDay(now) - days + 1;
+  let total = 0;
+  for (const [key, count] of Object.entries(profile.windows)) {
+    const colon = key.indexOf(':');
+    if (key.slice(colon + 1) === counter && Number(key.slice(0, colon)) >= from) total += count;
+  }
+  return total;
+};
+
+const parseTrait = (raw: string): unknown => {
+  try {
+    return JSON.parse(raw);
+  } catch {
+    return raw;
+  }
+};
+
+export const toProfileView = (profile: StoredProfile, now: number, halfLifeSec: number): ProfileView => {
+  const { fields } = profile;
+  const firstSeen = fields[CORE_FIELDS.firstSeen] ? Number(fields[CORE_FIELDS.firstSeen]) : undefined;
+  const lastSeen = fields[CORE_FIELDS.lastSeen] ? Number(fields[CORE_FIELDS.lastSeen]) : undefined;
+  const pageviews = Number(fields[FIELDS.pageviews] ?? 0);
+  const scrollSum = Number(fields[FIELDS.scrollSum] ?? 0);
+  return {
+    firstSeen: iso(firstSeen),
+    lastSeen: iso(lastSeen),
+    daysSinceFirstSeen: firstSeen === undefined ? null : Math.floor(Math.max(0, now - firstSeen) / DAY),
+    daysSinceLastSeen: lastSeen === undefined ? null : Math.floor(Math.max(0, now - lastSeen) / DAY),
+    sessions: Number(fields[CORE_FIELDS.sessions] ?? 0),
+    pageviews,
+    dwellSeconds: Number(fields[FIELDS.dwellSeconds] ?? 0),
+    scroll: {
+      max: Number(fields[FIELDS.scrollMax] ?? 0),
+      mean: pageviews > 0 ? Math.min(100, Math.round(scrollSum / pageviews)) : 0,
+    },
+    events: family(fields, PREFIX.event),
+    pages: family(fields, PREFIX.page),
+    categories: family(fields, PREFIX.category),
+    categoryActions: family(fields, PREFIX.categoryAction),
+    topics: topicShares(fields, now, halfLifeSec),
+    recent: profile.recent,
+    attribution: { first: attribution(fields, PREFIX.firstSession), latest: attribution(fields, PREFIX.latestSession) },
+    locale: fields[FIELDS.locale] ?? null,
+    traits: Object.fromEntries(Object.entries(profile.traits).map(([key, raw]) => [key, parseTrait(raw)])),
+    identified: Boolean(fields[CORE_FIELDS.userHash]),
+    segments: profile.segments,
+  };
+};

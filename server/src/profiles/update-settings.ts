@@ -1,0 +1,13 @@
+import type { PluginConfig } from '../config';
+import type { UpdateSettings } from '../store/profile-store';
+
+/** The store's update rules, from the plugin config. */
+export const updateSettings = (config: PluginConfig): UpdateSettings => ({
+  sessionGapSec: config.session.inactivityMinutes * 60,
+  affinityHalfLifeSec: Math.round(config.affinity.halfLifeDays * 86_400),
+  recentCap: config.profile.recentItems,
+  retentionSec: config.retentionDays * 86_400,
+  windowDays: config.profile.windowDays,
+  maxFields: config.profile.maxFields,
+  eventQuota: { limit: config.ingest.perVisitorPerMinute, windowSec: 60 },
+});

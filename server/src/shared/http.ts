@@ -1,0 +1,36 @@
+import { createHmac, randomBytes } from 'crypto';
+import type { Context } from 'koa';
+
+/** Helpers for the public endpoints: headers, cookies, client addresses. */
+
+export const header = (ctx: Context, name: string): string | undefined => {
+  const value = ctx.get(name);
+  return value === '' ? undefined : value;
+};
+
+export const readCookie = (ctx: Context, name: string): string | undefined =>
+  ctx.cookies.get(name, { signed: false }) || undefined;
+
+/** HttpOnly, SameSite=Lax, Secure when the request came over https (behind a proxy too, with `proxy: true`). */
+export const setCookie = (ctx: Context, name: string, value: string, maxAgeDays: number): void => {
+  ctx.cookies.set(name, value, {
+    httpOnly: true,
+    sameSite: 'lax',
+    secure: ctx.secure,
+    signed: false,
+    overwrite: true,
+    maxAge: maxAgeDays * 86_400_000,
+    path: '/',
+  });
+};
+
+export const clearCookie = (ctx: Context, name: string): void => {
+  ctx.cookies.set(name, '', { httpOnly: true, sameSite: 'lax', secure: ctx.secure, signed: false, overwrite: true, maxAge: 0, path: '/' });
+};
+
+// Addresses are only ever kept as a keyed hash whose key lives in this process's memory.
+const addressKey = randomBytes(32);
+
+/** A pseudonym of the client address for in-process rate limiting; the raw IP is never kept. */
+export const clientAddressHash = (ctx: Context): string =>
+  createHmac('sha256', addressKey).update(ctx.ip ?? '').digest('base64url').slice(0, 22);
