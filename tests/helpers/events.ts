@@ -1,0 +1,35 @@
+import { randomUUID } from 'crypto';
+
+/** Builders of Segment-style events for tests, benchmarks and the demo. */
+
+export const BROWSER_UA =
+  'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36';
+export const MOBILE_UA =
+  'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1';
+
+export const isoAgo = (seconds: number, from = Date.now()) => new Date(from - seconds * 1000).toISOString();
+
+export const pageEvent = (extra: Record<string, unknown> = {}) => ({
+  type: 'page',
+  messageId: randomUUID(),
+  context: { page: { url: 'https://example.com/movies', path: '/movies', title: 'Movies' } },
+  ...extra,
+});
+
+export const trackEvent = (event: string, extra: Record<string, unknown> = {}) => ({
+  type: 'track',
+  event,
+  messageId: randomUUID(),
+  ...extra,
+});
+
+/** A visitor id in the accepted format. */
+export const visitorId = () => `test-${randomUUID()}`;
+
+/** The value of a Set-Cookie header for `name`, or undefined. */
+export const setCookie = (headers: Record<string, unknown>, name: string): string | undefined => {
+  const values = (headers['set-cookie'] as string[] | undefined) ?? [];
+  return values.find((value) => value.startsWith(`${name}=`));
+};
+
+export const cookieValue = (header: string | undefined): string | undefined => header?.split(';')[0].split('=')[1];

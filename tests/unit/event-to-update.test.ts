@@ -1,0 +1,102 @@
+import { batchToUpdates, eventToUpdate, type EventContext } from '../../server/src/ingest/event-to-update';
+import type { IncomingEvent } from '../../server/src/ingest/event-schema';
+import { messageHash } from '../../server/src/ingest/message-hash';
+
+const NOW = 1_790_000_000;
+const context: EventContext = {
+  nowSec: NOW,
+  deviceTypeOf: (ua) => (ua?.includes('iPhone') ? 'mobile' : 'desktop'),
+  entryTopics: (event) => (event.properties?.documentId === 'doc-1' ? ['Horror'] : []),
+  dropTraits: new Set(['email']),
+  sessionGapSec: 1800,
+};
+const at = (offsetSec: number) => new Date((NOW + offsetSec) * 1000).toISOString();
+
+describe('eventToUpdate', () => {
+  it('counts a page view, its name, its topics and the item it shows', () => {
+    const update = eventToUpdate(
+      { type: 'page', name: 'Pricing', timestamp: at(-60), messageId: 'm-1', properties: { topics: ['Tech', 'AI'], documentId: 'doc-1' } },
+      context,
+      false
+    );
+    expect(update).toEqual({
+      ts: NOW - 60,
+      dedup: messageHash('m-1'),
+      incr: { pv: 1, 'pn:Pricing': 1 },
+      windowed: { pv: 1, 'pn:Pricing': 1 },
+      affinity: { Tech: 1, AI: 1, Horror: 1 },
+      recentItem: 'doc-1',
+    });
+  });
+
+  it('counts a track event by name, category and category/action; only name and category are windowed', () => {
+    const update = eventToUpdate({ type: 'track', event: 'Video Playback Started', category: 'video', action: 'play' }, context, false);
+    expect(update).toEqual({
+      ts: NOW,
+      incr: { 'e:Video Playback Started': 1, 'c:video': 1, 'ca:video/play': 1 },
+      windowed: { 'e:Video Playback Started': 1, 'c:video': 1 },
+    });
+  });
+
+  it('turns Scroll Depth into the max and the per-page increment', () => {
+    const update = eventToUpdate({ type: 'track', event: 'Scroll Depth', properties: { depth: 75, previous: 50 } }, context, false);
+    expect(update.max).toEqual({ sx: 75 });
+    expect(update.incr).toMatchObject({ su: 25, 'e:Scroll Depth': 1 });
+    expect(eventToUpdate({ type: 'track', event: 'Scroll Depth', properties: { depth: 140 } }, context, false).max).toBeUndefined();
+  });
+
+  it('adds Dwell Time seconds, capped at an hour per report', () => {
+    expect(eventToUpdate({ type: 'track', event: 'Dwell Time', properties: { seconds: 12.4 } }, context, false).incr).toMatchObject({ dw: 12 });
+    expect(eventToUpdate({ type: 'track', event: 'Dwell Time', value: 99_999 }, context, false).incr).toMatchObject({ dw: 3600 });
+  });
+
+  it('keeps traits of identify calls as JSON, without the dropped ones', () => {
+    const update = eventToUpdate({ type: 'identify', traits: { plan: 'pro', seats: 3, email: 'a@b.c' } }, context, false);
+    expect(update.traits).toEqual({ plan: '"pro"', seats: '3' });
+  });
+
+  it('sends attribution only on events that may open a session, with every field present', () => {
+    const event: IncomingEvent = {
+      type: 'page',
+      context: {
+        page: { url: 'https://shop.example/a', referrer: 'https://www.google.com/search?q=x' },
+        campaign: { source: 'google', medium: 'cpc', name: 'winter' },
+        userAgent: 'Mozilla/5.0 (iPhone; ...)',
+      },
+    };
+    const update = eventToUpdate(event, context, true);
+    const attribution = { us: 'google', um: 'cpc', uc: 'winter', rh: 'www.google.com', dv: 'mobile' };
+    expect(update.setOnce).toEqual(Object.fromEntries(Object.entries(attribution).map(([k, v]) => [`a0:${k}`, v])));
+    expect(update.setOnSessionStart).toEqual(Object.fromEntries(Object.entries(attribution).map(([k, v]) => [`a1:${k}`, v])));
+    expect(eventToUpdate(event, context, false).setOnce).toBeUndefined();
+  });
+
+  it('ignores a same-site referrer (internal navigation is not acquisition)', () => {
+    const update = eventToUpdate(
+      { type: 'page', context: { page: { url: 'https://shop.example/b', referrer: 'https://shop.example/a' } } },
+      context,
+      true
+    );
+    expect(update.setOnce?.['a0:rh']).toBe('');
+  });
+
+  it('clips long names so profile fields stay short', () => {
+    const update = eventToUpdate({ type: 'track', event: 'x'.repeat(150) }, context, false);
+    expect(Object.keys(update.incr ?? {})).toEqual([`e:${'x'.repeat(60)}`]);
+  });
+});
+
+describe('batchToUpdates', () => {
+  it('orders events by time and marks the ones that may open a session', () => {
+    const updates = batchToUpdates(
+      [
+        { type: 'page', timestamp: at(-100) },
+        { type: 'page', timestamp: at(-4000) },
+        { type: 'page', timestamp: at(-3900) },
+      ],
+      context
+    );
+    expect(updates.map((update) => update.ts)).toEqual([NOW - 4000, NOW - 3900, NOW - 100]);
+    expect(updates.map((update) => update.setOnce !== undefined)).toEqual([true, false, true]);
+  });
+});

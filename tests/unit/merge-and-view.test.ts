@@ -1,0 +1,90 @@
+import { mergeInstruction } from '../../server/src/profiles/merge-profiles';
+import { toProfileView, topicShares, windowedCount } from '../../server/src/profiles/profile-view';
+import type { StoredProfile } from '../../server/src/store/profile-store';
+
+const DAY = 86_400;
+const NOW = 1_790_000_000;
+const profile = (fields: Record<string, string>, extra: Partial<StoredProfile> = {}): StoredProfile => ({
+  fields,
+  windows: {},
+  recent: [],
+  traits: {},
+  segments: [],
+  ...extra,
+});
+
+describe('mergeInstruction', () => {
+  const target = profile({ fs: String(NOW - 5 * DAY), ls: String(NOW - DAY), 'a0:us': 'google', 'a1:us': 'google' });
+  const source = profile(
+    {
+      fs: String(NOW - 9 * DAY),
+      ls: String(NOW - 2 * DAY),
+      sn: '2',
+      pv: '7',
+      'e:Signup': '1',
+      sx: '80',
+      't:Drama': `1500|${NOW - 2 * DAY}`,
+      'a0:us': 'newsletter',
+      'a1:us': 'newsletter',
+      loc: 'de',
+    },
+    { windows: { '20700:pv': 3 }, recent: ['x'], traits: { plan: '"free"' } }
+  );
+
+  it('sums counters, keeps extremes, carries decayed affinities and windows', () => {
+    const merge = mergeInstruction(target, source);
+    expect(merge.sum).toEqual({ sn: 2, pv: 7, 'e:Signup': 1 });
+    expect(merge.max).toEqual({ ls: NOW - 2 * DAY, sx: 80 });
+    expect(merge.min).toEqual({ fs: NOW - 9 * DAY });
+    expect(merge.affinity).toEqual({ Drama: [1.5, NOW - 2 * DAY] });
+    expect(merge.windows).toEqual({ '20700:pv': 3 });
+    expect(merge.recent).toEqual(['x']);
+  });
+
+  it('takes first-session attribution from the profile that started first, the rest from the one active last', () => {
+    const merge = mergeInstruction(target, source);
+    expect(merge.set).toEqual({ 'a0:us': 'newsletter' });
+    expect(merge.setIfAbsent).toEqual({ 'a1:us': 'newsletter', loc: 'de' });
+    expect(merge.traitsWin).toBe(false);
+  });
+});
+
+describe('profile view', () => {
+  it('reads counters, attribution, traits and time facts', () => {
+    const view = toProfileView(
+      profile(
+        { fs: String(NOW - 10 * DAY), ls: String(NOW - 2 * DAY), sn: '3', pv: '4', su: '150', sx: '75', dw: '90', 'e:Signup': '1', 'c:video': '2', 'a1:dv': 'mobile', 'a1:us': '', uid: 'h' },
+        { traits: { plan: '"pro"', broken: '{' } }
+      ),
+      NOW,
+      14 * DAY
+    );
+    expect(view).toMatchObject({
+      daysSinceFirstSeen: 10,
+      daysSinceLastSeen: 2,
+      sessions: 3,
+      pageviews: 4,
+      dwellSeconds: 90,
+      scroll: { max: 75, mean: 38 },
+      events: { Signup: 1 },
+      categories: { video: 2 },
+      attribution: { latest: { deviceType: 'mobile', utmSource: null } },
+      traits: { plan: 'pro', broken: '{' },
+      identified: true,
+    });
+  });
+
+  it('gives topic shares after decay, summing to 1', () => {
+    // Equal raw scores, one a half-life older: shares 2/3 and 1/3.
+    const shares = topicShares({ 't:new': `1000|${NOW}`, 't:old': `1000|${NOW - 14 * DAY}` }, NOW, 14 * DAY);
+    expect(shares).toEqual({ new: 0.6667, old: 0.3333 });
+  });
+
+  it('sums a counter over the last n days', () => {
+    const today = Math.floor(NOW / DAY);
+    const stored = profile({}, { windows: { [`${today}:pv`]: 2, [`${today - 6}:pv`]: 3, [`${today - 7}:pv`]: 5, [`${today}:e:X`]: 1 } });
+    expect(windowedCount(stored, 'pv', 7, NOW)).toBe(5);
+    expect(windowedCount(stored, 'pv', 8, NOW)).toBe(10);
+    expect(windowedCount(stored, 'e:X', 1, NOW)).toBe(1);
+  });
+});
