@@ -2,6 +2,7 @@ import fs from 'fs';
 import os from 'os';
 import path from 'path';
 import type { Core } from '@strapi/strapi';
+import { freePort } from './free-port';
 import { APP_DIR, APP_DIST_DIR } from './paths';
 
 export interface TestAppOptions {
@@ -16,6 +17,8 @@ export interface TestApp {
   strapi: Core.Strapi;
   /** The HTTP server to hand to supertest. */
   server: Core.Strapi['server']['httpServer'];
+  /** Listens on a free port of 127.0.0.1 (for a browser); resolves to the base URL. */
+  listen(): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -60,6 +63,11 @@ export const startTestApp = async (options: TestAppOptions): Promise<TestApp> =>
   return {
     strapi,
     server: strapi.server.httpServer,
+    async listen() {
+      const port = await freePort();
+      await new Promise<void>((resolve) => strapi.server.httpServer.listen(port, '127.0.0.1', resolve));
+      return `http://127.0.0.1:${port}`;
+    },
     async stop() {
       await strapi.destroy();
       fs.rmSync(tmp, { recursive: true, force: true });

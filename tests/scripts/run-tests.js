@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // @ts-check
 /**
- * `npm test`: makes sure redis-server is installed, builds the plugin and the test app, then runs
+ * `npm test`: makes sure redis-server and chromium are installed, builds the plugin and the test app, then runs
  * the whole jest suite in band. Extra arguments go to jest (`npm test -- tests/unit`).
  */
 const { spawnSync } = require('child_process');
@@ -10,6 +10,7 @@ const { REPO_ROOT, bin, buildPlugin, compileTestApp } = require('./lib/build');
 
 const main = async () => {
   ensureBinary('redis-server', 'redis-server');
+  ensureBinary('chromium', 'chromium');
   buildPlugin();
   await compileTestApp();
   const args = ['--config', 'tests/jest.config.js', '--runInBand', ...process.argv.slice(2)];

@@ -182,13 +182,21 @@ let timer: ReturnType<typeof setTimeout> | undefined;
 let backoff = 1000;
 let sending = false;
 
-function schedule(delay: number) {
-  if (!timer) timer = setTimeout(() => ((timer = undefined), void flush()), delay);
+/** Flush after `delay`; an earlier pending flush wins unless `replace` (a retry sets its own time). */
+function schedule(delay: number, replace = false) {
+  if (timer && !replace) return;
+  clearTimeout(timer);
+  timer = setTimeout(() => ((timer = undefined), void flush()), delay);
 }
 
+/**
+ * The visitor id travels in every batch too (the server prefers its cookie), so that a batch whose
+ * answer was lost is retried as the same visitor and counted once.
+ */
 const body = (events: TrackerEvent[]) => {
-  const anonymousId = storage.get(ID_KEY);
-  return JSON.stringify({ ...(anonymousId ? { anonymousId } : {}), events });
+  let anonymousId = storage.get(ID_KEY);
+  if (!anonymousId) storage.set(ID_KEY, (anonymousId = uuid()));
+  return JSON.stringify({ anonymousId, events });
 };
 
 /** Sends queued events in batches; failures go back to the queue and retry with backoff. */
@@ -213,12 +221,12 @@ async function flush(): Promise<void> {
     if (result.data?.visitorId) {
       api.visitorId = result.data.visitorId;
       api.segments = result.data.segments ?? [];
-      if (server.consent !== 'opt-in' || consentChoice() === '1') storage.set(ID_KEY, api.visitorId);
+      storage.set(ID_KEY, api.visitorId);
       win.dispatchEvent(new CustomEvent('psn:segments', { detail: { visitorId: api.visitorId, segments: api.segments } }));
     }
     if (queue.length) schedule(0);
   } catch {
-    schedule(backoff);
+    schedule(backoff, true);
     backoff = Math.min(backoff * 2, 60_000);
   } finally {
     sending = false;

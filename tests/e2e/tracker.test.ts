@@ -1,0 +1,159 @@
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launchChromium, screenshot } from '../helpers/browser';
+import { BROWSER_UA } from '../helpers/events';
+import { startRedis, type PrivateRedis } from '../helpers/redis-server';
+import { startTestApp, type TestApp } from '../helpers/strapi-app';
+
+/**
+ * The browser tracker in real headless Chromium against a page served by the test app: what a
+ * visitor does on the page must end up in their profile in Redis.
+ */
+describe('browser tracker in Chromium', () => {
+  let redis: PrivateRedis;
+  let app: TestApp;
+  let baseUrl: string;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    redis = await startRedis();
+    app = await startTestApp({ redisUrl: redis.url });
+    baseUrl = await app.listen();
+    browser = await launchChromium();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await app?.stop();
+    await redis?.stop();
+  });
+
+  const visitorCookie = async (context: BrowserContext) =>
+    (await context.cookies(baseUrl)).find((cookie) => cookie.name === 'psn_vid');
+
+  const waitForProfile = async (visitorId: string, done: (fields: Record<string, string>) => boolean) => {
+    const deadline = Date.now() + 15_000;
+    for (;;) {
+      const fields = await redis.client.hgetall(`psn:{v:${visitorId}}:p`);
+      if (done(fields)) return fields;
+      if (Date.now() > deadline) return fields;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  };
+
+  /** Flushes the tracker's queue now instead of waiting for its 5-second timer. */
+  const flush = (page: Page) => page.evaluate(() => (window as unknown as { psn: { flush(): Promise<void> } }).psn.flush());
+
+  it('records page views, scrolling, clicks, video, form focus, hovers, dataLayer and custom events, dwell on hide', async () => {
+    const context = await browser.newContext({ userAgent: BROWSER_UA, viewport: { width: 1000, height: 700 } });
+    const page = await context.newPage();
+    const firstBatch = page.waitForResponse((response) => response.url().endsWith('/api/personalization/events'));
+    await page.goto(`${baseUrl}/tracker-test.html?utm_source=newsletter&utm_medium=email&utm_campaign=launch`);
+    expect((await firstBatch).status()).toBe(202);
+    const cookie = await visitorCookie(context);
+    expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Lax' });
+    const visitorId = cookie!.value;
+
+    await page.click('#cta');
+    await page.click('#link');
+    await page.hover('#hover');
+    await page.waitForTimeout(600);
+    await page.mouse.move(900, 650);
+    await page.focus('#email');
+    await page.evaluate(() => {
+      (window as unknown as { dataLayer: unknown[] }).dataLayer.push({ event: 'Signup', plan: 'trial' });
+      (window as unknown as { psn: { track(name: string, props: object): void } }).psn.track('Quiz Answered', { category: 'quiz', action: 'answer', label: 'q1' });
+    });
+    await page.evaluate(async () => {
+      const video = document.getElementById('video') as HTMLVideoElement;
+      const ended = new Promise((resolve) => video.addEventListener('ended', resolve, { once: true }));
+      await video.play();
+      await ended;
+    });
+    await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
+    await page.waitForTimeout(300);
+    await screenshot(page, 'tracker-test-page');
+
+    // A single-page-app navigation counts as a page view.
+    await page.evaluate(() => history.pushState({}, '', '/tracker-test.html?step=2'));
+    await flush(page);
+
+    // Hide the tab: the tracker reports visible dwell time and hands its queue to sendBeacon.
+    await page.evaluate(() => {
+      Object.defineProperty(document, 'visibilityState', { value: 'hidden', configurable: true });
+      document.dispatchEvent(new Event('visibilitychange'));
+    });
+
+    const fields = await waitForProfile(visitorId, (current) => Boolean(current.dw) && Number(current.pv) >= 2);
+    expect(fields).toMatchObject({
+      pv: '2',
+      'e:CTA Clicked': '1',
+      'c:cta': '1',
+      'ca:cta/click': '1',
+      'e:Link Clicked': '1',
+      'e:Element Hovered': '1',
+      'e:Form Field Focused': '1',
+      'e:Signup': '1',
+      'e:Quiz Answered': '1',
+      'c:quiz': '1',
+      'e:Video Playback Started': '1',
+      'e:Video Playback Completed': '1',
+      'c:video': '2',
+      sx: '100',
+      'a0:us': 'newsletter',
+      'a0:um': 'email',
+      'a0:uc': 'launch',
+      'a0:dv': 'desktop',
+      loc: 'en-US',
+    });
+    expect(Number(fields.dw)).toBeGreaterThanOrEqual(1);
+    expect(Number(fields['e:Scroll Depth'])).toBeGreaterThanOrEqual(1);
+    // Topics come from the page's data-psn-topics.
+    expect(Object.keys(fields).filter((field) => field.startsWith('t:')).sort()).toEqual(['t:Animation', 't:Sci-Fi']);
+    // The password field is never reported.
+    expect(Number(fields['e:Form Field Focused'])).toBe(1);
+    await context.close();
+  });
+
+  it('retries a failed batch with backoff and the server counts it once', async () => {
+    const context = await browser.newContext({ userAgent: BROWSER_UA });
+    const page = await context.newPage();
+    let attempts = 0;
+    await page.route('**/api/personalization/events', async (route) => {
+      attempts += 1;
+      // The first attempt reaches Redis but the answer is lost: the retry must be a duplicate.
+      if (attempts === 1) {
+        const response = await route.fetch();
+        expect(response.status()).toBe(202);
+        await route.fulfill({ status: 503, body: '{}' });
+        return;
+      }
+      await route.continue();
+    });
+    const delivered = page.waitForResponse((response) => response.url().endsWith('/events') && response.status() === 202, { timeout: 10_000 });
+    await page.goto(`${baseUrl}/tracker-test.html`);
+    const retried = await delivered;
+    expect(attempts).toBeGreaterThanOrEqual(2);
+    expect((await retried.json()).data).toMatchObject({ accepted: 0, duplicates: 1 });
+    // The lost answer carried the cookie; the retry is the same visitor through its anonymousId.
+    const visitorId = (await retried.json()).data.visitorId;
+    expect(await redis.client.hget(`psn:{v:${visitorId}}:p`, 'pv')).toBe('1');
+    await context.close();
+  });
+
+  it('sends nothing when the browser signals Global Privacy Control', async () => {
+    const context = await browser.newContext({ userAgent: BROWSER_UA });
+    await context.addInitScript(() => Object.defineProperty(navigator, 'globalPrivacyControl', { value: true }));
+    const page = await context.newPage();
+    let sent = 0;
+    page.on('request', (request) => {
+      if (request.url().includes('/api/personalization/events')) sent += 1;
+    });
+    await page.goto(`${baseUrl}/tracker-test.html`);
+    await page.click('#cta');
+    await page.waitForTimeout(1500);
+    await flush(page);
+    expect(sent).toBe(0);
+    expect(await visitorCookie(context)).toBeUndefined();
+    await context.close();
+  });
+});
