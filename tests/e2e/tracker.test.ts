@@ -106,7 +106,7 @@ describe('browser tracker in Chromium', () => {
       loc: 'en-US',
     });
     expect(Number(fields.dw)).toBeGreaterThanOrEqual(1);
-    expect(Number(fields['e:Scroll Depth'])).toBeGreaterThanOrEqual(1);
+    expect(Number(fields.su)).toBe(100);
     // Topics come from the page's data-psn-topics.
     expect(Object.keys(fields).filter((field) => field.startsWith('t:')).sort()).toEqual(['t:Animation', 't:Sci-Fi']);
     // The password field is never reported.

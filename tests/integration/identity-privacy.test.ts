@@ -24,7 +24,7 @@ describe('identity, profiles and privacy (opt-out mode)', () => {
   const profile = (id: string) => redis.client.hgetall(`psn:{v:${id}}:p`);
   const allRedisText = async () => {
     const keys = await redis.client.keys('*');
-    const values = await Promise.all(keys.map((key) => redis.client.dump(key)));
+    const values = await Promise.all(keys.map((key) => redis.client.dumpBuffer(key)));
     return keys.join('\n') + values.map((value) => value?.toString('latin1')).join('\n');
   };
 

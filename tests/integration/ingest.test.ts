@@ -52,7 +52,6 @@ describe('POST /api/personalization/events', () => {
         pv: '1',
         sn: '1',
         'e:Video Playback Started': '1',
-        'e:Scroll Depth': '1',
         'c:video': '1',
         'ca:video/play': '1',
         sx: '50',

@@ -42,8 +42,10 @@ afterAll(async () => {
 });
 
 const applied = (result: ApplyResult) => {
-  if (result.status !== 'applied') throw new Error(`expected the batch to be applied, got ${JSON.stringify(result)}`);
-  return result;
+  if (result.status !== 'applied' || !result.profile) {
+    throw new Error(`expected the batch to be applied, got ${JSON.stringify(result)}`);
+  }
+  return { ...result, profile: result.profile };
 };
 
 const drivers: [string, () => ProfileStore][] = [
@@ -55,7 +57,7 @@ describe.each(drivers)('%s driver', (_name, getStore) => {
   let store: ProfileStore;
   let visitor: string;
   const apply = async (events: EventUpdate[], now = NOW, settings = SETTINGS) =>
-    applied(await store.applyUpdates(visitor, events, settings, now));
+    applied(await store.applyUpdates(visitor, events, settings, now, { returnProfile: true }));
 
   beforeEach(() => {
     store = getStore();
@@ -205,11 +207,13 @@ describe.each(drivers)('%s driver', (_name, getStore) => {
     expect(counters.every(([, count]) => count === '2')).toBe(true);
   });
 
-  it('writes and reads segment membership', async () => {
+  it('writes and reads segment membership, and returns it from every batch', async () => {
     await store.writeSegments(visitor, ['new-visitors', 'tech-fans'], SETTINGS.retentionSec);
     expect(await store.readSegments(visitor)).toEqual(['new-visitors', 'tech-fans']);
     const result = await apply([{ ts: NOW - 1, incr: { pv: 1 } }]);
     expect(result.profile.segments).toEqual(['new-visitors', 'tech-fans']);
+    const lean = await store.applyUpdates(visitor, [{ ts: NOW, incr: { pv: 1 } }], SETTINGS, NOW);
+    expect(lean).toEqual({ status: 'applied', accepted: 1, duplicates: 0, segments: ['new-visitors', 'tech-fans'] });
   });
 
   it('erases every key of a visitor', async () => {
@@ -416,8 +420,8 @@ describe('both drivers end in the same state', () => {
       }
       events.sort((a, b) => a.ts - b.ts);
       const [fromRedis, fromMemory] = await Promise.all([
-        redisStore.applyUpdates(visitor, events, SETTINGS, clock),
-        memoryStore.applyUpdates(visitor, events, SETTINGS, clock),
+        redisStore.applyUpdates(visitor, events, SETTINGS, clock, { returnProfile: true }),
+        memoryStore.applyUpdates(visitor, events, SETTINGS, clock, { returnProfile: true }),
       ]);
       expect(fromRedis).toEqual(fromMemory);
     }

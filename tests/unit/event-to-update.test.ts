@@ -41,7 +41,8 @@ describe('eventToUpdate', () => {
   it('turns Scroll Depth into the max and the per-page increment', () => {
     const update = eventToUpdate({ type: 'track', event: 'Scroll Depth', properties: { depth: 75, previous: 50 } }, context, false);
     expect(update.max).toEqual({ sx: 75 });
-    expect(update.incr).toMatchObject({ su: 25, 'e:Scroll Depth': 1 });
+    expect(update.incr).toEqual({ su: 25 });
+    expect(update.windowed).toBeUndefined();
     expect(eventToUpdate({ type: 'track', event: 'Scroll Depth', properties: { depth: 140 } }, context, false).max).toBeUndefined();
   });
 

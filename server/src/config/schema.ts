@@ -66,7 +66,7 @@ export const pluginConfigSchema = z
       .prefault({}),
     profile: z
       .strictObject({
-        recentItems: z.number().int().min(1).max(100).default(20),
+        recentItems: z.number().int().min(1).max(100).default(10),
         /** Fields of the profile hash; at most 128 keeps it a compact listpack in Redis. */
         maxFields: z.number().int().min(16).max(1_000).default(120),
         windowDays: z.number().int().min(1).max(365).default(90),

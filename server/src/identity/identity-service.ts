@@ -1,5 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import type { Context } from 'koa';
+import { LRUCache } from 'lru-cache';
 import { getPluginConfig } from '../config/get-plugin-config';
 import { header, readCookie } from '../shared/http';
 import { identitySecret } from './secret';
@@ -10,13 +11,19 @@ import { createVisitorToken } from './visitor-token';
 /** Who the caller is, and the keyed hashes that stand in for ids. One place for every endpoint. */
 const identityService = ({ strapi }: { strapi: Core.Strapi }) => {
   let secret: Buffer | undefined;
+  const tokens = new LRUCache<string, string>({ max: 10_000 });
   const getSecret = () =>
     (secret ??= identitySecret(getPluginConfig(strapi).identity.secret, strapi.config.get('server.app.keys')));
 
   return {
     hashUserId: (userId: string) => hashUserId(getSecret(), userId),
 
-    visitorToken: (visitorId: string) => createVisitorToken(getSecret(), visitorId),
+    /** Cached: every ingest answer carries one, and an HMAC per request adds up. */
+    visitorToken(visitorId: string): string {
+      let token = tokens.get(visitorId);
+      if (!token) tokens.set(visitorId, (token = createVisitorToken(getSecret(), visitorId)));
+      return token;
+    },
 
     /**
      * The request's visitor. Reading endpoints pass `allowBareIds: false`: only the cookie or a

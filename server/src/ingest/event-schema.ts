@@ -3,9 +3,9 @@ import { checkJsonLimits, JSON_LIMITS } from './json-limits';
 
 /**
  * The body of `POST /api/personalization/events`, in Segment's naming so that Segment or RudderStack
- * payloads can be pointed here. Fields of Segment's envelope that we do not use (`sentAt`,
- * `integrations`, `context.library`, ...) are accepted and ignored; anything else is refused.
- * `context.ip` is accepted and never read: no raw IP is stored.
+ * payloads can be pointed here. The envelope fields we do not use (`sentAt`, `integrations`,
+ * `context.library`, ...) are removed before this schema runs (`segment-extras.ts`); anything else
+ * it does not name is refused.
  */
 
 export const MAX_EVENTS_PER_BATCH = 100;
@@ -13,17 +13,22 @@ const MAX_FUTURE_SEC = 24 * 3600;
 const MAX_AGE_SEC = 30 * 24 * 3600;
 
 const text = z.string().max(JSON_LIMITS.maxStringLength, `longer than ${JSON_LIMITS.maxStringLength} characters`);
-const name = z.string().trim().min(1, 'must not be empty').max(200, 'longer than 200 characters');
+const name = z.string().min(1, 'must not be empty').max(200, 'longer than 200 characters');
 const id = z.string().min(1, 'must not be empty').max(200, 'longer than 200 characters');
 
-/** Free-form JSON object (properties, traits, Segment extras), held to the JSON limits. */
-const jsonObject = z
-  .record(z.string(), z.unknown(), { error: 'expected an object' })
-  .superRefine((value, ctx) => {
-    for (const issue of checkJsonLimits(value)) {
-      ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
-    }
-  });
+const isPlainObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * Free-form JSON object (properties, traits, Segment extras), held to the JSON limits. The limits
+ * walk checks every key and value itself, so zod only checks the shape (a per-key record schema
+ * would double the work on the hot path).
+ */
+const jsonObject = z.custom<Record<string, unknown>>(isPlainObject, 'expected an object').superRefine((value, ctx) => {
+  for (const issue of checkJsonLimits(value)) {
+    ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
+  }
+});
 
 const pageContext = z.strictObject({
   url: text.optional(),
@@ -48,20 +53,6 @@ const context = z.strictObject({
   campaign: campaign.optional(),
   userAgent: text.optional(),
   locale: z.string().max(35, 'longer than 35 characters').optional(),
-  // Segment context fields: accepted, not used.
-  ip: text.optional(),
-  timezone: text.optional(),
-  library: jsonObject.optional(),
-  screen: jsonObject.optional(),
-  device: jsonObject.optional(),
-  os: jsonObject.optional(),
-  app: jsonObject.optional(),
-  network: jsonObject.optional(),
-  location: jsonObject.optional(),
-  referrer: jsonObject.optional(),
-  traits: jsonObject.optional(),
-  consent: jsonObject.optional(),
-  userAgentData: jsonObject.optional(),
 });
 
 const isoTimestamp = z.iso.datetime({ offset: true, error: 'expected an ISO-8601 date-time' });
@@ -87,13 +78,6 @@ const event = z
     messageId: id.optional(),
     anonymousId: id.optional(),
     userId: id.optional(),
-    // Segment envelope fields: accepted, not used.
-    sentAt: isoTimestamp.optional(),
-    originalTimestamp: isoTimestamp.optional(),
-    receivedAt: isoTimestamp.optional(),
-    integrations: jsonObject.optional(),
-    channel: name.optional(),
-    version: z.union([z.number(), name]).optional(),
   })
   .superRefine((value, ctx) => {
     if (value.type === 'track' && !value.event) {
@@ -108,10 +92,6 @@ export const eventBatchSchema = z
     events: z.array(event).min(1, 'expected at least one event').max(MAX_EVENTS_PER_BATCH, `more than ${MAX_EVENTS_PER_BATCH} events`).optional(),
     /** Segment's HTTP batch API calls the list `batch`. */
     batch: z.array(event).min(1, 'expected at least one event').max(MAX_EVENTS_PER_BATCH, `more than ${MAX_EVENTS_PER_BATCH} events`).optional(),
-    context: context.optional(),
-    sentAt: isoTimestamp.optional(),
-    integrations: jsonObject.optional(),
-    writeKey: text.optional(),
   })
   .superRefine((value, ctx) => {
     if (!value.events === !value.batch) {

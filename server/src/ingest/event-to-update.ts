@@ -84,6 +84,8 @@ const countersOf = (event: IncomingEvent): Record<string, number> => {
     return { [FIELDS.pageviews]: 1, ...(pageName ? { [PREFIX.page + clipName(pageName)]: 1 } : {}) };
   }
   if (event.type !== 'track' || !event.event) return {};
+  // Scroll depth and dwell time have fields of their own; counting their reports says nothing.
+  if (event.event === SPECIAL_EVENTS.scrollDepth || event.event === SPECIAL_EVENTS.dwellTime) return {};
   const counters: Record<string, number> = { [PREFIX.event + clipName(event.event)]: 1 };
   if (event.category) {
     counters[PREFIX.category + clipName(event.category)] = 1;
@@ -126,19 +128,27 @@ export const eventToUpdate = (event: IncomingEvent, context: EventContext, mayOp
   if (event.messageId) update.dedup = messageHash(event.messageId);
 
   const counters = countersOf(event);
+  let hasCounters = false;
+  let windowed: Record<string, number> | undefined;
+  for (const field in counters) {
+    hasCounters = true;
+    // Windowed counts cover what rules ask about over time: page views, events, categories.
+    if (!field.startsWith(PREFIX.categoryAction)) (windowed ??= {})[field] = counters[field];
+  }
   const engagement = engagementOf(event);
-  const incr = { ...counters, ...engagement.incr };
-  if (Object.keys(incr).length > 0) update.incr = incr;
+  if (engagement.incr) Object.assign(counters, engagement.incr);
+  if (hasCounters || engagement.incr) update.incr = counters;
+  if (windowed) update.windowed = windowed;
   if (engagement.max) update.max = engagement.max;
-  // Windowed counts cover the counters rules ask about over time (page views, events, categories).
-  const windowed = Object.fromEntries(Object.entries(counters).filter(([field]) => !field.startsWith(PREFIX.categoryAction)));
-  if (Object.keys(windowed).length > 0) update.windowed = windowed;
 
-  const topics = [...new Set([...topicsOfProperties(event.properties), ...context.entryTopics(event)])].slice(0, MAX_TOPICS_PER_EVENT);
+  const stated = topicsOfProperties(event.properties);
+  const looked = context.entryTopics(event);
+  const topics = looked.length === 0 ? stated : [...new Set([...stated, ...looked])];
   if (topics.length > 0) {
     const weight = number(event.properties?.weight);
     const points = weight !== undefined && weight > 0 && weight <= 100 ? weight : 1;
-    update.affinity = Object.fromEntries(topics.map((topic) => [topic, points]));
+    update.affinity = {};
+    for (const topic of topics.slice(0, MAX_TOPICS_PER_EVENT)) update.affinity[topic] = points;
   }
 
   const itemId = isViewEvent(event) ? itemIdOf(event.properties) : undefined;

@@ -10,6 +10,7 @@ import { parseOrThrow, validationError } from '../shared/validation';
 import { eventBatchSchema, timestampIssues, type EventBatchInput, type IncomingEvent } from './event-schema';
 import { RateLimiter } from './rate-limiter';
 import { readJsonBody } from './read-body';
+import { stripSegmentExtras } from './segment-extras';
 
 /** Every event of one request belongs to one visitor and one user. */
 const identityIssues = (batch: EventBatchInput, events: IncomingEvent[]) =>
@@ -38,7 +39,10 @@ const ingestController = ({ strapi }: { strapi: Core.Strapi }) => {
       const config = getPluginConfig(strapi);
       const now = Math.floor(Date.now() / 1000);
 
-      const batch = parseOrThrow(eventBatchSchema, readJsonBody(ctx));
+      const body = readJsonBody(ctx);
+      const extraIssues = stripSegmentExtras(body);
+      if (extraIssues.length > 0) throw validationError(extraIssues);
+      const batch = parseOrThrow(eventBatchSchema, body);
       const events = (batch.events ?? batch.batch)!;
       const issues = [...timestampIssues(events, now), ...identityIssues(batch, events)];
       if (issues.length > 0) throw validationError(issues);

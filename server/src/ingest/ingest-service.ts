@@ -32,6 +32,15 @@ export type IngestOutcome =
  */
 const ingestService = ({ strapi }: { strapi: Core.Strapi }) => {
   const store = () => pluginService(strapi, 'store').get();
+  // Derived once from the config, which is fixed for the life of the process.
+  let derived: { settings: UpdateSettings; dropTraits: Set<string> } | undefined;
+  const fromConfig = () => {
+    if (!derived) {
+      const config = getPluginConfig(strapi);
+      derived = { settings: updateSettings(config), dropTraits: new Set(config.identity.dropTraits) };
+    }
+    return derived;
+  };
   const stats = () => pluginService(strapi, 'stats');
 
   /** A batch is a bot's when the end user's User-Agent (event context, else the request's) is one. */
@@ -62,15 +71,14 @@ const ingestService = ({ strapi }: { strapi: Core.Strapi }) => {
         stats().count('bots', request.events.length);
         return { status: 'bot' };
       }
-      const config = getPluginConfig(strapi);
-      const settings = updateSettings(config);
+      const { settings, dropTraits } = fromConfig();
       const entryTopics = await pluginService(strapi, 'entryTopics').prefetch(request.events);
       const updates = batchToUpdates(request.events, {
         nowSec: request.now,
         deviceTypeOf,
         requestUserAgent: request.requestUserAgent,
         entryTopics,
-        dropTraits: new Set(config.identity.dropTraits),
+        dropTraits,
         sessionGapSec: settings.sessionGapSec,
       });
 
@@ -96,7 +104,7 @@ const ingestService = ({ strapi }: { strapi: Core.Strapi }) => {
         visitorId: applied.visitorId,
         accepted: applied.result.accepted,
         duplicates: applied.result.duplicates,
-        segments: applied.result.profile.segments,
+        segments: applied.result.segments,
       };
     },
   };

@@ -82,23 +82,27 @@ const MAX_BODY_DEPTH = 16;
 
 /**
  * Scans a whole request body before schema validation for the two things that must never get
- * further: prototype keys (`__proto__`, `constructor`, `prototype`) and absurd nesting.
+ * further: prototype keys (`__proto__`, `constructor`, `prototype`) and absurd nesting. It runs on
+ * every ingest request, so it allocates nothing unless it finds something.
  */
-export const findHostileJson = (
-  value: unknown,
-  path: (string | number)[] = []
-): JsonLimitIssue | null => {
-  if (typeof value !== 'object' || value === null) return null;
-  if (path.length >= MAX_BODY_DEPTH) return { path, message: `nested deeper than ${MAX_BODY_DEPTH} levels` };
-  const entries: [string | number, unknown][] = Array.isArray(value)
-    ? value.map((item, index) => [index, item])
-    : Object.keys(value).map((key) => [key, (value as Record<string, unknown>)[key]]);
-  for (const [key, child] of entries) {
-    if (typeof key === 'string' && FORBIDDEN_KEYS.has(key)) {
-      return { path: [...path, key], message: `forbidden key "${key}"` };
+export const findHostileJson = (value: unknown): JsonLimitIssue | null => {
+  // Returns the path to the offending key (built while unwinding), or null.
+  const walk = (node: unknown, depth: number): { path: (string | number)[]; message: string } | null => {
+    if (typeof node !== 'object' || node === null) return null;
+    if (depth >= MAX_BODY_DEPTH) return { path: [], message: `nested deeper than ${MAX_BODY_DEPTH} levels` };
+    if (Array.isArray(node)) {
+      for (let index = 0; index < node.length; index++) {
+        const found = walk(node[index], depth + 1);
+        if (found) return found.path.unshift(index), found;
+      }
+      return null;
     }
-    const issue = findHostileJson(child, [...path, key]);
-    if (issue) return issue;
-  }
-  return null;
+    for (const key in node) {
+      if (FORBIDDEN_KEYS.has(key)) return { path: [key], message: `forbidden key "${key}"` };
+      const found = walk((node as Record<string, unknown>)[key], depth + 1);
+      if (found) return found.path.unshift(key), found;
+    }
+    return null;
+  };
+  return walk(value, 0);
 };

@@ -10,7 +10,7 @@ export const MAX_BODY_BYTES = 64 * 1024;
  * (what `navigator.sendBeacon` sends with a string). Refuses bodies over 64 KB (413), unparsable
  * text, and prototype keys or absurd nesting anywhere in it (400), before any schema runs.
  */
-export const readJsonBody = (ctx: Context): unknown => {
+export const readJsonBody = (ctx: Context): Record<string, unknown> => {
   const declared = ctx.request.length;
   const body: unknown = (ctx.request as { body?: unknown }).body;
   const size = declared ?? (typeof body === 'string' ? Buffer.byteLength(body) : Buffer.byteLength(JSON.stringify(body ?? null)));
@@ -30,5 +30,5 @@ export const readJsonBody = (ctx: Context): unknown => {
   }
   const hostile = findHostileJson(parsed);
   if (hostile) throw validationError([hostile]);
-  return parsed;
+  return parsed as Record<string, unknown>;
 };

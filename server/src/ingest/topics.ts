@@ -23,8 +23,12 @@ export const normalizeTopics = (values: unknown[]): string[] => [
 ];
 
 /** Topics an event states itself: `properties.topic`, `.topics`, `.tags`, `.genres`. */
-export const topicsOfProperties = (properties: Record<string, unknown> | undefined): string[] =>
-  properties ? normalizeTopics([properties.topic, properties.topics, properties.tags, properties.genres]) : [];
+export const topicsOfProperties = (properties: Record<string, unknown> | undefined): string[] => {
+  if (!properties) return [];
+  const { topic, topics, tags, genres } = properties;
+  if (topic === undefined && topics === undefined && tags === undefined && genres === undefined) return [];
+  return normalizeTopics([topic, topics, tags, genres]);
+};
 
 /** Topics of an entry: the first of TOPIC_ATTRIBUTES it has, plus the others (deduplicated). */
 export const topicsOfEntry = (entry: Record<string, unknown> | null | undefined): string[] =>

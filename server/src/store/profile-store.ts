@@ -88,7 +88,15 @@ export interface StoredProfile {
 }
 
 export type ApplyResult =
-  | { status: 'applied'; accepted: number; duplicates: number; profile: StoredProfile }
+  | {
+      status: 'applied';
+      accepted: number;
+      duplicates: number;
+      /** Segment membership as stored (before any re-evaluation). */
+      segments: string[];
+      /** The whole profile after the batch, when asked for (`returnProfile`). */
+      profile?: StoredProfile;
+    }
   /** The visitor was merged into `visitorId`; apply there instead. Nothing was written. */
   | { status: 'aliased'; visitorId: string }
   /** Over the per-visitor event quota. Nothing was written. */
@@ -107,12 +115,16 @@ export type StoreKind = 'redis' | 'memory';
 
 export interface ProfileStore {
   readonly kind: StoreKind;
-  /** Applies a batch (sorted by `ts`) to one visitor atomically, in one round trip. */
+  /**
+   * Applies a batch (sorted by `ts`) to one visitor atomically, in one round trip. The profile
+   * comes back only with `returnProfile` (segment evaluation needs it; plain ingest does not).
+   */
   applyUpdates(
     visitorId: string,
     events: EventUpdate[],
     settings: UpdateSettings,
-    now: number
+    now: number,
+    options?: { returnProfile?: boolean }
   ): Promise<ApplyResult>;
   /** Everything held about a visitor, or null when nothing is. */
   readProfile(visitorId: string): Promise<StoredProfile | null>;

@@ -55,7 +55,8 @@ export class MemoryProfileStore implements ProfileStore {
     visitorId: string,
     events: EventUpdate[],
     settings: UpdateSettings,
-    now: number
+    now: number,
+    { returnProfile = false }: { returnProfile?: boolean } = {}
   ): Promise<ApplyResult> {
     assertVisitorId(visitorId);
     const alias = this.live(this.aliases, visitorId);
@@ -76,7 +77,12 @@ export class MemoryProfileStore implements ProfileStore {
       entry.expiresAt = this.clock() + settings.retentionSec * 1000;
       this.visitors.set(visitorId, entry);
     }
-    return { status: 'applied', ...counts, profile: snapshot(entry.value.state) };
+    return {
+      status: 'applied',
+      ...counts,
+      segments: decodeSegments(entry.value.state.segments),
+      ...(returnProfile ? { profile: snapshot(entry.value.state) } : {}),
+    };
   }
 
   async readProfile(visitorId: string): Promise<StoredProfile | null> {

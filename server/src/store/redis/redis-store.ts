@@ -25,7 +25,10 @@ type Client = Redis | Cluster;
 /** `HGETALL P, HGETALL W, LRANGE R, HGETALL X, GET S` as a script returns them. */
 type Snapshot = [string[], string[], string[], string[], string | null];
 
-type ApplyReply = ['applied', number, number, ...Snapshot] | ['aliased', string] | ['limited', number];
+type ApplyReply =
+  | ['applied', number, number, string | null, ...Partial<[string[], string[], string[], string[]]>]
+  | ['aliased', string]
+  | ['limited', number];
 
 interface ScriptedClient {
   psnApplyUpdates(...args: (string | number)[]): Promise<ApplyReply>;
@@ -98,7 +101,8 @@ export class RedisProfileStore implements ProfileStore {
     visitorId: string,
     events: EventUpdate[],
     settings: UpdateSettings,
-    now: number
+    now: number,
+    { returnProfile = false }: { returnProfile?: boolean } = {}
   ): Promise<ApplyResult> {
     const keys = visitorKeys(this.keyPrefix, visitorId, now);
     const reply = await this.scripts.psnApplyUpdates(
@@ -113,12 +117,19 @@ export class RedisProfileStore implements ProfileStore {
       now,
       dedupTtlSec(now),
       settings.eventQuota.limit,
-      settings.eventQuota.windowSec
+      settings.eventQuota.windowSec,
+      returnProfile ? '1' : '0'
     );
     if (reply[0] === 'aliased') return { status: 'aliased', visitorId: reply[1] };
     if (reply[0] === 'limited') return { status: 'rate-limited', retryAfterSec: reply[1] };
-    const [, accepted, duplicates, ...snapshot] = reply;
-    return { status: 'applied', accepted, duplicates, profile: fromSnapshot(snapshot) };
+    const [, accepted, duplicates, segments, fields, windows, recent, traits] = reply;
+    return {
+      status: 'applied',
+      accepted,
+      duplicates,
+      segments: decodeSegments(segments),
+      ...(returnProfile ? { profile: fromSnapshot([fields!, windows!, recent!, traits!, segments]) } : {}),
+    };
   }
 
   async readProfile(visitorId: string): Promise<StoredProfile | null> {

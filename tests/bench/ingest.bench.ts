@@ -1,0 +1,115 @@
+/**
+ * Ingest throughput: POST /api/personalization/events with 20-event batches, against Strapi's own
+ * /_health on the same app (the framework floor), alternating runs. Target: ratio >= 0.7.
+ * Also: p99 latency of a batch under load, and Redis round trips per batch (from INFO commandstats).
+ */
+import { randomUUID } from 'crypto';
+import { Redis } from 'ioredis';
+import { BROWSER_UA } from '../helpers/events';
+import { compare, fixed, report, startBenchServer } from './lib/harness';
+
+const BATCH = 20;
+const VISITORS = 5_000;
+const TOPICS = ['Drama', 'Comedy', 'Action', 'Sci-Fi', 'Thriller', 'Animation'];
+
+let counter = 0;
+/** A realistic 20-event batch (page views, clicks, scroll, dwell, video) as a template. */
+const template = (() => {
+  const events = Array.from({ length: BATCH }, (_, i) => {
+    const kind = i % 5;
+    const base = { messageId: `@ID@-${i}`, context: { page: { url: 'https://example.com/movies/42', path: '/movies/42', referrer: 'https://www.google.com/' } } };
+    if (kind === 0) return { ...base, type: 'page', properties: { topic: TOPICS[i % TOPICS.length] } };
+    if (kind === 1) return { ...base, type: 'track', event: 'CTA Clicked', category: 'cta', action: 'click', label: 'hero' };
+    if (kind === 2) return { ...base, type: 'track', event: 'Scroll Depth', properties: { depth: 50, previous: 25 } };
+    if (kind === 3) return { ...base, type: 'track', event: 'Dwell Time', properties: { seconds: 12 } };
+    return { ...base, type: 'track', event: 'Video Playback Started', category: 'video', action: 'play' };
+  });
+  return JSON.stringify({ anonymousId: 'bench-visitor-@VISITOR@', events }).split(/@ID@|@VISITOR@/);
+})();
+const runTag = randomUUID().slice(0, 8);
+
+/**
+ * The next batch: unique messageIds, one of VISITORS visitors. Filled into the template so that
+ * the load generator spends as little CPU on it as it does on the baseline's requests.
+ */
+const batchBody = () => {
+  const id = counter++;
+  const visitor = String(id % VISITORS);
+  const messagePrefix = `${runTag}-${id}`;
+  let body = template[0];
+  for (let part = 1; part < template.length; part++) body += (part === 1 ? visitor : messagePrefix) + template[part];
+  return body;
+};
+
+const main = async () => {
+  const server = await startBenchServer({ ingest: { perIpPerMinute: 1_000_000, perVisitorPerMinute: 1_000_000 } });
+  try {
+    const headers = { 'content-type': 'application/json', 'user-agent': BROWSER_UA };
+    const ingest = {
+      url: `${server.url}/api/personalization/events`,
+      requests: [{ method: 'POST' as const, headers, setupRequest: (request: object) => ({ ...request, body: batchBody() }) }],
+    };
+    const { baseline, subject, ratio } = await compare({ url: `${server.url}/_health` }, ingest);
+    // The same body to a do-nothing POST route of the app: what Strapi itself costs for such a request.
+    const postFloor = await compare(
+      {
+        url: `${server.url}/api/bench-floor`,
+        requests: [{ method: 'POST', headers, setupRequest: (request) => ({ ...request, body: batchBody() }) }],
+      },
+      ingest,
+      { rounds: 2 }
+    );
+    const roundTrips = await redisCommandsPerBatch(server.url, server.redisPort, headers);
+    console.log('\ningest (20-event batches) vs Strapi /_health, same app, alternating runs');
+    report('framework floor /_health (req/s)', fixed(baseline.requestsPerSec, 0));
+    report('ingest POST /events (batches/s)', fixed(subject.requestsPerSec, 0));
+    report('ingest events/s', fixed(subject.requestsPerSec * BATCH, 0));
+    report('ratio ingest / floor (target >= 0.70)', fixed(ratio));
+    report('POST floor: same body to a no-op route (req/s)', fixed(postFloor.baseline.requestsPerSec, 0));
+    report('ratio ingest / POST floor (the plugin\'s own cost)', fixed(postFloor.ratio));
+    report('ingest p50 / p99 latency under load (ms)', `${fixed(subject.p50Ms, 1)} / ${fixed(subject.p99Ms, 1)}`);
+    report('floor p50 / p99 latency (ms)', `${fixed(baseline.p50Ms, 1)} / ${fixed(baseline.p99Ms, 1)}`);
+    report('Redis round trips per batch (target 1)', `${fixed(roundTrips.perBatch, 2)} (${roundTrips.commands})`);
+    report('other Redis commands in those 200 batches', roundTrips.other);
+    report('non-2xx responses / errors', `${subject.non2xx} / ${subject.errors}`);
+  } finally {
+    await server.stop();
+  }
+};
+
+/**
+ * Top-level Redis commands per batch, seen through MONITOR (commands a script runs are tagged
+ * "lua" there and not counted): 200 batches of visitors of their own, one after another, outside the
+ * throughput runs. The site-wide counters written every 5 s are listed apart.
+ */
+const redisCommandsPerBatch = async (url: string, redisPort: number, headers: Record<string, string>) => {
+  const client = new Redis({ port: redisPort });
+  const monitor = await client.monitor();
+  const perVisitor: Record<string, number> = {};
+  const other: Record<string, number> = {};
+  monitor.on('monitor', (_time: string, args: string[], source: string) => {
+    if (source === 'lua') return;
+    const tally = args.some((arg) => arg.includes('{v:monitored-')) ? perVisitor : other;
+    tally[args[0].toLowerCase()] = (tally[args[0].toLowerCase()] ?? 0) + 1;
+  });
+  const batches = 200;
+  for (let i = 0; i < batches; i++) {
+    const body = batchBody().replace(/"anonymousId":"bench-visitor-\d+"/, `"anonymousId":"monitored-${i}"`);
+    await fetch(`${url}/api/personalization/events`, { method: 'POST', headers, body });
+  }
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  monitor.disconnect();
+  client.disconnect();
+  const describe = (tally: Record<string, number>) =>
+    Object.entries(tally).map(([command, count]) => `${command} x${count}`).join(', ') || 'none';
+  return {
+    perBatch: Object.values(perVisitor).reduce((sum, count) => sum + count, 0) / batches,
+    commands: describe(perVisitor),
+    other: describe(other),
+  };
+};
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,27 @@
+/**
+ * A benchmark server: the test app with the plugin, a private redis-server, listening on a free
+ * port, in its own process so that the load generator does not share its event loop.
+ * Prints one JSON line `{ "url": ..., "redisPort": ... }` when ready; stops on the IPC message "stop".
+ */
+import { startRedis } from '../../helpers/redis-server';
+import { startTestApp } from '../../helpers/strapi-app';
+
+const main = async () => {
+  const redis = await startRedis();
+  const pluginConfig = JSON.parse(process.env.BENCH_PLUGIN_CONFIG ?? '{}');
+  const app = await startTestApp({ redisUrl: redis.url, pluginConfig });
+  const url = await app.listen();
+  process.stdout.write(`${JSON.stringify({ url, redisPort: redis.port })}\n`);
+  // Stopped through IPC: Strapi installs its own SIGTERM handler.
+  process.on('message', async (message) => {
+    if (message !== 'stop') return;
+    await app.stop();
+    await redis.stop();
+    process.exit(0);
+  });
+};
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

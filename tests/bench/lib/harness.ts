@@ -1,0 +1,84 @@
+import { spawn, type ChildProcess } from 'child_process';
+import path from 'path';
+import autocannon from 'autocannon';
+
+/** Starts `bench-server` (bundled by `npm run bench` into lib/ beside the bench) and waits for its URL. */
+export const startBenchServer = async (
+  pluginConfig: Record<string, unknown> = {}
+): Promise<{ url: string; redisPort: number; stop(): Promise<void> }> => {
+  const nodeOptions = process.env.BENCH_SERVER_NODE_OPTIONS?.split(' ') ?? [];
+  const child: ChildProcess = spawn(process.execPath, [...nodeOptions, path.join(__dirname, 'lib', 'bench-server.js')], {
+    env: { ...process.env, BENCH_PLUGIN_CONFIG: JSON.stringify(pluginConfig), STRAPI_LOG_LEVEL: 'error' },
+    stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
+  });
+  const ready = await new Promise<{ url: string; redisPort: number }>((resolve, reject) => {
+    let buffer = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      buffer += chunk.toString();
+      const line = buffer.split('\n').find((candidate) => candidate.startsWith('{'));
+      if (line) resolve(JSON.parse(line));
+    });
+    child.once('exit', (code) => reject(new Error(`bench server exited with ${code}`)));
+  });
+  return {
+    ...ready,
+    stop: () =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.send('stop');
+      }),
+  };
+};
+
+export interface LoadResult {
+  requestsPerSec: number;
+  p50Ms: number;
+  p99Ms: number;
+  non2xx: number;
+  errors: number;
+}
+
+/** One autocannon run. */
+export const load = async (options: autocannon.Options): Promise<LoadResult> => {
+  const result = await autocannon({ connections: 32, pipelining: 1, ...options });
+  return {
+    requestsPerSec: result.requests.average,
+    p50Ms: result.latency.p50,
+    p99Ms: result.latency.p99,
+    non2xx: result.non2xx,
+    errors: result.errors + result.timeouts,
+  };
+};
+
+/**
+ * Alternates baseline and subject runs (`rounds` each, after a warm-up of both) so that both see
+ * the same machine noise, and reports means.
+ */
+export const compare = async (
+  baseline: autocannon.Options,
+  subject: autocannon.Options,
+  { rounds = 3, seconds = 8 } = {}
+): Promise<{ baseline: LoadResult; subject: LoadResult; ratio: number }> => {
+  await load({ ...baseline, duration: 3 });
+  await load({ ...subject, duration: 3 });
+  const runs: { baseline: LoadResult[]; subject: LoadResult[] } = { baseline: [], subject: [] };
+  for (let round = 0; round < rounds; round++) {
+    runs.baseline.push(await load({ ...baseline, duration: seconds }));
+    runs.subject.push(await load({ ...subject, duration: seconds }));
+  }
+  const mean = (results: LoadResult[]): LoadResult => ({
+    requestsPerSec: results.reduce((sum, r) => sum + r.requestsPerSec, 0) / results.length,
+    p50Ms: results.reduce((sum, r) => sum + r.p50Ms, 0) / results.length,
+    p99Ms: results.reduce((sum, r) => sum + r.p99Ms, 0) / results.length,
+    non2xx: results.reduce((sum, r) => sum + r.non2xx, 0),
+    errors: results.reduce((sum, r) => sum + r.errors, 0),
+  });
+  const summary = { baseline: mean(runs.baseline), subject: mean(runs.subject) };
+  return { ...summary, ratio: summary.subject.requestsPerSec / summary.baseline.requestsPerSec };
+};
+
+export const fixed = (value: number, digits = 2) => value.toFixed(digits);
+
+/** One result line, `name: value`, easy to copy into the README table. */
+export const report = (name: string, value: string) => console.log(`  ${name.padEnd(52)} ${value}`);

@@ -1,0 +1,151 @@
+/**
+ * Memory per typical profile, measured with Redis MEMORY USAGE over every key of a visitor.
+ * A typical profile is about 50 events over 5 sessions on 5 days: page views of movies a MovieLens
+ * user rated (genres as topics), scroll, dwell, clicks, a video, add-to-cart, an identify call.
+ * The events go through the real normalizer and the Redis driver. Counted: every key of the visitor
+ * that still exists a day after the last session (the dedup sets of today and yesterday included;
+ * the one-minute quota counter shown apart). Target: under 2 KB.
+ */
+import fs from 'fs';
+import path from 'path';
+import { parse } from 'csv-parse/sync';
+import { batchToUpdates, type EventContext } from '../../server/src/ingest/event-to-update';
+import type { IncomingEvent } from '../../server/src/ingest/event-schema';
+import { RedisProfileStore } from '../../server/src/store/redis/redis-store';
+import type { UpdateSettings } from '../../server/src/store/profile-store';
+import { REPO_ROOT } from '../helpers/paths';
+import { startRedis } from '../helpers/redis-server';
+import { fixed, report } from './lib/harness';
+
+const VISITORS = 300;
+const DAY = 86_400;
+const SETTINGS: UpdateSettings = {
+  sessionGapSec: 1800,
+  affinityHalfLifeSec: 14 * DAY,
+  recentCap: 10,
+  retentionSec: 180 * DAY,
+  windowDays: 90,
+  maxFields: 120,
+  eventQuota: { limit: 1_000_000, windowSec: 60 },
+};
+
+const dataDir = process.env.PSN_DATA_DIR ?? path.join(REPO_ROOT, '..', 'shared', 'data');
+
+/** Movies with genres, and each MovieLens user's rated movies (full data set when present). */
+const loadMovieLens = () => {
+  const full = path.join(dataDir, 'ml-latest-small');
+  const source = fs.existsSync(path.join(full, 'ratings.csv')) ? full : null;
+  const moviesFile = source ? path.join(full, 'movies.csv') : path.join(REPO_ROOT, 'tests', 'app', 'data', 'movielens', 'movies.csv');
+  const movies = new Map<string, string[]>(
+    (parse(fs.readFileSync(moviesFile), { columns: true }) as { movieId: string; genres: string }[]).map((row) => [row.movieId, row.genres.split('|')])
+  );
+  const byUser = new Map<string, string[]>();
+  if (source) {
+    for (const row of parse(fs.readFileSync(path.join(full, 'ratings.csv')), { columns: true }) as { userId: string; movieId: string }[]) {
+      byUser.set(row.userId, [...(byUser.get(row.userId) ?? []), row.movieId]);
+    }
+  } else {
+    const ids = [...movies.keys()];
+    for (let user = 0; user < VISITORS; user++) byUser.set(String(user), ids.slice(user % 300, (user % 300) + 40));
+  }
+  return { movies, users: [...byUser.values()], source: source ? 'ml-latest-small ratings' : 'shipped movie subset' };
+};
+
+const typicalVisitor = (rated: string[], movies: Map<string, string[]>, visitor: number, now: number): IncomingEvent[] => {
+  const events: IncomingEvent[] = [];
+  let m = 0;
+  for (let session = 0; session < 5; session++) {
+    const start = now - (5 - session) * DAY + visitor;
+    const at = (i: number) => new Date((start + i * 45) * 1000).toISOString();
+    const campaign = session === 0 ? { source: 'newsletter', medium: 'email', name: 'autumn-picks' } : undefined;
+    for (let i = 0; i < 10; i++) {
+      const movieId = rated[m++ % rated.length];
+      const timestamp = at(i);
+      const messageId = `v${visitor}-s${session}-e${i}`;
+      const page = { url: `https://films.example/movies/${movieId}`, path: `/movies/${movieId}`, referrer: session === 0 && i === 0 ? 'https://www.google.com/' : '' };
+      const kind = i % 10;
+      if (kind < 5) {
+        events.push({ type: 'page', timestamp, messageId, properties: { documentId: `movie-${movieId}`, genres: movies.get(movieId) ?? [] }, context: { page, campaign, locale: 'en-GB' } });
+      } else if (kind < 7) {
+        events.push({ type: 'track', event: 'Scroll Depth', timestamp, messageId, properties: { depth: 25 * (kind - 4), previous: 25 * (kind - 5) } });
+      } else if (kind === 7) {
+        events.push({ type: 'track', event: 'Dwell Time', timestamp, messageId, properties: { seconds: 40 + i } });
+      } else if (kind === 8) {
+        events.push(session % 2 === 0
+          ? { type: 'track', event: 'Video Playback Started', category: 'video', action: 'play', timestamp, messageId }
+          : { type: 'track', event: 'CTA Clicked', category: 'cta', action: 'click', label: 'hero', timestamp, messageId });
+      } else {
+        events.push(session === 4
+          ? { type: 'identify', timestamp, messageId, traits: { plan: 'free' } }
+          : { type: 'track', event: 'Product Added', timestamp, messageId, properties: { product_id: `movie-${movieId}` } });
+      }
+    }
+  }
+  return events;
+};
+
+const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(values.length * p))];
+
+const main = async () => {
+  const redis = await startRedis();
+  const store = new RedisProfileStore({ url: redis.url, commandTimeoutMs: 5000 }, 'psn:');
+  await store.connect(2000);
+  const { movies, users, source } = loadMovieLens();
+  const now = Math.floor(Date.now() / 1000);
+  const context: EventContext = {
+    nowSec: now,
+    deviceTypeOf: () => 'desktop',
+    entryTopics: () => [],
+    dropTraits: new Set(),
+    sessionGapSec: SETTINGS.sessionGapSec,
+  };
+  try {
+    const totals: number[] = [];
+    const lasting: number[] = [];
+    const byKind: Record<string, number> = {};
+    let fieldCount = 0;
+    for (let visitor = 0; visitor < VISITORS; visitor++) {
+      const events = typicalVisitor(users[visitor % users.length], movies, visitor, now);
+      const visitorId = `typical-visitor-${visitor}`;
+      // Sent as a browser would: one batch per session, each on its own day.
+      for (let session = 0; session < 5; session++) {
+        const sessionEvents = events.slice(session * 10, session * 10 + 10);
+        const sessionNow = Math.floor(Date.parse(sessionEvents[sessionEvents.length - 1].timestamp!) / 1000) + 60;
+        await store.applyUpdates(visitorId, batchToUpdates(sessionEvents, { ...context, nowSec: sessionNow }), SETTINGS, sessionNow);
+      }
+      const today = Math.floor(now / DAY);
+      const keys = await redis.client.keys(`psn:{v:${visitorId}}:*`);
+      let total = 0;
+      let kept = 0;
+      for (const key of keys) {
+        const day = key.match(/:d(\d+)$/)?.[1];
+        // Dedup sets of days before yesterday would have expired by now (they live two days).
+        if (day && Number(day) < today - 1) continue;
+        const bytes = (await redis.client.call('MEMORY', 'USAGE', key, 'SAMPLES', '0')) as number;
+        const kind = key.slice(key.lastIndexOf(':') + 1).replace(/^d\d+$/, 'd');
+        byKind[kind] = (byKind[kind] ?? 0) + bytes;
+        // The quota counter lives one minute: not part of what a profile holds.
+        if (kind !== 'q') total += bytes;
+        if (kind !== 'q' && kind !== 'd') kept += bytes;
+      }
+      fieldCount += await redis.client.hlen(`psn:{v:${visitorId}}:p`);
+      totals.push(total);
+      lasting.push(kept);
+    }
+    const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
+    const encoding = await redis.client.call('OBJECT', 'ENCODING', 'psn:{v:typical-visitor-0}:p');
+    console.log(`\nmemory per typical profile (50 events, 5 sessions on 5 days; ${VISITORS} visitors from ${source})`);
+    report('held per visitor, mean / p95 / max (bytes; target < 2048)', `${fixed(mean(totals), 0)} / ${percentile(totals, 0.95)} / ${Math.max(...totals)}`);
+    report('without the two-day dedup sets, mean', fixed(mean(lasting), 0));
+    report('by key, mean bytes', Object.entries(byKind).map(([kind, bytes]) => `${kind}=${fixed(bytes / VISITORS, 0)}`).join(' '));
+    report('profile hash fields, mean; encoding', `${fixed(fieldCount / VISITORS, 1)}; ${String(encoding)}`);
+  } finally {
+    await store.close();
+    await redis.stop();
+  }
+};
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
