@@ -66,6 +66,8 @@ const main = async () => {
    then open "Personalization" in the main menu.
 
  Try:
+   open ${base}/tracker-test.html in a browser (the tracker records what you do there), then
+   open ${base}/api/personalization/profile in the same browser to see your profile.
    curl -g ${base}/api/personalization/health
    curl -g '${base}/api/movies?pagination[pageSize]=3'
    curl -g '${base}/api/articles?fields[0]=title&fields[1]=topic&fields[2]=cta'
