@@ -1,0 +1,103 @@
+import { utcDay } from '../../store/keys';
+import { CORE_FIELDS } from '../../store/profile-fields';
+import type { StoredProfile } from '../../store/profile-store';
+import { FIELDS } from '../../profiles/profile-fields';
+import { topicShares } from '../../profiles/profile-view';
+
+/** The profile field holding the visitor's k-means cluster, once clustering has run. */
+export const CLUSTER_FIELD = 'cl';
+
+export interface EvaluationInput {
+  profile: StoredProfile;
+  /** Epoch seconds. */
+  now: number;
+  affinityHalfLifeSec: number;
+  /** The visitor's engagement percentile (0-100), computed only if a rule asks for it. */
+  engagementPercentile?: () => number | undefined;
+}
+
+const DAY = 86_400;
+
+/**
+ * Facts of one profile, read straight from its stored form; the costly ones (topic shares,
+ * windowed sums, the percentile) are computed at most once per evaluation, however many segments
+ * ask for them.
+ */
+export class ProfileFacts {
+  private shares?: Record<string, number>;
+
+  private readonly windowSums = new Map<string, number>();
+
+  private parsedTraits?: Record<string, unknown>;
+
+  private percentile?: { value: number | undefined };
+
+  constructor(readonly input: EvaluationInput) {}
+
+  /** A counter; a counter never incremented is 0. */
+  count(field: string): number {
+    const raw = this.input.profile.fields[field];
+    return raw === undefined ? 0 : Number(raw);
+  }
+
+  text(field: string): string | undefined {
+    return this.input.profile.fields[field] || undefined;
+  }
+
+  daysSince(field: string): number | undefined {
+    const raw = this.input.profile.fields[field];
+    return raw === undefined ? undefined : Math.floor(Math.max(0, this.input.now - Number(raw)) / DAY);
+  }
+
+  scrollMean(): number {
+    const pageviews = this.count(FIELDS.pageviews);
+    return pageviews > 0 ? Math.min(100, Math.round(this.count(FIELDS.scrollSum) / pageviews)) : 0;
+  }
+
+  topic(name: string): number {
+    this.shares ??= topicShares(this.input.profile.fields, this.input.now, this.input.affinityHalfLifeSec);
+    return this.shares[name] ?? 0;
+  }
+
+  /** Sum of a daily counter over the last `days` days, today included. */
+  windowed(counter: string, days: number): number {
+    const memoKey = `${days}|${counter}`;
+    const memo = this.windowSums.get(memoKey);
+    if (memo !== undefined) return memo;
+    const from = utcDay(this.input.now) - days + 1;
+    let total = 0;
+    for (const key in this.input.profile.windows) {
+      const colon = key.indexOf(':');
+      if (key.slice(colon + 1) === counter && Number(key.slice(0, colon)) >= from) total += this.input.profile.windows[key];
+    }
+    this.windowSums.set(memoKey, total);
+    return total;
+  }
+
+  trait(key: string): unknown {
+    if (!this.parsedTraits) {
+      this.parsedTraits = {};
+      for (const [name, raw] of Object.entries(this.input.profile.traits)) {
+        try {
+          this.parsedTraits[name] = JSON.parse(raw);
+        } catch {
+          this.parsedTraits[name] = raw;
+        }
+      }
+    }
+    return this.parsedTraits[key];
+  }
+
+  identified(): boolean {
+    return Boolean(this.input.profile.fields[CORE_FIELDS.userHash]);
+  }
+
+  recent(): string[] {
+    return this.input.profile.recent;
+  }
+
+  engagementPercentile(): number | undefined {
+    this.percentile ??= { value: this.input.engagementPercentile?.() };
+    return this.percentile.value;
+  }
+}

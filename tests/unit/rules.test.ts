@@ -1,0 +1,218 @@
+import { compileRules } from '../../server/src/segments/rules/compile-rules';
+import { ProfileFacts } from '../../server/src/segments/rules/profile-facts';
+import { ruleIssues, type RuleNode } from '../../server/src/segments/rules/rule-schema';
+import { describeIssue } from '../../server/src/shared/validation';
+import type { StoredProfile } from '../../server/src/store/profile-store';
+
+const DAY = 86_400;
+const NOW = 1_790_000_000;
+const TODAY = Math.floor(NOW / DAY);
+
+const profile: StoredProfile = {
+  fields: {
+    fs: String(NOW - 10 * DAY),
+    ls: String(NOW - 2 * DAY),
+    sn: '4',
+    pv: '12',
+    dw: '600',
+    sx: '90',
+    su: '600',
+    'e:Product Added': '2',
+    'e:Order Completed': '1',
+    'c:video': '3',
+    'ca:video/play': '3',
+    'pn:Pricing': '4',
+    't:Technology': `3000|${NOW - DAY}`,
+    't:Cooking': `1000|${NOW - DAY}`,
+    'a1:us': 'newsletter',
+    'a1:dv': 'mobile',
+    'a1:rh': '',
+    'a0:us': 'google',
+    loc: 'fr-FR',
+    uid: 'hash',
+    cl: 'bargain-hunters',
+  },
+  windows: {
+    [`${TODAY}:pn:Pricing`]: 2,
+    [`${TODAY - 6}:pn:Pricing`]: 1,
+    [`${TODAY - 8}:pn:Pricing`]: 1,
+    [`${TODAY - 1}:e:Product Added`]: 2,
+    [`${TODAY - 1}:sn`]: 1,
+  },
+  recent: ['doc-1', 'doc-2'],
+  traits: { plan: '"pro"', seats: '5', beta: 'true', tags: '["a","b"]' },
+  segments: [],
+};
+
+const facts = (overrides: Partial<StoredProfile> = {}, percentile?: number) =>
+  new ProfileFacts({
+    profile: { ...profile, ...overrides },
+    now: NOW,
+    affinityHalfLifeSec: 14 * DAY,
+    engagementPercentile: () => percentile,
+  });
+
+const holds = (rule: RuleNode, on = facts()) => {
+  expect(ruleIssues(rule)).toEqual([]);
+  return compileRules(rule)(on);
+};
+
+describe('rule language: every fact', () => {
+  it.each<[RuleNode, boolean]>([
+    [{ fact: 'pageviews', op: 'eq', value: 12 }, true],
+    [{ fact: 'sessions', op: 'gte', value: 4 }, true],
+    [{ fact: 'dwell.total', op: 'gt', value: 599 }, true],
+    [{ fact: 'scroll.max', op: 'eq', value: 90 }, true],
+    [{ fact: 'scroll.mean', op: 'eq', value: 50 }, true],
+    [{ fact: 'daysSinceFirstSeen', op: 'eq', value: 10 }, true],
+    [{ fact: 'daysSinceLastSeen', op: 'lte', value: 2 }, true],
+    [{ fact: 'events.Product Added', op: 'eq', value: 2 }, true],
+    [{ fact: 'events.Never Happened', op: 'eq', value: 0 }, true],
+    [{ fact: 'pages.Pricing', op: 'gte', value: 4 }, true],
+    [{ fact: 'category.video', op: 'eq', value: 3 }, true],
+    [{ fact: 'categoryAction.video/play', op: 'eq', value: 3 }, true],
+    [{ fact: 'topics.Technology', op: 'eq', value: 0.75 }, true],
+    [{ fact: 'topics.Cooking', op: 'between', value: [0.2, 0.3] }, true],
+    [{ fact: 'topics.Gardening', op: 'eq', value: 0 }, true],
+    [{ fact: 'traits.plan', op: 'eq', value: 'pro' }, true],
+    [{ fact: 'traits.seats', op: 'gt', value: 4 }, true],
+    [{ fact: 'traits.beta', op: 'eq', value: true }, true],
+    [{ fact: 'traits.tags', op: 'contains', value: 'b' }, true],
+    [{ fact: 'utm.source', op: 'eq', value: 'newsletter' }, true],
+    [{ fact: 'firstUtm.source', op: 'eq', value: 'google' }, true],
+    [{ fact: 'referrer.host', op: 'notExists' }, true],
+    [{ fact: 'device.type', op: 'in', value: ['mobile', 'tablet'] }, true],
+    [{ fact: 'locale', op: 'startsWith', value: 'fr' }, true],
+    [{ fact: 'identified', op: 'eq', value: true }, true],
+    [{ fact: 'recent', op: 'contains', value: 'doc-2' }, true],
+    [{ fact: 'cluster', op: 'eq', value: 'bargain-hunters' }, true],
+    [{ fact: 'pages.Pricing', op: 'eq', value: 3, window: '7d' }, true],
+    [{ fact: 'pages.Pricing', op: 'eq', value: 4, window: '9d' }, true],
+    [{ fact: 'events.Product Added', op: 'gte', value: 2, window: '2d' }, true],
+    [{ fact: 'events.Product Added', op: 'eq', value: 0, window: '1d' }, true],
+    [{ fact: 'sessions', op: 'eq', value: 1, window: '30d' }, true],
+  ])('%j -> %s', (rule, expected) => {
+    expect(holds(rule)).toBe(expected);
+  });
+
+  it('reads the engagement percentile only when a rule asks, and once per evaluation', () => {
+    let calls = 0;
+    const counted = new ProfileFacts({ profile, now: NOW, affinityHalfLifeSec: 14 * DAY, engagementPercentile: () => (calls++, 93) });
+    const rule = compileRules({ all: [{ fact: 'engagement.percentile', op: 'gte', value: 90 }, { fact: 'engagement.percentile', op: 'lt', value: 95 }] });
+    expect(rule(counted)).toBe(true);
+    expect(calls).toBe(1);
+    expect(compileRules({ fact: 'pageviews', op: 'gt', value: 0 })(new ProfileFacts({ profile, now: NOW, affinityHalfLifeSec: 1, engagementPercentile: () => (calls++, 1) }))).toBe(true);
+    expect(calls).toBe(1);
+  });
+});
+
+describe('rule language: operators', () => {
+  const cases: [RuleNode, boolean][] = [
+    [{ fact: 'pageviews', op: 'neq', value: 12 }, false],
+    [{ fact: 'pageviews', op: 'gt', value: 12 }, false],
+    [{ fact: 'pageviews', op: 'gte', value: 12 }, true],
+    [{ fact: 'pageviews', op: 'lt', value: 12 }, false],
+    [{ fact: 'pageviews', op: 'lte', value: 12 }, true],
+    [{ fact: 'pageviews', op: 'between', value: [12, 12] }, true],
+    [{ fact: 'pageviews', op: 'between', value: [13, 20] }, false],
+    [{ fact: 'pageviews', op: 'in', value: [1, 12] }, true],
+    [{ fact: 'pageviews', op: 'nin', value: [1, 12] }, false],
+    [{ fact: 'utm.source', op: 'contains', value: 'letter' }, true],
+    [{ fact: 'utm.source', op: 'startsWith', value: 'letter' }, false],
+    [{ fact: 'pageviews', op: 'exists' }, true],
+    [{ fact: 'events.Never Happened', op: 'exists' }, false],
+    [{ fact: 'events.Never Happened', op: 'notExists' }, true],
+    [{ fact: 'traits.plan', op: 'exists' }, true],
+  ];
+  it.each(cases)('%j -> %s', (rule, expected) => expect(holds(rule)).toBe(expected));
+});
+
+describe('rule language: missing facts and type mismatches', () => {
+  const bare = facts({ fields: {}, windows: {}, recent: [], traits: {} });
+  it.each<[RuleNode, boolean]>([
+    [{ fact: 'utm.source', op: 'eq', value: 'google' }, false],
+    [{ fact: 'utm.source', op: 'neq', value: 'google' }, true],
+    [{ fact: 'utm.source', op: 'in', value: ['google'] }, false],
+    [{ fact: 'utm.source', op: 'nin', value: ['google'] }, true],
+    [{ fact: 'utm.source', op: 'contains', value: 'g' }, false],
+    [{ fact: 'utm.source', op: 'exists' }, false],
+    [{ fact: 'utm.source', op: 'notExists' }, true],
+    [{ fact: 'daysSinceLastSeen', op: 'lt', value: 100 }, false],
+    [{ fact: 'daysSinceLastSeen', op: 'gte', value: 0 }, false],
+    [{ fact: 'traits.plan', op: 'eq', value: 'pro' }, false],
+    [{ fact: 'engagement.percentile', op: 'gte', value: 0 }, false],
+    [{ fact: 'pageviews', op: 'eq', value: 0 }, true],
+    [{ fact: 'topics.Technology', op: 'lt', value: 0.1 }, true],
+    [{ fact: 'recent', op: 'contains', value: 'doc-1' }, false],
+    [{ fact: 'identified', op: 'eq', value: false }, true],
+  ])('on an empty profile, %j -> %s', (rule, expected) => expect(holds(rule, bare)).toBe(expected));
+
+  it.each<[RuleNode, boolean]>([
+    [{ fact: 'traits.plan', op: 'gt', value: 3 }, false],
+    [{ fact: 'traits.seats', op: 'eq', value: '5' }, false],
+    [{ fact: 'traits.seats', op: 'startsWith', value: '5' }, false],
+    [{ fact: 'traits.plan', op: 'contains', value: 3 }, false],
+  ])('comparing across types, %j -> %s', (rule, expected) => expect(holds(rule)).toBe(expected));
+});
+
+describe('rule language: groups', () => {
+  const yes = { fact: 'pageviews', op: 'gt', value: 0 } as const;
+  const no = { fact: 'pageviews', op: 'lt', value: 0 } as const;
+  it.each<[RuleNode, boolean]>([
+    [{ all: [] }, true],
+    [{ any: [] }, false],
+    [{ not: { all: [] } }, false],
+    [{ all: [yes, yes] }, true],
+    [{ all: [yes, no] }, false],
+    [{ any: [no, yes] }, true],
+    [{ any: [no, no] }, false],
+    [{ not: no }, true],
+    [{ all: [yes, { any: [no, { not: no }] }] }, true],
+  ])('%j -> %s', (rule, expected) => expect(holds(rule)).toBe(expected));
+});
+
+describe('rule language: every bad form is refused with its path', () => {
+  const errors = (rules: unknown) => ruleIssues(rules).map((issue) => describeIssue({ ...issue, path: ['rules', ...issue.path] }));
+  it.each<[unknown, string]>([
+    [{ all: [{}, {}, { fact: 'pageviews', op: 'greater', value: 3 }] }, 'rules.all[2].op: unknown operator "greater" (expected one of eq, neq, gt, gte, lt, lte, between, in, nin, contains, startsWith, exists, notExists)'],
+    [{ fact: 'pageveiws', op: 'gt', value: 3 }, 'rules.fact: unknown fact "pageveiws"'],
+    [{ fact: 'events.', op: 'gt', value: 3 }, 'rules.fact: unknown fact "events."'],
+    [{ fact: 'wishes.pony', op: 'gt', value: 3 }, 'rules.fact: unknown fact "wishes.pony"'],
+    [{ fact: 'pageviews', op: 'gt', value: '3' }, 'rules.value: expected a number'],
+    [{ fact: 'pageviews', op: 'gt' }, 'rules.value: expected a number'],
+    [{ fact: 'pageviews', op: 'eq', value: 'x' }, 'rules.value: expected a number'],
+    [{ fact: 'utm.source', op: 'eq', value: 3 }, 'rules.value: expected a string'],
+    [{ fact: 'utm.source', op: 'gt', value: 3 }, 'rules.op: operator "gt" does not apply to the text fact utm.source'],
+    [{ fact: 'pageviews', op: 'contains', value: 3 }, 'rules.op: operator "contains" does not apply to the number fact pageviews'],
+    [{ fact: 'pageviews', op: 'between', value: [5, 1] }, 'rules.value: expected [min, max] with min <= max'],
+    [{ fact: 'pageviews', op: 'between', value: [1] }, 'rules.value: expected [min, max], two numbers'],
+    [{ fact: 'device.type', op: 'in', value: [] }, 'rules.value: expected a non-empty list'],
+    [{ fact: 'device.type', op: 'in', value: ['mobile', 3] }, 'rules.value: expected a list of strings'],
+    [{ fact: 'pageviews', op: 'exists', value: 1 }, 'rules.value: operator "exists" takes no value'],
+    [{ fact: 'utm.source', op: 'eq', value: 'x', window: '7d' }, 'rules.window: the fact utm.source is not counted per day, so it has no window'],
+    [{ fact: 'pageviews', op: 'gt', value: 1, window: '1w' }, 'rules.window: expected a window from "1d" to "90d"'],
+    [{ fact: 'pageviews', op: 'gt', value: 1, window: '91d' }, 'rules.window: expected a window from "1d" to "90d"'],
+    [{ fact: 'pageviews', op: 'gt', value: 1, colour: 'red' }, 'rules: unknown field "colour"'],
+    [{ fact: 3, op: 'gt', value: 1 }, 'rules.fact: expected a fact name'],
+    [{ all: { fact: 'pageviews', op: 'gt', value: 1 } }, 'rules.all: expected a list of conditions or groups'],
+    [{ all: [], any: [] }, 'rules: a group has exactly one key ("all"); found "all", "any"'],
+    [{ not: [] }, 'rules.not: expected a condition { fact, op, value } or a group { all | any | not }'],
+    [{ any: ['pageviews > 3'] }, 'rules.any[0]: expected a condition { fact, op, value } or a group { all | any | not }'],
+    [null, 'rules: expected a condition { fact, op, value } or a group { all | any | not }'],
+    [{ pageviews: 3 }, 'rules.fact: expected a fact name'],
+  ])('%j', (rules, message) => {
+    expect(errors(rules)).toContain(message);
+  });
+
+  it('refuses groups nested deeper than 10 levels and more than 200 conditions', () => {
+    let deep: RuleNode = { fact: 'pageviews', op: 'gt', value: 0 };
+    for (let i = 0; i < 11; i++) deep = { not: deep };
+    expect(errors(deep)).toEqual([expect.stringContaining('groups nested deeper than 10 levels')]);
+    const many = { any: Array.from({ length: 201 }, () => ({ fact: 'pageviews', op: 'gt', value: 0 })) };
+    expect(errors(many)).toEqual(['rules.any[200]: more than 200 conditions']);
+  });
+
+  it('reports every problem of a tree, not just the first', () => {
+    expect(errors({ all: [{ fact: 'x', op: 'eq', value: 1 }, { fact: 'pageviews', op: 'nope' }] })).toHaveLength(2);
+  });
+});
