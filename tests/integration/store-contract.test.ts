@@ -332,6 +332,101 @@ describe.each(drivers)('%s driver', (_name, getStore) => {
   });
 });
 
+describe.each([
+  ['redis', (prefix: string) => new RedisProfileStore({ url: redis.url, commandTimeoutMs: 2000 }, prefix)],
+  ['memory', () => new MemoryProfileStore()],
+] as const)('%s driver: segments, scans, locks and messages', (_name, create) => {
+  let store: ProfileStore;
+  let prefixCounter = 0;
+
+  beforeEach(async () => {
+    store = create(`t${++prefixCounter}-${process.pid}:`);
+    if (store instanceof RedisProfileStore) await store.connect(2000);
+  });
+
+  afterEach(async () => {
+    await store.close();
+  });
+
+  it('stores membership changes, member sets and a log of entries and exits', async () => {
+    const [a, b] = [newVisitor(), newVisitor()];
+    await store.updateMembership(a, { segments: ['new', 'fans'], entered: ['new', 'fans'], left: [] }, NOW - 10, SETTINGS.retentionSec);
+    await store.updateMembership(b, { segments: ['new'], entered: ['new'], left: [] }, NOW - 5, SETTINGS.retentionSec);
+    await store.updateMembership(a, { segments: ['fans'], entered: [], left: ['new'] }, NOW, SETTINGS.retentionSec);
+    expect(await store.readSegments(a)).toEqual(['fans']);
+    expect(await store.segmentMembers('new', 10)).toEqual([{ visitorId: b, confirmedAt: NOW - 5 }]);
+    expect(await store.segmentSizes(['new', 'fans', 'none'])).toEqual({ new: 1, fans: 1, none: 0 });
+    expect(await store.membershipLog(10)).toEqual([
+      { visitorId: a, segment: 'new', change: 'leave', at: NOW },
+      { visitorId: b, segment: 'new', change: 'enter', at: NOW - 5 },
+      { visitorId: a, segment: 'fans', change: 'enter', at: NOW - 10 },
+      { visitorId: a, segment: 'new', change: 'enter', at: NOW - 10 },
+    ]);
+  });
+
+  it('confirms members and prunes those not confirmed since a time', async () => {
+    const [a, b, c] = [newVisitor(), newVisitor(), newVisitor()];
+    await store.confirmMembers('fans', [a, b, c], NOW - 100);
+    await store.confirmMembers('fans', [b], NOW);
+    await store.pruneSegmentMembers('fans', NOW - 50);
+    expect(await store.segmentMembers('fans', 10)).toEqual([{ visitorId: b, confirmedAt: NOW }]);
+    await store.deleteSegmentData('fans');
+    expect(await store.segmentSizes(['fans'])).toEqual({ fans: 0 });
+  });
+
+  it('keeps daily segment sizes', async () => {
+    await store.recordSegmentSizes(20_000, { fans: 10, new: 3 });
+    await store.recordSegmentSizes(20_001, { fans: 12 });
+    expect(await store.segmentSizeHistory('fans', 20_000, 20_005)).toEqual({ 20_000: 10, 20_001: 12 });
+    expect(await store.segmentSizeHistory('fans', 20_001, 20_001)).toEqual({ 20_001: 12 });
+  });
+
+  it('scans every stored visitor page by page and reads profiles in bulk', async () => {
+    const ids = Array.from({ length: 25 }, () => newVisitor());
+    for (const id of ids) await store.applyUpdates(id, [{ ts: NOW, incr: { pv: 1 } }], SETTINGS, NOW);
+    const seen = new Set<string>();
+    let cursor = '0';
+    let pages = 0;
+    do {
+      const page = await store.scanVisitors(cursor, 10);
+      page.visitorIds.forEach((id) => seen.add(id));
+      cursor = page.cursor;
+      pages += 1;
+    } while (cursor !== '0' && pages < 100);
+    expect([...seen].sort()).toEqual([...ids].sort());
+    const profiles = await store.readProfiles([ids[0], 'unknown-visitor-1', ids[1]]);
+    expect(profiles.map((profile) => profile?.fields.pv ?? null)).toEqual(['1', null, '1']);
+  });
+
+  it('keeps the engagement distribution and job status', async () => {
+    expect(await store.readEngagementCuts()).toEqual([]);
+    await store.writeEngagementCuts([0, 1.5, 3]);
+    expect(await store.readEngagementCuts()).toEqual([0, 1.5, 3]);
+    expect(await store.readJobStatus('reevaluation')).toBeNull();
+    await store.writeJobStatus('reevaluation', { state: 'running', scanned: 10 });
+    expect(await store.readJobStatus('reevaluation')).toEqual({ state: 'running', scanned: 10 });
+  });
+
+  it('gives a lock to one owner at a time, renewable by its owner', async () => {
+    expect(await store.acquireLock('job', 'a', 30)).toBe(true);
+    expect(await store.acquireLock('job', 'b', 30)).toBe(false);
+    expect(await store.acquireLock('job', 'a', 30)).toBe(true);
+    await store.releaseLock('job', 'b');
+    expect(await store.acquireLock('job', 'b', 30)).toBe(false);
+    await store.releaseLock('job', 'a');
+    expect(await store.acquireLock('job', 'b', 30)).toBe(true);
+  });
+
+  it('delivers published messages to subscribers', async () => {
+    const received: string[] = [];
+    const unsubscribe = await store.subscribe('segments-changed', (message) => received.push(message));
+    await store.publish('segments-changed', 'v1');
+    for (let i = 0; i < 50 && received.length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(received).toEqual(['v1']);
+    await unsubscribe();
+  });
+});
+
 describe('redis driver specifics', () => {
   it('keeps every key of a visitor in one hash slot and expires them after the retention period', async () => {
     const visitor = newVisitor();

@@ -74,3 +74,28 @@ export const statsKey = (prefix: string, day: number): string => `${prefix}stats
 
 /** Seconds from `now` to the end of the next UTC day: when today's dedup set stops being needed. */
 export const dedupTtlSec = (now: number): number => Math.max(1, (utcDay(now) + 2) * SECONDS_PER_DAY - Math.floor(now));
+
+/** Members of a segment: a sorted set of visitor ids scored by when membership was last confirmed. */
+export const segmentMembersKey = (prefix: string, segment: string): string => `${prefix}seg:${segment}:members`;
+
+/** Daily sizes of a segment: hash of day -> size. */
+export const segmentSizesKey = (prefix: string, segment: string): string => `${prefix}seg:${segment}:sizes`;
+
+/** Entries and exits of segments, a capped stream. */
+export const membershipLogKey = (prefix: string): string => `${prefix}segment-log`;
+
+export const engagementCutsKey = (prefix: string): string => `${prefix}engagement:cuts`;
+
+export const lockKey = (prefix: string, name: string): string => `${prefix}lock:${name}`;
+
+export const jobStatusKey = (prefix: string, name: string): string => `${prefix}job:${name}`;
+
+export const channelName = (prefix: string, channel: string): string => `${prefix}${channel}`;
+
+/** Matches every profile hash, for SCAN; the visitor id is between `{v:` and `}:p`. */
+export const profileKeyPattern = (prefix: string): string => `${prefix}{v:*}:p`;
+
+export const visitorIdOfProfileKey = (prefix: string, key: string): string | null => {
+  const start = prefix.length + 3;
+  return key.startsWith(`${prefix}{v:`) && key.endsWith('}:p') ? key.slice(start, -3) : null;
+};

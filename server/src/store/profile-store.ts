@@ -105,6 +105,21 @@ export type ApplyResult =
 /** Daily counters of the whole site (events by type, bots, ...), for analytics. */
 export type StatsCounts = Record<string, number>;
 
+/** A visitor entering or leaving a segment, as recorded for analytics and outbound triggers. */
+export interface MembershipEvent {
+  visitorId: string;
+  segment: string;
+  change: 'enter' | 'leave';
+  /** Epoch seconds. */
+  at: number;
+}
+
+export interface MembershipUpdate {
+  segments: string[];
+  entered: string[];
+  left: string[];
+}
+
 export interface StoreHealth {
   connected: boolean;
   /** Round-trip time of a PING, null when it could not be measured. */
@@ -149,6 +164,41 @@ export interface ProfileStore {
   retireInto(fromVisitorId: string, intoVisitorId: string, retentionSec: number): Promise<void>;
   incrementStats(day: number, counts: StatsCounts): Promise<void>;
   readStats(fromDay: number, toDay: number): Promise<Record<number, StatsCounts>>;
+
+  /**
+   * Stores a visitor's new membership, adds or removes them in each segment's member set and logs
+   * each entry and exit. `now` also confirms the membership (see pruneSegmentMembers).
+   */
+  updateMembership(visitorId: string, update: MembershipUpdate, now: number, retentionSec: number): Promise<void>;
+  /** Marks visitors as still in a segment at `now` (the re-evaluation job does this for everyone). */
+  confirmMembers(segment: string, visitorIds: string[], now: number): Promise<void>;
+  /** Drops members not confirmed since `before` (their profiles expired, or the segment changed). */
+  pruneSegmentMembers(segment: string, before: number): Promise<void>;
+  /** Members most recently confirmed first: pseudonymous visitor ids. */
+  segmentMembers(segment: string, limit: number): Promise<{ visitorId: string; confirmedAt: number }[]>;
+  segmentSizes(segments: string[]): Promise<Record<string, number>>;
+  deleteSegmentData(segment: string): Promise<void>;
+  recordSegmentSizes(day: number, sizes: Record<string, number>): Promise<void>;
+  segmentSizeHistory(segment: string, fromDay: number, toDay: number): Promise<Record<number, number>>;
+  /** The latest entries and exits, newest first. */
+  membershipLog(limit: number): Promise<MembershipEvent[]>;
+
+  /** One page of stored visitor ids; start and end with cursor '0'. */
+  scanVisitors(cursor: string, count: number): Promise<{ cursor: string; visitorIds: string[] }>;
+  /** Profiles of many visitors, in order (null where nothing is held). */
+  readProfiles(visitorIds: string[]): Promise<(StoredProfile | null)[]>;
+
+  writeEngagementCuts(cuts: number[]): Promise<void>;
+  readEngagementCuts(): Promise<number[]>;
+
+  /** A lock held by `owner` for `ttlSec` (renewed by acquiring again); true when acquired. */
+  acquireLock(name: string, owner: string, ttlSec: number): Promise<boolean>;
+  releaseLock(name: string, owner: string): Promise<void>;
+  writeJobStatus(name: string, status: Record<string, unknown>): Promise<void>;
+  readJobStatus(name: string): Promise<Record<string, unknown> | null>;
+  /** Tells every Strapi instance sharing this store; `subscribe` returns an unsubscribe function. */
+  publish(channel: string, message: string): Promise<void>;
+  subscribe(channel: string, onMessage: (message: string) => void): Promise<() => Promise<void>>;
   health(): Promise<StoreHealth>;
   close(): Promise<void>;
 }

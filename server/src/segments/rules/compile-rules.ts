@@ -87,8 +87,10 @@ const testOf = (condition: Condition, counter: boolean): ((actual: unknown) => b
       return (actual) => isNumber(actual) && actual < (value as number);
     case 'lte':
       return (actual) => isNumber(actual) && actual <= (value as number);
-    case 'between':
-      return (actual) => isNumber(actual) && actual >= list[0] && actual <= list[1];
+    case 'between': {
+      const [min, max] = list as number[];
+      return (actual) => isNumber(actual) && actual >= min && actual <= max;
+    }
     case 'in':
       return (actual) => list.includes(actual as Primitive);
     case 'nin':

@@ -66,6 +66,8 @@ export const ATTRIBUTION_FIELDS: Record<string, string> = {
 
 export interface ResolvedFact extends FactSpec {
   name: string;
+  /** Field prefix of a counter family in the profile hash. */
+  field?: string;
   family?: string;
   /** The part after the family: an event name, a topic, a trait key. */
   key?: string;

@@ -1,8 +1,11 @@
 import { CORE_FIELDS } from '../profile-fields';
 import { isValidVisitorId } from '../keys';
+import { EventEmitter } from 'events';
 import type {
   ApplyResult,
   EventUpdate,
+  MembershipEvent,
+  MembershipUpdate,
   MergeInstruction,
   ProfileStore,
   StatsCounts,
@@ -26,6 +29,7 @@ interface Entry {
 }
 
 const SWEEP_INTERVAL_MS = 60_000;
+const MEMBERSHIP_LOG_LENGTH = 100_000;
 
 /**
  * The embedded single-process store, for trying the plugin without Redis. Profiles live in this
@@ -43,6 +47,21 @@ export class MemoryProfileStore implements ProfileStore {
   private readonly users = new Map<string, Expiring<string>>();
 
   private readonly stats = new Map<number, StatsCounts>();
+
+  /** Segment -> visitor -> when membership was last confirmed. */
+  private readonly members = new Map<string, Map<string, number>>();
+
+  private readonly sizes = new Map<string, Map<number, number>>();
+
+  private log: MembershipEvent[] = [];
+
+  private engagementCuts: number[] = [];
+
+  private readonly locks = new Map<string, Expiring<string>>();
+
+  private readonly jobs = new Map<string, Record<string, unknown>>();
+
+  private readonly channels = new EventEmitter();
 
   private readonly sweeper: NodeJS.Timeout;
 
@@ -170,6 +189,115 @@ export class MemoryProfileStore implements ProfileStore {
     return result;
   }
 
+  async updateMembership(visitorId: string, update: MembershipUpdate, now: number, retentionSec: number): Promise<void> {
+    await this.writeSegments(visitorId, update.segments, retentionSec);
+    for (const segment of update.entered) this.membersOf(segment).set(visitorId, now);
+    for (const segment of update.left) this.membersOf(segment).delete(visitorId);
+    const changes: MembershipEvent[] = [
+      ...update.entered.map((segment) => ({ visitorId, segment, change: 'enter' as const, at: now })),
+      ...update.left.map((segment) => ({ visitorId, segment, change: 'leave' as const, at: now })),
+    ];
+    this.log = [...changes.reverse(), ...this.log].slice(0, MEMBERSHIP_LOG_LENGTH);
+  }
+
+  async confirmMembers(segment: string, visitorIds: string[], now: number): Promise<void> {
+    const members = this.membersOf(segment);
+    for (const visitorId of visitorIds) members.set(visitorId, now);
+  }
+
+  async pruneSegmentMembers(segment: string, before: number): Promise<void> {
+    const members = this.membersOf(segment);
+    for (const [visitorId, confirmedAt] of members) if (confirmedAt < before) members.delete(visitorId);
+  }
+
+  async segmentMembers(segment: string, limit: number): Promise<{ visitorId: string; confirmedAt: number }[]> {
+    return [...this.membersOf(segment)]
+      .map(([visitorId, confirmedAt]) => ({ visitorId, confirmedAt }))
+      .sort((a, b) => b.confirmedAt - a.confirmedAt || b.visitorId.localeCompare(a.visitorId))
+      .slice(0, limit);
+  }
+
+  async segmentSizes(segments: string[]): Promise<Record<string, number>> {
+    return Object.fromEntries(segments.map((segment) => [segment, this.members.get(segment)?.size ?? 0]));
+  }
+
+  async deleteSegmentData(segment: string): Promise<void> {
+    this.members.delete(segment);
+    this.sizes.delete(segment);
+  }
+
+  async recordSegmentSizes(day: number, sizes: Record<string, number>): Promise<void> {
+    for (const [segment, size] of Object.entries(sizes)) {
+      const history = this.sizes.get(segment) ?? new Map<number, number>();
+      history.set(day, size);
+      this.sizes.set(segment, history);
+    }
+  }
+
+  async segmentSizeHistory(segment: string, fromDay: number, toDay: number): Promise<Record<number, number>> {
+    return Object.fromEntries([...(this.sizes.get(segment) ?? [])].filter(([day]) => day >= fromDay && day <= toDay));
+  }
+
+  async membershipLog(limit: number): Promise<MembershipEvent[]> {
+    return this.log.slice(0, limit);
+  }
+
+  async scanVisitors(cursor: string, count: number): Promise<{ cursor: string; visitorIds: string[] }> {
+    const all = [...this.visitors.keys()].filter((visitorId) => this.live(this.visitors, visitorId));
+    const start = Number(cursor);
+    const end = start + count;
+    return { cursor: end >= all.length ? '0' : String(end), visitorIds: all.slice(start, end) };
+  }
+
+  async readProfiles(visitorIds: string[]): Promise<(StoredProfile | null)[]> {
+    return Promise.all(visitorIds.map((visitorId) => this.readProfile(visitorId)));
+  }
+
+  async writeEngagementCuts(cuts: number[]): Promise<void> {
+    this.engagementCuts = [...cuts];
+  }
+
+  async readEngagementCuts(): Promise<number[]> {
+    return [...this.engagementCuts];
+  }
+
+  async acquireLock(name: string, owner: string, ttlSec: number): Promise<boolean> {
+    const held = this.live(this.locks, name);
+    if (held && held.value !== owner) return false;
+    this.locks.set(name, { value: owner, expiresAt: this.clock() + ttlSec * 1000 });
+    return true;
+  }
+
+  async releaseLock(name: string, owner: string): Promise<void> {
+    if (this.live(this.locks, name)?.value === owner) this.locks.delete(name);
+  }
+
+  async writeJobStatus(name: string, status: Record<string, unknown>): Promise<void> {
+    this.jobs.set(name, structuredClone(status));
+  }
+
+  async readJobStatus(name: string): Promise<Record<string, unknown> | null> {
+    const status = this.jobs.get(name);
+    return status ? structuredClone(status) : null;
+  }
+
+  async publish(channel: string, message: string): Promise<void> {
+    this.channels.emit(channel, message);
+  }
+
+  async subscribe(channel: string, onMessage: (message: string) => void): Promise<() => Promise<void>> {
+    this.channels.on(channel, onMessage);
+    return async () => {
+      this.channels.off(channel, onMessage);
+    };
+  }
+
+  private membersOf(segment: string): Map<string, number> {
+    let members = this.members.get(segment);
+    if (!members) this.members.set(segment, (members = new Map()));
+    return members;
+  }
+
   async health() {
     return { connected: false, latencyMs: null };
   }
@@ -180,6 +308,7 @@ export class MemoryProfileStore implements ProfileStore {
     this.aliases.clear();
     this.quotas.clear();
     this.users.clear();
+    this.channels.removeAllListeners();
   }
 
   private live<T>(map: Map<string, Expiring<T>>, key: string): Expiring<T> | undefined {
@@ -202,7 +331,7 @@ export class MemoryProfileStore implements ProfileStore {
 
   private sweep(): void {
     const now = this.clock();
-    for (const map of [this.visitors, this.aliases, this.quotas, this.users] as Map<string, Expiring<unknown>>[]) {
+    for (const map of [this.visitors, this.aliases, this.quotas, this.users, this.locks] as Map<string, Expiring<unknown>>[]) {
       for (const [key, item] of map) if (item.expiresAt <= now) map.delete(key);
     }
   }

@@ -1,9 +1,27 @@
 import { Cluster, Redis } from 'ioredis';
-import { applyScriptKeys, dedupTtlSec, statsKey, userKey, visitorKeys, type VisitorKeys } from '../keys';
+import {
+  applyScriptKeys,
+  channelName,
+  dedupTtlSec,
+  engagementCutsKey,
+  jobStatusKey,
+  lockKey,
+  membershipLogKey,
+  profileKeyPattern,
+  segmentMembersKey,
+  segmentSizesKey,
+  statsKey,
+  userKey,
+  visitorIdOfProfileKey,
+  visitorKeys,
+  type VisitorKeys,
+} from '../keys';
 import { CORE_FIELDS } from '../profile-fields';
 import type {
   ApplyResult,
   EventUpdate,
+  MembershipEvent,
+  MembershipUpdate,
   MergeInstruction,
   ProfileStore,
   StatsCounts,
@@ -34,11 +52,17 @@ interface ScriptedClient {
   psnApplyUpdates(...args: (string | number)[]): Promise<ApplyReply>;
   psnMerge(...args: (string | number)[]): Promise<Snapshot>;
   psnLinkUser(key: string, visitorId: string, retentionSec: number): Promise<string>;
+  psnReleaseLock(key: string, owner: string): Promise<number>;
 }
 
 const HEALTH_TIMEOUT_MS = 250;
-/** Site-wide counters are kept a little over a year. */
+/** Site-wide counters and segment sizes are kept a little over a year. */
 const STATS_RETENTION_SEC = 400 * 86_400;
+/** Entries and exits of segments kept in the log (approximately: MAXLEN ~). */
+const MEMBERSHIP_LOG_LENGTH = 100_000;
+const JOB_STATUS_TTL_SEC = 7 * 86_400;
+
+const RELEASE_LOCK_SCRIPT = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
 
 /**
  * The Redis driver. Commands fail fast while Redis is unreachable (no offline queue): callers
@@ -68,6 +92,7 @@ export class RedisProfileStore implements ProfileStore {
     this.client.defineCommand('psnApplyUpdates', { numberOfKeys: 9, lua: APPLY_UPDATES_SCRIPT });
     this.client.defineCommand('psnMerge', { numberOfKeys: 5, lua: MERGE_SCRIPT });
     this.client.defineCommand('psnLinkUser', { numberOfKeys: 1, lua: LINK_USER_SCRIPT });
+    this.client.defineCommand('psnReleaseLock', { numberOfKeys: 1, lua: RELEASE_LOCK_SCRIPT });
     // Errors surface on the calls that fail; without a listener ioredis would log each reconnect.
     this.client.on('error', () => {});
   }
@@ -256,6 +281,145 @@ export class RedisProfileStore implements ProfileStore {
       }
     });
     return result;
+  }
+
+  async updateMembership(visitorId: string, update: MembershipUpdate, now: number, retentionSec: number): Promise<void> {
+    // Commands written in the same tick travel together: one round trip, also on a Cluster
+    // where they go to different nodes in parallel.
+    const log = membershipLogKey(this.keyPrefix);
+    const changes = [
+      ...update.entered.map((segment) => ['enter', segment] as const),
+      ...update.left.map((segment) => ['leave', segment] as const),
+    ];
+    await Promise.all([
+      this.client.set(this.keys(visitorId).segments, encodeSegments(update.segments), 'EX', retentionSec),
+      ...update.entered.map((segment) => this.client.zadd(segmentMembersKey(this.keyPrefix, segment), now, visitorId)),
+      ...update.left.map((segment) => this.client.zrem(segmentMembersKey(this.keyPrefix, segment), visitorId)),
+      ...changes.map(([change, segment]) =>
+        this.client.xadd(log, 'MAXLEN', '~', MEMBERSHIP_LOG_LENGTH, '*', 'v', visitorId, 's', segment, 'c', change, 't', now)
+      ),
+    ]);
+  }
+
+  async confirmMembers(segment: string, visitorIds: string[], now: number): Promise<void> {
+    if (visitorIds.length === 0) return;
+    await this.client.zadd(segmentMembersKey(this.keyPrefix, segment), ...visitorIds.flatMap((id) => [now, id]));
+  }
+
+  async pruneSegmentMembers(segment: string, before: number): Promise<void> {
+    await this.client.zremrangebyscore(segmentMembersKey(this.keyPrefix, segment), '-inf', `(${before}`);
+  }
+
+  async segmentMembers(segment: string, limit: number): Promise<{ visitorId: string; confirmedAt: number }[]> {
+    const flat = await this.client.zrevrange(segmentMembersKey(this.keyPrefix, segment), 0, limit - 1, 'WITHSCORES');
+    const members: { visitorId: string; confirmedAt: number }[] = [];
+    for (let i = 0; i < flat.length; i += 2) members.push({ visitorId: flat[i], confirmedAt: Number(flat[i + 1]) });
+    return members;
+  }
+
+  async segmentSizes(segments: string[]): Promise<Record<string, number>> {
+    const sizes = await Promise.all(segments.map((segment) => this.client.zcard(segmentMembersKey(this.keyPrefix, segment))));
+    return Object.fromEntries(segments.map((segment, i) => [segment, sizes[i]]));
+  }
+
+  async deleteSegmentData(segment: string): Promise<void> {
+    await Promise.all([
+      this.client.del(segmentMembersKey(this.keyPrefix, segment)),
+      this.client.del(segmentSizesKey(this.keyPrefix, segment)),
+    ]);
+  }
+
+  async recordSegmentSizes(day: number, sizes: Record<string, number>): Promise<void> {
+    await Promise.all(
+      Object.entries(sizes).map(([segment, size]) =>
+        this.client
+          .multi()
+          .hset(segmentSizesKey(this.keyPrefix, segment), String(day), size)
+          .expire(segmentSizesKey(this.keyPrefix, segment), STATS_RETENTION_SEC)
+          .exec()
+      )
+    );
+  }
+
+  async segmentSizeHistory(segment: string, fromDay: number, toDay: number): Promise<Record<number, number>> {
+    const all = await this.client.hgetall(segmentSizesKey(this.keyPrefix, segment));
+    return Object.fromEntries(
+      Object.entries(all)
+        .map(([day, size]) => [Number(day), Number(size)] as const)
+        .filter(([day]) => day >= fromDay && day <= toDay)
+    );
+  }
+
+  async membershipLog(limit: number): Promise<MembershipEvent[]> {
+    const entries = await this.client.xrevrange(membershipLogKey(this.keyPrefix), '+', '-', 'COUNT', limit);
+    return entries.map(([, flat]) => {
+      const entry = pairsToObject(flat);
+      return { visitorId: entry.v, segment: entry.s, change: entry.c as 'enter' | 'leave', at: Number(entry.t) };
+    });
+  }
+
+  async scanVisitors(cursor: string, count: number): Promise<{ cursor: string; visitorIds: string[] }> {
+    // A Cluster is scanned node by node: the cursor is "<master index>:<node cursor>".
+    const nodes = this.client instanceof Cluster ? this.client.nodes('master') : [this.client];
+    let [nodeIndex, nodeCursor] = cursor === '0' ? [0, '0'] : [Number(cursor.split(':')[0]), cursor.split(':')[1]];
+    const [next, keys] = await nodes[nodeIndex].scan(nodeCursor, 'MATCH', profileKeyPattern(this.keyPrefix), 'COUNT', count);
+    const visitorIds = keys.map((key) => visitorIdOfProfileKey(this.keyPrefix, key)).filter((id): id is string => id !== null);
+    if (next !== '0') return { cursor: `${nodeIndex}:${next}`, visitorIds };
+    nodeIndex += 1;
+    return { cursor: nodeIndex < nodes.length ? `${nodeIndex}:0` : '0', visitorIds };
+  }
+
+  async readProfiles(visitorIds: string[]): Promise<(StoredProfile | null)[]> {
+    return Promise.all(visitorIds.map((visitorId) => this.readProfile(visitorId)));
+  }
+
+  async writeEngagementCuts(cuts: number[]): Promise<void> {
+    await this.client.set(engagementCutsKey(this.keyPrefix), JSON.stringify(cuts));
+  }
+
+  async readEngagementCuts(): Promise<number[]> {
+    const raw = await this.client.get(engagementCutsKey(this.keyPrefix));
+    return raw ? (JSON.parse(raw) as number[]) : [];
+  }
+
+  async acquireLock(name: string, owner: string, ttlSec: number): Promise<boolean> {
+    const key = lockKey(this.keyPrefix, name);
+    if ((await this.client.set(key, owner, 'EX', ttlSec, 'NX')) === 'OK') return true;
+    if ((await this.client.get(key)) !== owner) return false;
+    await this.client.expire(key, ttlSec);
+    return true;
+  }
+
+  async releaseLock(name: string, owner: string): Promise<void> {
+    await this.scripts.psnReleaseLock(lockKey(this.keyPrefix, name), owner);
+  }
+
+  async writeJobStatus(name: string, status: Record<string, unknown>): Promise<void> {
+    await this.client.set(jobStatusKey(this.keyPrefix, name), JSON.stringify(status), 'EX', JOB_STATUS_TTL_SEC);
+  }
+
+  async readJobStatus(name: string): Promise<Record<string, unknown> | null> {
+    const raw = await this.client.get(jobStatusKey(this.keyPrefix, name));
+    return raw ? (JSON.parse(raw) as Record<string, unknown>) : null;
+  }
+
+  async publish(channel: string, message: string): Promise<void> {
+    await this.client.publish(channelName(this.keyPrefix, channel), message);
+  }
+
+  async subscribe(channel: string, onMessage: (message: string) => void): Promise<() => Promise<void>> {
+    // A subscribed connection can do nothing else: it gets its own.
+    const subscriber = this.client instanceof Cluster ? this.client.duplicate() : this.client.duplicate();
+    subscriber.on('error', () => {});
+    await subscriber.connect();
+    const name = channelName(this.keyPrefix, channel);
+    subscriber.on('message', (received: string, message: string) => {
+      if (received === name) onMessage(message);
+    });
+    await subscriber.subscribe(name);
+    return async () => {
+      subscriber.disconnect();
+    };
   }
 
   /** PINGs Redis; a reply slower than `timeoutMs` counts as not connected. */
