@@ -12,6 +12,10 @@ import ingestService from './ingest/ingest-service';
 import adminProfilesController from './profiles/admin-profiles-controller';
 import profileController from './profiles/profile-controller';
 import register from './register';
+import contentTypes from './content-types';
+import reevaluationService from './segments/reevaluation-service';
+import segmentsController from './segments/segments-controller';
+import segmentsService from './segments/segments-service';
 import routes from './routes';
 import statsService from './stats/stats-service';
 import storeService from './store/store-service';
@@ -24,7 +28,7 @@ export default {
   destroy,
   config,
   routes,
-  contentTypes: {},
+  contentTypes,
   controllers: {
     health: healthController,
     contentTypes: contentTypesController,
@@ -33,6 +37,7 @@ export default {
     profile: profileController,
     adminProfiles: adminProfilesController,
     tracker: trackerController,
+    segments: segmentsController,
   },
   services: {
     store: storeService,
@@ -41,6 +46,8 @@ export default {
     ingest: ingestService,
     entryTopics: entryTopicsService,
     stats: statsService,
+    segments: segmentsService,
+    reevaluation: reevaluationService,
   },
   policies: {},
   middlewares: {},

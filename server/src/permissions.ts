@@ -3,6 +3,10 @@
  * `plugin::personalization.<uid>` in its `admin::hasPermissions` policy.
  */
 export const ACTIONS = [
+  { uid: 'segments.read', displayName: 'Read segments', subCategory: 'Segments' },
+  { uid: 'segments.create', displayName: 'Create segments', subCategory: 'Segments' },
+  { uid: 'segments.update', displayName: 'Update segments', subCategory: 'Segments' },
+  { uid: 'segments.delete', displayName: 'Delete segments', subCategory: 'Segments' },
   { uid: 'profiles.read', displayName: 'Look up visitor profiles', subCategory: 'Profiles' },
   { uid: 'profiles.erase', displayName: 'Erase visitor profiles', subCategory: 'Profiles' },
   { uid: 'settings.read', displayName: 'Read settings and store status', subCategory: 'Settings' },

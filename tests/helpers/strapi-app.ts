@@ -11,6 +11,8 @@ export interface TestAppOptions {
   store?: 'memory';
   /** Merged over the plugin config (PSN_CONFIG_JSON). */
   pluginConfig?: Record<string, unknown>;
+  /** An SQLite file to use (and keep), so that a second boot finds the first one's data. */
+  databaseFile?: string;
 }
 
 export interface TestApp {
@@ -37,7 +39,7 @@ export const startTestApp = async (options: TestAppOptions): Promise<TestApp> =>
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'psn-app-'));
   setEnv({
     DATABASE_CLIENT: 'sqlite',
-    DATABASE_FILENAME: path.join(tmp, 'data.db'),
+    DATABASE_FILENAME: options.databaseFile ?? path.join(tmp, 'data.db'),
     STRAPI_LOG_LEVEL: process.env.STRAPI_LOG_LEVEL ?? 'error',
     STRAPI_TELEMETRY_DISABLED: 'true',
     PSN_STORE: options.store,

@@ -99,7 +99,11 @@ describe('identity, profiles and privacy (opt-out mode)', () => {
       });
       await request(app.server).get('/api/personalization/profile').set('X-Visitor-Token', visitorToken).expect(200);
       const bare = await request(app.server).get('/api/personalization/profile').set('X-Visitor-Id', id).expect(401);
-      expect(bare.body.error.name).toBe('UnauthorizedError');
+      expect(bare.body.error).toMatchObject({
+        status: 401,
+        name: 'UnauthorizedError',
+        message: 'no visitor: send the visitor cookie or an X-Visitor-Token header',
+      });
       await request(app.server).get('/api/personalization/profile').set('X-Visitor-Token', `${id}.forged`).expect(401);
       await request(app.server).get('/api/personalization/profile?visitorId=x').set('Cookie', `psn_vid=${id}`).expect(400);
     });

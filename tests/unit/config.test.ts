@@ -14,6 +14,8 @@ describe('plugin config', () => {
       profile: { recentItems: 10, maxFields: 120, windowDays: 90 },
       identity: { dropTraits: ['email', 'phone', 'name', 'firstName', 'lastName', 'address', 'birthday'] },
       ingest: { perIpPerMinute: 600, perVisitorPerMinute: 1200 },
+      segments: [],
+      segmentJobs: { refreshMinutes: 60, batchSize: 500 },
     });
   });
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { configSegmentsSchema } from '../segments/segment-input';
 
 /**
  * The plugin configuration, as written under `personalization.config` in an app's
@@ -88,6 +89,16 @@ export const pluginConfigSchema = z
         perIpPerMinute: z.number().int().min(1).max(1_000_000).default(600),
         /** Events per minute for one visitor, counted in Redis so it holds across instances. */
         perVisitorPerMinute: z.number().int().min(1).max(1_000_000).default(1_200),
+      })
+      .prefault({}),
+    /** Segments kept in version control: synced to the database at boot, read-only in the admin. */
+    segments: configSegmentsSchema,
+    segmentJobs: z
+      .strictObject({
+        /** How often every stored profile is re-evaluated (time-based rules, engagement percentiles, sizes). */
+        refreshMinutes: z.number().int().min(1).max(7 * 24 * 60).default(60),
+        /** Profiles read per step of a re-evaluation. */
+        batchSize: z.number().int().min(10).max(10_000).default(500),
       })
       .prefault({}),
   })

@@ -57,10 +57,12 @@ const ingestService = ({ strapi }: { strapi: Core.Strapi }) => {
   };
 
   const apply = async (visitorId: string, updates: EventUpdate[], settings: UpdateSettings, now: number) => {
-    const result = await store().applyUpdates(visitorId, updates, settings, now);
+    // The profile only comes back when there are segments to evaluate it against.
+    const options = { returnProfile: pluginService(strapi, 'segments').compiled().length > 0 };
+    const result = await store().applyUpdates(visitorId, updates, settings, now, options);
     // A visitor merged into another (another device of the same user): write there instead.
     if (result.status === 'aliased') {
-      return { visitorId: result.visitorId, result: await store().applyUpdates(result.visitorId, updates, settings, now) };
+      return { visitorId: result.visitorId, result: await store().applyUpdates(result.visitorId, updates, settings, now, options) };
     }
     return { visitorId, result };
   };
@@ -99,12 +101,16 @@ const ingestService = ({ strapi }: { strapi: Core.Strapi }) => {
 
       for (const event of request.events) stats().count(`events:${event.type}`);
       stats().count('duplicates', applied.result.duplicates);
+      const { profile } = applied.result;
+      const segments = profile
+        ? await pluginService(strapi, 'segments').reconcile(applied.visitorId, profile, request.now)
+        : applied.result.segments;
       return {
         status: 'stored',
         visitorId: applied.visitorId,
         accepted: applied.result.accepted,
         duplicates: applied.result.duplicates,
-        segments: applied.result.segments,
+        segments,
       };
     },
   };

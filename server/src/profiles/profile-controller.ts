@@ -4,8 +4,8 @@ import { z } from 'zod';
 import { getPluginConfig } from '../config/get-plugin-config';
 import { clearCookie } from '../shared/http';
 import { pluginService } from '../shared/plugin-services';
+import { unauthorized } from '../shared/http-errors';
 import { parseOrThrow } from '../shared/validation';
-import { errors } from '@strapi/utils';
 import { profileExport } from './profile-export';
 
 const findQuery = z.strictObject({ export: z.enum(['true', 'false']).optional() });
@@ -19,7 +19,7 @@ const profileController = ({ strapi }: { strapi: Core.Strapi }) => {
   const callerVisitorId = (ctx: Context): string => {
     const visitor = pluginService(strapi, 'identity').visitorOf(ctx, { allowBareIds: false });
     if (!visitor) {
-      throw new errors.UnauthorizedError('no visitor: send the visitor cookie or an X-Visitor-Token header');
+      throw unauthorized('no visitor: send the visitor cookie or an X-Visitor-Token header');
     }
     return visitor.visitorId;
   };

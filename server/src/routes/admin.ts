@@ -1,26 +1,34 @@
-import { requires } from '../permissions';
+import { requires, type ActionUid } from '../permissions';
+
+const route = (method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, handler: string, action?: ActionUid) => ({
+  method,
+  path,
+  handler,
+  config: { policies: ['admin::isAuthenticatedAdmin', ...(action ? [requires(action)] : [])] },
+});
 
 /** Admin routes, mounted under `/personalization`; each needs an admin session and an RBAC action. */
 export default {
   type: 'admin' as const,
   routes: [
-    {
-      method: 'GET' as const,
-      path: '/content-types',
-      handler: 'contentTypes.list',
-      config: { policies: ['admin::isAuthenticatedAdmin'] },
-    },
-    {
-      method: 'GET' as const,
-      path: '/profiles',
-      handler: 'adminProfiles.find',
-      config: { policies: ['admin::isAuthenticatedAdmin', requires('profiles.read')] },
-    },
-    {
-      method: 'DELETE' as const,
-      path: '/profiles',
-      handler: 'adminProfiles.erase',
-      config: { policies: ['admin::isAuthenticatedAdmin', requires('profiles.erase')] },
-    },
+    route('GET', '/content-types', 'contentTypes.list'),
+    route('GET', '/profiles', 'adminProfiles.find', 'profiles.read'),
+    route('DELETE', '/profiles', 'adminProfiles.erase', 'profiles.erase'),
+
+    // Fixed paths before `/segments/:id`.
+    route('GET', '/segments', 'segments.list', 'segments.read'),
+    route('POST', '/segments', 'segments.create', 'segments.create'),
+    route('GET', '/segments/facts', 'segments.facts', 'segments.read'),
+    route('GET', '/segments/templates', 'segments.templates', 'segments.read'),
+    route('POST', '/segments/templates/:key', 'segments.addTemplate', 'segments.create'),
+    route('POST', '/segments/validate', 'segments.validate', 'segments.read'),
+    route('GET', '/segments/reevaluation', 'segments.reevaluationStatus', 'segments.read'),
+    route('POST', '/segments/reevaluation', 'segments.reevaluate', 'segments.update'),
+    route('GET', '/segments/log', 'segments.log', 'segments.read'),
+    route('GET', '/segments/:id', 'segments.find', 'segments.read'),
+    route('PUT', '/segments/:id', 'segments.update', 'segments.update'),
+    route('DELETE', '/segments/:id', 'segments.remove', 'segments.delete'),
+    route('GET', '/segments/:id/members', 'segments.members', 'segments.read'),
+    route('GET', '/segments/:id/sizes', 'segments.sizes', 'segments.read'),
   ],
 };

@@ -3,6 +3,8 @@ import type contentTypesService from '../content/content-types-service';
 import type { IdentityService } from '../identity/identity-service';
 import type { EntryTopicsService } from '../ingest/entry-topics-service';
 import type { IngestService } from '../ingest/ingest-service';
+import type { ReevaluationService } from '../segments/reevaluation-service';
+import type { SegmentsService } from '../segments/segments-service';
 import type { StatsService } from '../stats/stats-service';
 import type { StoreService } from '../store/store-service';
 
@@ -14,6 +16,8 @@ export interface PluginServices {
   ingest: IngestService;
   entryTopics: EntryTopicsService;
   stats: StatsService;
+  segments: SegmentsService;
+  reevaluation: ReevaluationService;
 }
 
 export const PLUGIN_ID = 'personalization';

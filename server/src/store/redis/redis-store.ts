@@ -61,6 +61,7 @@ const STATS_RETENTION_SEC = 400 * 86_400;
 /** Entries and exits of segments kept in the log (approximately: MAXLEN ~). */
 const MEMBERSHIP_LOG_LENGTH = 100_000;
 const JOB_STATUS_TTL_SEC = 7 * 86_400;
+const SUBSCRIBE_WAIT_MS = 1_000;
 
 const RELEASE_LOCK_SCRIPT = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
 
@@ -408,15 +409,24 @@ export class RedisProfileStore implements ProfileStore {
   }
 
   async subscribe(channel: string, onMessage: (message: string) => void): Promise<() => Promise<void>> {
-    // A subscribed connection can do nothing else: it gets its own.
-    const subscriber = this.client instanceof Cluster ? this.client.duplicate() : this.client.duplicate();
+    // A subscribed connection can do nothing else: it gets its own, which queues the SUBSCRIBE
+    // until Redis is reachable and subscribes again after every reconnection.
+    const options = { enableOfflineQueue: true, lazyConnect: false };
+    const subscriber = this.client instanceof Cluster ? this.client.duplicate(undefined, options) : this.client.duplicate(options);
     subscriber.on('error', () => {});
-    await subscriber.connect();
     const name = channelName(this.keyPrefix, channel);
     subscriber.on('message', (received: string, message: string) => {
       if (received === name) onMessage(message);
     });
-    await subscriber.subscribe(name);
+    // Wait for the subscription while Redis answers, but never hold up a boot while it does not.
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      subscriber.subscribe(name).catch(() => {}),
+      new Promise((resolve) => {
+        timer = setTimeout(resolve, SUBSCRIBE_WAIT_MS);
+      }),
+    ]);
+    clearTimeout(timer);
     return async () => {
       subscriber.disconnect();
     };

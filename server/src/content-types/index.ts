@@ -1,0 +1,6 @@
+import segmentSchema from './segment/schema.json';
+
+/** The plugin's own content types, hidden from the Content Manager and the Content-Type Builder. */
+export default {
+  segment: { schema: segmentSchema },
+};

@@ -1,0 +1,232 @@
+import type { Core } from '@strapi/strapi';
+import { errors } from '@strapi/utils';
+import { getPluginConfig } from '../config/get-plugin-config';
+import { forbidden } from '../shared/http-errors';
+import { pluginService } from '../shared/plugin-services';
+import type { StoredProfile } from '../store/profile-store';
+import { engagementScore } from './engagement/engagement-score';
+import { percentileOf } from './engagement/percentiles';
+import { bySegmentPriority, evaluateMembership, membershipChange, type CompiledSegment } from './membership';
+import { compileRules } from './rules/compile-rules';
+import { CLUSTER_FIELD } from './rules/profile-facts';
+import type { RuleNode } from './rules/rule-schema';
+import type { SegmentCreate, SegmentUpdate } from './segment-input';
+
+export const SEGMENT_UID = 'plugin::personalization.segment';
+const CHANGED_CHANNEL = 'segments-changed';
+
+export interface SegmentRecord {
+  id: number;
+  documentId: string;
+  name: string;
+  slug: string;
+  description: string | null;
+  kind: 'rule' | 'cluster';
+  rules: RuleNode | null;
+  priority: number;
+  enabled: boolean;
+  source: 'admin' | 'config';
+  template: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+const compile = (segment: SegmentRecord): CompiledSegment => ({
+  slug: segment.slug,
+  priority: segment.priority,
+  // A cluster segment holds the visitors that k-means put in the cluster named by its slug.
+  matches:
+    segment.kind === 'cluster'
+      ? (facts) => facts.text(CLUSTER_FIELD) === segment.slug
+      : compileRules(segment.rules ?? { any: [] }),
+});
+
+/**
+ * Segments: stored in Strapi's database, compiled once into predicates and kept in process; every
+ * change recompiles here, tells the other instances (pub/sub) and re-evaluates stored profiles in
+ * the background. `reconcile` is the ingest path's membership step.
+ */
+const segmentsService = ({ strapi }: { strapi: Core.Strapi }) => {
+  let compiled: CompiledSegment[] = [];
+  let engagementCuts: number[] = [];
+  let unsubscribe: (() => Promise<void>) | undefined;
+  const query = () => strapi.db.query(SEGMENT_UID as never);
+  const store = () => pluginService(strapi, 'store').get();
+
+  const reload = async () => {
+    const enabled = (await query().findMany({ where: { enabled: true } })) as SegmentRecord[];
+    compiled = enabled.map(compile).sort(bySegmentPriority);
+  };
+
+  const reloadEngagement = async () => {
+    engagementCuts = await store().readEngagementCuts().catch(() => engagementCuts);
+  };
+
+  /** After any change: recompile, tell the other instances, re-evaluate stored profiles. */
+  const changed = async (reason: string) => {
+    await reload();
+    await store().publish(CHANGED_CHANNEL, reason).catch(() => {});
+    pluginService(strapi, 'reevaluation').start(reason);
+  };
+
+  const findBySlug = async (slug: string) => (await query().findOne({ where: { slug } })) as SegmentRecord | null;
+
+  const findOrThrow = async (documentId: string) => {
+    const segment = (await query().findOne({ where: { documentId } })) as SegmentRecord | null;
+    if (!segment) throw new errors.NotFoundError('no segment with this id');
+    return segment;
+  };
+
+  const assertEditable = (segment: SegmentRecord) => {
+    if (segment.source === 'config') {
+      throw forbidden(`segment "${segment.slug}" is declared in config/plugins.ts; change it there`);
+    }
+  };
+
+  return {
+    async start() {
+      await reload();
+      await reloadEngagement();
+      // Other instances announce their changes; a lost message is caught by the periodic refresh.
+      unsubscribe = await store()
+        .subscribe(CHANGED_CHANNEL, () => {
+          void reload().catch((error) => strapi.log.warn(`[personalization] reloading segments failed: ${error}`));
+          void reloadEngagement();
+        })
+        .catch(() => undefined);
+    },
+
+    async stop() {
+      await unsubscribe?.();
+    },
+
+    /** The enabled segments, compiled, highest priority first. */
+    compiled: () => compiled,
+
+    reload,
+    reloadEngagement,
+
+    /** A one-off predicate for a dry run of rules that are not saved. */
+    compileProbe(kind: 'rule' | 'cluster', rules: RuleNode) {
+      const segment = compile({ slug: '(dry run)', priority: 0, kind, rules } as SegmentRecord);
+      const halfLifeSec = getPluginConfig(strapi).affinity.halfLifeDays * 86_400;
+      return (profile: StoredProfile, now: number) =>
+        evaluateMembership([segment], {
+          profile,
+          now,
+          affinityHalfLifeSec: halfLifeSec,
+          engagementPercentile: () => percentileOf(engagementScore(profile), engagementCuts),
+        }).length > 0;
+    },
+
+    /** The segments a profile belongs to now, in priority order. */
+    evaluate(profile: StoredProfile, now: number): string[] {
+      const halfLifeSec = getPluginConfig(strapi).affinity.halfLifeDays * 86_400;
+      return evaluateMembership(compiled, {
+        profile,
+        now,
+        affinityHalfLifeSec: halfLifeSec,
+        engagementPercentile: () => percentileOf(engagementScore(profile), engagementCuts),
+      });
+    },
+
+    /**
+     * Re-evaluates one visitor after a batch; stores and logs the change if membership moved.
+     * Returns the visitor's segments.
+     */
+    async reconcile(visitorId: string, profile: StoredProfile, now: number): Promise<string[]> {
+      const segments = this.evaluate(profile, now);
+      const change = membershipChange(profile.segments, segments);
+      if (change) {
+        await store().updateMembership(visitorId, change, now, getPluginConfig(strapi).retentionDays * 86_400);
+        const stats = pluginService(strapi, 'stats');
+        for (const slug of change.entered) stats.count(`segment:${slug}:entered`);
+        for (const slug of change.left) stats.count(`segment:${slug}:left`);
+      }
+      return segments;
+    },
+
+    async list(): Promise<SegmentRecord[]> {
+      return (await query().findMany({ orderBy: [{ priority: 'desc' }, { slug: 'asc' }] })) as SegmentRecord[];
+    },
+
+    find: findOrThrow,
+    findBySlug,
+
+    async create(input: SegmentCreate, extra: { source?: 'admin' | 'config'; template?: string } = {}): Promise<SegmentRecord> {
+      const existing = await findBySlug(input.slug);
+      if (existing) {
+        throw new errors.ValidationError(`slug: "${input.slug}" is already used by the segment "${existing.name}"`, {
+          errors: [{ path: ['slug'], message: 'already used', name: 'ValidationError' }],
+        });
+      }
+      const created = (await query().create({
+        data: { ...input, rules: input.rules ?? null, source: extra.source ?? 'admin', template: extra.template ?? null },
+      })) as SegmentRecord;
+      await changed(`segment "${input.slug}" created`);
+      return created;
+    },
+
+    async update(documentId: string, input: SegmentUpdate): Promise<SegmentRecord> {
+      const segment = await findOrThrow(documentId);
+      assertEditable(segment);
+      const next = { ...segment, ...input };
+      if (next.kind === 'rule' && !next.rules) {
+        throw new errors.ValidationError('rules: a rule segment needs rules', {
+          errors: [{ path: ['rules'], message: 'a rule segment needs rules', name: 'ValidationError' }],
+        });
+      }
+      const updated = (await query().update({ where: { id: segment.id }, data: input })) as SegmentRecord;
+      await changed(`segment "${segment.slug}" updated`);
+      return updated;
+    },
+
+    async remove(documentId: string): Promise<SegmentRecord> {
+      const segment = await findOrThrow(documentId);
+      assertEditable(segment);
+      await query().delete({ where: { id: segment.id } });
+      await store().deleteSegmentData(segment.slug).catch(() => {});
+      await changed(`segment "${segment.slug}" deleted`);
+      return segment;
+    },
+
+    /**
+     * Segments as code: config segments are created or overwritten (config wins, also over a
+     * segment an editor made with the same slug); config segments no longer in the config go.
+     */
+    async syncFromConfig(): Promise<{ created: string[]; updated: string[]; removed: string[] }> {
+      const declared = getPluginConfig(strapi).segments;
+      const stored = await this.list();
+      const result = { created: [] as string[], updated: [] as string[], removed: [] as string[] };
+      for (const definition of declared) {
+        const existing = stored.find((segment) => segment.slug === definition.slug);
+        const data = { ...definition, description: definition.description ?? null, rules: definition.rules ?? null, source: 'config' };
+        if (!existing) {
+          await query().create({ data });
+          result.created.push(definition.slug);
+        } else if (
+          existing.source !== 'config' ||
+          JSON.stringify([existing.name, existing.description, existing.kind, existing.rules, existing.priority, existing.enabled]) !==
+            JSON.stringify([data.name, data.description, data.kind, data.rules, data.priority, data.enabled])
+        ) {
+          await query().update({ where: { id: existing.id }, data });
+          result.updated.push(definition.slug);
+        }
+      }
+      for (const segment of stored) {
+        if (segment.source === 'config' && !declared.some((definition) => definition.slug === segment.slug)) {
+          await query().delete({ where: { id: segment.id } });
+          await store().deleteSegmentData(segment.slug).catch(() => {});
+          result.removed.push(segment.slug);
+        }
+      }
+      if (result.created.length + result.updated.length + result.removed.length > 0) {
+        await changed('segments synced from config');
+      }
+      return result;
+    },
+  };
+};
+
+export type SegmentsService = ReturnType<typeof segmentsService>;
+export default segmentsService;

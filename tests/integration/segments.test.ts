@@ -1,0 +1,220 @@
+import request from 'supertest';
+import { adminToken } from '../helpers/admin';
+import { BROWSER_UA, isoAgo, pageEvent, trackEvent, visitorId } from '../helpers/events';
+import { startRedis, type PrivateRedis } from '../helpers/redis-server';
+import { startTestApp, type TestApp } from '../helpers/strapi-app';
+
+const DAY = 86_400;
+const HOUR = 3600;
+
+describe('segments', () => {
+  let redis: PrivateRedis;
+  let app: TestApp;
+  let token: string;
+
+  beforeAll(async () => {
+    redis = await startRedis();
+    app = await startTestApp({ redisUrl: redis.url, pluginConfig: { ingest: { perIpPerMinute: 100_000 } } });
+    token = await adminToken(app, { email: 'segments-admin@example.com' });
+  });
+
+  afterAll(async () => {
+    await app?.stop();
+    await redis?.stop();
+  });
+
+  const admin = () => ({
+    get: (path: string) => request(app.server).get(`/personalization${path}`).set('Authorization', `Bearer ${token}`),
+    post: (path: string, body?: object) =>
+      request(app.server).post(`/personalization${path}`).set('Authorization', `Bearer ${token}`).send(body ?? {}),
+    put: (path: string, body: object) => request(app.server).put(`/personalization${path}`).set('Authorization', `Bearer ${token}`).send(body),
+    del: (path: string) => request(app.server).delete(`/personalization${path}`).set('Authorization', `Bearer ${token}`),
+  });
+  const send = (id: string, events: object[]) =>
+    request(app.server).post('/api/personalization/events').set('User-Agent', BROWSER_UA).send({ anonymousId: id, events });
+  const jobDone = async () => {
+    await app.strapi.plugin('personalization').service('reevaluation').idle();
+    return (await admin().get('/segments/reevaluation').expect(200)).body.data;
+  };
+  const segmentBySlug = async (slug: string) => {
+    const list = await admin().get('/segments').expect(200);
+    return list.body.data.find((segment: { slug: string }) => segment.slug === slug);
+  };
+
+  describe('templates put the right synthetic visitors in the right segments', () => {
+    const visitors = {
+      newcomer: visitorId(),
+      regular: visitorId(),
+      techie: visitorId(),
+      buyer: visitorId(),
+      recentBuyer: visitorId(),
+      abandoner: visitorId(),
+      converter: visitorId(),
+    };
+    const answers: Record<string, string[]> = {};
+
+    beforeAll(async () => {
+      const templates = await admin().get('/segments/templates').expect(200);
+      expect(templates.body.data.map((template: { key: string }) => template.key)).toEqual([
+        'new-visitors',
+        'returning-engaged',
+        'technical-content-enthusiasts',
+        'occasional-buyers',
+        'cart-abandoners',
+        'most-engaged',
+      ]);
+      for (const key of ['new-visitors', 'returning-engaged', 'technical-content-enthusiasts', 'occasional-buyers', 'cart-abandoners']) {
+        const added = await admin().post(`/segments/templates/${key}`).expect(201);
+        expect(added.body.data).toMatchObject({ slug: key, template: key, source: 'admin', readOnly: false });
+      }
+      await jobDone();
+
+      const last = async (id: string, events: object[]) => {
+        const response = await send(id, events).expect(202);
+        answers[id] = response.body.data.segments;
+      };
+      await last(visitors.newcomer, [pageEvent()]);
+      await last(visitors.regular, [
+        ...[20, 10, 1].flatMap((days) => [0, 1, 2, 3].map((minute) => pageEvent({ timestamp: isoAgo(days * DAY - minute * 60) }))),
+        trackEvent('Dwell Time', { properties: { seconds: 400 }, timestamp: isoAgo(DAY - 300) }),
+      ]);
+      await last(visitors.techie, [1, 2, 3, 4].map((i) => pageEvent({ properties: { topic: 'Technology' }, timestamp: isoAgo(i * 60) })));
+      await last(visitors.buyer, [
+        trackEvent('Order Completed', { timestamp: isoAgo(12 * DAY) }),
+        trackEvent('Order Completed', { timestamp: isoAgo(10 * DAY) }),
+      ]);
+      await last(visitors.recentBuyer, [trackEvent('Order Completed', { timestamp: isoAgo(2 * HOUR) })]);
+      await last(visitors.abandoner, [pageEvent({ timestamp: isoAgo(2 * DAY + 60) }), trackEvent('Product Added', { timestamp: isoAgo(2 * DAY) })]);
+      await last(visitors.converter, [
+        trackEvent('Product Added', { timestamp: isoAgo(2 * DAY) }),
+        trackEvent('Order Completed', { timestamp: isoAgo(2 * DAY - 600) }),
+      ]);
+    });
+
+    it.each([
+      ['newcomer', ['new-visitors']],
+      ['regular', ['returning-engaged']],
+      ['techie', ['technical-content-enthusiasts', 'new-visitors']],
+      ['buyer', ['occasional-buyers']],
+      ['recentBuyer', ['new-visitors']],
+      ['abandoner', ['cart-abandoners', 'new-visitors']],
+      ['converter', ['new-visitors']],
+    ] as const)('%s -> %j (highest priority first)', (who, expected) => {
+      expect(answers[visitors[who]]).toEqual(expected);
+    });
+
+    it('returns the visitor’s segments from GET /api/personalization/profile', async () => {
+      const created = await send(visitorId(), [1, 2, 3].map(() => pageEvent({ properties: { topic: 'Technology' } }))).expect(202);
+      const profile = await request(app.server)
+        .get('/api/personalization/profile')
+        .set('X-Visitor-Token', created.body.data.visitorToken)
+        .expect(200);
+      expect(profile.body.data.segments).toEqual(['technical-content-enthusiasts', 'new-visitors']);
+      expect(profile.body.data.profile.segments).toEqual(['technical-content-enthusiasts', 'new-visitors']);
+    });
+
+    it('lists members (pseudonymous ids) and logs entries and exits', async () => {
+      const abandoners = await segmentBySlug('cart-abandoners');
+      const members = await admin().get(`/segments/${abandoners.documentId}/members?limit=10`).expect(200);
+      expect(members.body.data.map((member: { visitorId: string }) => member.visitorId)).toEqual([visitors.abandoner]);
+      expect(members.body.meta).toEqual({ segment: 'cart-abandoners', size: 1 });
+      // Both of the abandoner's segments were entered with its one batch.
+      const log = await admin().get('/segments/log?limit=200').expect(200);
+      const theirs = log.body.data.filter((entry: { visitorId: string }) => entry.visitorId === visitors.abandoner);
+      expect(theirs.map((entry: { segment: string; change: string }) => `${entry.change} ${entry.segment}`).sort()).toEqual([
+        'enter cart-abandoners',
+        'enter new-visitors',
+      ]);
+    });
+
+    it('moves a visitor out when behavior changes: the abandoner comes back and orders', async () => {
+      // A second session (no longer new), and an order (no longer abandoning; too recent for occasional buyers).
+      const response = await send(visitors.abandoner, [trackEvent('Order Completed')]).expect(202);
+      expect(response.body.data.segments).toEqual([]);
+      const log = await admin().get('/segments/log?limit=2').expect(200);
+      expect(log.body.data.map((entry: { visitorId: string; segment: string; change: string }) => `${entry.change} ${entry.segment}`).sort()).toEqual([
+        'leave cart-abandoners',
+        'leave new-visitors',
+      ]);
+    });
+  });
+
+  describe('admin API', () => {
+    it('creates, reads, updates and deletes a segment', async () => {
+      const created = await admin()
+        .post('/segments', { name: 'Video fans', slug: 'video-fans', rules: { fact: 'category.video', op: 'gte', value: 2 }, priority: 5 })
+        .expect(201);
+      const id = created.body.data.documentId;
+      expect(created.body.data).toMatchObject({ slug: 'video-fans', kind: 'rule', enabled: true, source: 'admin', size: 0 });
+      await admin().get(`/segments/${id}`).expect(200);
+      const updated = await admin().put(`/segments/${id}`, { name: 'Video lovers', enabled: false }).expect(200);
+      expect(updated.body.data).toMatchObject({ name: 'Video lovers', slug: 'video-fans', enabled: false });
+      await admin().del(`/segments/${id}`).expect(200);
+      await admin().get(`/segments/${id}`).expect(404);
+    });
+
+    it.each([
+      [{ name: 'X', slug: 'x', rules: { all: [{ fact: 'pageviews', op: 'gt', value: 1 }, { fact: 'sessions', op: 'gt', value: 1 }, { fact: 'pageviews', op: 'greater', value: 3 }] } }, 'rules.all[2].op: unknown operator "greater"'],
+      [{ name: 'X', slug: 'x', rules: { fact: 'pageveiws', op: 'gt', value: 1 } }, 'rules.fact: unknown fact "pageveiws"'],
+      [{ name: 'X', slug: 'x', rules: { fact: 'pageviews', op: 'gt', value: 'many' } }, 'rules.value: expected a number'],
+      [{ name: 'X', slug: 'x' }, 'rules: a rule segment needs rules'],
+      [{ name: 'X', slug: 'Not A Slug', rules: { all: [] } }, 'slug: expected lowercase letters, digits and single hyphens'],
+      [{ name: '', slug: 'x', rules: { all: [] } }, 'name: must not be empty'],
+      [{ name: 'X', slug: 'x', rules: { all: [] }, colour: 'red' }, 'unknown field "colour"'],
+      [{ name: 'X', slug: 'x', rules: { all: [] }, priority: 1.5 }, 'priority: expected a whole number'],
+      [{ name: 'X', slug: 'new-visitors', rules: { all: [] } }, 'slug: "new-visitors" is already used by the segment "New Visitors"'],
+    ])('refuses %j with a 400 naming the path', async (body, message) => {
+      const response = await admin().post('/segments', body).expect(400);
+      expect(response.body.error).toMatchObject({ status: 400, name: 'ValidationError' });
+      expect(response.body.error.message).toContain(message);
+    });
+
+    it('validates rules without saving them and says how many stored profiles match now', async () => {
+      const ok = await admin().post('/segments/validate', { rules: { fact: 'topics.Technology', op: 'gte', value: 0.5 } }).expect(200);
+      expect(ok.body.data).toMatchObject({ valid: true, matching: 2, complete: true });
+      expect(ok.body.data.scanned).toBeGreaterThanOrEqual(8);
+      const bad = await admin().post('/segments/validate', { rules: { any: [{ fact: 'pageviews', op: 'nope' }] } }).expect(400);
+      expect(bad.body.error.message).toContain('rules.any[0].op: unknown operator "nope"');
+    });
+
+    it('lists the facts and operators for rule builders', async () => {
+      const facts = await admin().get('/segments/facts').expect(200);
+      expect(facts.body.data.operators).toContain('between');
+      expect(facts.body.data.scalars.map((fact: { name: string }) => fact.name)).toContain('engagement.percentile');
+    });
+
+    it('needs the segment permissions', async () => {
+      const author = await adminToken(app, { email: 'segments-author@example.com', roleCode: 'strapi-author' });
+      await request(app.server).get('/personalization/segments').set('Authorization', `Bearer ${author}`).expect(403);
+      await request(app.server).get('/personalization/segments').expect(401);
+    });
+  });
+
+  describe('re-evaluation of stored profiles', () => {
+    it('puts existing visitors in a new segment in the background, and records its size', async () => {
+      const fans = visitorId();
+      await send(fans, [1, 2, 3].map(() => trackEvent('Video Playback Started', { category: 'video', action: 'play' }))).expect(202);
+      await jobDone();
+      const created = await admin().post('/segments', { name: 'Video fans', slug: 'video-fans-2', rules: { fact: 'category.video', op: 'gte', value: 3 } }).expect(201);
+      const status = await jobDone();
+      expect(status).toMatchObject({ state: 'done', reason: 'segment "video-fans-2" created' });
+      const members = await admin().get(`/segments/${created.body.data.documentId}/members`).expect(200);
+      expect(members.body.data.map((member: { visitorId: string }) => member.visitorId)).toEqual([fans]);
+      const sizes = await admin().get(`/segments/${created.body.data.documentId}/sizes?days=7`).expect(200);
+      expect(sizes.body.data).toEqual([{ date: new Date().toISOString().slice(0, 10), size: 1 }]);
+      // The visitor's own stored membership was updated too.
+      expect(JSON.parse((await redis.client.get(`psn:{v:${fans}}:s`)) ?? '[]')).toContain('video-fans-2');
+    });
+
+    it('computes engagement percentiles for all profiles (most-engaged template)', async () => {
+      await admin().post('/segments/templates/most-engaged').expect(201);
+      await jobDone();
+      // A second pass uses the distribution computed by the first.
+      await admin().post('/segments/reevaluation').expect(202);
+      await jobDone();
+      const mostEngaged = await segmentBySlug('most-engaged');
+      expect(mostEngaged.size).toBeGreaterThanOrEqual(1);
+      expect(JSON.parse((await redis.client.get('psn:engagement:cuts')) ?? '[]')).toHaveLength(101);
+    });
+  });
+});
