@@ -6,6 +6,7 @@
 import { randomUUID } from 'crypto';
 import { Redis } from 'ioredis';
 import { BROWSER_UA } from '../helpers/events';
+import { fiftySegments } from './lib/fifty-segments';
 import { compare, fixed, report, startBenchServer } from './lib/harness';
 
 const BATCH = 20;
@@ -41,14 +42,28 @@ const batchBody = () => {
   return body;
 };
 
-const main = async () => {
-  const server = await startBenchServer({ ingest: { perIpPerMinute: 1_000_000, perVisitorPerMinute: 1_000_000 } });
+const LIMITS = { ingest: { perIpPerMinute: 1_000_000, perVisitorPerMinute: 1_000_000 } };
+const headers = { 'content-type': 'application/json', 'user-agent': BROWSER_UA };
+
+const ingestLoad = (url: string) => ({
+  url: `${url}/api/personalization/events`,
+  requests: [{ method: 'POST' as const, headers, setupRequest: (request: object) => ({ ...request, body: batchBody() }) }],
+});
+
+/** The same comparison on a server with 50 enabled segments: membership is evaluated on every batch. */
+const withFiftySegments = async () => {
+  const server = await startBenchServer({ ...LIMITS, segments: fiftySegments() });
   try {
-    const headers = { 'content-type': 'application/json', 'user-agent': BROWSER_UA };
-    const ingest = {
-      url: `${server.url}/api/personalization/events`,
-      requests: [{ method: 'POST' as const, headers, setupRequest: (request: object) => ({ ...request, body: batchBody() }) }],
-    };
+    return await compare({ url: `${server.url}/_health` }, ingestLoad(server.url));
+  } finally {
+    await server.stop();
+  }
+};
+
+const main = async () => {
+  const server = await startBenchServer(LIMITS);
+  try {
+    const ingest = ingestLoad(server.url);
     const { baseline, subject, ratio } = await compare({ url: `${server.url}/_health` }, ingest);
     // The same body to a do-nothing POST route of the app: what Strapi itself costs for such a request.
     const postFloor = await compare(
@@ -60,6 +75,8 @@ const main = async () => {
       { rounds: 2 }
     );
     const roundTrips = await redisCommandsPerBatch(server.url, server.redisPort, headers);
+    await server.stop();
+    const segmented = await withFiftySegments();
     console.log('\ningest (20-event batches) vs Strapi /_health, same app, alternating runs');
     report('framework floor /_health (req/s)', fixed(baseline.requestsPerSec, 0));
     report('ingest POST /events (batches/s)', fixed(subject.requestsPerSec, 0));
@@ -72,6 +89,9 @@ const main = async () => {
     report('Redis round trips per batch (target 1)', `${fixed(roundTrips.perBatch, 2)} (${roundTrips.commands})`);
     report('other Redis commands in those 200 batches', roundTrips.other);
     report('non-2xx responses / errors', `${subject.non2xx} / ${subject.errors}`);
+    report('with 50 segments: ratio ingest / floor', fixed(segmented.ratio));
+    report('with 50 segments: change of that ratio (target >= -10 %)', `${fixed((segmented.ratio / ratio - 1) * 100, 1)} %`);
+    report('with 50 segments: p99 latency (ms)', fixed(segmented.subject.p99Ms, 1));
   } finally {
     await server.stop();
   }

@@ -61,21 +61,30 @@ const attribution = (fields: Record<string, string>, prefix: string): Attributio
   };
 };
 
-/** Each topic's score decayed to `now`, then divided by the sum, rounded to 4 decimals. */
-export const topicShares = (fields: Record<string, string>, now: number, halfLifeSec: number): Record<string, number> => {
-  const scores = Object.entries(fields)
-    .filter(([field]) => field.startsWith(AFFINITY_PREFIX))
-    .map(([field, value]) => {
-      const [milli, at] = value.split('|').map(Number);
-      const age = Math.max(0, now - at);
-      return [field.slice(AFFINITY_PREFIX.length), (milli / AFFINITY_SCALE) * Math.exp((-Math.LN2 * age) / halfLifeSec)] as const;
-    });
-  const total = scores.reduce((sum, [, score]) => sum + score, 0);
-  if (total <= 0) return {};
-  return Object.fromEntries(
-    scores.sort((a, b) => b[1] - a[1]).map(([topic, score]) => [topic, Math.round((score / total) * 10_000) / 10_000])
-  );
+/**
+ * Each topic's score decayed to `now`, as a share of the sum, rounded to 4 decimals (rules compare
+ * the same numbers the profile shows). Runs on every segment evaluation, hence the plain loops.
+ */
+export const topicShareMap = (fields: Record<string, string>, now: number, halfLifeSec: number): Map<string, number> => {
+  const shares = new Map<string, number>();
+  let total = 0;
+  for (const field in fields) {
+    if (!field.startsWith(AFFINITY_PREFIX)) continue;
+    const value = fields[field];
+    const bar = value.indexOf('|');
+    const age = Math.max(0, now - Number(value.slice(bar + 1)));
+    const score = (Number(value.slice(0, bar)) / AFFINITY_SCALE) * Math.exp((-Math.LN2 * age) / halfLifeSec);
+    shares.set(field.slice(AFFINITY_PREFIX.length), score);
+    total += score;
+  }
+  if (total <= 0) return new Map();
+  for (const [topic, score] of shares) shares.set(topic, Math.round((score / total) * 10_000) / 10_000);
+  return shares;
 };
+
+/** The same shares as an object, largest first, for the readable profile. */
+export const topicShares = (fields: Record<string, string>, now: number, halfLifeSec: number): Record<string, number> =>
+  Object.fromEntries([...topicShareMap(fields, now, halfLifeSec)].sort((a, b) => b[1] - a[1]));
 
 /** Count of `counter` (e.g. `e:Product Viewed`, `pv`, `sn`) over the last `days` days including today. */
 export const windowedCount = (profile: StoredProfile, counter: string, days: number, now: number): number => {

@@ -2,7 +2,7 @@ import { utcDay } from '../../store/keys';
 import { CORE_FIELDS } from '../../store/profile-fields';
 import type { StoredProfile } from '../../store/profile-store';
 import { FIELDS } from '../../profiles/profile-fields';
-import { topicShares } from '../../profiles/profile-view';
+import { topicShareMap } from '../../profiles/profile-view';
 
 /** The profile field holding the visitor's k-means cluster, once clustering has run. */
 export const CLUSTER_FIELD = 'cl';
@@ -24,9 +24,12 @@ const DAY = 86_400;
  * ask for them.
  */
 export class ProfileFacts {
-  private shares?: Record<string, number>;
+  private shares?: Map<string, number>;
 
   private readonly windowSums = new Map<string, number>();
+
+  /** counter -> [day, count] pairs, parsed from the daily buckets on first use. */
+  private buckets?: Map<string, [number, number][]>;
 
   private parsedTraits?: Record<string, unknown>;
 
@@ -55,8 +58,8 @@ export class ProfileFacts {
   }
 
   topic(name: string): number {
-    this.shares ??= topicShares(this.input.profile.fields, this.input.now, this.input.affinityHalfLifeSec);
-    return this.shares[name] ?? 0;
+    this.shares ??= topicShareMap(this.input.profile.fields, this.input.now, this.input.affinityHalfLifeSec);
+    return this.shares.get(name) ?? 0;
   }
 
   /** Sum of a daily counter over the last `days` days, today included. */
@@ -64,12 +67,20 @@ export class ProfileFacts {
     const memoKey = `${days}|${counter}`;
     const memo = this.windowSums.get(memoKey);
     if (memo !== undefined) return memo;
+    if (!this.buckets) {
+      this.buckets = new Map();
+      for (const key in this.input.profile.windows) {
+        const colon = key.indexOf(':');
+        const name = key.slice(colon + 1);
+        const entry: [number, number] = [Number(key.slice(0, colon)), this.input.profile.windows[key]];
+        const list = this.buckets.get(name);
+        if (list) list.push(entry);
+        else this.buckets.set(name, [entry]);
+      }
+    }
     const from = utcDay(this.input.now) - days + 1;
     let total = 0;
-    for (const key in this.input.profile.windows) {
-      const colon = key.indexOf(':');
-      if (key.slice(colon + 1) === counter && Number(key.slice(0, colon)) >= from) total += this.input.profile.windows[key];
-    }
+    for (const [day, count] of this.buckets.get(counter) ?? []) if (day >= from) total += count;
     this.windowSums.set(memoKey, total);
     return total;
   }

@@ -1,0 +1,25 @@
+import { SEGMENT_TEMPLATES } from '../../../server/src/segments/templates';
+
+const GENRES = ['Drama', 'Comedy', 'Action', 'Thriller', 'Sci-Fi', 'Romance', 'Adventure', 'Crime', 'Fantasy', 'Animation'];
+
+/**
+ * Fifty enabled segments of realistic shapes for benchmarks: the six templates plus rules over
+ * topics, windowed events, attribution, devices and categories with varied thresholds.
+ */
+export const fiftySegments = () => {
+  const segments: { slug: string; name: string; rules: unknown; priority: number }[] = Object.values(SEGMENT_TEMPLATES).map(
+    ({ slug, name, rules, priority }) => ({ slug, name, rules, priority })
+  );
+  for (let i = 0; segments.length < 50; i++) {
+    const genre = GENRES[i % GENRES.length];
+    const shapes = [
+      { all: [{ fact: `topics.${genre}`, op: 'gte', value: 0.2 + (i % 3) * 0.1 }, { fact: 'pageviews', op: 'gte', value: 3 }] },
+      { fact: 'events.CTA Clicked', op: 'gte', value: 1 + (i % 4), window: `${7 * (1 + (i % 4))}d` },
+      { any: [{ fact: 'utm.source', op: 'in', value: ['newsletter', 'google'] }, { fact: 'referrer.host', op: 'contains', value: 'google' }] },
+      { all: [{ fact: 'device.type', op: 'eq', value: i % 2 ? 'mobile' : 'desktop' }, { fact: 'sessions', op: 'gte', value: 2, window: '30d' }] },
+      { all: [{ fact: 'category.video', op: 'gte', value: 1 + (i % 3) }, { not: { fact: 'daysSinceLastSeen', op: 'gt', value: 14 } }] },
+    ];
+    segments.push({ slug: `bench-${i}`, name: `Bench ${i}`, rules: shapes[i % shapes.length], priority: i });
+  }
+  return segments;
+};
