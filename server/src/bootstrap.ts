@@ -1,6 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import { ACTIONS } from './permissions';
 import { pluginService } from './shared/plugin-services';
+import { createRequestMiddleware } from './variants/request-middleware';
 
 const bootstrap = async ({ strapi }: { strapi: Core.Strapi }) => {
   await strapi.admin!.services.permission.actionProvider.registerMany(
@@ -17,7 +18,10 @@ const bootstrap = async ({ strapi }: { strapi: Core.Strapi }) => {
     );
   }
   await segments.start();
+  await pluginService(strapi, 'variants').start();
   pluginService(strapi, 'reevaluation').schedule();
+  // After Strapi's own middlewares (query parsing, body), before the router.
+  strapi.server.use(createRequestMiddleware(strapi));
 };
 
 export default bootstrap;

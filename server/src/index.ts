@@ -19,6 +19,8 @@ import segmentsService from './segments/segments-service';
 import routes from './routes';
 import statsService from './stats/stats-service';
 import storeService from './store/store-service';
+import variantsController from './variants/variants-controller';
+import variantsService from './variants/variants-service';
 import trackerController from './tracker/tracker-controller';
 
 /** The server side of the plugin, as Strapi loads it from `./strapi-server`. */
@@ -38,6 +40,7 @@ export default {
     adminProfiles: adminProfilesController,
     tracker: trackerController,
     segments: segmentsController,
+    variants: variantsController,
   },
   services: {
     store: storeService,
@@ -48,6 +51,7 @@ export default {
     stats: statsService,
     segments: segmentsService,
     reevaluation: reevaluationService,
+    variants: variantsService,
   },
   policies: {},
   middlewares: {},

@@ -23,3 +23,13 @@ export const adminToken = async (
   const response = await request(app.server).post('/admin/login').send({ email, password }).expect(200);
   return response.body.data.token;
 };
+
+/** A read-only content-API token, created through the admin API as an editor would. */
+export const readOnlyApiToken = async (app: TestApp, adminJwt: string): Promise<string> => {
+  const response = await request(app.server)
+    .post('/admin/api-tokens')
+    .set('Authorization', `Bearer ${adminJwt}`)
+    .send({ name: `preview-${Date.now()}`, description: 'tests', type: 'read-only', lifespan: null })
+    .expect(201);
+  return response.body.data.accessKey;
+};

@@ -1,6 +1,8 @@
 import segmentSchema from './segment/schema.json';
+import variantSchema from './variant/schema.json';
 
 /** The plugin's own content types, hidden from the Content Manager and the Content-Type Builder. */
 export default {
   segment: { schema: segmentSchema },
+  variant: { schema: variantSchema },
 };

@@ -30,5 +30,11 @@ export default {
     route('DELETE', '/segments/:id', 'segments.remove', 'segments.delete'),
     route('GET', '/segments/:id/members', 'segments.members', 'segments.read'),
     route('GET', '/segments/:id/sizes', 'segments.sizes', 'segments.read'),
+
+    route('GET', '/variants', 'variants.list', 'variants.read'),
+    route('POST', '/variants', 'variants.create', 'variants.create'),
+    route('GET', '/variants/:id', 'variants.find', 'variants.read'),
+    route('PUT', '/variants/:id', 'variants.update', 'variants.update'),
+    route('DELETE', '/variants/:id', 'variants.remove', 'variants.delete'),
   ],
 };

@@ -186,6 +186,7 @@ const segmentsService = ({ strapi }: { strapi: Core.Strapi }) => {
       assertEditable(segment);
       await query().delete({ where: { id: segment.id } });
       await store().deleteSegmentData(segment.slug).catch(() => {});
+      await pluginService(strapi, 'variants').disableForSegment(segment.slug);
       await changed(`segment "${segment.slug}" deleted`);
       return segment;
     },
@@ -217,6 +218,7 @@ const segmentsService = ({ strapi }: { strapi: Core.Strapi }) => {
         if (segment.source === 'config' && !declared.some((definition) => definition.slug === segment.slug)) {
           await query().delete({ where: { id: segment.id } });
           await store().deleteSegmentData(segment.slug).catch(() => {});
+          await pluginService(strapi, 'variants').disableForSegment(segment.slug);
           result.removed.push(segment.slug);
         }
       }

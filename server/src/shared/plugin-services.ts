@@ -7,6 +7,7 @@ import type { ReevaluationService } from '../segments/reevaluation-service';
 import type { SegmentsService } from '../segments/segments-service';
 import type { StatsService } from '../stats/stats-service';
 import type { StoreService } from '../store/store-service';
+import type { VariantsService } from '../variants/variants-service';
 
 /** The plugin's services by name, typed, so callers need no casts. */
 export interface PluginServices {
@@ -18,6 +19,7 @@ export interface PluginServices {
   stats: StatsService;
   segments: SegmentsService;
   reevaluation: ReevaluationService;
+  variants: VariantsService;
 }
 
 export const PLUGIN_ID = 'personalization';

@@ -1,0 +1,110 @@
+import { AsyncLocalStorage } from 'async_hooks';
+import type { Core } from '@strapi/strapi';
+import type { Context } from 'koa';
+import { pluginService } from '../shared/plugin-services';
+import { overrideKind } from './override-schema';
+import { overlay } from './overlay';
+import type { RequestPersonalization } from './request-personalization';
+import { pickVariant, type LiveVariant } from './variant-selection';
+
+const READS = new Set(['findOne', 'findMany', 'findFirst']);
+
+/** `personalization: false` on a GraphQL field switches resolution off for that field only. */
+export const personalizationSwitch = new AsyncLocalStorage<boolean>();
+
+interface DocumentContext {
+  uid: string;
+  action: string;
+  params: Record<string, unknown>;
+}
+
+/**
+ * The Document Service side of resolution: every read of a personalized content type made while a
+ * content-API request with a visitor is being answered (REST, GraphQL, or any plugin reading through
+ * the Document Service) gets, per entry, the variant of the visitor's highest-priority matching
+ * segment. The query itself runs untouched (filters, sort, pagination apply to the base entries);
+ * the visitor's segments are read from the store while it runs. Deleting an entry deletes its
+ * variants. Never applies to drafts, or outside a content-API request (admin, Content Manager).
+ */
+export const createDocumentMiddleware = (strapi: Core.Strapi) => {
+  const requestOf = () => strapi.requestContext.get() as Context | undefined;
+  let defaultLocaleCode: Promise<string | undefined> | undefined;
+  const defaultLocale = () =>
+    (defaultLocaleCode ??= Promise.resolve(
+      (strapi.plugin('i18n')?.service('locales') as { getDefaultLocale?: () => Promise<string> } | undefined)?.getDefaultLocale?.()
+    ).catch(() => undefined));
+
+  /** A preview (`psn_segment`) is honoured for an API token, or an admin session passed in X-Personalization-Preview. */
+  const previewAllowed = (ctx: Context) => () => {
+    const auth = ctx.state.auth as { strategy?: { name?: string } } | undefined;
+    // Strapi 5.54 names it `content-api-token`; earlier 5.x `api-token`.
+    if (auth?.strategy?.name === 'content-api-token' || auth?.strategy?.name === 'api-token') return true;
+    const token = ctx.get('x-personalization-preview');
+    const manager = (strapi as unknown as { sessionManager?: (name: string) => { validateAccessToken(token: string): { isValid: boolean } } }).sessionManager;
+    return Boolean(token && manager?.('admin').validateAccessToken(token).isValid);
+  };
+
+  const personalize = async (context: DocumentContext, state: RequestPersonalization, ctx: Context, result: unknown) => {
+    const entries = (Array.isArray(result) ? result : result ? [result] : []) as Record<string, unknown>[];
+    state.touched = true;
+    const [{ segments }, index] = await Promise.all([
+      state.segments(previewAllowed(ctx)),
+      pluginService(strapi, 'variants').index(context.uid),
+    ]);
+    const member = new Set(segments);
+    const variants = pluginService(strapi, 'variants');
+    const shape = variants.shapeOf(context.uid);
+    // An entry read with `fields=` may come without its locale: it is the one the query asked for.
+    const queriedLocale = shape.localized ? ((context.params.locale as string | undefined) ?? (await defaultLocale())) : undefined;
+    const picks: { entry: Record<string, unknown>; variant: LiveVariant }[] = [];
+    for (const entry of entries) {
+      const documentId = entry.documentId as string;
+      const locale = shape.localized ? ((entry.locale as string | undefined) ?? queriedLocale) : undefined;
+      const variant = pickVariant(index.get(variants.entryKey(documentId, locale)), member);
+      state.variants[documentId] = variant?.key ?? null;
+      if (variant) picks.push({ entry, variant });
+    }
+    if (picks.length === 0) return;
+    const needsLoading = picks.some(({ entry, variant }) =>
+      Object.keys(variant.fields).some((name) => name in entry && shape.attributes[name] && overrideKind(shape.attributes[name]) !== 'value')
+    );
+    const loaded = needsLoading
+      ? await variants.loadReferences(context.uid, picks.map(({ variant }) => variant), context.params.locale as string | undefined)
+      : undefined;
+    for (const { entry, variant } of picks) {
+      const references: Record<string, unknown> = {};
+      if (loaded) {
+        for (const [name, value] of Object.entries(variant.fields)) {
+          const attribute = shape.attributes[name];
+          if (name in entry && attribute && overrideKind(attribute) !== 'value') {
+            references[name] = variants.referenceValue(context.uid, name, value, loaded);
+          }
+        }
+      }
+      overlay(entry, variant.fields, { componentFields: shape.componentFields, loaded: references });
+    }
+  };
+
+  return async (context: DocumentContext, next: () => Promise<unknown>) => {
+    const enabled = pluginService(strapi, 'contentTypes').isEnabled(context.uid);
+    if (!enabled) return next();
+
+    if (context.action === 'delete') {
+      const result = await next();
+      const { documentId, locale } = context.params as { documentId?: string; locale?: string };
+      if (documentId) await pluginService(strapi, 'variants').removeForEntry(context.uid, documentId, locale);
+      return result;
+    }
+
+    if (!READS.has(context.action)) return next();
+    const ctx = requestOf();
+    const state = ctx?.state.personalization as RequestPersonalization | undefined;
+    if (!ctx || !state || personalizationSwitch.getStore() === false || context.params.status === 'draft') return next();
+
+    // Read the visitor's segments while the query runs.
+    void state.segments(previewAllowed(ctx));
+    const result = await next();
+    await personalize(context, state, ctx, result);
+    return result;
+  };
+};

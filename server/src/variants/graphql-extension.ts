@@ -1,0 +1,70 @@
+import type { Core } from '@strapi/strapi';
+import type { Context } from 'koa';
+import { pluginService } from '../shared/plugin-services';
+import { personalizationSwitch } from './document-middleware';
+
+/* The GraphQL plugin's nexus and type registry are untyped from here. */
+/* eslint-disable @typescript-eslint/no-explicit-any */
+
+/**
+ * With `@strapi/plugin-graphql`: a `personalization: Boolean` argument on the queries of
+ * personalized content types (`false` serves base entries for that field, like `?psn=off`), and a
+ * `personalizationProfile` query with the caller's visitor id and segments. Resolution itself needs
+ * nothing here: GraphQL resolvers read through the Document Service.
+ */
+export const registerGraphqlExtension = (strapi: Core.Strapi) => {
+  const graphql = strapi.plugin('graphql');
+  if (!graphql) return;
+  const isEnabled = (uid: string | undefined) => Boolean(uid) && pluginService(strapi, 'contentTypes').isEnabled(uid!);
+
+  graphql.service('extension').use(({ nexus, typeRegistry }: { nexus: any; typeRegistry: any }) => ({
+    plugins: [
+      nexus.plugin({
+        name: 'PersonalizationArg',
+        onAddOutputField(config: any) {
+          if (config.parentType !== 'Query') return;
+          const contentType = config.extensions?.strapi?.contentType ?? typeRegistry.get(config.type)?.config?.contentType;
+          if (!isEnabled(contentType?.uid)) return;
+          config.args = {
+            ...config.args,
+            personalization: nexus.booleanArg({ description: 'false: serve the base entries, without variants' }),
+          };
+        },
+        onCreateFieldResolver(config: any) {
+          if (!config.fieldConfig.args?.personalization) return undefined;
+          return (root: unknown, args: Record<string, unknown>, ctx: unknown, info: unknown, next: any) => {
+            const { personalization, ...rest } = args;
+            return personalization === false
+              ? personalizationSwitch.run(false, () => next(root, rest, ctx, info))
+              : next(root, rest, ctx, info);
+          };
+        },
+      }),
+    ],
+    types: [
+      nexus.objectType({
+        name: 'PersonalizationProfile',
+        definition(t: any) {
+          t.string('visitorId');
+          t.nonNull.list.nonNull.string('segments');
+        },
+      }),
+      nexus.extendType({
+        type: 'Query',
+        definition(t: any) {
+          t.nonNull.field('personalizationProfile', {
+            type: 'PersonalizationProfile',
+            description: "The caller's visitor id and segments (needs the visitor cookie or an X-Visitor-Token)",
+            async resolve() {
+              const ctx = strapi.requestContext.get() as Context | undefined;
+              const visitor = ctx ? pluginService(strapi, 'identity').visitorOf(ctx, { allowBareIds: false }) : null;
+              if (!visitor) return { visitorId: null, segments: [] };
+              return { visitorId: visitor.visitorId, segments: await pluginService(strapi, 'store').get().readSegments(visitor.visitorId) };
+            },
+          });
+        },
+      }),
+    ],
+    resolversConfig: { 'Query.personalizationProfile': { auth: false } },
+  }));
+};

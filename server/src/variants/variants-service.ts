@@ -1,0 +1,296 @@
+import type { Core } from '@strapi/strapi';
+import { errors } from '@strapi/utils';
+import { pluginService } from '../shared/plugin-services';
+import { validationError, zodIssues, type IssueLike } from '../shared/validation';
+import { isToManyRelation, overrideKind, overrideSchema, type Attributes, type ComponentsByUid } from './override-schema';
+import { byVariantPriority, type LiveVariant } from './variant-selection';
+import type { VariantCreate, VariantUpdate } from './variant-input';
+
+export const VARIANT_UID = 'plugin::personalization.variant';
+const CHANGED_CHANNEL = 'variants-changed';
+
+export interface VariantRecord {
+  id: number;
+  documentId: string;
+  contentType: string;
+  entryDocumentId: string;
+  locale: string | null;
+  segment: string;
+  label: string | null;
+  priority: number;
+  enabled: boolean;
+  disabledReason: string | null;
+  fields: Record<string, unknown>;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** What resolution needs to know about a content type, derived once from its schema. */
+export interface ContentTypeShape {
+  uid: string;
+  localized: boolean;
+  attributes: Attributes;
+  componentFields: Set<string>;
+  overrides: ReturnType<typeof overrideSchema>;
+}
+
+const entryKey = (documentId: string, locale: string | null | undefined) => `${documentId}|${locale ?? ''}`;
+
+/**
+ * Variants: stored in the plugin's own content type (no user schema is altered), validated against
+ * the entry's content type, and kept in process per content type for resolution: one database
+ * query the first time a type is resolved, none after, until a change (here or on another
+ * instance, announced over pub/sub) drops that type's index.
+ */
+const variantsService = ({ strapi }: { strapi: Core.Strapi }) => {
+  const query = () => strapi.db.query(VARIANT_UID as never);
+  const shapes = new Map<string, ContentTypeShape>();
+  const indexes = new Map<string, Promise<Map<string, LiveVariant[]>>>();
+  let unsubscribe: (() => Promise<void>) | undefined;
+
+  const shapeOf = (uid: string): ContentTypeShape => {
+    let shape = shapes.get(uid);
+    if (!shape) {
+      const contentType = strapi.contentType(uid as never) as unknown as { attributes: Attributes; pluginOptions?: { i18n?: { localized?: boolean } } };
+      const components = strapi.components as unknown as ComponentsByUid;
+      shape = {
+        uid,
+        localized: contentType.pluginOptions?.i18n?.localized === true,
+        attributes: contentType.attributes,
+        componentFields: new Set(
+          Object.entries(contentType.attributes)
+            .filter(([, attribute]) => attribute.type === 'component' || attribute.type === 'dynamiczone')
+            .map(([name]) => name)
+        ),
+        overrides: overrideSchema(contentType.attributes, components),
+      };
+      shapes.set(uid, shape);
+    }
+    return shape;
+  };
+
+  const invalidate = async (uid?: string, announce = true) => {
+    if (uid) indexes.delete(uid);
+    else indexes.clear();
+    if (announce) await pluginService(strapi, 'store').get().publish(CHANGED_CHANNEL, uid ?? '*').catch(() => {});
+  };
+
+  const findOrThrow = async (documentId: string) => {
+    const variant = (await query().findOne({ where: { documentId } })) as VariantRecord | null;
+    if (!variant) throw new errors.NotFoundError('no variant with this id');
+    return variant;
+  };
+
+  /** The existence checks the schema cannot make: entry, segment, relation targets, media files. */
+  const checkReferences = async (input: { contentType: string; documentId: string; locale: string | null; segment: string; fields: Record<string, unknown> }) => {
+    const issues: IssueLike[] = [];
+    const shape = shapeOf(input.contentType);
+    const entry = await strapi.db
+      .query(input.contentType as never)
+      .findOne({ where: { documentId: input.documentId, ...(shape.localized ? { locale: input.locale } : {}) }, select: ['id'] });
+    if (!entry) {
+      issues.push({
+        path: ['documentId'],
+        message: `no ${input.contentType} entry ${input.documentId}${shape.localized ? ` in locale ${input.locale}` : ''}`,
+      });
+    }
+    if (!(await pluginService(strapi, 'segments').findBySlug(input.segment))) {
+      issues.push({ path: ['segment'], message: `unknown segment "${input.segment}"` });
+    }
+    for (const [name, value] of Object.entries(input.fields)) {
+      const attribute = shape.attributes[name];
+      const kind = attribute && overrideKind(attribute);
+      const ids = value === null ? [] : Array.isArray(value) ? value : [value];
+      if (kind === 'relation' && ids.length > 0) {
+        const found = await strapi.db.query(attribute.target as never).findMany({ where: { documentId: { $in: ids } }, select: ['documentId'] });
+        const known = new Set((found as { documentId: string }[]).map((row) => row.documentId));
+        const missing = (ids as string[]).filter((id) => !known.has(id));
+        if (missing.length > 0) issues.push({ path: ['fields', name], message: `no ${attribute.target} entry ${missing.join(', ')}` });
+      }
+      if (kind === 'media' && ids.length > 0) {
+        const found = await strapi.db.query('plugin::upload.file').findMany({ where: { id: { $in: ids } }, select: ['id'] });
+        const known = new Set((found as { id: number }[]).map((row) => row.id));
+        const missing = (ids as number[]).filter((id) => !known.has(id));
+        if (missing.length > 0) issues.push({ path: ['fields', name], message: `no media file ${missing.join(', ')}` });
+      }
+    }
+    if (issues.length > 0) throw validationError(issues);
+  };
+
+  const checkFields = (contentType: string, fields: unknown) => {
+    const parsed = shapeOf(contentType).overrides.safeParse(fields);
+    if (!parsed.success) throw validationError(zodIssues(parsed.error).map((issue) => ({ ...issue, path: ['fields', ...issue.path] })));
+  };
+
+  const checkTarget = (contentType: string, locale: string | null | undefined) => {
+    if (!pluginService(strapi, 'contentTypes').isEnabled(contentType)) {
+      throw validationError([{ path: ['contentType'], message: `"${contentType}" is not a personalization-enabled content type` }]);
+    }
+    const { localized } = shapeOf(contentType);
+    if (localized && !locale) throw validationError([{ path: ['locale'], message: `"${contentType}" is localized: give the locale` }]);
+    if (!localized && locale) throw validationError([{ path: ['locale'], message: `"${contentType}" is not localized: leave the locale out` }]);
+  };
+
+  return {
+    async start() {
+      unsubscribe = await pluginService(strapi, 'store')
+        .get()
+        .subscribe(CHANGED_CHANNEL, (uid) => void invalidate(uid === '*' ? undefined : uid, false))
+        .catch(() => undefined);
+    },
+
+    async stop() {
+      await unsubscribe?.();
+    },
+
+    shapeOf,
+
+    /** Live variants of a content type by entry and locale, highest priority first (cached). */
+    async index(uid: string): Promise<Map<string, LiveVariant[]>> {
+      let index = indexes.get(uid);
+      if (!index) {
+        index = (async () => {
+          const rows = (await query().findMany({ where: { contentType: uid, enabled: true } })) as VariantRecord[];
+          const byEntry = new Map<string, (LiveVariant & { createdAt: string })[]>();
+          for (const row of rows) {
+            const key = entryKey(row.entryDocumentId, row.locale);
+            const live = { key: row.documentId, segment: row.segment, priority: row.priority, fields: row.fields, createdAt: row.createdAt };
+            byEntry.set(key, [...(byEntry.get(key) ?? []), live]);
+          }
+          for (const list of byEntry.values()) list.sort(byVariantPriority);
+          return byEntry as Map<string, LiveVariant[]>;
+        })();
+        indexes.set(uid, index);
+        index.catch(() => indexes.delete(uid));
+      }
+      return index;
+    },
+
+    entryKey,
+
+    async list(filter: { contentType?: string; documentId?: string; locale?: string }): Promise<VariantRecord[]> {
+      const where: Record<string, unknown> = {};
+      if (filter.contentType) where.contentType = filter.contentType;
+      if (filter.documentId) where.entryDocumentId = filter.documentId;
+      if (filter.locale) where.locale = filter.locale;
+      return (await query().findMany({ where, orderBy: [{ priority: 'desc' }, { createdAt: 'asc' }] })) as VariantRecord[];
+    },
+
+    find: findOrThrow,
+
+    async create(input: VariantCreate): Promise<VariantRecord> {
+      const locale = input.locale ?? null;
+      checkTarget(input.contentType, locale);
+      checkFields(input.contentType, input.fields);
+      await checkReferences({ ...input, locale });
+      const created = (await query().create({
+        data: {
+          contentType: input.contentType,
+          entryDocumentId: input.documentId,
+          locale,
+          segment: input.segment,
+          label: input.label ?? null,
+          priority: input.priority,
+          enabled: input.enabled,
+          fields: input.fields,
+        },
+      })) as VariantRecord;
+      await invalidate(input.contentType);
+      return created;
+    },
+
+    async update(documentId: string, input: VariantUpdate): Promise<VariantRecord> {
+      const variant = await findOrThrow(documentId);
+      const next = { ...variant, ...input, fields: input.fields ?? variant.fields };
+      if (input.fields) checkFields(variant.contentType, input.fields);
+      await checkReferences({ contentType: variant.contentType, documentId: variant.entryDocumentId, locale: variant.locale, segment: next.segment, fields: next.fields });
+      const data: Record<string, unknown> = { ...input };
+      // Enabling a variant again clears why it was disabled.
+      if (input.enabled === true) data.disabledReason = null;
+      const updated = (await query().update({ where: { id: variant.id }, data })) as VariantRecord;
+      await invalidate(variant.contentType);
+      return updated;
+    },
+
+    async remove(documentId: string): Promise<VariantRecord> {
+      const variant = await findOrThrow(documentId);
+      await query().delete({ where: { id: variant.id } });
+      await invalidate(variant.contentType);
+      return variant;
+    },
+
+    /** Deleting an entry (or one locale of it) deletes its variants. */
+    async removeForEntry(uid: string, documentId: string, locale?: string): Promise<number> {
+      const where: Record<string, unknown> = { contentType: uid, entryDocumentId: documentId };
+      if (locale && locale !== '*') where.locale = locale;
+      const { count } = (await query().deleteMany({ where })) as { count: number };
+      if (count > 0) await invalidate(uid);
+      return count;
+    },
+
+    /** Deleting a segment disables (not deletes) its variants, and says why. */
+    async disableForSegment(slug: string): Promise<number> {
+      const { count } = (await query().updateMany({
+        where: { segment: slug, enabled: true },
+        data: { enabled: false, disabledReason: `segment "${slug}" was deleted` },
+      })) as { count: number };
+      if (count > 0) await invalidate();
+      return count;
+    },
+
+    /**
+     * Loads the relation and media overrides of the picked variants: one query per target type
+     * (published, in the request's locale), each target with its own fields, as `populate=<field>`
+     * returns them. Deeper populates inside an overridden relation are not applied.
+     */
+    async loadReferences(
+      uid: string,
+      picks: { fields: Record<string, unknown> }[],
+      locale: string | undefined
+    ): Promise<Map<string, Map<string, unknown>>> {
+      const shape = shapeOf(uid);
+      const wanted = new Map<string, Set<string | number>>();
+      for (const { fields } of picks) {
+        for (const [name, value] of Object.entries(fields)) {
+          const attribute = shape.attributes[name];
+          if (!attribute || overrideKind(attribute) === 'value' || value === null) continue;
+          const target = attribute.type === 'media' ? 'plugin::upload.file' : attribute.target!;
+          const ids = wanted.get(target) ?? new Set();
+          for (const id of Array.isArray(value) ? value : [value]) ids.add(id as string | number);
+          wanted.set(target, ids);
+        }
+      }
+      const loaded = new Map<string, Map<string, unknown>>();
+      await Promise.all(
+        [...wanted].map(async ([target, ids]) => {
+          const media = target === 'plugin::upload.file';
+          const rows = media
+            ? await strapi.db.query('plugin::upload.file').findMany({ where: { id: { $in: [...ids] } } })
+            : await strapi.documents(target as never).findMany({
+                filters: { documentId: { $in: [...ids] } },
+                status: 'published',
+                ...(locale && shapeOf(target).localized ? { locale } : {}),
+              } as never);
+          const byId = new Map<string, unknown>();
+          for (const row of rows as Record<string, unknown>[]) byId.set(String(media ? row.id : row.documentId), row);
+          loaded.set(target, byId);
+        })
+      );
+      return loaded;
+    },
+
+    /** The value of a relation or media override, from what `loadReferences` loaded. */
+    referenceValue(uid: string, name: string, value: unknown, loaded: Map<string, Map<string, unknown>>): unknown {
+      const attribute = shapeOf(uid).attributes[name];
+      const target = attribute.type === 'media' ? 'plugin::upload.file' : attribute.target!;
+      const rows = loaded.get(target) ?? new Map();
+      if (value === null) return null;
+      if (Array.isArray(value)) return value.map((id) => rows.get(String(id))).filter((row) => row !== undefined);
+      const single = rows.get(String(value)) ?? null;
+      return attribute.type === 'relation' && isToManyRelation(attribute) ? [single].filter(Boolean) : single;
+    },
+  };
+};
+
+export type VariantsService = ReturnType<typeof variantsService>;
+export default variantsService;
