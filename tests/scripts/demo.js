@@ -49,7 +49,9 @@ const main = async () => {
   const strapi = createStrapi({ appDir: APP_DIR, distDir: path.join(APP_DIR, 'dist'), autoReload: false });
   await strapi.load();
   const { seedDemoContent, ensureDemoAdmin, DEMO_ADMIN } = require(path.join(APP_DIR, 'dist', 'src', 'demo', 'seed.js'));
+  const { seedDemoPersonalization } = require(path.join(APP_DIR, 'dist', 'src', 'demo', 'personalization.js'));
   const { seeded } = await seedDemoContent(strapi, APP_DIR);
+  await seedDemoPersonalization(strapi);
   await ensureDemoAdmin(strapi);
   await strapi.start();
 
@@ -58,16 +60,19 @@ const main = async () => {
 ────────────────────────────────────────────────────────────────────────
  Personalization demo is running on ${base}
  Profile store: ${store.description}
- ${seeded ? 'Seeded 400 MovieLens movies, 6 articles and a landing page.' : 'Using the content seeded on an earlier run (tests/app/.tmp/data.db).'}
+ ${seeded ? 'Seeded 400 MovieLens movies, 6 articles, a landing page, 3 segments and their variants.' : 'Using the content seeded on an earlier run (tests/app/.tmp/data.db).'}
 
  Admin panel:  ${base}/admin
    email:      ${DEMO_ADMIN.email}
    password:   ${DEMO_ADMIN.password}
    then open "Personalization" in the main menu.
 
+ Demo site: ${base}/demo/
+   Play two trailers, or open three science-fiction titles, then reload: the hero and the
+   article buttons change with your segment ("You are:" at the top). "Forget me" erases you.
+   ${base}/api/personalization/profile shows what the plugin holds about you.
+
  Try:
-   open ${base}/tracker-test.html in a browser (the tracker records what you do there), then
-   open ${base}/api/personalization/profile in the same browser to see your profile.
    curl -g ${base}/api/personalization/health
    curl -g '${base}/api/movies?pagination[pageSize]=3'
    curl -g '${base}/api/articles?fields[0]=title&fields[1]=topic&fields[2]=cta'

@@ -51,7 +51,6 @@ export const createDocumentMiddleware = (strapi: Core.Strapi) => {
       state.segments(previewAllowed(ctx)),
       pluginService(strapi, 'variants').index(context.uid),
     ]);
-    const member = new Set(segments);
     const variants = pluginService(strapi, 'variants');
     const shape = variants.shapeOf(context.uid);
     // An entry read with `fields=` may come without its locale: it is the one the query asked for.
@@ -60,7 +59,7 @@ export const createDocumentMiddleware = (strapi: Core.Strapi) => {
     for (const entry of entries) {
       const documentId = entry.documentId as string;
       const locale = shape.localized ? ((entry.locale as string | undefined) ?? queriedLocale) : undefined;
-      const variant = pickVariant(index.get(variants.entryKey(documentId, locale)), member);
+      const variant = pickVariant(index.get(variants.entryKey(documentId, locale)), segments);
       state.variants[documentId] = variant?.key ?? null;
       if (variant) picks.push({ entry, variant });
     }

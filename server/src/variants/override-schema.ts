@@ -117,8 +117,12 @@ const componentSchema = (uid: string, components: ComponentsByUid, depth: number
     const schema = attributeSchema(attribute, components, depth + 1, true);
     if (schema) shape[name] = schema.optional();
   }
-  return z.strictObject(shape, { error: `expected the fields of component ${uid}` });
+  return z.strictObject(shape);
 };
+
+/** zod's message, with unknown keys named. */
+const messageOf = (issue: z.core.$ZodIssue) =>
+  issue.code === 'unrecognized_keys' ? `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((key) => `"${key}"`).join(', ')}` : issue.message;
 
 const attributeSchema = (attribute: AttributeLike, components: ComponentsByUid, depth: number, inComponent: boolean): z.ZodType | null => {
   if (depth > 5) return null;
@@ -137,7 +141,9 @@ const attributeSchema = (attribute: AttributeLike, components: ComponentsByUid, 
         }
         const { __component: _, ...data } = item;
         const parsed = componentSchema(uid, components, depth).safeParse(data);
-        if (!parsed.success) for (const issue of parsed.error.issues) ctx.addIssue({ ...issue, code: 'custom', message: issue.message } as never);
+        if (!parsed.success) {
+          for (const issue of parsed.error.issues) ctx.addIssue({ code: 'custom', path: issue.path as (string | number)[], message: messageOf(issue) });
+        }
       }),
       { error: 'expected a list of components with __component' }
     );
@@ -193,7 +199,7 @@ export const overrideSchema = (attributes: Attributes, components: ComponentsByU
         const parsed = schema.safeParse(value);
         if (!parsed.success) {
           for (const issue of parsed.error.issues) {
-            ctx.addIssue({ code: 'custom', path: [name, ...(issue.path as (string | number)[])], message: issue.message });
+            ctx.addIssue({ code: 'custom', path: [name, ...(issue.path as (string | number)[])], message: messageOf(issue) });
           }
         }
       }

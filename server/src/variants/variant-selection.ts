@@ -11,9 +11,23 @@ export interface LiveVariant {
 export const byVariantPriority = (a: LiveVariant & { createdAt?: string }, b: LiveVariant & { createdAt?: string }) =>
   b.priority - a.priority || (a.createdAt ?? '').localeCompare(b.createdAt ?? '') || a.key.localeCompare(b.key);
 
-/** The first variant (in priority order) whose segment the visitor is in; null for the base entry. Pure. */
-export const pickVariant = (variants: readonly LiveVariant[] | undefined, segments: ReadonlySet<string>): LiveVariant | null => {
-  if (!variants) return null;
-  for (const variant of variants) if (segments.has(variant.segment)) return variant;
-  return null;
+/**
+ * The variant for a visitor, or null for the base entry. Pure. `variants` are in priority order;
+ * `segments` are the visitor's, highest segment priority first. The highest-priority variant whose
+ * segment the visitor is in wins; among variants of equal priority, the one of the visitor's
+ * highest-priority segment.
+ */
+export const pickVariant = (variants: readonly LiveVariant[] | undefined, segments: readonly string[]): LiveVariant | null => {
+  if (!variants || segments.length === 0) return null;
+  let best: LiveVariant | null = null;
+  let bestRank = Infinity;
+  for (const variant of variants) {
+    if (best && variant.priority < best.priority) break;
+    const rank = segments.indexOf(variant.segment);
+    if (rank >= 0 && rank < bestRank) {
+      best = variant;
+      bestRank = rank;
+    }
+  }
+  return best;
 };

@@ -6,10 +6,14 @@ import { readDemoMovies } from './movies';
  * Fills an empty demo database: MovieLens movies (genres as topics), editorial articles and a
  * landing page, all published. Does nothing when movies already exist, so restarts are quick.
  */
-export const seedDemoContent = async (strapi: Core.Strapi, appRoot: string): Promise<{ seeded: boolean }> => {
+export const seedDemoContent = async (
+  strapi: Core.Strapi,
+  appRoot: string,
+  { movies = Infinity }: { movies?: number } = {}
+): Promise<{ seeded: boolean }> => {
   if ((await strapi.documents('api::movie.movie').count({})) > 0) return { seeded: false };
 
-  for (const movie of readDemoMovies(appRoot)) {
+  for (const movie of readDemoMovies(appRoot).slice(0, movies)) {
     await strapi.documents('api::movie.movie').create({
       data: {
         title: movie.title,

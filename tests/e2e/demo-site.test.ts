@@ -1,0 +1,98 @@
+import type { Browser, Page } from 'playwright-core';
+import { seedDemoPersonalization } from '../app/src/demo/personalization';
+import { seedDemoContent } from '../app/src/demo/seed';
+import { launchChromium, screenshot } from '../helpers/browser';
+import { BROWSER_UA } from '../helpers/events';
+import { APP_DIR } from '../helpers/paths';
+import { startRedis, type PrivateRedis } from '../helpers/redis-server';
+import { startTestApp, type TestApp } from '../helpers/strapi-app';
+
+/**
+ * The demo site in headless Chromium: different visitors do different things, reload, and see the
+ * home page's variant for their segment.
+ */
+describe('demo site', () => {
+  let redis: PrivateRedis;
+  let app: TestApp;
+  let baseUrl: string;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    redis = await startRedis();
+    // A browser and Strapi share two CPUs here: give Redis reads more than the default 25 ms, so
+    // that a slow moment serves no base content by mistake.
+    app = await startTestApp({ redisUrl: redis.url, pluginConfig: { resolve: { timeoutMs: 1000 } } });
+    await seedDemoContent(app.strapi, APP_DIR, { movies: 60 });
+    await seedDemoPersonalization(app.strapi);
+    baseUrl = await app.listen();
+    browser = await launchChromium();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await app?.stop();
+    await redis?.stop();
+  });
+
+  const headline = (page: Page) => page.locator('#hero h1').innerText();
+  const flush = (page: Page) => page.evaluate(() => (window as unknown as { psn: { flush(): Promise<void> } }).psn.flush());
+
+  const visit = async () => {
+    const context = await browser.newContext({ userAgent: BROWSER_UA, viewport: { width: 1100, height: 900 } });
+    const page = await context.newPage();
+    const tracked = page.waitForResponse((response) => response.url().endsWith('/api/personalization/events'));
+    await page.goto(`${baseUrl}/demo/`);
+    await tracked;
+    await page.waitForSelector('#hero h1');
+    return { context, page };
+  };
+
+  it('shows a newcomer the newcomers variant', async () => {
+    const { context, page } = await visit();
+    // The very first page may render before the tracker's first answer sets the visitor cookie.
+    expect(['Films for every kind of evening', 'New here? Start with the classics']).toContain(await headline(page));
+    await screenshot(page, 'demo-first-visit');
+    await page.reload();
+    await page.waitForSelector('#hero h1');
+    expect(await headline(page)).toBe('New here? Start with the classics');
+    expect(await page.locator('#segments').innerText()).toBe('newcomers');
+    await context.close();
+  });
+
+  it('turns a visitor who plays trailers into a trailer watcher', async () => {
+    const { context, page } = await visit();
+    for (const index of [0, 1]) {
+      await page.locator('#trailers video').nth(index).evaluate(async (video: HTMLVideoElement) => {
+        await video.play();
+        video.pause();
+      });
+    }
+    await flush(page);
+    await page.reload();
+    await page.waitForSelector('#hero h1');
+    expect(await headline(page)).toBe('Your next favourite trailer is one click away');
+    expect(await page.locator('#articles button').first().innerText()).toBe('Watch the trailers first');
+    await screenshot(page, 'demo-trailer-watcher');
+    await context.close();
+  });
+
+  it('turns a visitor who opens science-fiction titles into a science-fiction reader', async () => {
+    const { context, page } = await visit();
+    for (const index of [0, 1, 2]) {
+      // A single-page navigation: the tracker sends a page view carrying the movie (and its genres).
+      await page.locator('#scifi [data-open-movie]').nth(index).click();
+      await page.waitForSelector('#detail h1');
+      await flush(page);
+      await page.goto(`${baseUrl}/demo/`);
+      await page.waitForSelector('#scifi [data-open-movie]');
+    }
+    await flush(page);
+    await page.reload();
+    await page.waitForSelector('#hero h1');
+    expect(await headline(page)).toBe('The future, on screen');
+    expect(await page.locator('#segments').innerText()).toContain('sci-fi-readers');
+    expect(await page.locator('#articles button').first().innerText()).toBe('More science fiction like this');
+    await screenshot(page, 'demo-sci-fi-reader');
+    await context.close();
+  });
+});
