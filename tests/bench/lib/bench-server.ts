@@ -5,13 +5,26 @@
  */
 import { startRedis } from '../../helpers/redis-server';
 import { startTestApp } from '../../helpers/strapi-app';
+import { BENCH_VISITOR, countQueries, setupResolution } from './resolution-setup';
 
 const main = async () => {
   const redis = await startRedis();
   const pluginConfig = JSON.parse(process.env.BENCH_PLUGIN_CONFIG ?? '{}');
   const app = await startTestApp({ redisUrl: redis.url, pluginConfig });
   const url = await app.listen();
-  process.stdout.write(`${JSON.stringify({ url, redisPort: redis.port })}\n`);
+  const extra: Record<string, unknown> = {};
+  if (process.env.BENCH_SETUP === 'resolution') {
+    const { documentIds } = await setupResolution(app.strapi);
+    const list = `${url}/api/articles?pagination[pageSize]=25`;
+    // Warm the variant index, then count the queries of a plain and a personalized list.
+    await countQueries(app.strapi, list, { 'x-visitor-id': BENCH_VISITOR });
+    extra.documentIds = documentIds;
+    extra.listQueries = {
+      plain: await countQueries(app.strapi, `${list}&psn=off`, { 'x-visitor-id': BENCH_VISITOR }),
+      personalized: await countQueries(app.strapi, list, { 'x-visitor-id': BENCH_VISITOR }),
+    };
+  }
+  process.stdout.write(`${JSON.stringify({ url, redisPort: redis.port, ...extra })}\n`);
   // Stopped through IPC: Strapi installs its own SIGTERM handler.
   process.on('message', async (message) => {
     if (message !== 'stop') return;

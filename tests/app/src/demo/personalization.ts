@@ -63,7 +63,7 @@ export const seedDemoPersonalization = async (strapi: Core.Strapi): Promise<{ se
   const variants = plugin.service('variants');
   const [home] = await strapi.documents('api::page.page').findMany({ filters: { slug: 'home' }, populate: { sections: true } } as never);
   if (home) {
-    const sections = (home as { sections: Record<string, unknown>[] }).sections.map(({ id: _id, ...section }) => section);
+    const sections = (home as unknown as { sections: Record<string, unknown>[] }).sections.map(({ id: _id, ...section }) => section);
     for (const [segment, hero] of Object.entries(HERO_VARIANTS)) {
       await variants.create({
         contentType: 'api::page.page',

@@ -1,0 +1,50 @@
+import type { Core } from '@strapi/strapi';
+
+export const BENCH_SEGMENT = 'bench-fans';
+export const BENCH_VISITOR = 'bench-visitor-resolution';
+
+/**
+ * For the resolution benchmark: 25 published articles, each with a variant for `bench-fans`
+ * (overriding the call to action and the summary), and a visitor who is in that segment.
+ */
+export const setupResolution = async (strapi: Core.Strapi) => {
+  const plugin = strapi.plugin('personalization');
+  await plugin.service('segments').create({ slug: BENCH_SEGMENT, name: 'Bench fans', kind: 'rule', priority: 0, enabled: true, rules: { fact: 'pageviews', op: 'gte', value: 1 } });
+  const documentIds: string[] = [];
+  for (let i = 0; i < 25; i++) {
+    const article = await strapi.documents('api::article.article').create({
+      data: { title: `Benchmark article ${i}`, topic: 'Sci-Fi', cta: 'Read more', summary: `Summary ${i}`, readingMinutes: i },
+      locale: 'en',
+      status: 'published',
+    } as never);
+    await plugin.service('variants').create({
+      contentType: 'api::article.article',
+      documentId: article.documentId,
+      locale: 'en',
+      segment: BENCH_SEGMENT,
+      priority: 0,
+      enabled: true,
+      fields: { cta: 'Watch the demo', summary: `Personalized summary ${i}` },
+    });
+    documentIds.push(article.documentId);
+  }
+  await plugin.service('store').get().writeSegments(BENCH_VISITOR, [BENCH_SEGMENT], 86_400);
+  return { documentIds };
+};
+
+/** Database queries made while answering `path`, counted on Strapi's own knex connection. */
+export const countQueries = async (strapi: Core.Strapi, url: string, headers: Record<string, string>) => {
+  let queries = 0;
+  const onQuery = () => {
+    queries += 1;
+  };
+  const connection = strapi.db.connection as unknown as { on(event: string, listener: () => void): void; off(event: string, listener: () => void): void };
+  connection.on('query', onQuery);
+  try {
+    const response = await fetch(url, { headers });
+    await response.text();
+  } finally {
+    connection.off('query', onQuery);
+  }
+  return queries;
+};
