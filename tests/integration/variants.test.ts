@@ -70,9 +70,10 @@ describe('variants and resolution', () => {
     await createVariant({ contentType: ARTICLE, documentId: article.documentId, locale: 'fr', segment: 'video-fans', fields: { cta: 'Voir la démo' } });
   });
 
+  let redisStopped = false;
   afterAll(async () => {
     await app?.stop();
-    await redis?.stop();
+    if (!redisStopped) await redis?.stop();
   });
 
   describe('REST', () => {
@@ -258,6 +259,7 @@ describe('variants and resolution', () => {
   });
 
   describe('GraphQL', () => {
+
     const graphql = (id: string | null, query: string, headers: Record<string, string> = {}) => {
       const call = request(app.server).post('/graphql').send({ query });
       if (id) call.set('X-Visitor-Id', id);
@@ -339,6 +341,24 @@ describe('variants and resolution', () => {
       await admin('delete', `/segments/${doomed.body.data.documentId}`).expect(200);
       const after = await admin('get', `/variants/${variant.id}`).expect(200);
       expect(after.body.data).toMatchObject({ enabled: false, live: false, disabledReason: 'segment "doomed" was deleted' });
+    });
+  });
+
+  // Last: Redis stopped for good.
+  describe('when Redis is gone', () => {
+    it('serves base content, marked degraded, once Redis has stopped (REST and GraphQL)', async () => {
+      await redis.stop();
+      redisStopped = true;
+      const rest = await asVisitor(visitors.video, `/api/articles/${article.documentId}`).expect(200);
+      expect(rest.body.data.cta).toBe('Read more');
+      expect(rest.body.meta.personalization).toMatchObject({ segments: [], degraded: true });
+      const gql = await request(app.server)
+        .post('/graphql')
+        .set('X-Visitor-Id', visitors.video)
+        .send({ query: `{ article(documentId: "${article.documentId}") { cta } }` })
+        .expect(200);
+      expect(gql.body.data.article.cta).toBe('Read more');
+      expect(gql.body.extensions.personalization.degraded).toBe(true);
     });
   });
 });
