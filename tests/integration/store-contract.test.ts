@@ -417,6 +417,28 @@ describe.each([
     expect(await store.acquireLock('job', 'b', 30)).toBe(true);
   });
 
+  it('records an experiment arm once (sticky), counts exposures and conversions, erases them with the visitor', async () => {
+    const visitor = newVisitor();
+    expect(await store.recordExposure(visitor, 'exp-a', 'b', NOW - 100, 3600)).toBe(true);
+    expect(await store.recordExposure(visitor, 'exp-a', 'control', NOW - 50, 3600)).toBe(false);
+    expect(await store.readAssignments(visitor)).toEqual({ 'exp-a': { arm: 'b', at: NOW - 100 } });
+    await store.writeSegments(visitor, ['fans'], 3600);
+    expect(await store.readResolutionState(visitor)).toEqual({ segments: ['fans'], assignments: { 'exp-a': { arm: 'b', at: NOW - 100 } } });
+    expect(await store.recordConversion(visitor, 'exp-a', 'b', 'signup', NOW, 3600)).toBe(true);
+    expect(await store.recordConversion(visitor, 'exp-a', 'b', 'signup', NOW, 3600)).toBe(false);
+    const day = Math.floor(NOW / DAY);
+    expect(await store.experimentCounters('exp-a')).toEqual({
+      totals: { 'v|b': 1, 'ct|signup|b': 2, 'cv|signup|b': 1 },
+      daily: { [`${day}|v|b`]: 1, [`${day}|ct|signup|b`]: 2, [`${day}|cv|signup|b`]: 1 },
+    });
+    await store.applyUpdates(visitor, [{ ts: NOW, incr: { pv: 1 } }], SETTINGS, NOW);
+    await store.erase(visitor);
+    expect(await store.readAssignments(visitor)).toEqual({});
+    expect(await store.recordConversion(visitor, 'exp-a', 'b', 'signup', NOW, 3600)).toBe(true);
+    await store.deleteExperimentData('exp-a');
+    expect(await store.experimentCounters('exp-a')).toEqual({ totals: {}, daily: {} });
+  });
+
   it('delivers published messages to subscribers', async () => {
     const received: string[] = [];
     const unsubscribe = await store.subscribe('segments-changed', (message) => received.push(message));

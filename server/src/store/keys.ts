@@ -23,6 +23,10 @@ export interface VisitorKeys {
   alias: string;
   /** Visitor ids merged into this one. */
   merged: string;
+  /** Experiment key -> `<arm>|<epoch s of first exposure>`: the sticky assignment. */
+  assignments: string;
+  /** `<experiment>|<goal>` -> epoch s of the first conversion: counted once per visitor. */
+  conversions: string;
   /** Message-id hashes seen today and yesterday (UTC days), each set living into the day after. */
   dedupToday: string;
   dedupYesterday: string;
@@ -45,6 +49,8 @@ export const visitorKeys = (prefix: string, visitorId: string, now: number): Vis
     quota: `${tag}:q`,
     alias: `${tag}:a`,
     merged: `${tag}:m`,
+    assignments: `${tag}:e`,
+    conversions: `${tag}:ec`,
     dedupToday: `${tag}:d${today}`,
     dedupYesterday: `${tag}:d${today - 1}`,
   };
@@ -64,7 +70,13 @@ export const applyScriptKeys = (keys: VisitorKeys): string[] => [
 ];
 
 /** Every key a visitor can have, for erase. */
-export const allVisitorKeys = (keys: VisitorKeys): string[] => [...applyScriptKeys(keys), keys.merged];
+export const allVisitorKeys = (keys: VisitorKeys): string[] => [...applyScriptKeys(keys), keys.merged, keys.assignments, keys.conversions];
+
+/** An experiment's counters, all under its own hash tag. */
+export const experimentKeys = (prefix: string, experiment: string) => ({
+  totals: `${prefix}exp:{${experiment}}:totals`,
+  daily: `${prefix}exp:{${experiment}}:daily`,
+});
 
 /** A user's link to their visitor: `{u:<hmac>}` (its own hash slot). */
 export const userKey = (prefix: string, userHash: string): string => `${prefix}{u:${userHash}}`;

@@ -120,6 +120,19 @@ export interface MembershipUpdate {
   left: string[];
 }
 
+/** A visitor's sticky experiment arm and when it was first served. */
+export interface Assignment {
+  arm: string;
+  /** Epoch seconds of the first exposure. */
+  at: number;
+}
+
+/** What resolution reads about a visitor, in one round trip. */
+export interface ResolutionState {
+  segments: string[];
+  assignments: Record<string, Assignment>;
+}
+
 export interface StoreHealth {
   connected: boolean;
   /** Round-trip time of a PING, null when it could not be measured. */
@@ -182,6 +195,20 @@ export interface ProfileStore {
   segmentSizeHistory(segment: string, fromDay: number, toDay: number): Promise<Record<number, number>>;
   /** The latest entries and exits, newest first. */
   membershipLog(limit: number): Promise<MembershipEvent[]>;
+
+  /** Segments and experiment assignments of a visitor, in one round trip (the content-fetch read). */
+  readResolutionState(visitorId: string): Promise<ResolutionState>;
+  readAssignments(visitorId: string): Promise<Record<string, Assignment>>;
+  /**
+   * Records a visitor's arm on first exposure; resolves to true when this was the first (and the
+   * arm's visitor counters went up), false when an arm was already recorded.
+   */
+  recordExposure(visitorId: string, experiment: string, arm: string, now: number, retentionSec: number): Promise<boolean>;
+  /** Counts a conversion: once per visitor and goal (unique), and in the goal's total. */
+  recordConversion(visitorId: string, experiment: string, arm: string, goal: string, now: number, retentionSec: number): Promise<boolean>;
+  /** The experiment's counters: totals and daily buckets (`<day>|<counter>`). */
+  experimentCounters(experiment: string): Promise<{ totals: Record<string, number>; daily: Record<string, number> }>;
+  deleteExperimentData(experiment: string): Promise<void>;
 
   /** One page of stored visitor ids; start and end with cursor '0'. */
   scanVisitors(cursor: string, count: number): Promise<{ cursor: string; visitorIds: string[] }>;

@@ -3,6 +3,8 @@ import { isValidVisitorId } from '../keys';
 import { EventEmitter } from 'events';
 import type {
   ApplyResult,
+  Assignment,
+  ResolutionState,
   EventUpdate,
   MembershipEvent,
   MembershipUpdate,
@@ -62,6 +64,14 @@ export class MemoryProfileStore implements ProfileStore {
   private readonly jobs = new Map<string, Record<string, unknown>>();
 
   private readonly channels = new EventEmitter();
+
+  /** visitor -> experiment -> assignment; visitor -> `<experiment>|<goal>` -> first conversion. */
+  private readonly assignments = new Map<string, Expiring<Map<string, Assignment>>>();
+
+  private readonly conversions = new Map<string, Expiring<Map<string, number>>>();
+
+  /** experiment -> totals and daily counters. */
+  private readonly experiments = new Map<string, { totals: Map<string, number>; daily: Map<string, number> }>();
 
   private readonly sweeper: NodeJS.Timeout;
 
@@ -134,6 +144,8 @@ export class MemoryProfileStore implements ProfileStore {
     this.visitors.delete(visitorId);
     this.aliases.delete(visitorId);
     this.quotas.delete(visitorId);
+    this.assignments.delete(visitorId);
+    this.conversions.delete(visitorId);
     return existed;
   }
 
@@ -242,6 +254,57 @@ export class MemoryProfileStore implements ProfileStore {
     return this.log.slice(0, limit);
   }
 
+  async readResolutionState(visitorId: string): Promise<ResolutionState> {
+    return { segments: await this.readSegments(visitorId), assignments: await this.readAssignments(visitorId) };
+  }
+
+  async readAssignments(visitorId: string): Promise<Record<string, Assignment>> {
+    assertVisitorId(visitorId);
+    return Object.fromEntries(this.live(this.assignments, visitorId)?.value ?? []);
+  }
+
+  async recordExposure(visitorId: string, experiment: string, arm: string, now: number, retentionSec: number): Promise<boolean> {
+    assertVisitorId(visitorId);
+    const entry = this.live(this.assignments, visitorId) ?? { value: new Map<string, Assignment>(), expiresAt: 0 };
+    entry.expiresAt = this.clock() + retentionSec * 1000;
+    this.assignments.set(visitorId, entry);
+    if (entry.value.has(experiment)) return false;
+    entry.value.set(experiment, { arm, at: Math.floor(now) });
+    this.countExperiment(experiment, now, [`v|${arm}`]);
+    return true;
+  }
+
+  async recordConversion(visitorId: string, experiment: string, arm: string, goal: string, now: number, retentionSec: number): Promise<boolean> {
+    assertVisitorId(visitorId);
+    const entry = this.live(this.conversions, visitorId) ?? { value: new Map<string, number>(), expiresAt: 0 };
+    entry.expiresAt = this.clock() + retentionSec * 1000;
+    this.conversions.set(visitorId, entry);
+    const marker = `${experiment}|${goal}`;
+    const first = !entry.value.has(marker);
+    if (first) entry.value.set(marker, Math.floor(now));
+    this.countExperiment(experiment, now, first ? [`ct|${goal}|${arm}`, `cv|${goal}|${arm}`] : [`ct|${goal}|${arm}`]);
+    return first;
+  }
+
+  async experimentCounters(experiment: string): Promise<{ totals: Record<string, number>; daily: Record<string, number> }> {
+    const counters = this.experiments.get(experiment);
+    return { totals: Object.fromEntries(counters?.totals ?? []), daily: Object.fromEntries(counters?.daily ?? []) };
+  }
+
+  async deleteExperimentData(experiment: string): Promise<void> {
+    this.experiments.delete(experiment);
+  }
+
+  private countExperiment(experiment: string, now: number, counters: string[]): void {
+    const entry = this.experiments.get(experiment) ?? { totals: new Map<string, number>(), daily: new Map<string, number>() };
+    const day = Math.floor(now / 86_400);
+    for (const counter of counters) {
+      entry.totals.set(counter, (entry.totals.get(counter) ?? 0) + 1);
+      entry.daily.set(`${day}|${counter}`, (entry.daily.get(`${day}|${counter}`) ?? 0) + 1);
+    }
+    this.experiments.set(experiment, entry);
+  }
+
   async scanVisitors(cursor: string, count: number): Promise<{ cursor: string; visitorIds: string[] }> {
     const all = [...this.visitors.keys()].filter((visitorId) => this.live(this.visitors, visitorId));
     const start = Number(cursor);
@@ -331,7 +394,7 @@ export class MemoryProfileStore implements ProfileStore {
 
   private sweep(): void {
     const now = this.clock();
-    for (const map of [this.visitors, this.aliases, this.quotas, this.users, this.locks] as Map<string, Expiring<unknown>>[]) {
+    for (const map of [this.visitors, this.aliases, this.quotas, this.users, this.locks, this.assignments, this.conversions] as Map<string, Expiring<unknown>>[]) {
       for (const [key, item] of map) if (item.expiresAt <= now) map.delete(key);
     }
   }

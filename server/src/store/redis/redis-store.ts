@@ -1,6 +1,8 @@
 import { Cluster, Redis } from 'ioredis';
 import {
+  allVisitorKeys,
   applyScriptKeys,
+  experimentKeys,
   channelName,
   dedupTtlSec,
   engagementCutsKey,
@@ -14,11 +16,14 @@ import {
   userKey,
   visitorIdOfProfileKey,
   visitorKeys,
+  utcDay,
   type VisitorKeys,
 } from '../keys';
 import { CORE_FIELDS } from '../profile-fields';
 import type {
   ApplyResult,
+  Assignment,
+  ResolutionState,
   EventUpdate,
   MembershipEvent,
   MembershipUpdate,
@@ -200,18 +205,7 @@ export class RedisProfileStore implements ProfileStore {
     );
     // Everything of one visitor is one slot: a single DEL. Aliases and the user link live in
     // other slots, so they go one command each (a Cluster cannot pipeline across slots).
-    const deleted = await this.client.del(
-      keys.profile,
-      keys.windows,
-      keys.recent,
-      keys.traits,
-      keys.segments,
-      keys.dedupToday,
-      keys.dedupYesterday,
-      keys.quota,
-      keys.alias,
-      keys.merged
-    );
+    const deleted = await this.client.del(...allVisitorKeys(keys));
     const others = merged.map((mergedId) => this.client.del(this.keys(mergedId).alias));
     if (userHash) {
       const link = userKey(this.keyPrefix, userHash);
@@ -359,6 +353,60 @@ export class RedisProfileStore implements ProfileStore {
     });
   }
 
+  async readResolutionState(visitorId: string): Promise<ResolutionState> {
+    const keys = this.keys(visitorId);
+    const [segments, assignments] = await execPipeline<[string | null, Record<string, string>]>(
+      this.client.pipeline().get(keys.segments).hgetall(keys.assignments)
+    );
+    return { segments: decodeSegments(segments), assignments: parseAssignments(assignments) };
+  }
+
+  async readAssignments(visitorId: string): Promise<Record<string, Assignment>> {
+    return parseAssignments(await this.client.hgetall(this.keys(visitorId).assignments));
+  }
+
+  async recordExposure(visitorId: string, experiment: string, arm: string, now: number, retentionSec: number): Promise<boolean> {
+    const key = this.keys(visitorId).assignments;
+    const [first] = await execPipeline<[number, number]>(
+      this.client.pipeline().hsetnx(key, experiment, `${arm}|${Math.floor(now)}`).expire(key, retentionSec)
+    );
+    if (first !== 1) return false;
+    await this.countExperiment(experiment, now, [`v|${arm}`]);
+    return true;
+  }
+
+  async recordConversion(visitorId: string, experiment: string, arm: string, goal: string, now: number, retentionSec: number): Promise<boolean> {
+    const key = this.keys(visitorId).conversions;
+    const [first] = await execPipeline<[number, number]>(
+      this.client.pipeline().hsetnx(key, `${experiment}|${goal}`, Math.floor(now)).expire(key, retentionSec)
+    );
+    await this.countExperiment(experiment, now, first === 1 ? [`ct|${goal}|${arm}`, `cv|${goal}|${arm}`] : [`ct|${goal}|${arm}`]);
+    return first === 1;
+  }
+
+  /** Adds 1 to each counter in the totals and in today's bucket. */
+  private async countExperiment(experiment: string, now: number, counters: string[]): Promise<void> {
+    const keys = experimentKeys(this.keyPrefix, experiment);
+    const day = utcDay(now);
+    const pipeline = this.client.pipeline();
+    for (const counter of counters) pipeline.hincrby(keys.totals, counter, 1).hincrby(keys.daily, `${day}|${counter}`, 1);
+    await execPipeline(pipeline);
+  }
+
+  async experimentCounters(experiment: string): Promise<{ totals: Record<string, number>; daily: Record<string, number> }> {
+    const keys = experimentKeys(this.keyPrefix, experiment);
+    const [totals, daily] = await execPipeline<[Record<string, string>, Record<string, string>]>(
+      this.client.pipeline().hgetall(keys.totals).hgetall(keys.daily)
+    );
+    const numbers = (hash: Record<string, string>) => Object.fromEntries(Object.entries(hash).map(([name, count]) => [name, Number(count)]));
+    return { totals: numbers(totals), daily: numbers(daily) };
+  }
+
+  async deleteExperimentData(experiment: string): Promise<void> {
+    const keys = experimentKeys(this.keyPrefix, experiment);
+    await this.client.del(keys.totals, keys.daily);
+  }
+
   async scanVisitors(cursor: string, count: number): Promise<{ cursor: string; visitorIds: string[] }> {
     // A Cluster is scanned node by node: the cursor is "<master index>:<node cursor>".
     const nodes = this.client instanceof Cluster ? this.client.nodes('master') : [this.client];
@@ -467,6 +515,15 @@ const execPipeline = async <T extends unknown[]>(pipeline: { exec(): Promise<[Er
     return value;
   }) as T;
 };
+
+/** `{ exp: "arm|ts" }` as stored, to assignments. */
+export const parseAssignments = (raw: Record<string, string>): Record<string, Assignment> =>
+  Object.fromEntries(
+    Object.entries(raw).map(([experiment, value]) => {
+      const bar = value.lastIndexOf('|');
+      return [experiment, { arm: value.slice(0, bar), at: Number(value.slice(bar + 1)) }];
+    })
+  );
 
 const pairsToObject = (flat: string[]): Record<string, string> => {
   const result: Record<string, string> = {};
