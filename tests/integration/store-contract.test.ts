@@ -426,10 +426,10 @@ describe.each([
     expect(await store.readResolutionState(visitor)).toEqual({ segments: ['fans'], assignments: { 'exp-a': { arm: 'b', at: NOW - 100 } } });
     expect(await store.recordConversion(visitor, 'exp-a', 'b', 'signup', NOW, 3600)).toBe(true);
     expect(await store.recordConversion(visitor, 'exp-a', 'b', 'signup', NOW, 3600)).toBe(false);
-    const day = Math.floor(NOW / DAY);
+    const [exposureDay, day] = [Math.floor((NOW - 100) / DAY), Math.floor(NOW / DAY)];
     expect(await store.experimentCounters('exp-a')).toEqual({
       totals: { 'v|b': 1, 'ct|signup|b': 2, 'cv|signup|b': 1 },
-      daily: { [`${day}|v|b`]: 1, [`${day}|ct|signup|b`]: 2, [`${day}|cv|signup|b`]: 1 },
+      daily: { [`${exposureDay}|v|b`]: 1, [`${day}|ct|signup|b`]: 2, [`${day}|cv|signup|b`]: 1 },
     });
     await store.applyUpdates(visitor, [{ ts: NOW, incr: { pv: 1 } }], SETTINGS, NOW);
     await store.erase(visitor);
