@@ -4,6 +4,8 @@ import consentController from './consent/consent-controller';
 import contentTypesController from './content/content-types-controller';
 import contentTypesService from './content/content-types-service';
 import destroy from './destroy';
+import experimentsController from './experiments/experiments-controller';
+import experimentsService from './experiments/experiments-service';
 import healthController from './health/health-controller';
 import identityService from './identity/identity-service';
 import entryTopicsService from './ingest/entry-topics-service';
@@ -41,6 +43,7 @@ export default {
     tracker: trackerController,
     segments: segmentsController,
     variants: variantsController,
+    experiments: experimentsController,
   },
   services: {
     store: storeService,
@@ -52,6 +55,7 @@ export default {
     segments: segmentsService,
     reevaluation: reevaluationService,
     variants: variantsService,
+    experiments: experimentsService,
   },
   policies: {},
   middlewares: {},

@@ -1,3 +1,4 @@
+import experimentSchema from './experiment/schema.json';
 import segmentSchema from './segment/schema.json';
 import variantSchema from './variant/schema.json';
 
@@ -5,4 +6,5 @@ import variantSchema from './variant/schema.json';
 export default {
   segment: { schema: segmentSchema },
   variant: { schema: variantSchema },
+  experiment: { schema: experimentSchema },
 };

@@ -35,7 +35,8 @@ export interface EventContext {
   sessionGapSec: number;
 }
 
-const eventTime = (event: IncomingEvent, nowSec: number): number =>
+/** Epoch seconds of an event: its timestamp, else the server's time. */
+export const eventTime = (event: IncomingEvent, nowSec: number): number =>
   event.timestamp ? Math.floor(Date.parse(event.timestamp) / 1000) : nowSec;
 
 const number = (value: unknown): number | undefined =>

@@ -8,7 +8,7 @@ import { CORE_FIELDS } from '../store/profile-fields';
 import type { EventUpdate, UpdateSettings } from '../store/profile-store';
 import { deviceTypeOf } from './device-type';
 import type { IncomingEvent } from './event-schema';
-import { batchToUpdates } from './event-to-update';
+import { batchToUpdates, eventTime } from './event-to-update';
 
 export interface IngestRequest {
   visitorId: string;
@@ -105,6 +105,11 @@ const ingestService = ({ strapi }: { strapi: Core.Strapi }) => {
       const segments = profile
         ? await pluginService(strapi, 'segments').reconcile(applied.visitorId, profile, request.now)
         : applied.result.segments;
+      if (pluginService(strapi, 'experiments').running().all.length > 0) {
+        // Goal events of visitors exposed to a running experiment before them count as conversions.
+        const timed = request.events.map((event) => ({ ...event, ts: eventTime(event, request.now) }));
+        await pluginService(strapi, 'experiments').recordConversions(applied.visitorId, timed);
+      }
       return {
         status: 'stored',
         visitorId: applied.visitorId,

@@ -36,5 +36,15 @@ export default {
     route('GET', '/variants/:id', 'variants.find', 'variants.read'),
     route('PUT', '/variants/:id', 'variants.update', 'variants.update'),
     route('DELETE', '/variants/:id', 'variants.remove', 'variants.delete'),
+
+    route('GET', '/experiments', 'experiments.list', 'experiments.read'),
+    route('POST', '/experiments', 'experiments.create', 'experiments.create'),
+    route('GET', '/experiments/:id', 'experiments.find', 'experiments.read'),
+    route('PUT', '/experiments/:id', 'experiments.update', 'experiments.update'),
+    route('DELETE', '/experiments/:id', 'experiments.remove', 'experiments.delete'),
+    route('POST', '/experiments/:id/start', 'experiments.start', 'experiments.update'),
+    route('POST', '/experiments/:id/pause', 'experiments.pause', 'experiments.update'),
+    route('POST', '/experiments/:id/stop', 'experiments.stop', 'experiments.update'),
+    route('GET', '/experiments/:id/results', 'experiments.results', 'experiments.read'),
   ],
 };

@@ -1,5 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import type contentTypesService from '../content/content-types-service';
+import type { ExperimentsService } from '../experiments/experiments-service';
 import type { IdentityService } from '../identity/identity-service';
 import type { EntryTopicsService } from '../ingest/entry-topics-service';
 import type { IngestService } from '../ingest/ingest-service';
@@ -20,6 +21,7 @@ export interface PluginServices {
   segments: SegmentsService;
   reevaluation: ReevaluationService;
   variants: VariantsService;
+  experiments: ExperimentsService;
 }
 
 export const PLUGIN_ID = 'personalization';

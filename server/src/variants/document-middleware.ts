@@ -1,11 +1,15 @@
 import { AsyncLocalStorage } from 'async_hooks';
 import type { Core } from '@strapi/strapi';
 import type { Context } from 'koa';
+import { getPluginConfig } from '../config/get-plugin-config';
+import { entryTarget } from '../experiments/experiments-service';
+import { decideArm, type RunningExperiment } from '../experiments/serve-decision';
 import { pluginService } from '../shared/plugin-services';
 import { overrideKind } from './override-schema';
 import { overlay } from './overlay';
-import type { RequestPersonalization } from './request-personalization';
+import type { RequestPersonalization, VisitorOutcome } from './request-personalization';
 import { pickVariant, type LiveVariant } from './variant-selection';
+import type { VariantIndex } from './variants-service';
 
 const READS = new Set(['findOne', 'findMany', 'findFirst']);
 
@@ -44,25 +48,53 @@ export const createDocumentMiddleware = (strapi: Core.Strapi) => {
     return Boolean(token && manager?.('admin').validateAccessToken(token).isValid);
   };
 
+  /** The variant for one entry: a running experiment on it decides, else the visitor's segments. */
+  const chooseVariant = (
+    state: RequestPersonalization,
+    outcome: VisitorOutcome,
+    index: VariantIndex,
+    uid: string,
+    documentId: string,
+    locale: string | undefined,
+    exposures: Map<string, string>
+  ): LiveVariant | null => {
+    const variants = pluginService(strapi, 'variants');
+    const key = variants.entryKey(documentId, locale);
+    const experiments = outcome.preview || outcome.degraded || !state.visitorId ? undefined : pluginService(strapi, 'experiments').running();
+    const decide = (experiment: RunningExperiment | undefined) => {
+      const decision = experiment ? decideArm(experiment, state.visitorId!, outcome.segments, outcome.assignments) : null;
+      if (decision) {
+        state.experiments[decision.experiment] = decision.arm;
+        if (decision.firstExposure) exposures.set(decision.experiment, decision.arm);
+      }
+      return decision;
+    };
+    const onEntry = decide(experiments?.byEntry.get(entryTarget(uid, documentId, locale)));
+    if (onEntry) return onEntry.servesBase ? null : (index.byArm.get(variants.armKey(key, onEntry.experiment, onEntry.arm)) ?? null);
+    const variant = pickVariant(index.bySegment.get(key), outcome.segments);
+    // A segment-level experiment tests this segment's variants against the base entry.
+    const onSegment = variant ? decide(experiments?.bySegment.get(variant.segment)) : null;
+    return onSegment?.servesBase ? null : variant;
+  };
+
   const personalize = async (context: DocumentContext, state: RequestPersonalization, ctx: Context, result: unknown) => {
     const entries = (Array.isArray(result) ? result : result ? [result] : []) as Record<string, unknown>[];
     state.touched = true;
-    const [{ segments }, index] = await Promise.all([
-      state.segments(previewAllowed(ctx)),
-      pluginService(strapi, 'variants').index(context.uid),
-    ]);
+    const [outcome, index] = await Promise.all([state.visitor(previewAllowed(ctx)), pluginService(strapi, 'variants').index(context.uid)]);
     const variants = pluginService(strapi, 'variants');
     const shape = variants.shapeOf(context.uid);
     // An entry read with `fields=` may come without its locale: it is the one the query asked for.
     const queriedLocale = shape.localized ? ((context.params.locale as string | undefined) ?? (await defaultLocale())) : undefined;
+    const exposures = new Map<string, string>();
     const picks: { entry: Record<string, unknown>; variant: LiveVariant }[] = [];
     for (const entry of entries) {
       const documentId = entry.documentId as string;
       const locale = shape.localized ? ((entry.locale as string | undefined) ?? queriedLocale) : undefined;
-      const variant = pickVariant(index.get(variants.entryKey(documentId, locale)), segments);
+      const variant = chooseVariant(state, outcome, index, context.uid, documentId, locale, exposures);
       state.variants[documentId] = variant?.key ?? null;
       if (variant) picks.push({ entry, variant });
     }
+    await recordExposures(state, outcome, exposures);
     if (picks.length === 0) return;
     const needsLoading = picks.some(({ entry, variant }) =>
       Object.keys(variant.fields).some((name) => name in entry && shape.attributes[name] && overrideKind(shape.attributes[name]) !== 'value')
@@ -84,6 +116,20 @@ export const createDocumentMiddleware = (strapi: Core.Strapi) => {
     }
   };
 
+  /** First exposures are recorded as they are served (sticky arms); a store failure costs only the count. */
+  const recordExposures = async (state: RequestPersonalization, outcome: VisitorOutcome, exposures: Map<string, string>) => {
+    if (exposures.size === 0 || !state.visitorId) return;
+    const now = Math.floor(Date.now() / 1000);
+    const retentionSec = getPluginConfig(strapi).retentionDays * 86_400;
+    await Promise.all(
+      [...exposures].map(async ([experiment, arm]) => {
+        // Later reads in this request see the arm as recorded.
+        outcome.assignments[experiment] = { arm, at: now };
+        await pluginService(strapi, 'store').get().recordExposure(state.visitorId!, experiment, arm, now, retentionSec).catch(() => false);
+      })
+    );
+  };
+
   return async (context: DocumentContext, next: () => Promise<unknown>) => {
     const enabled = pluginService(strapi, 'contentTypes').isEnabled(context.uid);
     if (!enabled) return next();
@@ -100,8 +146,8 @@ export const createDocumentMiddleware = (strapi: Core.Strapi) => {
     const state = ctx?.state.personalization as RequestPersonalization | undefined;
     if (!ctx || !state || personalizationSwitch.getStore() === false || context.params.status === 'draft') return next();
 
-    // Read the visitor's segments while the query runs.
-    void state.segments(previewAllowed(ctx));
+    // Read the visitor's segments and arms while the query runs.
+    void state.visitor(previewAllowed(ctx));
     const result = await next();
     await personalize(context, state, ctx, result);
     return result;

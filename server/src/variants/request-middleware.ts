@@ -43,7 +43,7 @@ export const createRequestMiddleware = (strapi: Core.Strapi) => {
     const state = new RequestPersonalization(
       visitor?.visitorId ?? null,
       preview,
-      (visitorId) => pluginService(strapi, 'store').get().readSegments(visitorId),
+      (visitorId) => pluginService(strapi, 'store').get().readResolutionState(visitorId),
       config.resolve.timeoutMs,
       () => pluginService(strapi, 'stats').count('degraded')
     );
@@ -56,8 +56,9 @@ export const createRequestMiddleware = (strapi: Core.Strapi) => {
       visitorId: state.visitorId,
       segments: outcome?.segments ?? [],
       variants: state.variants,
+      ...(Object.keys(state.experiments).length > 0 ? { experiments: state.experiments } : {}),
       ...(outcome?.degraded ? { degraded: true } : {}),
-      ...(preview && outcome?.segments[0] === preview && !state.visitorId ? { preview: true } : {}),
+      ...(outcome?.preview ? { preview: true } : {}),
     };
     ctx.set('Cache-Control', 'private');
     ctx.vary(VISITOR_HEADERS.join(', '));

@@ -1,40 +1,48 @@
+import type { Assignment, ResolutionState } from '../store/profile-store';
+
 /**
  * What one content-API request knows about personalization: who the visitor is (or which segment
- * an editor previews), the visitor's segments (read from the store at most once per request, with
- * a time budget), and which variant each returned entry got. Created by the request middleware,
- * filled by the Document Service middleware, reported by the request middleware.
+ * an editor previews), the visitor's segments and experiment arms (read from the store at most once
+ * per request, with a time budget), and which variant each returned entry got. Created by the
+ * request middleware, filled by the Document Service middleware, reported by the request middleware.
  */
-export interface SegmentsOutcome {
+export interface VisitorOutcome {
   segments: string[];
+  assignments: Record<string, Assignment>;
   /** The store did not answer within the budget: base entries were served. */
   degraded: boolean;
+  /** An editor's preview of a segment (`?psn_segment=`), not a visitor: no experiments. */
+  preview: boolean;
 }
 
 export class RequestPersonalization {
   /** documentId -> variant key, or null for the base entry. */
   readonly variants: Record<string, string | null> = {};
 
+  /** Experiment key -> the arm this visitor was served. */
+  readonly experiments: Record<string, string> = {};
+
   /** An entry of a personalized type was read for this visitor: the answer depends on them. */
   touched = false;
 
-  private outcome?: Promise<SegmentsOutcome>;
+  private outcome?: Promise<VisitorOutcome>;
 
   constructor(
     readonly visitorId: string | null,
     /** `?psn_segment=`: honoured only once the request is known to carry an API token or admin session. */
     readonly previewSegment: string | null,
-    private readonly readSegments: (visitorId: string) => Promise<string[]>,
+    private readonly readState: (visitorId: string) => Promise<ResolutionState>,
     private readonly timeoutMs: number,
     private readonly onDegraded: () => void
   ) {}
 
-  /** The visitor's segments, from one store read per request; on timeout or failure, none. */
-  segments(previewAllowed: () => boolean): Promise<SegmentsOutcome> {
+  /** The visitor's segments and arms, from one store read per request; on timeout or failure, none. */
+  visitor(previewAllowed: () => boolean): Promise<VisitorOutcome> {
     if (!this.outcome) {
       if (this.previewSegment && previewAllowed()) {
-        this.outcome = Promise.resolve({ segments: [this.previewSegment], degraded: false });
+        this.outcome = Promise.resolve({ segments: [this.previewSegment], assignments: {}, degraded: false, preview: true });
       } else if (!this.visitorId) {
-        this.outcome = Promise.resolve({ segments: [], degraded: false });
+        this.outcome = Promise.resolve({ segments: [], assignments: {}, degraded: false, preview: false });
       } else {
         this.outcome = this.readWithin(this.visitorId);
       }
@@ -42,23 +50,23 @@ export class RequestPersonalization {
     return this.outcome;
   }
 
-  private async readWithin(visitorId: string): Promise<SegmentsOutcome> {
+  private async readWithin(visitorId: string): Promise<VisitorOutcome> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<null>((resolve) => {
       timer = setTimeout(() => resolve(null), this.timeoutMs);
     });
     try {
-      const segments = await Promise.race([this.readSegments(visitorId).catch(() => null), timeout]);
-      if (segments) return { segments, degraded: false };
+      const state = await Promise.race([this.readState(visitorId).catch(() => null), timeout]);
+      if (state) return { ...state, degraded: false, preview: false };
     } finally {
       clearTimeout(timer);
     }
     this.onDegraded();
-    return { segments: [], degraded: true };
+    return { segments: [], assignments: {}, degraded: true, preview: false };
   }
 
-  /** The outcome if segments were read (for the response), without starting a read. */
-  async settled(): Promise<SegmentsOutcome | undefined> {
+  /** The outcome if the visitor was read (for the response), without starting a read. */
+  async settled(): Promise<VisitorOutcome | undefined> {
     return this.outcome;
   }
 }

@@ -9,16 +9,25 @@ const fields = z.record(z.string(), z.unknown(), { error: 'expected an object of
 const segment = z.string({ error: 'expected a segment slug' }).regex(SEGMENT_SLUG_PATTERN, 'expected a segment slug');
 const priority = z.number({ error: 'expected a whole number' }).int('expected a whole number').min(-1000).max(1000);
 
-export const variantCreateSchema = z.strictObject({
-  contentType: z.string({ error: 'expected a content type uid' }).regex(/^[a-z0-9-]+::[a-z0-9-]+\.[a-z0-9-]+$/, 'expected a content type uid like api::article.article'),
-  documentId: z.string({ error: 'expected the entry\'s documentId' }).min(1).max(64),
-  locale: z.string().min(2).max(35).optional(),
-  segment,
-  label: z.string().max(120).optional(),
-  priority: priority.default(0),
-  enabled: z.boolean({ error: 'expected true or false' }).default(true),
-  fields,
-});
+export const variantCreateSchema = z
+  .strictObject({
+    contentType: z.string({ error: 'expected a content type uid' }).regex(/^[a-z0-9-]+::[a-z0-9-]+\.[a-z0-9-]+$/, 'expected a content type uid like api::article.article'),
+    documentId: z.string({ error: 'expected the entry\'s documentId' }).min(1).max(64),
+    locale: z.string().min(2).max(35).optional(),
+    /** The segment the variant is for; or, for an experiment, `experiment` and `arm`. */
+    segment: segment.optional(),
+    experiment: segment.optional(),
+    arm: segment.optional(),
+    label: z.string().max(120).optional(),
+    priority: priority.default(0),
+    enabled: z.boolean({ error: 'expected true or false' }).default(true),
+    fields,
+  })
+  .superRefine((value, ctx) => {
+    const forExperiment = Boolean(value.experiment || value.arm);
+    if (forExperiment && !(value.experiment && value.arm)) ctx.addIssue({ code: 'custom', path: [value.experiment ? 'arm' : 'experiment'], message: 'an experiment variant names both experiment and arm' });
+    if (forExperiment === Boolean(value.segment)) ctx.addIssue({ code: 'custom', path: ['segment'], message: 'a variant is for a segment, or for an experiment arm: give one of them' });
+  });
 
 /** What may change: not the entry a variant belongs to. */
 export const variantUpdateSchema = z.strictObject({

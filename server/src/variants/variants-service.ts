@@ -15,7 +15,10 @@ export interface VariantRecord {
   contentType: string;
   entryDocumentId: string;
   locale: string | null;
-  segment: string;
+  /** A segment variant has a segment; an experiment arm's variant has experiment and arm instead. */
+  segment: string | null;
+  experiment: string | null;
+  arm: string | null;
   label: string | null;
   priority: number;
   enabled: boolean;
@@ -35,6 +38,13 @@ export interface ContentTypeShape {
 }
 
 const entryKey = (documentId: string, locale: string | null | undefined) => `${documentId}|${locale ?? ''}`;
+const armKey = (entry: string, experiment: string, arm: string) => `${entry}|${experiment}|${arm}`;
+
+/** Live variants of one content type: by entry for segments, and by entry, experiment and arm. */
+export interface VariantIndex {
+  bySegment: Map<string, LiveVariant[]>;
+  byArm: Map<string, LiveVariant>;
+}
 
 /**
  * Variants: stored in the plugin's own content type (no user schema is altered), validated against
@@ -45,7 +55,7 @@ const entryKey = (documentId: string, locale: string | null | undefined) => `${d
 const variantsService = ({ strapi }: { strapi: Core.Strapi }) => {
   const query = () => strapi.db.query(VARIANT_UID as never);
   const shapes = new Map<string, ContentTypeShape>();
-  const indexes = new Map<string, Promise<Map<string, LiveVariant[]>>>();
+  const indexes = new Map<string, Promise<VariantIndex>>();
   let unsubscribe: (() => Promise<void>) | undefined;
 
   const shapeOf = (uid: string): ContentTypeShape => {
@@ -82,7 +92,15 @@ const variantsService = ({ strapi }: { strapi: Core.Strapi }) => {
   };
 
   /** The existence checks the schema cannot make: entry, segment, relation targets, media files. */
-  const checkReferences = async (input: { contentType: string; documentId: string; locale: string | null; segment: string; fields: Record<string, unknown> }) => {
+  const checkReferences = async (input: {
+    contentType: string;
+    documentId: string;
+    locale: string | null;
+    segment?: string | null;
+    experiment?: string | null;
+    arm?: string | null;
+    fields: Record<string, unknown>;
+  }) => {
     const issues: IssueLike[] = [];
     const shape = shapeOf(input.contentType);
     const entry = await strapi.db
@@ -94,8 +112,23 @@ const variantsService = ({ strapi }: { strapi: Core.Strapi }) => {
         message: `no ${input.contentType} entry ${input.documentId}${shape.localized ? ` in locale ${input.locale}` : ''}`,
       });
     }
-    if (!(await pluginService(strapi, 'segments').findBySlug(input.segment))) {
+    if (input.segment && !(await pluginService(strapi, 'segments').findBySlug(input.segment))) {
       issues.push({ path: ['segment'], message: `unknown segment "${input.segment}"` });
+    }
+    if (input.experiment) {
+      const experiment = await pluginService(strapi, 'experiments').findByKey(input.experiment);
+      if (!experiment) {
+        issues.push({ path: ['experiment'], message: `unknown experiment "${input.experiment}"` });
+      } else if (
+        experiment.targetKind !== 'entry' ||
+        experiment.contentType !== input.contentType ||
+        experiment.entryDocumentId !== input.documentId ||
+        (experiment.locale ?? null) !== input.locale
+      ) {
+        issues.push({ path: ['experiment'], message: `experiment "${input.experiment}" does not test this entry` });
+      } else if (!experiment.arms.some((arm) => arm.key === input.arm) || input.arm === 'control') {
+        issues.push({ path: ['arm'], message: `experiment "${input.experiment}" has no arm "${input.arm}" to vary (control is the base entry)` });
+      }
     }
     for (const [name, value] of Object.entries(input.fields)) {
       const attribute = shape.attributes[name];
@@ -146,19 +179,21 @@ const variantsService = ({ strapi }: { strapi: Core.Strapi }) => {
     shapeOf,
 
     /** Live variants of a content type by entry and locale, highest priority first (cached). */
-    async index(uid: string): Promise<Map<string, LiveVariant[]>> {
+    async index(uid: string): Promise<VariantIndex> {
       let index = indexes.get(uid);
       if (!index) {
         index = (async () => {
           const rows = (await query().findMany({ where: { contentType: uid, enabled: true } })) as VariantRecord[];
-          const byEntry = new Map<string, (LiveVariant & { createdAt: string })[]>();
+          const bySegment = new Map<string, (LiveVariant & { createdAt: string })[]>();
+          const byArm = new Map<string, LiveVariant>();
           for (const row of rows) {
             const key = entryKey(row.entryDocumentId, row.locale);
-            const live = { key: row.documentId, segment: row.segment, priority: row.priority, fields: row.fields, createdAt: row.createdAt };
-            byEntry.set(key, [...(byEntry.get(key) ?? []), live]);
+            const live = { key: row.documentId, segment: row.segment ?? '', priority: row.priority, fields: row.fields, createdAt: row.createdAt };
+            if (row.experiment && row.arm) byArm.set(armKey(key, row.experiment, row.arm), live);
+            else if (row.segment) bySegment.set(key, [...(bySegment.get(key) ?? []), live]);
           }
-          for (const list of byEntry.values()) list.sort(byVariantPriority);
-          return byEntry as Map<string, LiveVariant[]>;
+          for (const list of bySegment.values()) list.sort(byVariantPriority);
+          return { bySegment: bySegment as Map<string, LiveVariant[]>, byArm };
         })();
         indexes.set(uid, index);
         index.catch(() => indexes.delete(uid));
@@ -166,6 +201,7 @@ const variantsService = ({ strapi }: { strapi: Core.Strapi }) => {
       return index;
     },
 
+    armKey,
     entryKey,
 
     async list(filter: { contentType?: string; documentId?: string; locale?: string }): Promise<VariantRecord[]> {
@@ -188,7 +224,9 @@ const variantsService = ({ strapi }: { strapi: Core.Strapi }) => {
           contentType: input.contentType,
           entryDocumentId: input.documentId,
           locale,
-          segment: input.segment,
+          segment: input.segment ?? null,
+          experiment: input.experiment ?? null,
+          arm: input.arm ?? null,
           label: input.label ?? null,
           priority: input.priority,
           enabled: input.enabled,
@@ -203,7 +241,15 @@ const variantsService = ({ strapi }: { strapi: Core.Strapi }) => {
       const variant = await findOrThrow(documentId);
       const next = { ...variant, ...input, fields: input.fields ?? variant.fields };
       if (input.fields) checkFields(variant.contentType, input.fields);
-      await checkReferences({ contentType: variant.contentType, documentId: variant.entryDocumentId, locale: variant.locale, segment: next.segment, fields: next.fields });
+      await checkReferences({
+        contentType: variant.contentType,
+        documentId: variant.entryDocumentId,
+        locale: variant.locale,
+        segment: next.segment,
+        experiment: variant.experiment,
+        arm: variant.arm,
+        fields: next.fields,
+      });
       const data: Record<string, unknown> = { ...input };
       // Enabling a variant again clears why it was disabled.
       if (input.enabled === true) data.disabledReason = null;
@@ -217,6 +263,27 @@ const variantsService = ({ strapi }: { strapi: Core.Strapi }) => {
       await query().delete({ where: { id: variant.id } });
       await invalidate(variant.contentType);
       return variant;
+    },
+
+    /** An experiment's winning arm becomes a normal variant of a segment. */
+    async promoteToSegment(documentId: string, segment: string): Promise<VariantRecord> {
+      const variant = await findOrThrow(documentId);
+      const updated = (await query().update({ where: { id: variant.id }, data: { segment, experiment: null, arm: null, enabled: true } })) as VariantRecord;
+      await invalidate(variant.contentType);
+      return updated;
+    },
+
+    /** An experiment's winning arm becomes the entry itself (published); the variant is disabled. */
+    async promoteToBase(documentId: string): Promise<void> {
+      const variant = await findOrThrow(documentId);
+      const documents = strapi.documents(variant.contentType as never);
+      const locale = variant.locale ? { locale: variant.locale } : {};
+      await documents.update({ documentId: variant.entryDocumentId, ...locale, data: variant.fields } as never);
+      if (strapi.contentType(variant.contentType as never)?.options?.draftAndPublish) {
+        await documents.publish({ documentId: variant.entryDocumentId, ...locale } as never);
+      }
+      await query().update({ where: { id: variant.id }, data: { enabled: false, disabledReason: 'promoted to the base entry' } });
+      await invalidate(variant.contentType);
     },
 
     /** Deleting an entry (or one locale of it) deletes its variants. */

@@ -1,0 +1,44 @@
+import type { Assignment } from '../store/profile-store';
+import { assignArm, HOLDOUT, type ArmWeight } from './bucketing';
+import { CONTROL } from './experiment-input';
+import type { KeyedGoal } from './goals';
+
+/** A running experiment, as resolution and ingest use it (built from the stored one). */
+export interface RunningExperiment {
+  key: string;
+  targetKind: 'entry' | 'segment';
+  /** `<uid>|<documentId>|<locale>` of an entry experiment. */
+  entry?: string;
+  uid?: string;
+  /** The segment whose variants a segment-level experiment tests. */
+  targetSegment?: string;
+  audience: string | null;
+  arms: ArmWeight[];
+  holdoutPercent: number;
+  goals: KeyedGoal[];
+}
+
+export interface ArmDecision {
+  experiment: string;
+  arm: string;
+  /** The base entry is served (control, or held out). */
+  servesBase: boolean;
+  /** No arm was recorded for this visitor yet: this serving is the first exposure. */
+  firstExposure: boolean;
+}
+
+/**
+ * Which arm a visitor sees: the recorded one if any (sticky, whatever the weights are now), else
+ * the deterministic assignment. Null when the visitor is outside the audience. Pure.
+ */
+export const decideArm = (
+  experiment: RunningExperiment,
+  visitorId: string,
+  segments: readonly string[],
+  assignments: Record<string, Assignment>
+): ArmDecision | null => {
+  if (experiment.audience && !segments.includes(experiment.audience)) return null;
+  const recorded = assignments[experiment.key];
+  const arm = recorded?.arm ?? assignArm(experiment.key, visitorId, experiment.arms, experiment.holdoutPercent);
+  return { experiment: experiment.key, arm, servesBase: arm === CONTROL || arm === HOLDOUT, firstExposure: !recorded };
+};
