@@ -1,3 +1,4 @@
+import analyticsController from './analytics/analytics-controller';
 import bootstrap from './bootstrap';
 import config from './config';
 import consentController from './consent/consent-controller';
@@ -20,6 +21,7 @@ import segmentsController from './segments/segments-controller';
 import segmentsService from './segments/segments-service';
 import routes from './routes';
 import statsService from './stats/stats-service';
+import settingsController from './settings/settings-controller';
 import storeService from './store/store-service';
 import variantsController from './variants/variants-controller';
 import variantsService from './variants/variants-service';
@@ -44,6 +46,8 @@ export default {
     segments: segmentsController,
     variants: variantsController,
     experiments: experimentsController,
+    analytics: analyticsController,
+    settings: settingsController,
   },
   services: {
     store: storeService,

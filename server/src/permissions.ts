@@ -17,6 +17,7 @@ export const ACTIONS = [
   { uid: 'experiments.delete', displayName: 'Delete experiments', subCategory: 'Experiments' },
   { uid: 'profiles.read', displayName: 'Look up visitor profiles', subCategory: 'Profiles' },
   { uid: 'profiles.erase', displayName: 'Erase visitor profiles', subCategory: 'Profiles' },
+  { uid: 'analytics.read', displayName: 'Read analytics', subCategory: 'Analytics' },
   { uid: 'settings.read', displayName: 'Read settings and store status', subCategory: 'Settings' },
 ] as const;
 

@@ -27,10 +27,18 @@ describe('StatsBuffer', () => {
   it('sums counts per day and writes them on flush, keeping what failed to write', async () => {
     const written: [number, Record<string, number>][] = [];
     let fail = true;
-    const buffer = new StatsBuffer(async (day, counts) => {
-      if (fail) throw new Error('down');
-      written.push([day, counts]);
-    }, 60_000, () => 86_400_000 * 3 + 5);
+    const buffer = new StatsBuffer(
+      {
+        counts: async (day, counts) => {
+          if (fail) throw new Error('down');
+          written.push([day, counts]);
+        },
+        activeVisitors: async () => {},
+        seenNames: async () => {},
+      },
+      60_000,
+      () => 86_400_000 * 3 + 5
+    );
     buffer.count('events:page', 2);
     buffer.count('events:page');
     buffer.count('bots', 0);
@@ -40,5 +48,31 @@ describe('StatsBuffer', () => {
     buffer.count('bots');
     await buffer.flush();
     expect(written).toEqual([[3, { 'events:page': 3, bots: 1 }]]);
+  });
+});
+
+describe('StatsBuffer: active visitors and names seen', () => {
+  it('sends each day’s visitors and each new name once', async () => {
+    const active: [number, string[]][] = [];
+    const seen: [string, string[]][] = [];
+    const buffer = new StatsBuffer(
+      {
+        counts: async () => {},
+        activeVisitors: async (day, ids) => void active.push([day, ids]),
+        seenNames: async (family, names) => void seen.push([family, names]),
+      },
+      60_000,
+      () => 86_400_000 * 2
+    );
+    buffer.active('a');
+    buffer.active('a');
+    buffer.active('b');
+    buffer.seen('events', 'Signup');
+    await buffer.flush();
+    buffer.seen('events', 'Signup');
+    buffer.seen('events', 'Order Completed');
+    await buffer.flush();
+    expect(active).toEqual([[2, ['a', 'b']]]);
+    expect(seen).toEqual([['events', ['Signup']], ['events', ['Order Completed']]]);
   });
 });

@@ -9,6 +9,7 @@ import type { EventUpdate, UpdateSettings } from '../store/profile-store';
 import { deviceTypeOf } from './device-type';
 import type { IncomingEvent } from './event-schema';
 import { batchToUpdates, eventTime } from './event-to-update';
+import { topicsOfProperties } from './topics';
 
 export interface IngestRequest {
   visitorId: string;
@@ -67,6 +68,26 @@ const ingestService = ({ strapi }: { strapi: Core.Strapi }) => {
     return { visitorId, result };
   };
 
+  /**
+   * Analytics of a stored batch: events per type, an active visitor, the names rule builders can
+   * offer, and clicks on a served variant (events that carry `properties.variant`, as the tracker
+   * adds for elements inside `data-psn-variant`).
+   */
+  const noteForAnalytics = (visitorId: string, events: IncomingEvent[]) => {
+    const counter = stats();
+    counter.active(visitorId);
+    for (const event of events) {
+      counter.count(`events:${event.type}`);
+      if (event.type === 'track' && event.event) counter.seen('events', event.event);
+      if (event.category) counter.seen('categories', event.category);
+      if (event.type === 'page' && event.name) counter.seen('pages', event.name);
+      for (const topic of topicsOfProperties(event.properties)) counter.seen('topics', topic);
+      for (const trait of Object.keys(event.traits ?? {})) counter.seen('traits', trait);
+      const variant = event.properties?.variant;
+      if (event.type === 'track' && typeof variant === 'string' && variant.length <= 64) counter.count(`clicked:${variant}`);
+    }
+  };
+
   return {
     async ingest(request: IngestRequest): Promise<IngestOutcome> {
       if (isBotBatch(request)) {
@@ -99,7 +120,7 @@ const ingestService = ({ strapi }: { strapi: Core.Strapi }) => {
       if (applied.result.status === 'rate-limited') return applied.result;
       if (applied.result.status !== 'applied') throw new Error('visitor alias chain');
 
-      for (const event of request.events) stats().count(`events:${event.type}`);
+      noteForAnalytics(applied.visitorId, request.events);
       stats().count('duplicates', applied.result.duplicates);
       const { profile } = applied.result;
       const segments = profile

@@ -12,6 +12,8 @@ export default {
   type: 'admin' as const,
   routes: [
     route('GET', '/content-types', 'contentTypes.list'),
+    route('GET', '/analytics', 'analytics.overview', 'analytics.read'),
+    route('GET', '/settings', 'settings.find', 'settings.read'),
     route('GET', '/profiles', 'adminProfiles.find', 'profiles.read'),
     route('DELETE', '/profiles', 'adminProfiles.erase', 'profiles.erase'),
 

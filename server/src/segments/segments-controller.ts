@@ -129,12 +129,17 @@ const segmentsController = ({ strapi }: { strapi: Core.Strapi }) => {
       ctx.body = { data: present(created, {}) };
     },
 
+    /** The fact catalog, and the names actually seen in events, for rule builders. */
     async facts(ctx: Context) {
+      await pluginService(strapi, 'stats').flush();
+      const families = ['events', 'pages', 'categories', 'topics', 'traits'] as const;
+      const seen = await Promise.all(families.map((family) => store().seenNames(family, 200)));
       ctx.body = {
         data: {
           scalars: Object.entries(SCALAR_FACTS).map(([name, spec]) => ({ name, ...spec })),
           families: Object.entries(FACT_FAMILIES).map(([family, spec]) => ({ family, type: spec.type, describe: spec.describe })),
           operators: OPERATORS,
+          seen: Object.fromEntries(families.map((family, i) => [family, seen[i]])),
         },
       };
     },

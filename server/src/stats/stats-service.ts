@@ -2,17 +2,24 @@ import type { Core } from '@strapi/strapi';
 import { pluginService } from '../shared/plugin-services';
 import { StatsBuffer } from './stats-buffer';
 
-/** `count(name)` for site-wide daily counters; buffered in process, written every 5 s. */
+/** Site-wide analytics, buffered in process and written every 5 s (see StatsBuffer). */
 const statsService = ({ strapi }: { strapi: Core.Strapi }) => {
-  const buffer = new StatsBuffer((day, counts) => pluginService(strapi, 'store').get().incrementStats(day, counts));
+  const store = () => pluginService(strapi, 'store').get();
+  const buffer = new StatsBuffer({
+    counts: (day, counts) => store().incrementStats(day, counts),
+    activeVisitors: (day, visitorIds) => store().addActiveVisitors(day, visitorIds),
+    seenNames: (family, names) => store().addSeenNames(family, names),
+  });
   return {
     start: () => buffer.start(),
     count: (name: string, delta = 1) => buffer.count(name, delta),
+    active: (visitorId: string) => buffer.active(visitorId),
+    seen: (family: string, name: string) => buffer.seen(family, name),
     flush: () => buffer.flush(),
     stop: () => buffer.stop(),
     async read(fromDay: number, toDay: number) {
       await buffer.flush();
-      return pluginService(strapi, 'store').get().readStats(fromDay, toDay);
+      return store().readStats(fromDay, toDay);
     },
   };
 };

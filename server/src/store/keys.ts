@@ -111,3 +111,9 @@ export const visitorIdOfProfileKey = (prefix: string, key: string): string | nul
   const start = prefix.length + 3;
   return key.startsWith(`${prefix}{v:`) && key.endsWith('}:p') ? key.slice(start, -3) : null;
 };
+
+/** Visitors active on a day (HyperLogLog). */
+export const activeVisitorsKey = (prefix: string, day: number): string => `${prefix}active:${day}`;
+
+/** Names seen in events, per family. */
+export const seenNamesKey = (prefix: string, family: string): string => `${prefix}seen:${family}`;

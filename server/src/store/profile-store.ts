@@ -177,6 +177,12 @@ export interface ProfileStore {
   retireInto(fromVisitorId: string, intoVisitorId: string, retentionSec: number): Promise<void>;
   incrementStats(day: number, counts: StatsCounts): Promise<void>;
   readStats(fromDay: number, toDay: number): Promise<Record<number, StatsCounts>>;
+  /** Visitors active on a day, counted approximately (HyperLogLog: 12 KB per day whatever the traffic). */
+  addActiveVisitors(day: number, visitorIds: string[]): Promise<void>;
+  countActiveVisitors(days: number[]): Promise<Record<number, number>>;
+  /** Names seen in events, per family (events, categories, topics, pages, traits): for rule builders. */
+  addSeenNames(family: string, names: string[]): Promise<void>;
+  seenNames(family: string, limit: number): Promise<string[]>;
 
   /**
    * Stores a visitor's new membership, adds or removes them in each segment's member set and logs

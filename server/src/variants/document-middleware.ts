@@ -92,7 +92,10 @@ export const createDocumentMiddleware = (strapi: Core.Strapi) => {
       const locale = shape.localized ? ((entry.locale as string | undefined) ?? queriedLocale) : undefined;
       const variant = chooseVariant(state, outcome, index, context.uid, documentId, locale, exposures);
       state.variants[documentId] = variant?.key ?? null;
-      if (variant) picks.push({ entry, variant });
+      if (variant) {
+        picks.push({ entry, variant });
+        pluginService(strapi, 'stats').count(`served:${variant.key}`);
+      }
     }
     await recordExposures(state, outcome, exposures);
     if (picks.length === 0) return;

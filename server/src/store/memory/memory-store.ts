@@ -65,6 +65,10 @@ export class MemoryProfileStore implements ProfileStore {
 
   private readonly channels = new EventEmitter();
 
+  private readonly active = new Map<number, Set<string>>();
+
+  private readonly seen = new Map<string, Set<string>>();
+
   /** visitor -> experiment -> assignment; visitor -> `<experiment>|<goal>` -> first conversion. */
   private readonly assignments = new Map<string, Expiring<Map<string, Assignment>>>();
 
@@ -252,6 +256,26 @@ export class MemoryProfileStore implements ProfileStore {
 
   async membershipLog(limit: number): Promise<MembershipEvent[]> {
     return this.log.slice(0, limit);
+  }
+
+  async addActiveVisitors(day: number, visitorIds: string[]): Promise<void> {
+    const set = this.active.get(day) ?? new Set<string>();
+    for (const visitorId of visitorIds) set.add(visitorId);
+    this.active.set(day, set);
+  }
+
+  async countActiveVisitors(days: number[]): Promise<Record<number, number>> {
+    return Object.fromEntries(days.map((day) => [day, this.active.get(day)?.size ?? 0]));
+  }
+
+  async addSeenNames(family: string, names: string[]): Promise<void> {
+    const set = this.seen.get(family) ?? new Set<string>();
+    for (const name of names) set.add(name);
+    this.seen.set(family, set);
+  }
+
+  async seenNames(family: string, limit: number): Promise<string[]> {
+    return [...(this.seen.get(family) ?? [])].slice(0, limit).sort();
   }
 
   async readResolutionState(visitorId: string): Promise<ResolutionState> {

@@ -1,6 +1,8 @@
 import { Cluster, Redis } from 'ioredis';
 import {
+  activeVisitorsKey,
   allVisitorKeys,
+  seenNamesKey,
   applyScriptKeys,
   experimentKeys,
   channelName,
@@ -351,6 +353,26 @@ export class RedisProfileStore implements ProfileStore {
       const entry = pairsToObject(flat);
       return { visitorId: entry.v, segment: entry.s, change: entry.c as 'enter' | 'leave', at: Number(entry.t) };
     });
+  }
+
+  async addActiveVisitors(day: number, visitorIds: string[]): Promise<void> {
+    if (visitorIds.length === 0) return;
+    const key = activeVisitorsKey(this.keyPrefix, day);
+    await execPipeline(this.client.pipeline().pfadd(key, ...visitorIds).expire(key, STATS_RETENTION_SEC));
+  }
+
+  async countActiveVisitors(days: number[]): Promise<Record<number, number>> {
+    const counts = await Promise.all(days.map((day) => this.client.pfcount(activeVisitorsKey(this.keyPrefix, day))));
+    return Object.fromEntries(days.map((day, i) => [day, counts[i]]));
+  }
+
+  async addSeenNames(family: string, names: string[]): Promise<void> {
+    if (names.length > 0) await this.client.sadd(seenNamesKey(this.keyPrefix, family), ...names);
+  }
+
+  async seenNames(family: string, limit: number): Promise<string[]> {
+    const names = await this.client.srandmember(seenNamesKey(this.keyPrefix, family), limit);
+    return (names as string[]).sort();
   }
 
   async readResolutionState(visitorId: string): Promise<ResolutionState> {

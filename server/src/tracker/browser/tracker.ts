@@ -282,17 +282,21 @@ const text = (element: Element) => (element.textContent ?? '').trim().slice(0, 1
 const onClick = (domEvent: Event) => {
   const element = (domEvent.target as Element | null)?.closest?.('[data-psn-event],[data-psn-category],a,button');
   if (!element) return;
+  // A click inside an entry rendered with a variant (`data-psn-variant`, from
+  // meta.personalization.variants) counts as that variant's click-through.
+  const variant = element.closest('[data-psn-variant]')?.getAttribute('data-psn-variant') || undefined;
   const category = attribute(element, 'category');
   if (attribute(element, 'event') || category) {
     track(attribute(element, 'event') ?? 'Element Clicked', {
       category,
       action: attribute(element, 'action') ?? 'click',
       label: attribute(element, 'label') ?? text(element),
+      variant,
     });
   } else if (element.tagName === 'A') {
-    track('Link Clicked', { href: (element as HTMLAnchorElement).href, label: text(element) });
+    track('Link Clicked', { href: (element as HTMLAnchorElement).href, label: text(element), variant });
   } else {
-    track('Button Clicked', { label: text(element) });
+    track('Button Clicked', { label: text(element), variant });
   }
 };
 

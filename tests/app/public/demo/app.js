@@ -30,8 +30,8 @@ const movieCard = (movie, { trailer }) => `
     <a class="open" href="?movie=${movie.documentId}" data-open-movie="${movie.documentId}">Details</a>
   </div>`;
 
-const articleCard = (article) => `
-  <div class="card">
+const articleCard = (article, variants) => `
+  <div class="card" data-psn-variant="${escape(variants?.[article.documentId] ?? '')}">
     <h3>${escape(article.title)}</h3>
     <div class="topic">${escape(article.topic)}</div>
     <p>${escape(article.summary)}</p>
@@ -46,7 +46,8 @@ const renderLists = async () => {
     api('/movies?filters[genres][$containsi]=Sci-Fi&pagination[pageSize]=6&sort=movieLensId:asc'),
   ]);
   $('trailers').innerHTML = trailers.data.map((movie) => movieCard(movie, { trailer: true })).join('');
-  $('articles').innerHTML = articles.data.map(articleCard).join('');
+  const variants = articles.meta?.personalization?.variants;
+  $('articles').innerHTML = articles.data.map((article) => articleCard(article, variants)).join('');
   $('scifi').innerHTML = scifi.data.map((movie) => movieCard(movie, { trailer: false })).join('');
 };
 
