@@ -23,6 +23,8 @@ import routes from './routes';
 import statsService from './stats/stats-service';
 import settingsController from './settings/settings-controller';
 import storeService from './store/store-service';
+import variantEditorController from './variants/editor/editor-controller';
+import previewController from './variants/preview-controller';
 import variantsController from './variants/variants-controller';
 import variantsService from './variants/variants-service';
 import trackerController from './tracker/tracker-controller';
@@ -48,6 +50,8 @@ export default {
     experiments: experimentsController,
     analytics: analyticsController,
     settings: settingsController,
+    preview: previewController,
+    variantEditor: variantEditorController,
   },
   services: {
     store: storeService,

@@ -12,6 +12,7 @@ export default {
   type: 'admin' as const,
   routes: [
     route('GET', '/content-types', 'contentTypes.list'),
+    route('GET', '/preview', 'preview.show', 'variants.read'),
     route('GET', '/analytics', 'analytics.overview', 'analytics.read'),
     route('GET', '/settings', 'settings.find', 'settings.read'),
     route('GET', '/profiles', 'adminProfiles.find', 'profiles.read'),
@@ -34,6 +35,7 @@ export default {
     route('GET', '/segments/:id/sizes', 'segments.sizes', 'segments.read'),
 
     route('GET', '/variants', 'variants.list', 'variants.read'),
+    route('GET', '/variants/editor', 'variantEditor.show', 'variants.read'),
     route('POST', '/variants', 'variants.create', 'variants.create'),
     route('GET', '/variants/:id', 'variants.find', 'variants.read'),
     route('PUT', '/variants/:id', 'variants.update', 'variants.update'),

@@ -18,8 +18,16 @@ const validateBody = z.strictObject({
   kind: z.enum(['rule', 'cluster']).default('rule'),
   rules: ruleTreeSchema,
 });
+/** Days of size history the segment list shows as a trend. */
+const TREND_DAYS = 14;
 /** A dry run reads at most this many stored profiles. */
 const VALIDATE_SAMPLE = 10_000;
+
+/** `{ <utc day>: size }` as a dated list, oldest first. */
+const dailySizes = (history: Record<number, number>) =>
+  Object.entries(history)
+    .map(([day, size]) => ({ date: new Date(Number(day) * 86_400_000).toISOString().slice(0, 10), size }))
+    .sort((a, b) => a.date.localeCompare(b.date));
 
 const body = (ctx: Context): unknown => (ctx.request as { body?: unknown }).body ?? {};
 
@@ -39,11 +47,14 @@ const segmentsController = ({ strapi }: { strapi: Core.Strapi }) => {
   });
 
   return {
+    /** Every segment with its size now and its daily sizes over the last two weeks (the trend). */
     async list(ctx: Context) {
       const all = await segments().list();
       const sizes = await store().segmentSizes(all.map((segment) => segment.slug));
+      const today = utcDay(Date.now() / 1000);
+      const histories = await Promise.all(all.map((segment) => store().segmentSizeHistory(segment.slug, today - TREND_DAYS + 1, today)));
       ctx.body = {
-        data: all.map((segment) => present(segment, sizes)),
+        data: all.map((segment, i) => ({ ...present(segment, sizes), trend: dailySizes(histories[i]) })),
         meta: { reevaluation: await pluginService(strapi, 'reevaluation').status() },
       };
     },
@@ -107,9 +118,7 @@ const segmentsController = ({ strapi }: { strapi: Core.Strapi }) => {
       const today = utcDay(Date.now() / 1000);
       const history = await store().segmentSizeHistory(segment.slug, today - days + 1, today);
       ctx.body = {
-        data: Object.entries(history)
-          .map(([day, size]) => ({ date: new Date(Number(day) * 86_400_000).toISOString().slice(0, 10), size }))
-          .sort((a, b) => a.date.localeCompare(b.date)),
+        data: dailySizes(history),
         meta: { segment: segment.slug, current: (await store().segmentSizes([segment.slug]))[segment.slug] },
       };
     },

@@ -39,7 +39,7 @@ export const NOT_OVERRIDABLE = new Set([
   'locale',
   'localizations',
 ]);
-const NOT_OVERRIDABLE_TYPES = new Set(['uid', 'password']);
+export const NOT_OVERRIDABLE_TYPES = new Set(['uid', 'password']);
 
 /** What the resolver must load for an override: a relation (documentIds) or media (file ids). */
 export type OverrideKind = 'value' | 'relation' | 'media';

@@ -1,0 +1,158 @@
+/** Shapes of the plugin's admin API, as the pages use them. */
+
+export interface Segment {
+  id: number;
+  documentId: string;
+  name: string;
+  slug: string;
+  description: string | null;
+  kind: 'rule' | 'cluster';
+  rules: unknown;
+  priority: number;
+  enabled: boolean;
+  source: 'admin' | 'config';
+  template: string | null;
+  readOnly: boolean;
+  size: number;
+  /** Daily sizes over the last two weeks (list only). */
+  trend?: { date: string; size: number }[];
+}
+
+export interface SegmentTemplate {
+  key: string;
+  slug: string;
+  name: string;
+  description: string;
+  added: boolean;
+}
+
+export interface FactCatalog {
+  scalars: { name: string; type: 'number' | 'string' | 'any'; windowCounter?: string; describe: string }[];
+  families: { family: string; type: 'number' | 'string' | 'any'; describe: string }[];
+  operators: string[];
+  seen: Record<'events' | 'pages' | 'categories' | 'topics' | 'traits', string[]>;
+}
+
+export interface Variant {
+  id: string;
+  contentType: string;
+  documentId: string;
+  locale: string | null;
+  segment: string | null;
+  experiment: string | null;
+  arm: string | null;
+  label: string | null;
+  priority: number;
+  enabled: boolean;
+  live: boolean;
+  disabledReason: string | null;
+  fields: Record<string, unknown>;
+}
+
+export interface Analytics {
+  from: string;
+  to: string;
+  days: { date: string; events: { page: number; track: number; identify: number }; activeVisitors: number; duplicates: number; bots: number; degraded: number }[];
+  segments: { slug: string; name: string; current: number; sizes: { date: string; size: number }[] }[];
+  variants: { id: string; label: string | null; contentType: string; documentId: string; segment: string | null; served: number; clicks: number; clickThrough: number | null }[];
+  totals: { events: number; duplicates: number; bots: number; degraded: number };
+}
+
+export interface Settings {
+  consent: { mode: string; cookieName: string; honorBrowserSignals: boolean };
+  retentionDays: number;
+  cookie: { name: string; maxAgeDays: number };
+  resolve: { timeoutMs: number };
+  segmentsAsCode: number;
+  store: { kind: string; description: string; status: 'ok' | 'degraded'; connected: boolean; latencyMs: number | null };
+  trackerSnippet: string;
+}
+
+export interface Goal {
+  event?: string;
+  category?: string;
+  action?: string;
+}
+
+export interface Experiment {
+  documentId: string;
+  name: string;
+  key: string;
+  description: string | null;
+  status: 'draft' | 'running' | 'paused' | 'stopped';
+  targetKind: 'entry' | 'segment';
+  contentType: string | null;
+  entryDocumentId: string | null;
+  locale: string | null;
+  targetSegment: string | null;
+  audience: string | null;
+  arms: { key: string; weight: number }[];
+  holdoutPercent: number | string;
+  goals: { primary: Goal; secondary: Goal[] };
+  startedAt: string | null;
+  stoppedAt: string | null;
+  winner: string | null;
+}
+
+export interface GoalResult {
+  conversions: number;
+  total: number;
+  rate: number;
+  interval: [number, number];
+  lift: number | null;
+  z: number | null;
+  pValue: number | null;
+  significant: boolean | null;
+}
+
+export interface ExperimentResults {
+  experiment: { key: string; status: Experiment['status']; startedAt: string | null; stoppedAt: string | null; winner: string | null };
+  goals: { key: string; goal: Goal }[];
+  holdout: number;
+  arms: { key: string; weight: number; visitors: number; goals: Record<string, GoalResult> }[];
+  sampleRatio: { chi2: number; df: number; pValue: number; mismatch: boolean } | null;
+  daily: { date: string; arms: Record<string, { visitors: number; conversions: Record<string, number> }> }[];
+}
+
+export interface ContentTypeInfo {
+  uid: string;
+  displayName: string;
+  localized?: boolean;
+}
+
+/** A field a variant may override, as the editor endpoint describes it. */
+export interface EditableField {
+  name: string;
+  type: string;
+  kind: 'value' | 'relation' | 'media';
+  required: boolean;
+  enum?: string[];
+  multiple?: boolean;
+  repeatable?: boolean;
+  target?: string;
+  relation?: string;
+  component?: string;
+  components?: string[];
+}
+
+export interface ReferenceLabel {
+  label: string;
+  url?: string;
+  mime?: string;
+}
+
+export interface VariantEditorData {
+  contentType: string;
+  localized: boolean;
+  baseStatus: 'published' | 'draft';
+  fields: EditableField[];
+  base: Record<string, unknown>;
+  mainFields: Record<string, string>;
+  labels: Record<string, Record<string, ReferenceLabel>>;
+}
+
+/** Strapi's error answer: `{ error: { message, details: { errors: [{ path, message }] } } }`. */
+export const errorMessage = (error: unknown): string => {
+  const response = (error as { response?: { data?: { error?: { message?: string } } } })?.response;
+  return response?.data?.error?.message ?? (error as Error)?.message ?? 'Something went wrong';
+};

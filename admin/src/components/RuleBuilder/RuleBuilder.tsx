@@ -1,0 +1,213 @@
+import { Box, Button, Flex, IconButton, SingleSelect, SingleSelectOption, TextInput, Typography } from '@strapi/design-system';
+import { Plus, Trash } from '@strapi/icons';
+import { createContext, useContext } from 'react';
+import type { FactCatalog } from '../../api/types';
+import { useTranslate, type Translate } from '../../utils/use-translate';
+import {
+  addChild,
+  newCondition,
+  newGroup,
+  OPERATORS_BY_TYPE,
+  removeNode,
+  takesValue,
+  updateNode,
+  type ConditionNode,
+  type FactType,
+  type GroupNode,
+} from './rule-tree';
+
+const WINDOWS = ['', '1d', '7d', '14d', '30d', '90d'];
+
+/** A fact's type and whether it has daily buckets, from the catalog (family facts by prefix). */
+export const factSpec = (catalog: FactCatalog, fact: string): { type: FactType; windowable: boolean } => {
+  const scalar = catalog.scalars.find((candidate) => candidate.name === fact);
+  if (scalar) return { type: scalar.type, windowable: Boolean(scalar.windowCounter) };
+  const family = catalog.families.find((candidate) => fact.startsWith(`${candidate.family}.`));
+  return { type: family?.type ?? 'any', windowable: ['events', 'pages', 'category'].includes(family?.family ?? '') };
+};
+
+/** Fact names to suggest: the fixed facts, and family facts for the names seen in events. */
+export const factSuggestions = (catalog: FactCatalog): string[] => [
+  ...catalog.scalars.map((fact) => fact.name),
+  ...catalog.seen.events.map((name) => `events.${name}`),
+  ...catalog.seen.pages.map((name) => `pages.${name}`),
+  ...catalog.seen.categories.map((name) => `category.${name}`),
+  ...catalog.seen.topics.map((name) => `topics.${name}`),
+  ...catalog.seen.traits.map((name) => `traits.${name}`),
+];
+
+interface Props {
+  value: GroupNode;
+  onChange: (next: GroupNode) => void;
+  catalog: FactCatalog;
+  disabled?: boolean;
+}
+
+interface BuilderContext extends Props {
+  t: Translate;
+  operatorLabels: Record<string, string>;
+}
+
+/** Operators as an editor reads them. */
+const operatorLabels = (t: Translate): Record<string, string> => ({
+  eq: t('rules.op.eq', 'is'),
+  neq: t('rules.op.neq', 'is not'),
+  gt: t('rules.op.gt', 'is more than'),
+  gte: t('rules.op.gte', 'is at least'),
+  lt: t('rules.op.lt', 'is less than'),
+  lte: t('rules.op.lte', 'is at most'),
+  between: t('rules.op.between', 'is between'),
+  in: t('rules.op.in', 'is one of'),
+  nin: t('rules.op.nin', 'is none of'),
+  contains: t('rules.op.contains', 'contains'),
+  startsWith: t('rules.op.startsWith', 'starts with'),
+  exists: t('rules.op.exists', 'is known'),
+  notExists: t('rules.op.notExists', 'is unknown'),
+});
+
+const Context = createContext<BuilderContext | null>(null);
+const useBuilder = () => useContext(Context)!;
+
+const Condition = ({ node }: { node: ConditionNode }) => {
+  const { value, onChange, catalog, disabled, t, operatorLabels: labels } = useBuilder();
+  const spec = factSpec(catalog, node.fact);
+  const operators = OPERATORS_BY_TYPE[spec.type];
+  const set = (patch: Partial<ConditionNode>) => onChange(updateNode(value, node.id, (current) => ({ ...(current as ConditionNode), ...patch })));
+  return (
+    <Flex gap={2} alignItems="flex-end" data-testid="rule-condition" wrap="wrap">
+      <Box minWidth="240px">
+        <TextInput
+          aria-label={t('rules.fact', 'Fact')}
+          placeholder={t('rules.fact.placeholder', 'e.g. pageviews or events.Signup')}
+          value={node.fact}
+          list="psn-fact-suggestions"
+          disabled={disabled}
+          onChange={(event: React.ChangeEvent<HTMLInputElement>) => set({ fact: event.target.value })}
+        />
+      </Box>
+      <Box minWidth="140px">
+        <SingleSelect
+          aria-label={t('rules.operator', 'Operator')}
+          value={operators.includes(node.op) ? node.op : operators[0]}
+          disabled={disabled}
+          onChange={(op: string | number) => set({ op: String(op) })}
+        >
+          {operators.map((op) => (
+            <SingleSelectOption key={op} value={op}>
+              {labels[op] ?? op}
+            </SingleSelectOption>
+          ))}
+        </SingleSelect>
+      </Box>
+      {takesValue(node.op) && (
+        <Box minWidth="160px">
+          <TextInput
+            aria-label={t('rules.value', 'Value')}
+            placeholder={['in', 'nin'].includes(node.op) ? 'a, b, c' : node.op === 'between' ? 'min, max' : ''}
+            value={node.value}
+            disabled={disabled}
+            onChange={(event: React.ChangeEvent<HTMLInputElement>) => set({ value: event.target.value })}
+          />
+        </Box>
+      )}
+      {spec.windowable && (
+        <Box minWidth="120px">
+          <SingleSelect
+            aria-label={t('rules.window', 'Window')}
+            value={node.window}
+            disabled={disabled}
+            onChange={(window: string | number) => set({ window: String(window) })}
+          >
+            {WINDOWS.map((window) => (
+              <SingleSelectOption key={window || 'all'} value={window}>
+                {window ? t('rules.window.last', 'last {window}', { window }) : t('rules.window.all', 'all time')}
+              </SingleSelectOption>
+            ))}
+          </SingleSelect>
+        </Box>
+      )}
+      <IconButton label={t('rules.remove', 'Remove condition')} disabled={disabled} onClick={() => onChange(removeNode(value, node.id))}>
+        <Trash />
+      </IconButton>
+    </Flex>
+  );
+};
+
+const Group = ({ node, root }: { node: GroupNode; root: boolean }) => {
+  const { value, onChange, disabled, t } = useBuilder();
+  return (
+    <Box
+      padding={root ? 0 : 3}
+      borderColor={root ? undefined : 'neutral200'}
+      borderStyle={root ? undefined : 'solid'}
+      borderWidth={root ? undefined : '1px'}
+      hasRadius
+      data-testid="rule-group"
+    >
+      <Flex direction="column" alignItems="stretch" gap={3}>
+        <Flex gap={2} alignItems="center">
+          <Box minWidth="220px">
+            <SingleSelect
+              aria-label={t('rules.match', 'Match')}
+              value={node.negate ? 'none' : node.match}
+              disabled={disabled}
+              onChange={(match: string | number) =>
+                onChange(
+                  updateNode(value, node.id, (current) => ({
+                    ...(current as GroupNode),
+                    match: match === 'any' ? 'any' : 'all',
+                    negate: match === 'none',
+                  }))
+                )
+              }
+            >
+              <SingleSelectOption value="all">{t('rules.match.all', 'All of these')}</SingleSelectOption>
+              <SingleSelectOption value="any">{t('rules.match.any', 'Any of these')}</SingleSelectOption>
+              <SingleSelectOption value="none">{t('rules.match.none', 'None of these')}</SingleSelectOption>
+            </SingleSelect>
+          </Box>
+          {!root && (
+            <IconButton label={t('rules.removeGroup', 'Remove group')} disabled={disabled} onClick={() => onChange(removeNode(value, node.id))}>
+              <Trash />
+            </IconButton>
+          )}
+        </Flex>
+        {node.children.length === 0 && (
+          <Typography textColor="neutral600">
+            {node.match === 'all' && !node.negate
+              ? t('rules.empty.all', 'No conditions: everyone matches.')
+              : t('rules.empty.any', 'No conditions: nobody matches.')}
+          </Typography>
+        )}
+        {node.children.map((child) => (child.kind === 'group' ? <Group key={child.id} node={child} root={false} /> : <Condition key={child.id} node={child} />))}
+        <Flex gap={2}>
+          <Button variant="secondary" startIcon={<Plus />} disabled={disabled} onClick={() => onChange(addChild(value, node.id, newCondition()))}>
+            {t('rules.addCondition', 'Add condition')}
+          </Button>
+          <Button variant="tertiary" startIcon={<Plus />} disabled={disabled} onClick={() => onChange(addChild(value, node.id, newGroup('any')))}>
+            {t('rules.addGroup', 'Add group')}
+          </Button>
+        </Flex>
+      </Flex>
+    </Box>
+  );
+};
+
+/**
+ * A visual editor of segment rules: nested all/any/none groups of conditions; a fact from the
+ * catalog (with the names actually seen in events suggested), an operator fitting its type, a value
+ * and, for facts counted per day, a window.
+ */
+export const RuleBuilder = (props: Props) => {
+  const t = useTranslate();
+  return (
+    <Context.Provider value={{ ...props, t, operatorLabels: operatorLabels(t) }}>
+      <datalist id="psn-fact-suggestions">
+        {factSuggestions(props.catalog).map((fact) => (
+          <option key={fact} value={fact} />
+        ))}
+      </datalist>
+      <Group node={props.value} root />
+    </Context.Provider>
+  );
+};

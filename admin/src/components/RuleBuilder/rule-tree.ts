@@ -1,0 +1,111 @@
+/**
+ * The rule builder's editable tree, and its conversion to and from the plugin's rule language.
+ * Pure: the component renders it, these functions change it.
+ */
+
+export type FactType = 'number' | 'string' | 'any';
+
+export interface ConditionNode {
+  id: string;
+  kind: 'condition';
+  fact: string;
+  op: string;
+  /** As typed: parsed by `toRules` (numbers, lists "a, b", ranges "1, 5"). */
+  value: string;
+  window: string;
+}
+
+export interface GroupNode {
+  id: string;
+  kind: 'group';
+  match: 'all' | 'any';
+  negate: boolean;
+  children: RuleTreeNode[];
+}
+
+export type RuleTreeNode = ConditionNode | GroupNode;
+
+/** The rule language (what the API takes). */
+export type Rule = { all: Rule[] } | { any: Rule[] } | { not: Rule } | { fact: string; op: string; value?: unknown; window?: string };
+
+let counter = 0;
+export const newId = () => `node-${++counter}`;
+
+export const newCondition = (): ConditionNode => ({ id: newId(), kind: 'condition', fact: '', op: 'gte', value: '', window: '' });
+export const newGroup = (match: 'all' | 'any' = 'all'): GroupNode => ({ id: newId(), kind: 'group', match, negate: false, children: [newCondition()] });
+
+export const OPERATORS_BY_TYPE: Record<FactType, string[]> = {
+  number: ['eq', 'neq', 'gt', 'gte', 'lt', 'lte', 'between', 'in', 'nin', 'exists', 'notExists'],
+  string: ['eq', 'neq', 'in', 'nin', 'contains', 'startsWith', 'exists', 'notExists'],
+  any: ['eq', 'neq', 'gt', 'gte', 'lt', 'lte', 'between', 'in', 'nin', 'contains', 'startsWith', 'exists', 'notExists'],
+};
+
+export const takesValue = (op: string) => op !== 'exists' && op !== 'notExists';
+
+/** Replaces the node with `id` (anywhere in the tree) by what `change` returns; null removes it. */
+export const updateNode = (root: GroupNode, id: string, change: (node: RuleTreeNode) => RuleTreeNode | null): GroupNode => {
+  const visit = (node: RuleTreeNode): RuleTreeNode | null => {
+    if (node.id === id) return change(node);
+    if (node.kind === 'group') {
+      return { ...node, children: node.children.map(visit).filter((child): child is RuleTreeNode => child !== null) };
+    }
+    return node;
+  };
+  return visit(root) as GroupNode;
+};
+
+export const addChild = (root: GroupNode, groupId: string, child: RuleTreeNode): GroupNode =>
+  updateNode(root, groupId, (node) => (node.kind === 'group' ? { ...node, children: [...node.children, child] } : node));
+
+export const removeNode = (root: GroupNode, id: string): GroupNode => (id === root.id ? root : updateNode(root, id, () => null));
+
+const parseScalar = (text: string, type: FactType): unknown => {
+  const trimmed = text.trim();
+  if (type === 'string') return trimmed;
+  if (trimmed !== '' && !Number.isNaN(Number(trimmed))) return Number(trimmed);
+  if (type === 'any' && (trimmed === 'true' || trimmed === 'false')) return trimmed === 'true';
+  return trimmed;
+};
+
+const parseValue = (condition: ConditionNode, type: FactType): unknown => {
+  if (!takesValue(condition.op)) return undefined;
+  if (['in', 'nin', 'between'].includes(condition.op)) {
+    return condition.value
+      .split(',')
+      .map((item) => item.trim())
+      .filter((item) => item !== '')
+      .map((item) => parseScalar(item, condition.op === 'between' ? 'number' : type));
+  }
+  return parseScalar(condition.value, type);
+};
+
+/** The tree as the API takes it. `typeOf` gives a fact's type (from the fact catalog). */
+export const toRules = (node: RuleTreeNode, typeOf: (fact: string) => FactType): Rule => {
+  if (node.kind === 'condition') {
+    const value = parseValue(node, typeOf(node.fact));
+    return { fact: node.fact, op: node.op, ...(value !== undefined ? { value } : {}), ...(node.window ? { window: node.window } : {}) };
+  }
+  const group = node.match === 'all' ? { all: node.children.map((child) => toRules(child, typeOf)) } : { any: node.children.map((child) => toRules(child, typeOf)) };
+  return node.negate ? { not: group } : group;
+};
+
+const formatValue = (value: unknown): string => (Array.isArray(value) ? value.join(', ') : value === undefined || value === null ? '' : String(value));
+
+/** An API rule as an editable tree (the root is always a group). */
+export const fromRules = (rule: Rule | null | undefined): GroupNode => {
+  const convert = (node: Rule): RuleTreeNode => {
+    if ('all' in node) return { id: newId(), kind: 'group', match: 'all', negate: false, children: node.all.map(convert) };
+    if ('any' in node) return { id: newId(), kind: 'group', match: 'any', negate: false, children: node.any.map(convert) };
+    if ('not' in node) {
+      const inner = convert(node.not);
+      return inner.kind === 'group' ? { ...inner, negate: !inner.negate } : { id: newId(), kind: 'group', match: 'all', negate: true, children: [inner] };
+    }
+    return { id: newId(), kind: 'condition', fact: node.fact, op: node.op, value: formatValue(node.value), window: node.window ?? '' };
+  };
+  if (!rule) return newGroup();
+  const root = convert(rule);
+  return root.kind === 'group' ? root : { id: newId(), kind: 'group', match: 'all', negate: false, children: [root] };
+};
+
+/** `fact` of a family fact: `events.Signup` -> family `events`. */
+export const familyOf = (fact: string) => (fact.includes('.') ? fact.slice(0, fact.indexOf('.')) : fact);

@@ -1,0 +1,71 @@
+/**
+ * The new-experiment form's state and its conversion to the admin API's body. Pure.
+ */
+export interface ExperimentForm {
+  name: string;
+  key: string;
+  description: string;
+  targetKind: 'segment' | 'entry';
+  targetSegment: string;
+  contentType: string;
+  documentId: string;
+  locale: string;
+  /** '' is everyone. */
+  audience: string;
+  arms: { key: string; weight: number }[];
+  holdoutPercent: number;
+  goalKind: 'event' | 'category';
+  goalEvent: string;
+  goalCategory: string;
+  goalAction: string;
+}
+
+export const emptyExperimentForm = (): ExperimentForm => ({
+  name: '',
+  key: '',
+  description: '',
+  targetKind: 'segment',
+  targetSegment: '',
+  contentType: '',
+  documentId: '',
+  locale: '',
+  audience: '',
+  arms: [
+    { key: 'control', weight: 50 },
+    { key: 'variant', weight: 50 },
+  ],
+  holdoutPercent: 0,
+  goalKind: 'event',
+  goalEvent: '',
+  goalCategory: '',
+  goalAction: '',
+});
+
+/** Lowercase letters, digits and single hyphens, as keys and slugs must be. */
+export const slugify = (text: string) =>
+  text
+    .toLowerCase()
+    .normalize('NFKD')
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 64);
+
+export const toExperimentBody = (form: ExperimentForm) => ({
+  name: form.name,
+  key: form.key,
+  ...(form.description ? { description: form.description } : {}),
+  target:
+    form.targetKind === 'segment'
+      ? { segment: form.targetSegment }
+      : { contentType: form.contentType, documentId: form.documentId.trim(), ...(form.locale ? { locale: form.locale } : {}) },
+  audience: form.audience || null,
+  arms: form.arms.map((arm) => ({ key: arm.key, weight: arm.weight })),
+  holdoutPercent: form.holdoutPercent,
+  goals: {
+    primary:
+      form.goalKind === 'event'
+        ? { event: form.goalEvent.trim() }
+        : { category: form.goalCategory.trim(), ...(form.goalAction.trim() ? { action: form.goalAction.trim() } : {}) },
+    secondary: [],
+  },
+});
