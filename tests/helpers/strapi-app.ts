@@ -13,6 +13,8 @@ export interface TestAppOptions {
   pluginConfig?: Record<string, unknown>;
   /** An SQLite file to use (and keep), so that a second boot finds the first one's data. */
   databaseFile?: string;
+  /** Serve the admin panel built by `npm test` (tests/app/dist/build), for browser tests of the admin. */
+  serveAdminPanel?: boolean;
 }
 
 export interface TestApp {
@@ -33,7 +35,7 @@ const setEnv = (values: Record<string, string | undefined>) => {
 
 /**
  * Boots the test app (tests/app, compiled by `npm test` into tests/app/dist) in this process with
- * its own SQLite file, without the admin panel, and mounts its routes for supertest.
+ * its own SQLite file, without the admin panel unless asked, and mounts its routes for supertest.
  */
 export const startTestApp = async (options: TestAppOptions): Promise<TestApp> => {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'psn-app-'));
@@ -53,7 +55,7 @@ export const startTestApp = async (options: TestAppOptions): Promise<TestApp> =>
     appDir: APP_DIR,
     distDir: APP_DIST_DIR,
     autoReload: false,
-    serveAdminPanel: false,
+    serveAdminPanel: options.serveAdminPanel ?? false,
   });
   try {
     await strapi.load();

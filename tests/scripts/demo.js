@@ -4,41 +4,16 @@
  * `npm run demo`: builds the plugin and the demo app (admin panel included), picks a profile store,
  * seeds the database on first run, creates the demo admin and starts Strapi on http://localhost:1337.
  */
-const { execFileSync } = require('child_process');
-const fs = require('fs');
 const path = require('path');
-const { APP_DIR, REPO_ROOT, bin, buildPlugin } = require('./lib/build');
+const { APP_DIR, buildAppAdmin, buildPlugin } = require('./lib/build');
 const { chooseDemoStore } = require('./lib/redis-for-demo');
 
 const PORT = Number(process.env.PORT ?? 1337);
 
-/** @param {string} dir @returns {number} newest mtime under dir */
-const newestMtime = (dir) => {
-  if (!fs.existsSync(dir)) return 0;
-  let newest = 0;
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true, recursive: true })) {
-    if (entry.isFile()) newest = Math.max(newest, fs.statSync(path.join(entry.parentPath, entry.name)).mtimeMs);
-  }
-  return newest;
-};
-
-/** `strapi build` (TypeScript and the admin panel) only when the plugin or the app changed. */
-const buildDemoApp = () => {
-  const builtAt = newestMtime(path.join(APP_DIR, 'dist', 'build'));
-  const sources = Math.max(
-    newestMtime(path.join(REPO_ROOT, 'dist')),
-    newestMtime(path.join(APP_DIR, 'src')),
-    newestMtime(path.join(APP_DIR, 'config'))
-  );
-  if (builtAt > sources) return;
-  console.log('[demo] building the demo app and its admin panel (about a minute the first time)...');
-  execFileSync(bin('strapi'), ['build'], { cwd: APP_DIR, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } });
-};
-
 const main = async () => {
   console.log('[demo] building the plugin...');
   buildPlugin();
-  buildDemoApp();
+  buildAppAdmin();
 
   const store = await chooseDemoStore(path.join(APP_DIR, '.tmp', 'redis'));
   Object.assign(process.env, store.env, { PORT: String(PORT), STRAPI_TELEMETRY_DISABLED: 'true' });

@@ -32,6 +32,7 @@ export const AnalyticsPage = () => {
   if (analytics.loading && !analytics.data) return <Page.Loading />;
   if (analytics.error || !analytics.data) return <Page.Error />;
   const data = analytics.data;
+  const segmentNames = new Map(data.segments.map((segment) => [segment.slug, segment.name]));
   const day = (date: string) => formatDate(new Date(`${date}T00:00:00Z`), { month: 'short', day: 'numeric', timeZone: 'UTC' });
   const events = data.days.map((entry) => ({ date: day(entry.date), ...entry.events, active: entry.activeVisitors, degraded: entry.degraded }));
   const sizes = data.days.map((entry) => ({
@@ -164,7 +165,7 @@ export const AnalyticsPage = () => {
                   {data.variants.map((variant) => (
                     <Tr key={variant.id}>
                       <Td><Typography>{variant.label ?? `${variant.contentType.split('.').pop()} ${variant.documentId}`}</Typography></Td>
-                      <Td><Typography>{variant.segment ?? '—'}</Typography></Td>
+                      <Td><Typography>{variant.segment ? segmentNames.get(variant.segment) ?? variant.segment : '—'}</Typography></Td>
                       <Td><Typography>{formatNumber(variant.served)}</Typography></Td>
                       <Td><Typography>{formatNumber(variant.clicks)}</Typography></Td>
                       <Td><Typography>{variant.clickThrough === null ? '—' : formatNumber(variant.clickThrough, { style: 'percent', maximumFractionDigits: 1 })}</Typography></Td>

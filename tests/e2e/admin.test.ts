@@ -1,0 +1,177 @@
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import request from 'supertest';
+import { adminToken } from '../helpers/admin';
+import { launchChromium, screenshot } from '../helpers/browser';
+import { BROWSER_UA, pageEvent, trackEvent, visitorId } from '../helpers/events';
+import { startRedis, type PrivateRedis } from '../helpers/redis-server';
+import { startTestApp, type TestApp } from '../helpers/strapi-app';
+
+const ARTICLE = 'api::article.article';
+const EDITOR = { email: 'editor-e2e@example.com', password: 'Test-Admin-1234' };
+const AUTHOR = { email: 'author-e2e@example.com', password: 'Test-Admin-1234' };
+
+/**
+ * The admin in headless Chromium, as an editor who has never seen the plugin: build a segment with
+ * two conditions, give an article a variant for it in the Content Manager, and see the REST API
+ * serve it to a member; then the analytics page with the events sent. An Author role sees no
+ * plugin page. Screenshots land in tests/artifacts/admin-*.png.
+ */
+describe('admin', () => {
+  let redis: PrivateRedis;
+  let app: TestApp;
+  let baseUrl: string;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  let article: { documentId: string };
+  const member = visitorId();
+  const outsider = visitorId();
+
+  const sendEvents = (id: string, events: object[]) =>
+    request(app.server).post('/api/personalization/events').set('User-Agent', BROWSER_UA).send({ anonymousId: id, events }).expect(202);
+
+  const login = async (target: Page, user: { email: string; password: string }) => {
+    await target.goto(`${baseUrl}/admin/auth/login`);
+    await target.locator('input[name="email"]').fill(user.email);
+    await target.locator('input[name="password"]').fill(user.password);
+    await target.getByRole('button', { name: 'Login' }).click();
+    await target.waitForURL((url) => !url.pathname.includes('/auth/'), { timeout: 30_000 });
+  };
+
+  beforeAll(async () => {
+    redis = await startRedis();
+    app = await startTestApp({ redisUrl: redis.url, serveAdminPanel: true, pluginConfig: { resolve: { timeoutMs: 1000 } } });
+    await adminToken(app, EDITOR);
+    await adminToken(app, { ...AUTHOR, roleCode: 'strapi-author' });
+    article = await app.strapi.documents(ARTICLE).create({
+      data: { title: 'Ten films that saw the future', topic: 'Sci-Fi', cta: 'Read more', summary: 'Base summary' },
+      locale: 'en',
+      status: 'published',
+    } as never);
+    // Behavior the rule builder will see (its fact list shows names seen in events).
+    await sendEvents(member, [pageEvent(), trackEvent('Video Played', { category: 'video', action: 'play' }), trackEvent('Video Played', { category: 'video', action: 'play' })]);
+    await sendEvents(outsider, [pageEvent()]);
+    baseUrl = await app.listen();
+    browser = await launchChromium();
+    context = await browser.newContext({ viewport: { width: 1400, height: 1000 }, locale: 'en-US' });
+    page = await context.newPage();
+    page.setDefaultTimeout(20_000);
+  });
+
+  // A failing step leaves a picture of the page behind.
+  afterEach(async () => {
+    const state = expect.getState();
+    if (page && state.currentTestName) await screenshot(page, `admin-last-${state.currentTestName.replace(/\W+/g, '-').slice(0, 60)}`).catch(() => {});
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await app?.stop();
+    await redis?.stop();
+  });
+
+  it('logs an editor in and shows the Personalization menu entry', async () => {
+    await login(page, EDITOR);
+    await page.getByRole('link', { name: 'Personalization' }).click();
+    await page.getByRole('heading', { name: 'Segments', level: 1 }).waitFor();
+    await screenshot(page, 'admin-segments-empty');
+  });
+
+  it('builds a segment with two conditions, previews who matches, and saves it', async () => {
+    await page.getByRole('link', { name: 'New segment' }).click();
+    await page.getByRole('heading', { name: 'New segment' }).waitFor();
+    await page.getByLabel('Name').fill('Video fans');
+    expect(await page.getByLabel('Slug').inputValue()).toBe('video-fans');
+
+    const conditions = page.getByTestId('rule-condition');
+    await conditions.nth(0).getByLabel('Fact').fill('events.Video Played');
+    await conditions.nth(0).getByLabel('Value').fill('2');
+    await page.getByRole('button', { name: 'Add condition' }).click();
+    await conditions.nth(1).getByLabel('Fact').fill('pageviews');
+    await conditions.nth(1).getByLabel('Value').fill('1');
+    // Live validation: the server counts the stored visitors the rules match now.
+    await page.getByTestId('segment-preview').getByText('1 of 2 stored visitors match now').waitFor();
+    await screenshot(page, 'admin-segment-builder');
+
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('heading', { name: 'Segments', level: 1 }).waitFor();
+    await page.getByRole('gridcell', { name: 'Video fans' }).waitFor();
+    const segment = await app.strapi.db.query('plugin::personalization.segment').findOne({ where: { slug: 'video-fans' } });
+    expect(segment.rules).toEqual({
+      all: [
+        { fact: 'events.Video Played', op: 'gte', value: 2 },
+        { fact: 'pageviews', op: 'gte', value: 1 },
+      ],
+    });
+  });
+
+  it('shows a rule error at its path before saving', async () => {
+    await page.getByRole('link', { name: 'New segment' }).click();
+    await page.getByTestId('rule-condition').first().getByLabel('Fact').fill('nonsense');
+    await page.getByTestId('segment-preview').getByText(/unknown fact/).waitFor();
+    await page.getByRole('link', { name: 'Segments' }).first().click();
+  });
+
+  it('authors a variant of an article in the Content Manager side panel', async () => {
+    await page.goto(`${baseUrl}/admin/content-manager/collection-types/${ARTICLE}/${article.documentId}?plugins[i18n][locale]=en`);
+    const panel = page.getByTestId('personalization-panel');
+    await panel.getByText('No variants: every visitor sees this entry as it is.').waitFor();
+    await panel.getByRole('button', { name: 'Add a variant' }).click();
+
+    const dialog = page.getByRole('dialog');
+    await dialog.getByRole('combobox', { name: 'Shown to' }).click();
+    await page.getByRole('option', { name: 'Video fans' }).click();
+    const cta = dialog.getByTestId('variant-field-cta');
+    await cta.getByText('Base: Read more').waitFor();
+    await cta.getByRole('checkbox', { name: 'Override cta' }).click();
+    await cta.getByText('Same as base').waitFor();
+    await cta.getByRole('textbox', { name: 'cta' }).fill('Watch the trailer');
+    await cta.getByText('Differs from base').waitFor();
+    expect(await dialog.getByTestId('variant-changes').innerText()).toBe('Changes cta');
+    await screenshot(page, 'admin-variant-editor');
+    await dialog.getByRole('button', { name: 'Save variant' }).click();
+    await dialog.waitFor({ state: 'detached' });
+
+    await panel.getByTestId('personalization-variant').getByText('Overrides cta').waitFor();
+    await screenshot(page, 'admin-content-manager-panel');
+  });
+
+  it('serves the variant to a member of the segment through REST, and the base to anyone else', async () => {
+    const fetchAs = (id: string) => request(app.server).get(`/api/articles/${article.documentId}?locale=en`).set('X-Visitor-Id', id).expect(200);
+    const asMember = await fetchAs(member);
+    expect(asMember.body.data.cta).toBe('Watch the trailer');
+    expect(asMember.body.meta.personalization.segments).toContain('video-fans');
+    expect(asMember.body.meta.personalization.variants[article.documentId]).toEqual(expect.any(String));
+    const asOutsider = await fetchAs(outsider);
+    expect(asOutsider.body.data.cta).toBe('Read more');
+    expect(asOutsider.body.meta.personalization.variants[article.documentId]).toBeNull();
+  });
+
+  it('previews the entry as the segment sees it', async () => {
+    await page.getByRole('link', { name: /Preview as segment/ }).click();
+    await page.getByTestId('preview-variant').getByText(/changes cta/).waitFor();
+    await screenshot(page, 'admin-preview-as-segment');
+  });
+
+  it('renders the analytics page with the events sent', async () => {
+    await page.goto(`${baseUrl}/admin/plugins/personalization/analytics`);
+    const events = page.getByTestId('analytics-total').first();
+    // 3 + 1 events sent in this test (page views and tracks).
+    await events.getByText('4', { exact: true }).waitFor();
+    await page.getByTestId('analytics-events-chart').locator('.recharts-bar-rectangle').first().waitFor();
+    await page.getByRole('gridcell', { name: 'Video fans' }).first().waitFor();
+    await screenshot(page, 'admin-analytics');
+  });
+
+  it('shows an Author no plugin page', async () => {
+    const authorContext = await browser.newContext({ viewport: { width: 1400, height: 1000 }, locale: 'en-US' });
+    const authorPage = await authorContext.newPage();
+    await login(authorPage, AUTHOR);
+    await authorPage.getByRole('link', { name: 'Content Manager' }).waitFor();
+    expect(await authorPage.getByRole('link', { name: 'Personalization' }).count()).toBe(0);
+    await authorPage.goto(`${baseUrl}/admin/plugins/personalization/segments`);
+    await authorPage.getByText(/don't have the permissions|do not have the permissions|no permission/i).first().waitFor();
+    await screenshot(authorPage, 'admin-author-no-access');
+    await authorContext.close();
+  });
+});
