@@ -1,7 +1,10 @@
 import path from 'path';
 import en from '../../admin/src/translations/en.json';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { extractMessages, sortedObject } = require('../scripts/lib/admin-messages') as typeof import('../scripts/lib/admin-messages');
+const { extractMessages, sortedObject } = require('../scripts/lib/admin-messages') as {
+  extractMessages(adminSrc: string): { messages: Record<string, string>; conflicts: string[] };
+  sortedObject(messages: Record<string, string>): Record<string, string>;
+};
 
 describe('admin translations', () => {
   const { messages, conflicts } = extractMessages(path.resolve(__dirname, '../../admin/src'));
