@@ -5,10 +5,10 @@
  */
 module.exports = {
   rootDir: '..',
-  testMatch: ['<rootDir>/tests/{unit,integration,e2e}/**/*.test.ts'],
+  testMatch: ['<rootDir>/tests/{unit,integration,e2e}/**/*.test.{ts,tsx}'],
   testPathIgnorePatterns: ['/node_modules/', '<rootDir>/dist/', '<rootDir>/tests/app/'],
   transform: {
-    '^.+\\.tsx?$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript', tsx: true } } }],
+    '^.+\\.tsx?$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript', tsx: true }, transform: { react: { runtime: 'automatic' } } } }],
   },
   testEnvironment: 'node',
   testTimeout: 60_000,

@@ -85,7 +85,10 @@ export const toRules = (node: RuleTreeNode, typeOf: (fact: string) => FactType):
     const value = parseValue(node, typeOf(node.fact));
     return { fact: node.fact, op: node.op, ...(value !== undefined ? { value } : {}), ...(node.window ? { window: node.window } : {}) };
   }
-  const group = node.match === 'all' ? { all: node.children.map((child) => toRules(child, typeOf)) } : { any: node.children.map((child) => toRules(child, typeOf)) };
+  const children = node.children.map((child) => toRules(child, typeOf));
+  // "None of" one rule is simply "not" that rule.
+  if (node.negate && children.length === 1) return { not: children[0] };
+  const group = node.match === 'all' ? { all: children } : { any: children };
   return node.negate ? { not: group } : group;
 };
 

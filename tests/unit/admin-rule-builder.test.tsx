@@ -1,0 +1,132 @@
+/**
+ * @jest-environment jsdom
+ */
+import { DesignSystemProvider } from '@strapi/design-system';
+import { fireEvent, render, screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { useState } from 'react';
+import { IntlProvider } from 'react-intl';
+import type { FactCatalog } from '../../admin/src/api/types';
+import { factSpec, RuleBuilder } from '../../admin/src/components/RuleBuilder/RuleBuilder';
+import { fromRules, toRules, type GroupNode, type Rule } from '../../admin/src/components/RuleBuilder/rule-tree';
+
+// What jsdom lacks and the design system's popovers use.
+beforeAll(() => {
+  window.matchMedia ??= ((query: string) => ({ matches: false, media: query, addEventListener() {}, removeEventListener() {}, addListener() {}, removeListener() {}, onchange: null, dispatchEvent: () => false })) as never;
+  class NoopObserver {
+    observe() {}
+    unobserve() {}
+    disconnect() {}
+    takeRecords() {
+      return [];
+    }
+  }
+  (globalThis as { ResizeObserver?: unknown }).ResizeObserver ??= NoopObserver;
+  (globalThis as { IntersectionObserver?: unknown }).IntersectionObserver ??= NoopObserver;
+  Element.prototype.scrollIntoView ??= () => {};
+  Element.prototype.hasPointerCapture ??= () => false;
+  Element.prototype.releasePointerCapture ??= () => {};
+});
+
+const catalog: FactCatalog = {
+  scalars: [
+    { name: 'pageviews', type: 'number', windowCounter: 'pv', describe: 'page views' },
+    { name: 'utm.source', type: 'string', describe: 'first-touch source' },
+    { name: 'daysSinceFirstSeen', type: 'number', describe: 'days' },
+  ],
+  families: [
+    { family: 'events', type: 'number', describe: 'count of an event' },
+    { family: 'traits', type: 'any', describe: 'a trait' },
+  ],
+  operators: ['eq', 'neq', 'gt', 'gte', 'lt', 'lte', 'between', 'in', 'nin', 'contains', 'startsWith', 'exists', 'notExists'],
+  seen: { events: ['Video Played', 'Signup'], pages: [], categories: [], topics: ['Sci-Fi'], traits: ['plan'] },
+};
+
+/** The builder with its state, reporting the rules it would save. */
+const Harness = ({ initial, onRules, disabled }: { initial?: Rule; onRules: (rules: Rule) => void; disabled?: boolean }) => {
+  const [tree, setTree] = useState<GroupNode>(() => fromRules(initial));
+  return (
+    <IntlProvider locale="en" messages={{}}>
+      <DesignSystemProvider locale="en">
+        <RuleBuilder
+          value={tree}
+          catalog={catalog}
+          disabled={disabled}
+          onChange={(next) => {
+            setTree(next);
+            onRules(toRules(next, (fact) => factSpec(catalog, fact).type));
+          }}
+        />
+      </DesignSystemProvider>
+    </IntlProvider>
+  );
+};
+
+const setup = (initial?: Rule, disabled?: boolean) => {
+  const saved: Rule[] = [];
+  render(<Harness initial={initial} disabled={disabled} onRules={(rules) => saved.push(rules)} />);
+  return { last: () => saved[saved.length - 1] };
+};
+
+describe('RuleBuilder (component)', () => {
+  it('builds a segment with two conditions', () => {
+    const { last } = setup();
+    const [first] = screen.getAllByTestId('rule-condition');
+    fireEvent.change(within(first).getByLabelText('Fact'), { target: { value: 'events.Video Played' } });
+    fireEvent.change(within(first).getByLabelText('Value'), { target: { value: '2' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Add condition' }));
+    const second = screen.getAllByTestId('rule-condition')[1];
+    fireEvent.change(within(second).getByLabelText('Fact'), { target: { value: 'pageviews' } });
+    fireEvent.change(within(second).getByLabelText('Value'), { target: { value: '5' } });
+    expect(last()).toEqual({
+      all: [
+        { fact: 'events.Video Played', op: 'gte', value: 2 },
+        { fact: 'pageviews', op: 'gte', value: 5 },
+      ],
+    });
+  });
+
+  it('suggests the fixed facts and the names seen in events', () => {
+    setup();
+    const suggestions = [...document.querySelectorAll('#psn-fact-suggestions option')].map((option) => option.getAttribute('value'));
+    expect(suggestions).toEqual(expect.arrayContaining(['pageviews', 'utm.source', 'events.Video Played', 'events.Signup', 'topics.Sci-Fi', 'traits.plan']));
+  });
+
+  it('offers a time window only for facts counted per day', () => {
+    setup({ all: [{ fact: 'events.Signup', op: 'gte', value: 1 }, { fact: 'utm.source', op: 'eq', value: 'x' }, { fact: 'pageviews', op: 'gt', value: 1 }] });
+    const [events, utm, pageviews] = screen.getAllByTestId('rule-condition');
+    expect(within(events).queryByRole('combobox', { name: 'Window' })).not.toBeNull();
+    expect(within(utm).queryByRole('combobox', { name: 'Window' })).toBeNull();
+    expect(within(pageviews).queryByRole('combobox', { name: 'Window' })).not.toBeNull();
+  });
+
+  it('offers the operators that fit the fact type', async () => {
+    setup({ all: [{ fact: 'utm.source', op: 'eq', value: 'newsletter' }] });
+    const operator = within(screen.getByTestId('rule-condition')).getByRole('combobox', { name: 'Operator' });
+    await userEvent.click(operator);
+    const options = screen.getAllByRole('option').map((option) => option.textContent);
+    expect(options).toEqual(['is', 'is not', 'is one of', 'is none of', 'contains', 'starts with', 'is known', 'is unknown']);
+    expect(options).not.toContain('is more than');
+  });
+
+  it('nests groups, removes conditions, and hides the value of "is known"', () => {
+    const { last } = setup({ all: [{ fact: 'pageviews', op: 'gte', value: 1 }, { fact: 'traits.plan', op: 'exists' }] });
+    const conditions = screen.getAllByTestId('rule-condition');
+    expect(within(conditions[1]).queryByLabelText('Value')).toBeNull();
+    fireEvent.click(within(conditions[0]).getByRole('button', { name: 'Remove condition' }));
+    fireEvent.click(screen.getAllByRole('button', { name: 'Add group' })[0]);
+    const groups = screen.getAllByTestId('rule-group');
+    expect(groups).toHaveLength(2);
+    fireEvent.change(within(groups[1]).getByLabelText('Fact'), { target: { value: 'daysSinceFirstSeen' } });
+    fireEvent.change(within(groups[1]).getByLabelText('Value'), { target: { value: '1' } });
+    expect(last()).toEqual({ all: [{ fact: 'traits.plan', op: 'exists' }, { any: [{ fact: 'daysSinceFirstSeen', op: 'gte', value: 1 }] }] });
+  });
+
+  it('shows a segment declared in code read-only', () => {
+    setup({ all: [{ fact: 'pageviews', op: 'gte', value: 1 }] }, true);
+    const fact = screen.getByLabelText('Fact') as HTMLInputElement;
+    expect(fact.disabled || fact.getAttribute('aria-disabled') === 'true').toBe(true);
+    const add = screen.getByRole('button', { name: 'Add condition' });
+    expect((add as HTMLButtonElement).disabled || add.getAttribute('aria-disabled') === 'true').toBe(true);
+  });
+});
