@@ -46,6 +46,6 @@ export const DEMO_ARTICLES = [
 
 /** A paragraph in the shape of Strapi's blocks editor. */
 export const paragraph = (text: string) => ({
-  type: 'paragraph',
-  children: [{ type: 'text', text }],
+  type: 'paragraph' as const,
+  children: [{ type: 'text' as const, text }],
 });

@@ -18,7 +18,7 @@ export const seedDemoContent = async (
       data: {
         title: movie.title,
         movieLensId: movie.movieLensId,
-        year: movie.year,
+        year: movie.year ?? undefined,
         topic: movie.genres[0],
         genres: movie.genres,
       },
