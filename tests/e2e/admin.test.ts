@@ -1,8 +1,11 @@
+import fs from 'fs';
+import path from 'path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import request from 'supertest';
 import { adminToken } from '../helpers/admin';
 import { launchChromium, screenshot } from '../helpers/browser';
 import { BROWSER_UA, pageEvent, trackEvent, visitorId } from '../helpers/events';
+import { APP_DIST_DIR } from '../helpers/paths';
 import { startRedis, type PrivateRedis } from '../helpers/redis-server';
 import { startTestApp, type TestApp } from '../helpers/strapi-app';
 
@@ -39,8 +42,19 @@ describe('admin', () => {
   };
 
   beforeAll(async () => {
+    if (!fs.existsSync(path.join(APP_DIST_DIR, 'build', 'index.html'))) {
+      throw new Error('the test app has no admin panel build: run the suite with npm test, which builds it');
+    }
     redis = await startRedis();
-    app = await startTestApp({ redisUrl: redis.url, serveAdminPanel: true, pluginConfig: { resolve: { timeoutMs: 1000 } } });
+    app = await startTestApp({
+      redisUrl: redis.url,
+      serveAdminPanel: true,
+      pluginConfig: {
+        resolve: { timeoutMs: 1000 },
+        // A segment kept in version control: shown, not editable.
+        segments: [{ slug: 'french-speakers', name: 'French speakers', rules: { fact: 'locale', op: 'startsWith', value: 'fr' } }],
+      },
+    });
     await adminToken(app, EDITOR);
     await adminToken(app, { ...AUTHOR, roleCode: 'strapi-author' });
     article = await app.strapi.documents(ARTICLE).create({
@@ -74,7 +88,22 @@ describe('admin', () => {
     await login(page, EDITOR);
     await page.getByRole('link', { name: 'Personalization' }).click();
     await page.getByRole('heading', { name: 'Segments', level: 1 }).waitFor();
-    await screenshot(page, 'admin-segments-empty');
+    await screenshot(page, 'admin-segments');
+  });
+
+  it('shows a segment declared in code read-only, and adds a template in one click', async () => {
+    const row = page.getByRole('row').filter({ hasText: 'French speakers' });
+    await row.getByText('In code').waitFor();
+    await row.click();
+    await page.getByText('This segment comes from config/plugins.ts: change it there.').waitFor();
+    expect(await page.getByRole('button', { name: 'Save' }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'Delete' }).count()).toBe(0);
+    await page.getByRole('link', { name: 'Segments' }).first().click();
+
+    const template = page.getByText('New Visitors', { exact: true }).locator('xpath=..');
+    await template.getByRole('button', { name: 'Add' }).click();
+    await page.getByRole('gridcell', { name: 'New Visitors' }).waitFor();
+    await template.getByRole('button', { name: 'Added' }).waitFor();
   });
 
   it('builds a segment with two conditions, previews who matches, and saves it', async () => {

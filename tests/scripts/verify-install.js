@@ -79,7 +79,7 @@ const main = async () => {
     execFileSync('npx', ['strapi', 'build'], { cwd: app, stdio: 'inherit' });
   });
   const adminBundle = fs.readdirSync(path.join(app, 'dist', 'build')).some((file) =>
-    fs.readFileSync(path.join(app, 'dist', 'build', file), 'utf8').includes('overview.contentTypes')
+    fs.readFileSync(path.join(app, 'dist', 'build', file), 'utf8').includes('Enable personalization')
   );
   if (!adminBundle) throw new Error("the admin bundle does not contain the plugin's admin");
 
