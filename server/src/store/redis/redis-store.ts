@@ -21,6 +21,7 @@ import {
   utcDay,
   type VisitorKeys,
 } from '../keys';
+import { MembershipWrites } from '../membership-writes';
 import { CORE_FIELDS } from '../profile-fields';
 import type {
   ApplyResult,
@@ -67,6 +68,10 @@ const HEALTH_TIMEOUT_MS = 250;
 const STATS_RETENTION_SEC = 400 * 86_400;
 /** Entries and exits of segments kept in the log (approximately: MAXLEN ~). */
 const MEMBERSHIP_LOG_LENGTH = 100_000;
+/** How long membership changes wait to be written together, and how many may wait. */
+const MEMBERSHIP_FLUSH_MS = 250;
+const MEMBERSHIP_FLUSH_SIZE = 5_000;
+const MEMBERSHIP_PENDING_LIMIT = 100_000;
 const JOB_STATUS_TTL_SEC = 7 * 86_400;
 const SUBSCRIBE_WAIT_MS = 1_000;
 
@@ -82,6 +87,9 @@ export class RedisProfileStore implements ProfileStore {
 
   readonly client: Client;
 
+  private readonly pendingMembership = new MembershipWrites();
+  private membershipTimer: NodeJS.Timeout | undefined;
+
   constructor(
     connection: RedisConnection,
     private readonly keyPrefix: string
@@ -89,6 +97,9 @@ export class RedisProfileStore implements ProfileStore {
     const options = {
       commandTimeout: connection.commandTimeoutMs,
       enableOfflineQueue: false,
+      // Commands issued in the same tick (concurrent requests, a membership change's ZADDs and
+      // XADDs) leave in one socket write per node instead of one each.
+      enableAutoPipelining: true,
       lazyConnect: true,
       // Shutdown should not wait seconds for a socket that never opened.
       disconnectTimeout: 200,
@@ -280,34 +291,55 @@ export class RedisProfileStore implements ProfileStore {
     return result;
   }
 
+  /**
+   * The visitor's own segments are written at once (resolution reads them on the next request);
+   * member sets and the log follow within MEMBERSHIP_FLUSH_MS, one command per segment per flush.
+   */
   async updateMembership(visitorId: string, update: MembershipUpdate, now: number, retentionSec: number): Promise<void> {
-    // Commands written in the same tick travel together: one round trip, also on a Cluster
-    // where they go to different nodes in parallel.
+    await this.client.set(this.keys(visitorId).segments, encodeSegments(update.segments), 'EX', retentionSec);
+    this.pendingMembership.record(visitorId, update, now);
+    if (this.pendingMembership.size >= MEMBERSHIP_FLUSH_SIZE) await this.flushMembership();
+    else this.membershipTimer ??= setTimeout(() => void this.flushMembership(), MEMBERSHIP_FLUSH_MS).unref();
+  }
+
+  /** Writes the waiting member-set changes and log entries; a failed write is kept for the next. */
+  async flushMembership(): Promise<void> {
+    clearTimeout(this.membershipTimer);
+    this.membershipTimer = undefined;
+    if (this.pendingMembership.size === 0) return;
+    const batch = this.pendingMembership.take();
     const log = membershipLogKey(this.keyPrefix);
-    const changes = [
-      ...update.entered.map((segment) => ['enter', segment] as const),
-      ...update.left.map((segment) => ['leave', segment] as const),
-    ];
-    await Promise.all([
-      this.client.set(this.keys(visitorId).segments, encodeSegments(update.segments), 'EX', retentionSec),
-      ...update.entered.map((segment) => this.client.zadd(segmentMembersKey(this.keyPrefix, segment), now, visitorId)),
-      ...update.left.map((segment) => this.client.zrem(segmentMembersKey(this.keyPrefix, segment), visitorId)),
-      ...changes.map(([change, segment]) =>
-        this.client.xadd(log, 'MAXLEN', '~', MEMBERSHIP_LOG_LENGTH, '*', 'v', visitorId, 's', segment, 'c', change, 't', now)
-      ),
-    ]);
+    try {
+      await Promise.all([
+        ...[...batch.added].map(([segment, members]) =>
+          this.client.zadd(segmentMembersKey(this.keyPrefix, segment), ...[...members].flatMap(([visitorId, score]) => [score, visitorId]))
+        ),
+        ...[...batch.removed].filter(([, members]) => members.size > 0).map(([segment, members]) => this.client.zrem(segmentMembersKey(this.keyPrefix, segment), ...members)),
+        ...batch.log.map((change) =>
+          this.client.xadd(log, 'MAXLEN', '~', MEMBERSHIP_LOG_LENGTH, '*', 'v', change.visitorId, 'e', change.entered.join(','), 'l', change.left.join(','), 't', change.at)
+        ),
+      ]);
+    } catch {
+      // Redis is down: keep the changes for the next flush, up to a bound. Member sets are also
+      // rebuilt by the periodic re-evaluation, so a dropped change heals within the hour.
+      this.pendingMembership.restore(batch, MEMBERSHIP_PENDING_LIMIT);
+      this.membershipTimer ??= setTimeout(() => void this.flushMembership(), MEMBERSHIP_FLUSH_MS * 4).unref();
+    }
   }
 
   async confirmMembers(segment: string, visitorIds: string[], now: number): Promise<void> {
     if (visitorIds.length === 0) return;
+    await this.flushMembership();
     await this.client.zadd(segmentMembersKey(this.keyPrefix, segment), ...visitorIds.flatMap((id) => [now, id]));
   }
 
   async pruneSegmentMembers(segment: string, before: number): Promise<void> {
+    await this.flushMembership();
     await this.client.zremrangebyscore(segmentMembersKey(this.keyPrefix, segment), '-inf', `(${before}`);
   }
 
   async segmentMembers(segment: string, limit: number): Promise<{ visitorId: string; confirmedAt: number }[]> {
+    await this.flushMembership();
     const flat = await this.client.zrevrange(segmentMembersKey(this.keyPrefix, segment), 0, limit - 1, 'WITHSCORES');
     const members: { visitorId: string; confirmedAt: number }[] = [];
     for (let i = 0; i < flat.length; i += 2) members.push({ visitorId: flat[i], confirmedAt: Number(flat[i + 1]) });
@@ -315,6 +347,7 @@ export class RedisProfileStore implements ProfileStore {
   }
 
   async segmentSizes(segments: string[]): Promise<Record<string, number>> {
+    await this.flushMembership();
     const sizes = await Promise.all(segments.map((segment) => this.client.zcard(segmentMembersKey(this.keyPrefix, segment))));
     return Object.fromEntries(segments.map((segment, i) => [segment, sizes[i]]));
   }
@@ -348,11 +381,9 @@ export class RedisProfileStore implements ProfileStore {
   }
 
   async membershipLog(limit: number): Promise<MembershipEvent[]> {
+    await this.flushMembership();
     const entries = await this.client.xrevrange(membershipLogKey(this.keyPrefix), '+', '-', 'COUNT', limit);
-    return entries.map(([, flat]) => {
-      const entry = pairsToObject(flat);
-      return { visitorId: entry.v, segment: entry.s, change: entry.c as 'enter' | 'leave', at: Number(entry.t) };
-    });
+    return entries.flatMap(([, flat]) => membershipEvents(pairsToObject(flat))).slice(0, limit);
   }
 
   async addActiveVisitors(day: number, visitorIds: string[]): Promise<void> {
@@ -522,6 +553,7 @@ export class RedisProfileStore implements ProfileStore {
   }
 
   async close(): Promise<void> {
+    await this.flushMembership();
     try {
       await this.client.quit();
     } catch {
@@ -546,6 +578,20 @@ export const parseAssignments = (raw: Record<string, string>): Record<string, As
       return [experiment, { arm: value.slice(0, bar), at: Number(value.slice(bar + 1)) }];
     })
   );
+
+/**
+ * A log entry's changes, newest first within the entry: one visitor's entries (`e`) and exits
+ * (`l`) of one batch; entries written before batching hold one change (`s`, `c`).
+ */
+const membershipEvents = (entry: Record<string, string>): MembershipEvent[] => {
+  const at = Number(entry.t);
+  if (entry.s) return [{ visitorId: entry.v, segment: entry.s, change: entry.c as 'enter' | 'leave', at }];
+  const list = (value: string | undefined) => (value ? value.split(',') : []);
+  return [
+    ...list(entry.l).reverse().map((segment) => ({ visitorId: entry.v, segment, change: 'leave' as const, at })),
+    ...list(entry.e).reverse().map((segment) => ({ visitorId: entry.v, segment, change: 'enter' as const, at })),
+  ];
+};
 
 const pairsToObject = (flat: string[]): Record<string, string> => {
   const result: Record<string, string> = {};
