@@ -89,6 +89,7 @@ export class RedisProfileStore implements ProfileStore {
 
   private readonly pendingMembership = new MembershipWrites();
   private membershipTimer: NodeJS.Timeout | undefined;
+  private closed = false;
 
   constructor(
     connection: RedisConnection,
@@ -323,7 +324,7 @@ export class RedisProfileStore implements ProfileStore {
       // Redis is down: keep the changes for the next flush, up to a bound. Member sets are also
       // rebuilt by the periodic re-evaluation, so a dropped change heals within the hour.
       this.pendingMembership.restore(batch, MEMBERSHIP_PENDING_LIMIT);
-      this.membershipTimer ??= setTimeout(() => void this.flushMembership(), MEMBERSHIP_FLUSH_MS * 4).unref();
+      if (!this.closed) this.membershipTimer ??= setTimeout(() => void this.flushMembership(), MEMBERSHIP_FLUSH_MS * 4).unref();
     }
   }
 
@@ -554,6 +555,8 @@ export class RedisProfileStore implements ProfileStore {
 
   async close(): Promise<void> {
     await this.flushMembership();
+    this.closed = true;
+    clearTimeout(this.membershipTimer);
     try {
       await this.client.quit();
     } catch {
