@@ -1,4 +1,4 @@
-import { Button, Flex, IconButton, Tag, Typography } from '@strapi/design-system';
+import { Button, Flex, Tag, Typography } from '@strapi/design-system';
 import { Cross } from '@strapi/icons';
 import { useStrapiApp } from '@strapi/strapi/admin';
 import { useState, type ComponentType } from 'react';
@@ -59,9 +59,7 @@ export const MediaInput = ({
           {multiple ? t('editor.media.add', 'Add files') : t('editor.media.choose', 'Choose a file')}
         </Button>
       ) : (
-        <IconButton label={t('editor.media.unavailable', 'The media library is not available')} disabled>
-          <Cross />
-        </IconButton>
+        <Typography textColor="neutral600">{t('editor.media.unavailable', 'The media library is not available')}</Typography>
       )}
       {open && MediaLibraryDialog && (
         <MediaLibraryDialog
