@@ -424,6 +424,8 @@ describe.each([
     expect(await store.readAssignments(visitor)).toEqual({ 'exp-a': { arm: 'b', at: NOW - 100 } });
     await store.writeSegments(visitor, ['fans'], 3600);
     expect(await store.readResolutionState(visitor)).toEqual({ segments: ['fans'], assignments: { 'exp-a': { arm: 'b', at: NOW - 100 } } });
+    // Without running experiments, resolution reads the segments alone.
+    expect(await store.readResolutionState(visitor, { assignments: false })).toEqual({ segments: ['fans'], assignments: {} });
     expect(await store.recordConversion(visitor, 'exp-a', 'b', 'signup', NOW, 3600)).toBe(true);
     expect(await store.recordConversion(visitor, 'exp-a', 'b', 'signup', NOW, 3600)).toBe(false);
     const [exposureDay, day] = [Math.floor((NOW - 100) / DAY), Math.floor(NOW / DAY)];

@@ -202,8 +202,11 @@ export interface ProfileStore {
   /** The latest entries and exits, newest first. */
   membershipLog(limit: number): Promise<MembershipEvent[]>;
 
-  /** Segments and experiment assignments of a visitor, in one round trip (the content-fetch read). */
-  readResolutionState(visitorId: string): Promise<ResolutionState>;
+  /**
+   * Segments and, when asked (experiments are running), experiment assignments of a visitor, in
+   * one round trip: the content-fetch read.
+   */
+  readResolutionState(visitorId: string, options?: { assignments?: boolean }): Promise<ResolutionState>;
   readAssignments(visitorId: string): Promise<Record<string, Assignment>>;
   /**
    * Records a visitor's arm on first exposure; resolves to true when this was the first (and the

@@ -43,7 +43,10 @@ export const createRequestMiddleware = (strapi: Core.Strapi) => {
     const state = new RequestPersonalization(
       visitor?.visitorId ?? null,
       preview,
-      (visitorId) => pluginService(strapi, 'store').get().readResolutionState(visitorId),
+      (visitorId) =>
+        pluginService(strapi, 'store')
+          .get()
+          .readResolutionState(visitorId, { assignments: pluginService(strapi, 'experiments').running().all.length > 0 }),
       config.resolve.timeoutMs,
       () => pluginService(strapi, 'stats').count('degraded')
     );

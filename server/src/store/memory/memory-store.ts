@@ -278,8 +278,8 @@ export class MemoryProfileStore implements ProfileStore {
     return [...(this.seen.get(family) ?? [])].slice(0, limit).sort();
   }
 
-  async readResolutionState(visitorId: string): Promise<ResolutionState> {
-    return { segments: await this.readSegments(visitorId), assignments: await this.readAssignments(visitorId) };
+  async readResolutionState(visitorId: string, { assignments = true }: { assignments?: boolean } = {}): Promise<ResolutionState> {
+    return { segments: await this.readSegments(visitorId), assignments: assignments ? await this.readAssignments(visitorId) : {} };
   }
 
   async readAssignments(visitorId: string): Promise<Record<string, Assignment>> {

@@ -407,8 +407,10 @@ export class RedisProfileStore implements ProfileStore {
     return (names as string[]).sort();
   }
 
-  async readResolutionState(visitorId: string): Promise<ResolutionState> {
+  async readResolutionState(visitorId: string, { assignments: withAssignments = true }: { assignments?: boolean } = {}): Promise<ResolutionState> {
     const keys = this.keys(visitorId);
+    // Without running experiments, one GET is the whole read.
+    if (!withAssignments) return { segments: decodeSegments(await this.client.get(keys.segments)), assignments: {} };
     const [segments, assignments] = await execPipeline<[string | null, Record<string, string>]>(
       this.client.pipeline().get(keys.segments).hgetall(keys.assignments)
     );
