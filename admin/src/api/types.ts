@@ -1,4 +1,9 @@
 /** Shapes of the plugin's admin API, as the pages use them. */
+import type { EditableField } from '../../../server/src/variants/editor/editable-fields';
+import type { ReferenceLabel } from '../../../server/src/variants/editor/reference-labels';
+
+/** A field a variant may override, and a readable relation or media file: the server's own types. */
+export type { EditableField, ReferenceLabel };
 
 export interface Segment {
   id: number;
@@ -118,27 +123,6 @@ export interface ContentTypeInfo {
   uid: string;
   displayName: string;
   localized?: boolean;
-}
-
-/** A field a variant may override, as the editor endpoint describes it. */
-export interface EditableField {
-  name: string;
-  type: string;
-  kind: 'value' | 'relation' | 'media';
-  required: boolean;
-  enum?: string[];
-  multiple?: boolean;
-  repeatable?: boolean;
-  target?: string;
-  relation?: string;
-  component?: string;
-  components?: string[];
-}
-
-export interface ReferenceLabel {
-  label: string;
-  url?: string;
-  mime?: string;
 }
 
 export interface VariantEditorData {

@@ -1,4 +1,4 @@
-import { Box, DatePicker, Flex, Grid, SingleSelect, SingleSelectOption, Table, Tbody, Td, Th, Thead, Tr, Typography } from '@strapi/design-system';
+import { Box, DatePicker, Flex, Grid, SingleSelect, SingleSelectOption, Table, Tbody, Td, Tr, Typography } from '@strapi/design-system';
 import { Layouts, Page } from '@strapi/strapi/admin';
 import { useState } from 'react';
 import { useIntl } from 'react-intl';
@@ -6,6 +6,7 @@ import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, ResponsiveContai
 import type { Analytics } from '../../api/types';
 import { Panel } from '../../components/Layout/Panel';
 import { useApi } from '../../api/use-api';
+import { TableHead } from '../../components/Layout/TableHead';
 import { useTranslate } from '../../utils/use-translate';
 
 const RANGES = [7, 30, 90];
@@ -152,15 +153,15 @@ export const AnalyticsPage = () => {
               <Typography textColor="neutral600">{t('analytics.variants.empty', 'No variants yet.')}</Typography>
             ) : (
               <Table colCount={5} rowCount={data.variants.length + 1}>
-                <Thead>
-                  <Tr>
-                    <Th><Typography variant="sigma">{t('analytics.variant', 'Variant')}</Typography></Th>
-                    <Th><Typography variant="sigma">{t('analytics.segment', 'Segment')}</Typography></Th>
-                    <Th><Typography variant="sigma">{t('analytics.served', 'Served')}</Typography></Th>
-                    <Th><Typography variant="sigma">{t('analytics.clicks', 'Clicks')}</Typography></Th>
-                    <Th><Typography variant="sigma">{t('analytics.ctr', 'Click-through')}</Typography></Th>
-                  </Tr>
-                </Thead>
+                <TableHead
+                  labels={[
+                    t('analytics.variant', 'Variant'),
+                    t('analytics.segment', 'Segment'),
+                    t('analytics.served', 'Served'),
+                    t('analytics.clicks', 'Clicks'),
+                    t('analytics.ctr', 'Click-through'),
+                  ]}
+                />
                 <Tbody>
                   {data.variants.map((variant) => (
                     <Tr key={variant.id}>

@@ -1,4 +1,4 @@
-import { EmptyStateLayout, LinkButton, Table, Tbody, Td, Th, Thead, Tr, Typography } from '@strapi/design-system';
+import { EmptyStateLayout, LinkButton, Table, Tbody, Td, Tr, Typography } from '@strapi/design-system';
 import { Plus } from '@strapi/icons';
 import { Layouts, Page, useRBAC } from '@strapi/strapi/admin';
 import { Link, useNavigate } from 'react-router-dom';
@@ -6,6 +6,7 @@ import type { Experiment } from '../../api/types';
 import { useApi } from '../../api/use-api';
 import { StatusBadge } from '../../components/Layout/StatusBadge';
 import { PERMISSIONS } from '../../permissions';
+import { TableHead } from '../../components/Layout/TableHead';
 import { useTranslate } from '../../utils/use-translate';
 import { goalLabel } from './goal-label';
 
@@ -37,15 +38,15 @@ export const ExperimentListPage = () => {
           <EmptyStateLayout content={t('experiments.empty', 'No experiments yet. Test a variant against the base entry to see which one converts better.')} />
         ) : (
           <Table colCount={5} rowCount={experiments.data.length + 1}>
-            <Thead>
-              <Tr>
-                <Th><Typography variant="sigma">{t('experiments.column.name', 'Name')}</Typography></Th>
-                <Th><Typography variant="sigma">{t('experiments.column.target', 'Tests')}</Typography></Th>
-                <Th><Typography variant="sigma">{t('experiments.column.arms', 'Arms')}</Typography></Th>
-                <Th><Typography variant="sigma">{t('experiments.column.goal', 'Primary goal')}</Typography></Th>
-                <Th><Typography variant="sigma">{t('experiments.column.status', 'Status')}</Typography></Th>
-              </Tr>
-            </Thead>
+            <TableHead
+              labels={[
+                t('experiments.column.name', 'Name'),
+                t('experiments.column.target', 'Tests'),
+                t('experiments.column.arms', 'Arms'),
+                t('experiments.column.goal', 'Primary goal'),
+                t('experiments.column.status', 'Status'),
+              ]}
+            />
             <Tbody>
               {experiments.data.map((experiment) => (
                 <Tr key={experiment.documentId} onClick={() => navigate(experiment.documentId)} style={{ cursor: 'pointer' }}>

@@ -1,4 +1,4 @@
-import { Alert, Badge, Box, Button, Dialog, Flex, Table, Tbody, Td, Th, Thead, Tr, Typography } from '@strapi/design-system';
+import { Alert, Badge, Box, Button, Dialog, Flex, Table, Tbody, Td, Tr, Typography } from '@strapi/design-system';
 import { Layouts, Page, useFetchClient, useNotification, useRBAC } from '@strapi/strapi/admin';
 import { useIntl } from 'react-intl';
 import { useNavigate, useParams } from 'react-router-dom';
@@ -8,6 +8,7 @@ import { useApi } from '../../api/use-api';
 import { Panel } from '../../components/Layout/Panel';
 import { StatusBadge } from '../../components/Layout/StatusBadge';
 import { PERMISSIONS } from '../../permissions';
+import { TableHead } from '../../components/Layout/TableHead';
 import { useTranslate } from '../../utils/use-translate';
 import { goalLabel } from './goal-label';
 import { StopExperimentDialog, type StopChoice } from './StopExperimentDialog';
@@ -130,17 +131,17 @@ export const ExperimentResultsPage = () => {
               testId="experiment-results"
             >
               <Table colCount={7} rowCount={stats.arms.length + 1}>
-                <Thead>
-                  <Tr>
-                    <Th><Typography variant="sigma">{t('experiment.results.arm', 'Arm')}</Typography></Th>
-                    <Th><Typography variant="sigma">{t('experiment.results.visitors', 'Visitors')}</Typography></Th>
-                    <Th><Typography variant="sigma">{t('experiment.results.conversions', 'Converted')}</Typography></Th>
-                    <Th><Typography variant="sigma">{t('experiment.results.rate', 'Rate (95 % interval)')}</Typography></Th>
-                    <Th><Typography variant="sigma">{t('experiment.results.lift', 'Lift')}</Typography></Th>
-                    <Th><Typography variant="sigma">{t('experiment.results.p', 'p-value')}</Typography></Th>
-                    <Th><Typography variant="sigma">{t('experiment.results.verdict', 'Verdict')}</Typography></Th>
-                  </Tr>
-                </Thead>
+                <TableHead
+                  labels={[
+                    t('experiment.results.arm', 'Arm'),
+                    t('experiment.results.visitors', 'Visitors'),
+                    t('experiment.results.conversions', 'Converted'),
+                    t('experiment.results.rate', 'Rate (95 % interval)'),
+                    t('experiment.results.lift', 'Lift'),
+                    t('experiment.results.p', 'p-value'),
+                    t('experiment.results.verdict', 'Verdict'),
+                  ]}
+                />
                 <Tbody>
                   {stats.arms.map((arm) => {
                     const result = arm.goals[key];

@@ -1,8 +1,9 @@
-import { Badge, Box, Flex, SingleSelect, SingleSelectOption, Table, Tbody, Td, Th, Thead, Tr, Typography } from '@strapi/design-system';
+import { Badge, Box, Flex, SingleSelect, SingleSelectOption, Table, Tbody, Td, Tr, Typography } from '@strapi/design-system';
 import { Layouts, Page } from '@strapi/strapi/admin';
 import { useSearchParams } from 'react-router-dom';
 import type { Segment } from '../../api/types';
 import { useApi } from '../../api/use-api';
+import { TableHead } from '../../components/Layout/TableHead';
 import { useTranslate } from '../../utils/use-translate';
 
 interface Preview {
@@ -66,13 +67,13 @@ export const PreviewPage = () => {
                 : t('preview.none', 'No variant for this segment: its members see the base entry.')}
             </Typography>
             <Table colCount={3} rowCount={fields.length + 1}>
-              <Thead>
-                <Tr>
-                  <Th><Typography variant="sigma">{t('preview.field', 'Field')}</Typography></Th>
-                  <Th><Typography variant="sigma">{t('preview.base', 'Base entry')}</Typography></Th>
-                  <Th><Typography variant="sigma">{t('preview.personalized', 'As the segment sees it')}</Typography></Th>
-                </Tr>
-              </Thead>
+              <TableHead
+                labels={[
+                  t('preview.field', 'Field'),
+                  t('preview.base', 'Base entry'),
+                  t('preview.personalized', 'As the segment sees it'),
+                ]}
+              />
               <Tbody>
                 {fields.map((name) => {
                   const changed = preview.data!.changed.includes(name);

@@ -1,4 +1,4 @@
-import { Badge, Box, Button, EmptyStateLayout, Flex, Grid, LinkButton, Table, Tbody, Td, Th, Thead, Tr, Typography } from '@strapi/design-system';
+import { Badge, Box, Button, EmptyStateLayout, Flex, Grid, LinkButton, Table, Tbody, Td, Tr, Typography } from '@strapi/design-system';
 import { Plus } from '@strapi/icons';
 import { Layouts, Page, useFetchClient, useNotification, useRBAC } from '@strapi/strapi/admin';
 import { useIntl } from 'react-intl';
@@ -8,6 +8,7 @@ import { useApi } from '../../api/use-api';
 import { PERMISSIONS } from '../../permissions';
 import { Sparkline } from '../../components/Layout/Sparkline';
 import { StatusBadge } from '../../components/Layout/StatusBadge';
+import { TableHead } from '../../components/Layout/TableHead';
 import { useTranslate } from '../../utils/use-translate';
 
 /** Segments: the list with sizes and status, and the templates to add in one click. */
@@ -55,16 +56,16 @@ export const SegmentsPage = () => {
             <EmptyStateLayout content={t('segments.empty', 'No segments yet: start from a template or create one.')} />
           ) : (
             <Table colCount={6} rowCount={segments.data.length + 1}>
-              <Thead>
-                <Tr>
-                  <Th><Typography variant="sigma">{t('segments.column.name', 'Name')}</Typography></Th>
-                  <Th><Typography variant="sigma">{t('segments.column.slug', 'Slug')}</Typography></Th>
-                  <Th><Typography variant="sigma">{t('segments.column.size', 'Visitors')}</Typography></Th>
-                  <Th><Typography variant="sigma">{t('segments.column.trend', 'Last 14 days')}</Typography></Th>
-                  <Th><Typography variant="sigma">{t('segments.column.priority', 'Priority')}</Typography></Th>
-                  <Th><Typography variant="sigma">{t('segments.column.status', 'Status')}</Typography></Th>
-                </Tr>
-              </Thead>
+              <TableHead
+                labels={[
+                  t('segments.column.name', 'Name'),
+                  t('segments.column.slug', 'Slug'),
+                  t('segments.column.size', 'Visitors'),
+                  t('segments.column.trend', 'Last 14 days'),
+                  t('segments.column.priority', 'Priority'),
+                  t('segments.column.status', 'Status'),
+                ]}
+              />
               <Tbody>
                 {segments.data.map((segment) => (
                   <Tr key={segment.documentId} onClick={() => navigate(segment.documentId)} style={{ cursor: 'pointer' }}>
