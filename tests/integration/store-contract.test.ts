@@ -364,6 +364,22 @@ describe.each([
     ]);
   });
 
+  it('writes the other changes when a visitor enters and leaves a segment between two writes', async () => {
+    const [a, b] = [newVisitor(), newVisitor()];
+    await store.updateMembership(a, { segments: ['brief'], entered: ['brief'], left: [] }, NOW - 2, SETTINGS.retentionSec);
+    await store.updateMembership(b, { segments: ['steady'], entered: ['steady'], left: [] }, NOW - 1, SETTINGS.retentionSec);
+    await store.updateMembership(a, { segments: [], entered: [], left: ['brief'] }, NOW, SETTINGS.retentionSec);
+    expect(await store.segmentSizes(['brief', 'steady'])).toEqual({ brief: 0, steady: 1 });
+    expect(await store.segmentMembers('steady', 10)).toEqual([{ visitorId: b, confirmedAt: NOW - 1 }]);
+    // Written once: nothing of that write is left to be written again.
+    const ours = (await store.membershipLog(100)).filter((event) => event.visitorId === a || event.visitorId === b);
+    expect(ours).toEqual([
+      { visitorId: a, segment: 'brief', change: 'leave', at: NOW },
+      { visitorId: b, segment: 'steady', change: 'enter', at: NOW - 1 },
+      { visitorId: a, segment: 'brief', change: 'enter', at: NOW - 2 },
+    ]);
+  });
+
   it('confirms members and prunes those not confirmed since a time', async () => {
     const [a, b, c] = [newVisitor(), newVisitor(), newVisitor()];
     await store.confirmMembers('fans', [a, b, c], NOW - 100);

@@ -312,10 +312,13 @@ export class RedisProfileStore implements ProfileStore {
     const log = membershipLogKey(this.keyPrefix);
     try {
       await Promise.all([
-        ...[...batch.added].map(([segment, members]) =>
-          this.client.zadd(segmentMembersKey(this.keyPrefix, segment), ...[...members].flatMap(([visitorId, score]) => [score, visitorId]))
-        ),
-        ...[...batch.removed].filter(([, members]) => members.size > 0).map(([segment, members]) => this.client.zrem(segmentMembersKey(this.keyPrefix, segment), ...members)),
+        // A visitor who entered and left within one flush leaves an empty set behind: skip those.
+        ...[...batch.added]
+          .filter(([, members]) => members.size > 0)
+          .map(([segment, members]) => this.client.zadd(segmentMembersKey(this.keyPrefix, segment), ...[...members].flatMap(([visitorId, score]) => [score, visitorId]))),
+        ...[...batch.removed]
+          .filter(([, members]) => members.size > 0)
+          .map(([segment, members]) => this.client.zrem(segmentMembersKey(this.keyPrefix, segment), ...members)),
         ...batch.log.map((change) =>
           this.client.xadd(log, 'MAXLEN', '~', MEMBERSHIP_LOG_LENGTH, '*', 'v', change.visitorId, 'e', change.entered.join(','), 'l', change.left.join(','), 't', change.at)
         ),
