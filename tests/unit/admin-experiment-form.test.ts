@@ -1,4 +1,5 @@
-import { emptyExperimentForm, slugify, toExperimentBody } from '../../admin/src/pages/Experiments/experiment-form';
+import { emptyExperimentForm, toExperimentBody } from '../../admin/src/pages/Experiments/experiment-form';
+import { slugify } from '../../admin/src/utils/slugify';
 
 describe('new experiment form (pure)', () => {
   it('makes keys of names', () => {

@@ -1,27 +1,20 @@
 /** Shapes of the plugin's admin API, as the pages use them. */
+import type { Goal } from '../../../server/src/experiments/experiment-input';
+import type { ExperimentRecord } from '../../../server/src/experiments/experiments-service';
+import type { SegmentRecord } from '../../../server/src/segments/segments-service';
 import type { EditableField } from '../../../server/src/variants/editor/editable-fields';
 import type { ReferenceLabel } from '../../../server/src/variants/editor/reference-labels';
 
-/** A field a variant may override, and a readable relation or media file: the server's own types. */
-export type { EditableField, ReferenceLabel };
+/** The server's own types where the API returns its records as they are (type-only imports). */
+export type { EditableField, Goal, ReferenceLabel };
 
-export interface Segment {
-  id: number;
-  documentId: string;
-  name: string;
-  slug: string;
-  description: string | null;
-  kind: 'rule' | 'cluster';
-  rules: unknown;
-  priority: number;
-  enabled: boolean;
-  source: 'admin' | 'config';
-  template: string | null;
+/** A segment as the admin API lists it: its record, whether it may be edited, and its size. */
+export type Segment = Omit<SegmentRecord, 'createdAt' | 'updatedAt'> & {
   readOnly: boolean;
   size: number;
   /** Daily sizes over the last two weeks (list only). */
   trend?: { date: string; size: number }[];
-}
+};
 
 export interface SegmentTemplate {
   key: string;
@@ -73,31 +66,7 @@ export interface Settings {
   trackerSnippet: string;
 }
 
-export interface Goal {
-  event?: string;
-  category?: string;
-  action?: string;
-}
-
-export interface Experiment {
-  documentId: string;
-  name: string;
-  key: string;
-  description: string | null;
-  status: 'draft' | 'running' | 'paused' | 'stopped';
-  targetKind: 'entry' | 'segment';
-  contentType: string | null;
-  entryDocumentId: string | null;
-  locale: string | null;
-  targetSegment: string | null;
-  audience: string | null;
-  arms: { key: string; weight: number }[];
-  holdoutPercent: number | string;
-  goals: { primary: Goal; secondary: Goal[] };
-  startedAt: string | null;
-  stoppedAt: string | null;
-  winner: string | null;
-}
+export type Experiment = Omit<ExperimentRecord, 'id' | 'promotion'>;
 
 export interface GoalResult {
   conversions: number;

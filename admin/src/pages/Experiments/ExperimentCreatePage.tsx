@@ -7,7 +7,8 @@ import { errorMessage, type ContentTypeInfo, type Experiment, type Segment } fro
 import { useApi } from '../../api/use-api';
 import { Panel } from '../../components/Layout/Panel';
 import { useTranslate } from '../../utils/use-translate';
-import { emptyExperimentForm, slugify, toExperimentBody, type ExperimentForm } from './experiment-form';
+import { slugify } from '../../utils/slugify';
+import { emptyExperimentForm, toExperimentBody, type ExperimentForm } from './experiment-form';
 
 type InputEvent = React.ChangeEvent<HTMLInputElement>;
 

@@ -41,16 +41,6 @@ export const emptyExperimentForm = (): ExperimentForm => ({
   goalAction: '',
 });
 
-/** Lowercase letters, digits and single hyphens, as keys and slugs must be. */
-export const slugify = (text: string) =>
-  text
-    .toLowerCase()
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 64);
-
 export const toExperimentBody = (form: ExperimentForm) => ({
   name: form.name,
   key: form.key,

@@ -8,7 +8,7 @@ import { useApi } from '../../api/use-api';
 import { factSpec, RuleBuilder } from '../../components/RuleBuilder/RuleBuilder';
 import { fromRules, toRules, type GroupNode } from '../../components/RuleBuilder/rule-tree';
 import { PERMISSIONS } from '../../permissions';
-import { slugify } from '../Experiments/experiment-form';
+import { slugify } from '../../utils/slugify';
 import { useTranslate } from '../../utils/use-translate';
 
 interface Preview {
