@@ -7,6 +7,7 @@ const bootstrap = async ({ strapi }: { strapi: Core.Strapi }) => {
   await strapi.admin!.services.permission.actionProvider.registerMany(
     ACTIONS.map((action) => ({ ...action, section: 'plugins', pluginName: 'personalization' }))
   );
+  pluginService(strapi, 'identity').warnAboutWeakSecret();
   await pluginService(strapi, 'store').open();
   pluginService(strapi, 'stats').start();
 

@@ -42,8 +42,22 @@ const batchBody = () => {
   return body;
 };
 
-const LIMITS = { ingest: { perIpPerMinute: 1_000_000, perVisitorPerMinute: 1_000_000 } };
+/** A server source's batch: 100 events for 100 visitors (a page view or a click each), as Segment's SDKs send. */
+const SERVER_BATCH = 100;
+const SERVER_KEY = 'bench-server-write-key-0123456789';
+const serverBatchBody = () => {
+  const id = counter++;
+  const batch = Array.from({ length: SERVER_BATCH }, (_, i) => {
+    const visitor = `bench-server-visitor-${(id * SERVER_BATCH + i) % VISITORS}`;
+    const base = `"anonymousId":"${visitor}","messageId":"${runTag}-s${id}-${i}","context":{"userAgent":"${BROWSER_UA}"}`;
+    return i % 2 === 0 ? `{"type":"page",${base},"properties":{"topic":"${TOPICS[i % TOPICS.length]}"}}` : `{"type":"track","event":"CTA Clicked","category":"cta",${base}}`;
+  });
+  return `{"batch":[${batch.join(',')}]}`;
+};
+
+const LIMITS = { ingest: { perIpPerMinute: 1_000_000, perVisitorPerMinute: 1_000_000 }, sources: [{ name: 'bench', writeKey: SERVER_KEY, perMinute: 10_000_000 }] };
 const headers = { 'content-type': 'application/json', 'user-agent': BROWSER_UA };
+const serverHeaders = { 'content-type': 'application/json', authorization: `Basic ${Buffer.from(`${SERVER_KEY}:`).toString('base64')}` };
 
 const ingestLoad = (url: string) => ({
   url: `${url}/api/personalization/events`,
@@ -74,6 +88,12 @@ const main = async () => {
       ingest,
       { rounds: 2 }
     );
+    // A server source: 100-event batches for 100 visitors.
+    const serverSource = await compare(
+      { url: `${server.url}/_health` },
+      { url: `${server.url}/api/personalization/v1/batch`, requests: [{ method: 'POST', headers: serverHeaders, setupRequest: (request) => ({ ...request, body: serverBatchBody() }) }] },
+      { rounds: 2 }
+    );
     const roundTrips = await redisCommandsPerBatch(server.url, server.redisPort, headers);
     await server.stop();
     const segmented = await withFiftySegments();
@@ -89,6 +109,10 @@ const main = async () => {
     report('Redis round trips per batch (target 1)', `${fixed(roundTrips.perBatch, 2)} (${roundTrips.commands})`);
     report('other Redis commands in those 200 batches', roundTrips.other);
     report('non-2xx responses / errors', `${subject.non2xx} / ${subject.errors}`);
+    report('server source, 100 events for 100 visitors: batches/s', fixed(serverSource.subject.requestsPerSec, 0));
+    report('server source events/s (browser path above: 20 per batch)', fixed(serverSource.subject.requestsPerSec * SERVER_BATCH, 0));
+    report('server source p50 / p99 latency (ms)', `${fixed(serverSource.subject.p50Ms, 1)} / ${fixed(serverSource.subject.p99Ms, 1)}`);
+    report('server source non-2xx / errors', `${serverSource.subject.non2xx} / ${serverSource.subject.errors}`);
     report('with 50 segments: ratio ingest / floor', fixed(segmented.ratio));
     report('with 50 segments: change of that ratio (target >= -10 %)', `${fixed((segmented.ratio / ratio - 1) * 100, 1)} %`);
     report('with 50 segments: p99 latency (ms)', fixed(segmented.subject.p99Ms, 1));

@@ -96,7 +96,7 @@ const main = async () => {
     nowSec: now,
     deviceTypeOf: () => 'desktop',
     entryTopics: () => [],
-    dropTraits: new Set(),
+    isPersonalKey: () => false,
     sessionGapSec: SETTINGS.sessionGapSec,
   };
   try {

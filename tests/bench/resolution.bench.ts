@@ -6,10 +6,9 @@
  */
 import { Redis } from 'ioredis';
 import { compare, fixed, report, startBenchServer } from './lib/harness';
-import { BENCH_VISITOR } from './lib/resolution-setup';
 
 /** Top-level Redis commands made while answering one request. */
-const redisCommands = async (redisPort: number, url: string) => {
+const redisCommands = async (redisPort: number, url: string, headers: Record<string, string>) => {
   const client = new Redis({ port: redisPort });
   const monitor = await client.monitor();
   const seen: string[] = [];
@@ -17,7 +16,7 @@ const redisCommands = async (redisPort: number, url: string) => {
     if (source !== 'lua' && !/^(info|ping)$/i.test(args[0])) seen.push(args[0].toLowerCase());
   });
   await new Promise((resolve) => setTimeout(resolve, 100));
-  await (await fetch(url, { headers: { 'x-visitor-id': BENCH_VISITOR } })).text();
+  await (await fetch(url, { headers })).text();
   await new Promise((resolve) => setTimeout(resolve, 200));
   monitor.disconnect();
   client.disconnect();
@@ -26,9 +25,9 @@ const redisCommands = async (redisPort: number, url: string) => {
 
 const main = async () => {
   const server = await startBenchServer({}, 'resolution');
-  const { documentIds, listQueries } = server as unknown as { documentIds: string[]; listQueries: { plain: number; personalized: number } };
+  const { documentIds, listQueries, visitorToken } = server as unknown as { documentIds: string[]; visitorToken: string; listQueries: { plain: number; personalized: number } };
   try {
-    const headers = { 'x-visitor-id': BENCH_VISITOR };
+    const headers = { 'x-visitor-token': visitorToken };
     const one = `${server.url}/api/articles/${documentIds[0]}`;
     const single = await compare({ url: `${one}?psn=off`, headers }, { url: one, headers });
     // Added latency with one connection, so that queueing under load does not drown it.
@@ -36,7 +35,7 @@ const main = async () => {
     const list = `${server.url}/api/articles?pagination[pageSize]=25`;
     const many = await compare({ url: `${list}&psn=off`, headers }, { url: list, headers }, { rounds: 2 });
     const check = await (await fetch(one, { headers })).json();
-    const commands = await redisCommands(server.redisPort, list);
+    const commands = await redisCommands(server.redisPort, list, headers);
     console.log('\npersonalized reads vs the same request with ?psn=off, alternating runs');
     report('single entry: ?psn=off (req/s) — baseline', fixed(single.baseline.requestsPerSec, 0));
     report('single entry: personalized (req/s)', fixed(single.subject.requestsPerSec, 0));

@@ -4,7 +4,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import request from 'supertest';
 import { adminToken } from '../helpers/admin';
 import { launchChromium, screenshot } from '../helpers/browser';
-import { BROWSER_UA, pageEvent, trackEvent, visitorId } from '../helpers/events';
+import { BROWSER_UA, credentialFor, pageEvent, trackEvent, visitorId } from '../helpers/events';
 import { APP_DIST_DIR } from '../helpers/paths';
 import { startRedis, type PrivateRedis } from '../helpers/redis-server';
 import { startTestApp, type TestApp } from '../helpers/strapi-app';
@@ -166,7 +166,7 @@ describe('admin', () => {
   });
 
   it('serves the variant to a member of the segment through REST, and the base to anyone else', async () => {
-    const fetchAs = (id: string) => request(app.server).get(`/api/articles/${article.documentId}?locale=en`).set('X-Visitor-Id', id).expect(200);
+    const fetchAs = (id: string) => request(app.server).get(`/api/articles/${article.documentId}?locale=en`).set('X-Visitor-Token', credentialFor(app, id)).expect(200);
     const asMember = await fetchAs(member);
     expect(asMember.body.data.cta).toBe('Watch the trailer');
     expect(asMember.body.meta.personalization.segments).toContain('video-fans');

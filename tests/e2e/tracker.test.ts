@@ -1,3 +1,5 @@
+import http from 'http';
+import type { AddressInfo } from 'net';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchChromium, screenshot } from '../helpers/browser';
 import { BROWSER_UA } from '../helpers/events';
@@ -51,7 +53,11 @@ describe('browser tracker in Chromium', () => {
     expect((await firstBatch).status()).toBe(202);
     const cookie = await visitorCookie(context);
     expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Lax' });
-    const visitorId = cookie!.value;
+    // The cookie and the tracker's storage hold the signed credential; the bare id is only a name.
+    const [visitorId, mac] = cookie!.value.split('.');
+    expect(mac).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    const stored = await page.evaluate(() => ({ token: localStorage.getItem('psn_tok'), key: localStorage.getItem('psn_key'), id: (window as unknown as { psn: { visitorId: string } }).psn.visitorId }));
+    expect(stored).toEqual({ token: cookie!.value, key: null, id: visitorId });
 
     await page.click('#cta');
     await page.click('#link');
@@ -59,6 +65,7 @@ describe('browser tracker in Chromium', () => {
     await page.waitForTimeout(600);
     await page.mouse.move(900, 650);
     await page.focus('#email');
+    await page.focus('input[name=password]');
     await page.evaluate(() => {
       (window as unknown as { dataLayer: unknown[] }).dataLayer.push({ event: 'Signup', plan: 'trial' });
       (window as unknown as { psn: { track(name: string, props: object): void } }).psn.track('Quiz Answered', { category: 'quiz', action: 'answer', label: 'q1' });
@@ -109,7 +116,7 @@ describe('browser tracker in Chromium', () => {
     expect(Number(fields.su)).toBe(100);
     // Topics come from the page's data-psn-topics.
     expect(Object.keys(fields).filter((field) => field.startsWith('t:')).sort()).toEqual(['t:Animation', 't:Sci-Fi']);
-    // The password field is never reported.
+    // The password field, focused after the e-mail field, is never reported.
     expect(Number(fields['e:Form Field Focused'])).toBe(1);
     await context.close();
   });
@@ -134,10 +141,41 @@ describe('browser tracker in Chromium', () => {
     const retried = await delivered;
     expect(attempts).toBeGreaterThanOrEqual(2);
     expect((await retried.json()).data).toMatchObject({ accepted: 0, duplicates: 1 });
-    // The lost answer carried the cookie; the retry is the same visitor through its anonymousId.
+    // The lost answer carried the credential; the retry is the same visitor through its visitor key.
     const visitorId = (await retried.json()).data.visitorId;
     expect(await redis.client.hget(`psn:{v:${visitorId}}:p`, 'pv')).toBe('1');
     await context.close();
+  });
+
+  it('keeps one visitor across pages of a site whose CMS is on another site (no third-party cookie)', async () => {
+    // The page is served from http://localhost:<port>, the CMS answers at http://127.0.0.1:<port>:
+    // another site, so the browser never sends the CMS's cookie with the tracker's requests.
+    const cmsOrigin = baseUrl;
+    const site = http.createServer((request, response) => {
+      response.setHeader('Content-Type', 'text/html');
+      response.end(`<!doctype html><title>Shop ${request.url}</title><body>
+        <script src="${cmsOrigin}/api/personalization/tracker.js" data-endpoint="${cmsOrigin}/api/personalization" async></script></body>`);
+    });
+    await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve));
+    const siteOrigin = `http://localhost:${(site.address() as AddressInfo).port}`;
+    const context = await browser.newContext({ userAgent: BROWSER_UA });
+    try {
+      const page = await context.newPage();
+      const answers: { visitorId: string; visitorToken?: string }[] = [];
+      for (const path of ['/first', '/second', '/third']) {
+        const answered = page.waitForResponse((response) => response.url().endsWith('/api/personalization/events'));
+        await page.goto(`${siteOrigin}${path}`);
+        const response = await answered;
+        expect(response.status()).toBe(202);
+        answers.push((await response.json()).data);
+      }
+      expect(new Set(answers.map((answer) => answer.visitorId)).size).toBe(1);
+      expect(await redis.client.hget(`psn:{v:${answers[0].visitorId}}:p`, 'pv')).toBe('3');
+      expect(await page.evaluate(() => localStorage.getItem('psn_tok'))).toBe(answers[0].visitorToken);
+    } finally {
+      await context.close();
+      await new Promise((resolve) => site.close(resolve));
+    }
   });
 
   it('sends nothing when the browser signals Global Privacy Control', async () => {

@@ -24,12 +24,19 @@ export const adminToken = async (
   return response.body.data.token;
 };
 
-/** A read-only content-API token, created through the admin API as an editor would. */
-export const readOnlyApiToken = async (app: TestApp, adminJwt: string): Promise<string> => {
+/** A content-API token, created through the admin API as an editor would (custom: with these actions). */
+export const apiToken = async (
+  app: TestApp,
+  adminJwt: string,
+  type: 'read-only' | 'full-access' | 'custom' = 'read-only',
+  permissions: string[] = []
+): Promise<string> => {
   const response = await request(app.server)
     .post('/admin/api-tokens')
     .set('Authorization', `Bearer ${adminJwt}`)
-    .send({ name: `preview-${Date.now()}`, description: 'tests', type: 'read-only', lifespan: null })
+    .send({ name: `token-${type}-${Date.now()}-${Math.random()}`, description: 'tests', type, lifespan: null, ...(type === 'custom' ? { permissions } : {}) })
     .expect(201);
   return response.body.data.accessKey;
 };
+
+export const readOnlyApiToken = (app: TestApp, adminJwt: string) => apiToken(app, adminJwt, 'read-only');

@@ -1,4 +1,4 @@
-import { randomUUID } from 'crypto';
+import { createHmac, randomUUID } from 'crypto';
 
 /** Builders of Segment-style events for tests, benchmarks and the demo. */
 
@@ -33,3 +33,14 @@ export const setCookie = (headers: Record<string, unknown>, name: string): strin
 };
 
 export const cookieValue = (header: string | undefined): string | undefined => header?.split(';')[0].split('=')[1];
+
+/** The identity secret the test suites configure, and the proof a site's backend computes with it. */
+export const IDENTITY_SECRET = 'test-identity-secret-0123456789abcdef';
+export const userHashOf = (userId: string, secret = IDENTITY_SECRET) => createHmac('sha256', secret).update(userId).digest('hex');
+
+/**
+ * The credential (`<id>.<mac>`) of a visitor seeded by its bare id, as the plugin's identity service
+ * signs it: what a browser holds after its first answer. Lets tests seed visitors with chosen ids.
+ */
+export const credentialFor = (app: { strapi: { plugin(name: string): { service(name: string): unknown } } }, visitorId: string): string =>
+  (app.strapi.plugin('personalization').service('identity') as { visitorToken(id: string): string }).visitorToken(visitorId);

@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { adminToken } from '../helpers/admin';
-import { BROWSER_UA, pageEvent, trackEvent } from '../helpers/events';
+import { BROWSER_UA, credentialFor, pageEvent, trackEvent } from '../helpers/events';
 import { startRedis, type PrivateRedis } from '../helpers/redis-server';
 import { startTestApp, type TestApp } from '../helpers/strapi-app';
 
@@ -34,7 +34,7 @@ describe('analytics and settings (admin API)', () => {
       .expect(201);
     for (const visitor of ['analytics-a', 'analytics-b', 'analytics-c']) {
       await send(visitor, [pageEvent({ properties: { topic: 'Cinema' } }), trackEvent('Signup', { category: 'account' })]);
-      await request(app.server).get(`/api/articles/${article.documentId}`).set('X-Visitor-Id', visitor).expect(200);
+      await request(app.server).get(`/api/articles/${article.documentId}`).set('X-Visitor-Token', credentialFor(app, visitor)).expect(200);
     }
     await send('analytics-a', [trackEvent('CTA Clicked', { category: 'cta', properties: { variant: variant.body.data.id } })]);
     await send('analytics-b', [{ type: 'identify', traits: { plan: 'pro' } }]);

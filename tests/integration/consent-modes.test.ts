@@ -24,11 +24,11 @@ describe.each([
     request(app.server).post('/api/personalization/events').set('User-Agent', BROWSER_UA).send(body as object);
 
   it(`${storesWithoutConsent ? 'stores' : 'stores nothing and sets no cookie'} before any choice`, async () => {
-    const id = visitorId();
-    const response = await post({ anonymousId: id, events: [pageEvent()] }).expect(202);
+    const response = await post({ events: [pageEvent()] }).expect(202);
     expect(response.body.data.accepted).toBe(storesWithoutConsent ? 1 : 0);
     expect(Boolean(setCookie(response.headers, 'psn_vid'))).toBe(storesWithoutConsent);
-    expect(await redis.client.exists(`psn:{v:${id}}:p`)).toBe(storesWithoutConsent ? 1 : 0);
+    if (storesWithoutConsent) expect(await redis.client.exists(`psn:{v:${response.body.data.visitorId}}:p`)).toBe(1);
+    else expect(await redis.client.keys('psn:{v:*')).toEqual([]);
   });
 
   it(`${storesWithoutConsent ? 'ignores' : 'is unaffected by'} Global Privacy Control`, async () => {
@@ -39,11 +39,12 @@ describe.each([
 
   it('stores once the visitor grants consent', async () => {
     const granted = await request(app.server).post('/api/personalization/consent').send({ analytics: true }).expect(200);
-    const id = cookieValue(setCookie(granted.headers, 'psn_vid'));
-    expect(granted.body.data).toMatchObject({ analytics: true, visitorId: id });
+    const credential = cookieValue(setCookie(granted.headers, 'psn_vid'))!;
+    const id = credential.split('.')[0];
+    expect(granted.body.data).toMatchObject({ analytics: true, visitorId: id, visitorToken: credential });
     expect(setCookie(granted.headers, 'psn_consent')).toMatch(/psn_consent=granted/);
     const response = await post({ events: [pageEvent()] })
-      .set('Cookie', `psn_vid=${id}; psn_consent=granted`)
+      .set('Cookie', `psn_vid=${credential}; psn_consent=granted`)
       .expect(202);
     expect(response.body.data).toMatchObject({ accepted: 1, visitorId: id });
     expect(await redis.client.hget(`psn:{v:${id}}:p`, 'pv')).toBe('1');

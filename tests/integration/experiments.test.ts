@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { assignArm } from '../../server/src/experiments/bucketing';
 import { adminToken } from '../helpers/admin';
-import { BROWSER_UA, isoAgo, trackEvent } from '../helpers/events';
+import { BROWSER_UA, credentialFor, IDENTITY_SECRET, isoAgo, pageEvent, trackEvent, userHashOf } from '../helpers/events';
 import { startRedis, type PrivateRedis } from '../helpers/redis-server';
 import { startTestApp, type TestApp } from '../helpers/strapi-app';
 
@@ -43,10 +43,17 @@ describe('experiments', () => {
     request(app.server)[method](`/personalization${path}`).set('Authorization', `Bearer ${token}`);
   const article = async (title: string) =>
     app.strapi.documents(ARTICLE).create({ data: { title, cta: 'Read more', topic: 'Tech' }, locale: 'en', status: 'published' } as never);
-  const fetchArticle = (visitor: string, documentId: string) =>
-    request(app.server).get(`/api/articles/${documentId}`).set('X-Visitor-Id', visitor).expect(200);
   const send = (visitor: string, events: object[]) =>
     request(app.server).post('/api/personalization/events').set('User-Agent', BROWSER_UA).send({ anonymousId: visitor, events }).expect(202);
+  /** A visitor as a browser reads: its tracker's page view has been stored, and it holds its credential. */
+  const known = new Set<string>();
+  const fetchArticle = async (visitor: string, documentId: string) => {
+    if (!known.has(visitor)) {
+      known.add(visitor);
+      await send(visitor, [pageEvent()]);
+    }
+    return request(app.server).get(`/api/articles/${documentId}`).set('X-Visitor-Token', credentialFor(app, visitor)).expect(200);
+  };
 
   /** An experiment on an entry with a variant per arm, started. */
   const experimentOn = async (key: string, documentId: string, arms = ARMS, extra: object = {}) => {
@@ -73,7 +80,7 @@ describe('experiments', () => {
     redis = await startRedis();
     app = await startTestApp({
       redisUrl: redis.url,
-      pluginConfig: { resolve: { timeoutMs: 1000 }, ingest: { perIpPerMinute: 1_000_000 } },
+      pluginConfig: { resolve: { timeoutMs: 1000 }, ingest: { perIpPerMinute: 1_000_000 }, identity: { secret: IDENTITY_SECRET } },
     });
     token = await adminToken(app, { email: 'experiments-admin@example.com' });
   });
@@ -172,12 +179,18 @@ describe('experiments', () => {
 
     it('keeps the arm of a visitor who identifies later, and serves GraphQL the same arm', async () => {
       const visitor = visitors[5];
-      await send(visitor, [{ type: 'identify', userId: 'user-experiment-5' }]);
+      const identified = await request(app.server)
+        .post('/api/personalization/events')
+        .set('User-Agent', BROWSER_UA)
+        .set('X-Visitor-Token', credentialFor(app, visitor))
+        .send({ events: [{ type: 'identify', userId: 'user-experiment-5', userHash: userHashOf('user-experiment-5') }] })
+        .expect(202);
+      expect(identified.body.data).toMatchObject({ visitorId: visitor, identified: true });
       const after = await fetchArticle(visitor, entry.documentId);
       expect(after.body.meta.personalization.experiments['cta-test']).toBe(seen.get(visitor));
       const graphql = await request(app.server)
         .post('/graphql')
-        .set('X-Visitor-Id', visitor)
+        .set('X-Visitor-Token', credentialFor(app, visitor))
         .send({ query: `{ article(documentId: "${entry.documentId}") { cta } }` })
         .expect(200);
       expect(graphql.body.data.article.cta).toBe(CTA[seen.get(visitor)!]);

@@ -1,7 +1,8 @@
 import request from 'supertest';
 import { gzipSync } from 'zlib';
 import { adminToken } from '../helpers/admin';
-import { BROWSER_UA, cookieValue, isoAgo, pageEvent, setCookie, trackEvent, visitorId } from '../helpers/events';
+import { BROWSER_UA, cookieValue, IDENTITY_SECRET, isoAgo, pageEvent, setCookie, trackEvent, userHashOf, visitorId } from '../helpers/events';
+import { redisContents } from '../helpers/redis-contents';
 import { startRedis, type PrivateRedis } from '../helpers/redis-server';
 import { startTestApp, type TestApp } from '../helpers/strapi-app';
 
@@ -11,7 +12,13 @@ describe('identity, profiles and privacy (opt-out mode)', () => {
 
   beforeAll(async () => {
     redis = await startRedis();
-    app = await startTestApp({ redisUrl: redis.url });
+    app = await startTestApp({
+      redisUrl: redis.url,
+      pluginConfig: {
+        identity: { secret: IDENTITY_SECRET },
+        segments: [{ name: 'Readers', slug: 'readers', rules: { fact: 'pageviews', op: 'gte', value: 1 } }],
+      },
+    });
   });
 
   afterAll(async () => {
@@ -22,72 +29,79 @@ describe('identity, profiles and privacy (opt-out mode)', () => {
   const post = (body: unknown) =>
     request(app.server).post('/api/personalization/events').set('User-Agent', BROWSER_UA).send(body as object);
   const profile = (id: string) => redis.client.hgetall(`psn:{v:${id}}:p`);
-  const allRedisText = async () => {
-    const keys = await redis.client.keys('*');
-    const values = await Promise.all(keys.map((key) => redis.client.dumpBuffer(key)));
-    return keys.join('\n') + values.map((value) => value?.toString('latin1')).join('\n');
+  /** A browser's first batch: a new visitor with its credential. */
+  const newBrowser = async (events: unknown[]) => {
+    const response = await post({ events }).expect(202);
+    return { visitorId: response.body.data.visitorId as string, token: response.body.data.visitorToken as string };
+  };
+  const everythingStored = async () => {
+    await app.strapi.plugin('personalization').service('stats').flush();
+    return redisContents(redis.client);
   };
 
   describe('identify', () => {
-    it("merges a user's devices: counters summed, earliest first-seen, affinities combined", async () => {
-      const [laptop, phone] = [visitorId(), visitorId()];
-      await post({
-        anonymousId: laptop,
-        events: [1, 2, 3].map((i) => pageEvent({ timestamp: isoAgo(5 * 86_400 - i * 60), properties: { topic: 'Drama' } })),
+    it("merges a user's devices, with the site backend's proof: counters summed, earliest first-seen, affinities combined", async () => {
+      const laptop = await newBrowser([1, 2, 3].map((i) => pageEvent({ timestamp: isoAgo(5 * 86_400 - i * 60), properties: { topic: 'Drama' } })));
+      const identified = await post({
+        visitorToken: laptop.token,
+        events: [{ type: 'identify', userId: 'user-4711', userHash: userHashOf('user-4711'), traits: { plan: 'pro', email: 'x@example.com' } }],
       }).expect(202);
-      await post({ anonymousId: laptop, events: [{ type: 'identify', userId: 'user-4711', traits: { plan: 'pro', email: 'x@example.com' } }] }).expect(202);
-      await post({
-        anonymousId: phone,
-        events: [1, 2].map((i) => pageEvent({ timestamp: isoAgo(86_400 - i * 60), properties: { topic: 'Comedy' } })),
-      }).expect(202);
-      const identified = await post({ anonymousId: phone, userId: 'user-4711', events: [{ type: 'identify' }] }).expect(202);
+      expect(identified.body.data).toMatchObject({ visitorId: laptop.visitorId, identified: true });
+      const phone = await newBrowser([1, 2].map((i) => pageEvent({ timestamp: isoAgo(86_400 - i * 60), properties: { topic: 'Comedy' } })));
+      const merged = await post({ visitorToken: phone.token, userId: 'user-4711', userHash: userHashOf('user-4711'), events: [{ type: 'identify' }] }).expect(202);
 
-      expect(identified.body.data.visitorId).toBe(laptop);
-      expect(cookieValue(setCookie(identified.headers, 'psn_vid'))).toBe(laptop);
-      const merged = await profile(laptop);
+      // The phone now speaks for the user's visitor, and is given that visitor's credential.
+      expect(merged.body.data).toMatchObject({ visitorId: laptop.visitorId, visitorToken: laptop.token, identified: true });
+      expect(cookieValue(setCookie(merged.headers, 'psn_vid'))).toBe(laptop.token);
+      const fields = await profile(laptop.visitorId);
       // Sessions: the laptop's pages, its identify call (days later), the phone's pages.
-      expect(merged).toMatchObject({ pv: '5', sn: '3' });
-      expect(Number(merged.fs)).toBeLessThan(Date.now() / 1000 - 4 * 86_400);
-      expect(Object.keys(merged).filter((field) => field.startsWith('t:')).sort()).toEqual(['t:Comedy', 't:Drama']);
-      expect(await redis.client.hgetall(`psn:{v:${laptop}}:x`)).toEqual({ plan: '"pro"' });
-      expect(await redis.client.exists(`psn:{v:${phone}}:p`)).toBe(0);
+      expect(fields).toMatchObject({ pv: '5', sn: '3' });
+      expect(Number(fields.fs)).toBeLessThan(Date.now() / 1000 - 4 * 86_400);
+      expect(Object.keys(fields).filter((field) => field.startsWith('t:')).sort()).toEqual(['t:Comedy', 't:Drama']);
+      expect(await redis.client.hgetall(`psn:{v:${laptop.visitorId}}:x`)).toEqual({ plan: '"pro"' });
+      expect(await redis.client.exists(`psn:{v:${phone.visitorId}}:p`)).toBe(0);
 
-      // The phone's old id still works for senders that use it: events land on the user's profile.
-      const later = await post({ anonymousId: phone, events: [trackEvent('Signup')] }).expect(202);
-      expect(later.body.data.visitorId).toBe(laptop);
-      expect((await profile(laptop))['e:Signup']).toBe('1');
+      // The phone's old credential still works: its events land on the user's profile.
+      const later = await post({ visitorToken: phone.token, events: [trackEvent('Signup')] }).expect(202);
+      expect(later.body.data).toMatchObject({ visitorId: laptop.visitorId, visitorToken: laptop.token });
+      expect((await profile(laptop.visitorId))['e:Signup']).toBe('1');
+      // And it reads the user's profile.
+      const read = await request(app.server).get('/api/personalization/profile').set('X-Visitor-Token', phone.token).expect(200);
+      expect(read.body.data).toMatchObject({ visitorId: laptop.visitorId, profile: { pageviews: 5, identified: true } });
 
       // The raw user id and the dropped trait are stored nowhere.
-      const everything = await allRedisText();
+      const everything = await everythingStored();
       expect(everything).not.toContain('user-4711');
       expect(everything).not.toContain('x@example.com');
     });
 
-    it('identifies a logged-in users-permissions user automatically', async () => {
+    it('identifies a logged-in users-permissions user automatically (the JWT is the proof)', async () => {
       const role = await app.strapi.db.query('plugin::users-permissions.role').findOne({ where: { type: 'authenticated' } });
       await app.strapi.db.query('plugin::users-permissions.user').create({
         data: { username: 'reader', email: 'reader@example.com', password: await app.strapi.plugin('users-permissions').service('user').ensureHashedPasswords({ password: 'Reader-1234' }).then((u: { password: string }) => u.password), confirmed: true, provider: 'local', role: role.id },
       });
       const login = await request(app.server).post('/api/auth/local').send({ identifier: 'reader@example.com', password: 'Reader-1234' }).expect(200);
       const jwt = login.body.jwt;
-      const [tablet, desktop] = [visitorId(), visitorId()];
-      await post({ anonymousId: tablet, events: [pageEvent()] }).set('Authorization', `Bearer ${jwt}`).expect(202);
-      const second = await post({ anonymousId: desktop, events: [pageEvent()] }).set('Authorization', `Bearer ${jwt}`).expect(202);
-      expect(second.body.data.visitorId).toBe(tablet);
-      expect(await profile(tablet)).toMatchObject({ pv: '2', uid: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/) });
+      const tablet = await post({ events: [pageEvent()] }).set('Authorization', `Bearer ${jwt}`).expect(202);
+      expect(tablet.body.data.identified).toBe(true);
+      const desktop = await post({ events: [pageEvent()] }).set('Authorization', `Bearer ${jwt}`).expect(202);
+      expect(desktop.body.data.visitorId).toBe(tablet.body.data.visitorId);
+      expect(await profile(tablet.body.data.visitorId)).toMatchObject({ pv: '2', uid: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/) });
+      // The JWT proves `up:<its own id>` only.
+      const other = await post({ userId: 'up:999', events: [pageEvent()] }).set('Authorization', `Bearer ${jwt}`).expect(202);
+      expect(other.body.data).toMatchObject({ identified: false, reason: 'unverified' });
     });
   });
 
   describe('GET /api/personalization/profile', () => {
     it('returns the caller’s own profile by cookie or signed token, never by a bare id', async () => {
-      const created = await post({ events: [pageEvent({ properties: { topic: 'Sci-Fi' } }), trackEvent('Signup')] }).expect(202);
-      const { visitorId: id, visitorToken } = created.body.data;
+      const { visitorId: id, token } = await newBrowser([pageEvent({ properties: { topic: 'Sci-Fi' } }), trackEvent('Signup')]);
 
-      const byCookie = await request(app.server).get('/api/personalization/profile').set('Cookie', `psn_vid=${id}`).expect(200);
+      const byCookie = await request(app.server).get('/api/personalization/profile').set('Cookie', `psn_vid=${token}`).expect(200);
       expect(byCookie.headers['cache-control']).toBe('no-store');
       expect(byCookie.body.data).toMatchObject({
         visitorId: id,
-        segments: [],
+        segments: ['readers'],
         profile: {
           sessions: 1,
           pageviews: 1,
@@ -97,21 +111,22 @@ describe('identity, profiles and privacy (opt-out mode)', () => {
           identified: false,
         },
       });
-      await request(app.server).get('/api/personalization/profile').set('X-Visitor-Token', visitorToken).expect(200);
+      await request(app.server).get('/api/personalization/profile').set('X-Visitor-Token', token).expect(200);
       const bare = await request(app.server).get('/api/personalization/profile').set('X-Visitor-Id', id).expect(401);
       expect(bare.body.error).toMatchObject({
         status: 401,
         name: 'UnauthorizedError',
         message: 'no visitor: send the visitor cookie or an X-Visitor-Token header',
       });
+      // The id typed into the cookie is no credential.
+      await request(app.server).get('/api/personalization/profile').set('Cookie', `psn_vid=${id}`).expect(401);
       await request(app.server).get('/api/personalization/profile').set('X-Visitor-Token', `${id}.forged`).expect(401);
-      await request(app.server).get('/api/personalization/profile?visitorId=x').set('Cookie', `psn_vid=${id}`).expect(400);
+      await request(app.server).get('/api/personalization/profile?visitorId=x').set('Cookie', `psn_vid=${token}`).expect(400);
     });
 
     it('exports everything held (Art. 15) as a download', async () => {
-      const created = await post({ events: [pageEvent({ properties: { documentId: 'doc123' } }), { type: 'identify', traits: { plan: 'free' } }] }).expect(202);
-      const id = created.body.data.visitorId;
-      const response = await request(app.server).get('/api/personalization/profile?export=true').set('Cookie', `psn_vid=${id}`).expect(200);
+      const { visitorId: id, token } = await newBrowser([pageEvent({ properties: { documentId: 'doc123' } }), { type: 'identify', traits: { plan: 'free' } }]);
+      const response = await request(app.server).get('/api/personalization/profile?export=true').set('Cookie', `psn_vid=${token}`).expect(200);
       expect(response.headers['content-disposition']).toContain('attachment');
       expect(response.body.data).toMatchObject({
         visitorId: id,
@@ -124,22 +139,35 @@ describe('identity, profiles and privacy (opt-out mode)', () => {
   });
 
   describe('DELETE /api/personalization/profile (Art. 17)', () => {
-    it('erases every key of the visitor and of its merged identities, and the cookie', async () => {
-      const [first, second] = [visitorId(), visitorId()];
-      await post({ anonymousId: first, userId: 'user-erase', events: [pageEvent()] }).expect(202);
-      await post({ anonymousId: second, userId: 'user-erase', events: [pageEvent()] }).expect(202);
-      const response = await request(app.server).delete('/api/personalization/profile').set('Cookie', `psn_vid=${first}`).expect(200);
+    it('erases the visitor from everything that names it: keys, merged devices, user links, member sets, the log', async () => {
+      const first = await newBrowser([pageEvent(), trackEvent('Product Viewed', { properties: { topic: 'Shoes' } })]);
+      const second = await newBrowser([pageEvent()]);
+      const proof = { userId: 'user-erase', userHash: userHashOf('user-erase') };
+      await post({ visitorToken: first.token, ...proof, events: [{ type: 'identify', traits: { plan: 'gold' } }] }).expect(202);
+      await post({ visitorToken: second.token, ...proof, events: [pageEvent()] }).expect(202);
+      // Member sets and the log are written in the background: wait until they name the visitor.
+      await app.strapi.plugin('personalization').service('store').get().segmentMembers('readers', 10);
+      const before = await everythingStored();
+      expect(before).toContain(first.visitorId);
+      expect(before).toContain(`seg:readers:members`);
+
+      const response = await request(app.server).delete('/api/personalization/profile').set('Cookie', `psn_vid=${second.token}`).expect(200);
       expect(response.body.data).toEqual({ erased: true });
       expect(setCookie(response.headers, 'psn_vid')).toMatch(/psn_vid=;/);
-      expect(await redis.client.keys(`*${first}*`)).toEqual([]);
-      expect(await redis.client.keys(`*${second}*`)).toEqual([]);
+      const after = await everythingStored();
+      for (const id of [first.visitorId, second.visitorId]) expect(after.split("\n").filter((line) => line.includes(id))).toEqual([]);
+      expect(after).not.toContain(app.strapi.plugin('personalization').service('identity').hashUserId('user-erase'));
       // The user link went too: the same user starts a fresh profile on the next identify.
-      const again = await post({ anonymousId: second, userId: 'user-erase', events: [pageEvent()] }).expect(202);
-      expect(again.body.data.visitorId).toBe(second);
+      const fresh = await newBrowser([pageEvent()]);
+      const again = await post({ visitorToken: fresh.token, ...proof, events: [pageEvent()] }).expect(202);
+      expect(again.body.data.visitorId).toBe(fresh.visitorId);
     });
 
     it('needs the cookie or a token', async () => {
-      await request(app.server).delete('/api/personalization/profile').set('X-Visitor-Id', visitorId()).expect(401);
+      const victim = await newBrowser([pageEvent()]);
+      await request(app.server).delete('/api/personalization/profile').set('X-Visitor-Id', victim.visitorId).expect(401);
+      await request(app.server).delete('/api/personalization/profile').set('Cookie', `psn_vid=${victim.visitorId}`).expect(401);
+      expect(await profile(victim.visitorId)).toMatchObject({ pv: '1' });
     });
   });
 
@@ -161,13 +189,15 @@ describe('identity, profiles and privacy (opt-out mode)', () => {
       expect(await redis.client.exists(`psn:{v:${id}}:p`)).toBe(1);
     });
 
-    it('refusing through POST /consent erases what was held and removes the visitor cookie', async () => {
-      const created = await post({ events: [pageEvent()] }).expect(202);
-      const id = created.body.data.visitorId;
+    it('refusing through POST /consent erases what was held and removes the visitor cookie; a bare id erases nothing', async () => {
+      const { visitorId: id, token } = await newBrowser([pageEvent()]);
+      const bare = await request(app.server).post('/api/personalization/consent').set('Cookie', `psn_vid=${id}`).send({ analytics: false }).expect(200);
+      expect(bare.body.data).toEqual({ analytics: false, erased: false });
+      expect(await redis.client.exists(`psn:{v:${id}}:p`)).toBe(1);
       const response = await request(app.server)
         .post('/api/personalization/consent')
-        .set('Cookie', `psn_vid=${id}`)
-        .send({ analytics: false })
+        .set('Content-Type', 'text/plain')
+        .send(JSON.stringify({ analytics: false, visitorToken: token }))
         .expect(200);
       expect(response.body.data).toEqual({ analytics: false, erased: true });
       expect(setCookie(response.headers, 'psn_consent')).toMatch(/psn_consent=denied/);
@@ -181,15 +211,41 @@ describe('identity, profiles and privacy (opt-out mode)', () => {
     });
   });
 
+  describe('personal data', () => {
+    it('never stores e-mail or IP addresses, whatever the trait names or where they appear', async () => {
+      const { visitorId: id } = await newBrowser([
+        {
+          type: 'identify',
+          traits: { Email: 'a1@example.com', user_email: 'a2@example.com', contact: { email: 'a3@example.com', city: 'Lyon' }, mobile: '+33612345678', first_name: 'Jane', ip: '203.0.113.50', plan: 'pro' },
+        },
+        pageEvent({ name: 'Hello a4@example.com', context: { campaign: { source: 'a5@example.com' }, page: { url: 'https://a.example/', referrer: 'http://198.51.100.23/' } } }),
+        trackEvent('Clicked 198.51.100.24', { category: 'a6@example.com', properties: { topics: ['a7@example.com', 'Jazz'] } }),
+      ]);
+      const traits = await redis.client.hgetall(`psn:{v:${id}}:x`);
+      expect(traits).toEqual({ contact: '{"city":"Lyon"}', plan: '"pro"' });
+      const everything = await everythingStored();
+      expect(everything).toContain('Jazz');
+      for (const personal of ['a1@', 'a2@', 'a3@', 'a4@', 'a5@', 'a6@', 'a7@', '203.0.113.50', '198.51.100.23', '198.51.100.24', '+33612345678', 'Jane']) {
+        expect([personal, everything.includes(personal)]).toEqual([personal, false]);
+      }
+      // Nor does the admin's list of names seen in events offer them.
+      const token = await adminToken(app, { email: 'facts-admin@example.com' });
+      const facts = await request(app.server).get('/personalization/segments/facts').set('Authorization', `Bearer ${token}`).expect(200);
+      expect(JSON.stringify(facts.body.data.seen)).not.toMatch(/@example\.com|198\.51/);
+    });
+  });
+
   describe('admin look-up and erasure', () => {
     it('finds a profile by user id and erases it, with RBAC', async () => {
-      await post({ anonymousId: visitorId(), userId: 'user-admin-lookup', events: [pageEvent()] }).expect(202);
+      await post({ anonymousId: visitorId(), events: [pageEvent()] }).expect(202);
+      const browser = await newBrowser([pageEvent()]);
+      await post({ visitorToken: browser.token, userId: 'user-admin-lookup', userHash: userHashOf('user-admin-lookup'), events: [pageEvent()] }).expect(202);
       const token = await adminToken(app, { email: 'super@example.com' });
       const found = await request(app.server)
         .get('/personalization/profiles?userId=user-admin-lookup')
         .set('Authorization', `Bearer ${token}`)
         .expect(200);
-      expect(found.body.data.profile).toMatchObject({ pageviews: 1, identified: true });
+      expect(found.body.data.profile).toMatchObject({ pageviews: 2, identified: true });
       const erased = await request(app.server)
         .delete('/personalization/profiles?userId=user-admin-lookup')
         .set('Authorization', `Bearer ${token}`)

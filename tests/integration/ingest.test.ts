@@ -1,5 +1,8 @@
 import request from 'supertest';
+import { gzipSync } from 'zlib';
 import { BROWSER_UA, isoAgo, MOBILE_UA, pageEvent, setCookie, cookieValue, trackEvent, visitorId } from '../helpers/events';
+import { rawPost } from '../helpers/raw-post';
+import { redisContents } from '../helpers/redis-contents';
 import { startRedis, type PrivateRedis } from '../helpers/redis-server';
 import { startTestApp, type TestApp } from '../helpers/strapi-app';
 
@@ -45,7 +48,9 @@ describe('POST /api/personalization/events', () => {
       expect(cookie).toMatch(/httponly/i);
       expect(cookie).toMatch(/samesite=lax/i);
       expect(cookie).not.toMatch(/secure/i);
-      expect(cookieValue(cookie)).toBe(response.body.data.visitorId);
+      // The cookie holds the credential (`<id>.<mac>`), never the bare id.
+      expect(cookieValue(cookie)).toBe(response.body.data.visitorToken);
+      expect(response.body.data.visitorToken).toMatch(new RegExp(`^${response.body.data.visitorId}\\.[A-Za-z0-9_-]{43}$`));
 
       const fields = await profileOf(response.body.data.visitorId);
       expect(fields).toMatchObject({
@@ -97,26 +102,49 @@ describe('POST /api/personalization/events', () => {
         sentAt: new Date().toISOString(),
       }).expect(202);
       expect(await profileOf(id)).toMatchObject({ 'e:Order Completed': '1' });
-      const everything = await redis.client.keys('*');
-      for (const key of everything) {
-        const dump = JSON.stringify(await redis.client.dump(key));
-        expect(key + dump).not.toContain('203.0.113.9');
-        expect(key + dump).not.toContain('127.0.0.1');
-      }
+      await app.strapi.plugin('personalization').service('stats').flush();
+      const everything = await redisContents(redis.client);
+      expect(everything).toContain('Order Completed');
+      expect(everything).not.toContain('203.0.113.9');
+      expect(everything).not.toContain('127.0.0.1');
     });
 
-    it('identifies the visitor by cookie, then X-Visitor-Id, then anonymousId', async () => {
-      const [fromCookie, fromHeader, fromBody] = [visitorId(), visitorId(), visitorId()];
-      const response = await post({ anonymousId: fromBody, events: [pageEvent()] })
-        .set('Cookie', `psn_vid=${fromCookie}`)
+    it('identifies the visitor by cookie, then token, then visitor key, then (for writing only) X-Visitor-Id and anonymousId', async () => {
+      const created = await post({ events: [pageEvent()] }).expect(202);
+      const { visitorId: own, visitorToken } = created.body.data;
+      const [fromHeader, fromBody] = [visitorId(), visitorId()];
+      const byCookie = await post({ anonymousId: fromBody, events: [pageEvent()] })
+        .set('Cookie', `psn_vid=${visitorToken}`)
         .set('X-Visitor-Id', fromHeader)
         .expect(202);
-      expect(response.body.data.visitorId).toBe(fromCookie);
-      expect(setCookie(response.headers, 'psn_vid')).toBeUndefined();
+      expect(byCookie.body.data).toMatchObject({ visitorId: own, visitorToken });
+      expect(setCookie(byCookie.headers, 'psn_vid')).toBeUndefined();
+      const byToken = await post({ visitorToken, anonymousId: fromBody, events: [pageEvent()] }).set('X-Visitor-Id', fromHeader).expect(202);
+      expect(byToken.body.data.visitorId).toBe(own);
+
+      // Bare ids write events but get no credential back: the answer carries no cookie and no token.
       const byHeader = await post({ anonymousId: fromBody, events: [pageEvent()] }).set('X-Visitor-Id', fromHeader).expect(202);
       expect(byHeader.body.data.visitorId).toBe(fromHeader);
+      expect(byHeader.body.data.visitorToken).toBeUndefined();
+      expect(setCookie(byHeader.headers, 'psn_vid')).toBeUndefined();
       const byBody = await post({ anonymousId: fromBody, events: [pageEvent()] }).expect(202);
-      expect(byBody.body.data.visitorId).toBe(fromBody);
+      expect(byBody.body.data).toMatchObject({ visitorId: fromBody });
+      expect(byBody.body.data.visitorToken).toBeUndefined();
+      // A cookie holding a bare id (or a forged mac) is no credential either.
+      const forged = await post({ events: [pageEvent()] }).set('Cookie', `psn_vid=${own}`).set('X-Visitor-Id', own).expect(202);
+      expect(forged.body.data).toMatchObject({ visitorId: own });
+      expect(forged.body.data.visitorToken).toBeUndefined();
+      expect(await profileOf(own)).toMatchObject({ pv: '4' });
+    });
+
+    it('lands a retried first batch (its answer lost) on one visitor, by its visitor key', async () => {
+      const visitorKey = 'k'.repeat(10) + Date.now().toString(36) + 'abcdefghijkl';
+      const events = [pageEvent(), trackEvent('Signup')];
+      const first = await post({ visitorKey, events }).expect(202);
+      const retried = await post({ visitorKey, events }).expect(202);
+      expect(retried.body.data).toMatchObject({ visitorId: first.body.data.visitorId, accepted: 0, duplicates: 2 });
+      expect(retried.body.data.visitorToken).toBe(first.body.data.visitorToken);
+      expect(await profileOf(first.body.data.visitorId)).toMatchObject({ pv: '1', 'e:Signup': '1' });
     });
 
     it('sets the cookie Secure behind https (X-Forwarded-Proto with proxy trust)', async () => {
@@ -202,7 +230,9 @@ describe('POST /api/personalization/events', () => {
     const cases: [string, unknown, number, string][] = [
       ['more than 100 events', { events: Array.from({ length: 101 }, () => pageEvent()) }, 400, 'events: more than 100 events'],
       ['no events', { events: [] }, 400, 'events: expected at least one event'],
-      ['an unknown type', { events: [{ type: 'screen' }] }, 400, 'events[0].type: unknown type "screen"'],
+      ['an unknown type', { events: [{ type: 'nope' }] }, 400, 'events[0].type: unknown type "nope"'],
+      ['a lone UTF-16 surrogate', JSON.parse('{"events":[{"type":"track","event":"x\\ud83d"}]}'), 400, 'ill-formed Unicode'],
+      ['a lone surrogate in a key', JSON.parse('{"events":[{"type":"track","event":"x","properties":{"\\udc00":1}}]}'), 400, 'ill-formed Unicode'],
       ['a track without a name', { events: [{ type: 'track' }] }, 400, 'events[0].event: a track event needs an "event" name'],
       ['a wrong type', { events: [{ type: 'track', event: 'X', value: 'ten' }] }, 400, 'events[0].value: Invalid input: expected number'],
       ['a string over 1,024 characters', { events: [trackEvent('X', { label: 'x'.repeat(1025) })] }, 400, 'events[0].label: longer than 1024 characters'],
@@ -231,8 +261,7 @@ describe('POST /api/personalization/events', () => {
     });
 
     it.each([
-      // strapi::body refuses prototype keys in JSON bodies itself; text/plain bodies are ours to parse.
-      ['application/json', 'forbidden prototype property'],
+      ['application/json', 'events[0].properties.a.__proto__: forbidden key "__proto__"'],
       ['text/plain', 'events[0].properties.a.__proto__: forbidden key "__proto__"'],
     ])('refuses __proto__ keys anywhere in a %s body', async (contentType, message) => {
       const before = await redis.client.dbsize();
@@ -265,6 +294,46 @@ describe('POST /api/personalization/events', () => {
       expect(await redis.client.dbsize()).toBe(before);
     });
 
+    it('counts decoded bytes, not compressed ones: a small gzip of a large body is a 413', async () => {
+      const before = await redis.client.dbsize();
+      const events = Array.from({ length: 90 }, () => trackEvent('X', { properties: { blob: 'z'.repeat(1000) } }));
+      const body = gzipSync(JSON.stringify({ events }));
+      expect(body.length).toBeLessThan(4096);
+      const response = await rawPost(app.server, '/api/personalization/events', { 'Content-Type': 'application/json', 'Content-Encoding': 'gzip' }, body);
+      expect(response.status).toBe(413);
+      expect(response.body.error).toMatchObject({ status: 413, name: 'PayloadTooLargeError', message: expect.stringContaining('once decoded') });
+      expect(await redis.client.dbsize()).toBe(before);
+    });
+
+    it('answers a decompression bomb cheaply: a few hundred bytes of error, quickly', async () => {
+      // 480,000 zeros in a list: about 1 KB of gzip, 960 KB decoded.
+      const bomb = gzipSync(`{"events":[${new Array(480_000).fill('0').join(',')}]}`);
+      expect(bomb.length).toBeLessThan(4096);
+      const started = Date.now();
+      const response = await rawPost(app.server, '/api/personalization/events', { 'Content-Type': 'application/json', 'Content-Encoding': 'gzip' }, bomb);
+      expect(response.status).toBe(413);
+      expect(JSON.stringify(response.body).length).toBeLessThan(1000);
+      expect(Date.now() - started).toBeLessThan(5000);
+    });
+
+    it('lists only the first issues of a body full of mistakes, and says how many more', async () => {
+      const response = await post({ events: Array.from({ length: 100 }, () => 0) }).expect(400);
+      expect(response.body.error.message).toMatch(/\(and 97 more\)$/);
+      expect(response.body.error.details.errors).toHaveLength(20);
+      expect(response.body.error.details.more).toBe(80);
+      expect(JSON.stringify(response.body).length).toBeLessThan(5000);
+    });
+
+    it('decodes gzip by Content-Encoding whatever the content type (RudderStack sends a form type)', async () => {
+      const id = visitorId();
+      const gzipped = gzipSync(JSON.stringify({ anonymousId: id, events: [pageEvent()] }));
+      const form = { 'User-Agent': BROWSER_UA, 'Content-Type': 'application/x-www-form-urlencoded', 'Content-Encoding': 'gzip' };
+      expect((await rawPost(app.server, '/api/personalization/events', form, gzipped)).status).toBe(202);
+      expect(await profileOf(id)).toMatchObject({ pv: '1' });
+      expect((await rawPost(app.server, '/api/personalization/events', form, 'not gzip')).body.error).toMatchObject({ status: 400, message: 'the body is not valid gzip data' });
+      expect((await rawPost(app.server, '/api/personalization/events', { 'Content-Encoding': 'compress' }, '{}')).status).toBe(415);
+    });
+
     it('validates the whole batch before writing anything', async () => {
       const id = visitorId();
       await post({ anonymousId: id, events: [pageEvent(), pageEvent(), { type: 'nope' }] }).expect(400);
@@ -286,6 +355,8 @@ describe('POST /api/personalization/events', () => {
       expect(response.status).toBe(503);
       expect(response.headers['retry-after']).toBe('5');
       expect(response.body.error).toMatchObject({ status: 503, name: 'ServiceUnavailableError' });
+      // It cannot know whether the write landed before Redis stopped answering: it says so.
+      expect(response.body.error.message).toMatch(/may or may not have been stored; retry with the same messageIds/);
       // The paused server may have run the script before the client gave up: the retry is
       // counted once either way.
       const retry = await post({ anonymousId: id, events }).expect(202);

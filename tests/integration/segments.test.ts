@@ -104,7 +104,11 @@ describe('segments', () => {
     });
 
     it('returns the visitor’s segments from GET /api/personalization/profile', async () => {
-      const created = await send(visitorId(), [1, 2, 3].map(() => pageEvent({ properties: { topic: 'Technology' } }))).expect(202);
+      const created = await request(app.server)
+        .post('/api/personalization/events')
+        .set('User-Agent', BROWSER_UA)
+        .send({ events: [1, 2, 3].map(() => pageEvent({ properties: { topic: 'Technology' } })) })
+        .expect(202);
       const profile = await request(app.server)
         .get('/api/personalization/profile')
         .set('X-Visitor-Token', created.body.data.visitorToken)

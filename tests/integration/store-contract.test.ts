@@ -67,7 +67,7 @@ describe.each(drivers)('%s driver', (_name, getStore) => {
   it('holds nothing for an unknown visitor', async () => {
     expect(await store.readProfile(visitor)).toBeNull();
     expect(await store.readSegments(visitor)).toEqual([]);
-    expect(await store.erase(visitor)).toBe(false);
+    expect(await store.erase(visitor, [])).toBe(false);
   });
 
   it('rejects visitor ids that could break key names', async () => {
@@ -219,7 +219,7 @@ describe.each(drivers)('%s driver', (_name, getStore) => {
   it('erases every key of a visitor', async () => {
     await apply([{ ts: NOW - 1, dedup: 1, incr: { pv: 1 }, windowed: { pv: 1 }, recentItem: 'x', traits: { a: '1' } }]);
     await store.writeSegments(visitor, ['s'], SETTINGS.retentionSec);
-    expect(await store.erase(visitor)).toBe(true);
+    expect(await store.erase(visitor, ['s'])).toBe(true);
     expect(await store.readProfile(visitor)).toBeNull();
     // The dedup window went too: the same messageId is new again.
     const again = await apply([{ ts: NOW - 1, dedup: 1, incr: { pv: 1 } }]);
@@ -242,6 +242,7 @@ describe.each(drivers)('%s driver', (_name, getStore) => {
     expect(await store.linkUser(userHash, visitor, SETTINGS.retentionSec)).toBe(visitor);
     const other = newVisitor();
     expect(await store.linkUser(userHash, other, SETTINGS.retentionSec)).toBe(visitor);
+    expect(await store.userVisitor(userHash)).toBe(visitor);
   });
 
   it('folds another profile in: sums, min/max, decayed affinity, windows, recent, traits', async () => {
@@ -294,6 +295,26 @@ describe.each(drivers)('%s driver', (_name, getStore) => {
       visitorId: into,
     });
     expect((await store.readProfile(into))?.merged).toEqual([visitor]);
+    expect(await store.aliasOf(visitor)).toBe(into);
+    expect(await store.aliasOf(into)).toBeNull();
+  });
+
+  it('never chains aliases: what pointed at a retired visitor points at the one it joined', async () => {
+    // A merged into B, then B into C: A's next batch goes straight to C, and B's user follows.
+    const [a, b, c] = [visitor, newVisitor(), newVisitor()];
+    for (const id of [a, b, c]) await store.applyUpdates(id, [{ ts: NOW - 5, dedup: 7, incr: { pv: 1 } }], SETTINGS, NOW);
+    await store.linkUser('user-of-b', b, SETTINGS.retentionSec);
+    await store.retireInto(a, b, SETTINGS.retentionSec);
+    await store.retireInto(b, c, SETTINGS.retentionSec);
+    expect(await store.aliasOf(a)).toBe(c);
+    expect(await store.aliasOf(b)).toBe(c);
+    expect(await store.userVisitor('user-of-b')).toBe(c);
+    expect((await store.readProfile(c))?.merged).toEqual([a, b].sort());
+    // A message id seen by a retired visitor stays seen: a batch retried after the merge counts once.
+    const retried = await store.applyUpdates(c, [{ ts: NOW - 4, dedup: 7, incr: { pv: 1 } }], SETTINGS, NOW);
+    expect(retried).toMatchObject({ status: 'applied', accepted: 0, duplicates: 1 });
+    await store.clearAlias(a);
+    expect(await store.aliasOf(a)).toBeNull();
   });
 
   it('erases a user entirely: merged visitors, their aliases and the user link', async () => {
@@ -301,8 +322,11 @@ describe.each(drivers)('%s driver', (_name, getStore) => {
     const userHash = `user-${visitor}`;
     await apply([{ ts: NOW - 5, incr: { pv: 1 }, set: { [F.userHash]: userHash } }]);
     await store.linkUser(userHash, visitor, SETTINGS.retentionSec);
+    // The other device had a user of its own before it joined.
+    await store.linkUser('user-of-the-other-device', otherDevice, SETTINGS.retentionSec);
     await store.retireInto(otherDevice, visitor, SETTINGS.retentionSec);
-    expect(await store.erase(visitor)).toBe(true);
+    expect(await store.erase(visitor, [])).toBe(true);
+    expect(await store.userVisitor('user-of-the-other-device')).toBeNull();
     expect(await store.readProfile(visitor)).toBeNull();
     // The other device's alias is gone: its next batch starts a fresh profile of its own.
     expect((await store.applyUpdates(otherDevice, [{ ts: NOW, incr: { pv: 1 } }], SETTINGS, NOW)).status).toBe('applied');
@@ -433,8 +457,38 @@ describe.each([
     expect(await store.acquireLock('job', 'b', 30)).toBe(true);
   });
 
+  it('erases a visitor from member sets and the segment log, pending writes included', async () => {
+    const [gone, stays] = [newVisitor(), newVisitor()];
+    await store.applyUpdates(gone, [{ ts: NOW, incr: { pv: 1 } }], SETTINGS, NOW);
+    await store.updateMembership(gone, { segments: ['fans'], entered: ['fans'], left: [] }, NOW - 10, SETTINGS.retentionSec);
+    await store.updateMembership(stays, { segments: ['fans'], entered: ['fans'], left: [] }, NOW - 5, SETTINGS.retentionSec);
+    expect(await store.segmentSizes(['fans'])).toEqual({ fans: 2 });
+    // A change still waiting for the next write when the erase comes.
+    await store.updateMembership(gone, { segments: ['fans', 'new'], entered: ['new'], left: [] }, NOW, SETTINGS.retentionSec);
+    expect(await store.erase(gone, ['fans', 'new'])).toBe(true);
+    expect(await store.segmentMembers('fans', 10)).toEqual([{ visitorId: stays, confirmedAt: NOW - 5 }]);
+    expect(await store.segmentSizes(['new'])).toEqual({ new: 0 });
+    expect((await store.membershipLog(100)).map((event) => event.visitorId)).toEqual([stays]);
+  });
+
+  it("erases the log entries of a merged visitor written after its merge", async () => {
+    const [user, device] = [newVisitor(), newVisitor()];
+    for (const id of [user, device]) await store.applyUpdates(id, [{ ts: NOW, incr: { pv: 1 } }], SETTINGS, NOW);
+    await store.updateMembership(device, { segments: ['fans'], entered: ['fans'], left: [] }, NOW, SETTINGS.retentionSec);
+    // Merged before that change was written: the entry is written under the device's id.
+    await store.retireInto(device, user, SETTINGS.retentionSec);
+    expect((await store.membershipLog(10)).map((event) => event.visitorId)).toEqual([device]);
+    await store.erase(user, ['fans']);
+    expect(await store.membershipLog(10)).toEqual([]);
+  });
+
   it('records an experiment arm once (sticky), counts exposures and conversions, erases them with the visitor', async () => {
     const visitor = newVisitor();
+    // A read by a visitor the store knows nothing of records nothing.
+    expect(await store.recordExposure(visitor, 'exp-a', 'b', NOW - 100, 3600)).toBe(false);
+    expect(await store.readAssignments(visitor)).toEqual({});
+    expect(await store.experimentCounters('exp-a')).toEqual({ totals: {}, daily: {} });
+    await store.applyUpdates(visitor, [{ ts: NOW - 200, incr: { pv: 1 } }], SETTINGS, NOW);
     expect(await store.recordExposure(visitor, 'exp-a', 'b', NOW - 100, 3600)).toBe(true);
     expect(await store.recordExposure(visitor, 'exp-a', 'control', NOW - 50, 3600)).toBe(false);
     expect(await store.readAssignments(visitor)).toEqual({ 'exp-a': { arm: 'b', at: NOW - 100 } });
@@ -449,8 +503,7 @@ describe.each([
       totals: { 'v|b': 1, 'ct|signup|b': 2, 'cv|signup|b': 1 },
       daily: { [`${exposureDay}|v|b`]: 1, [`${day}|ct|signup|b`]: 2, [`${day}|cv|signup|b`]: 1 },
     });
-    await store.applyUpdates(visitor, [{ ts: NOW, incr: { pv: 1 } }], SETTINGS, NOW);
-    await store.erase(visitor);
+    await store.erase(visitor, []);
     expect(await store.readAssignments(visitor)).toEqual({});
     expect(await store.recordConversion(visitor, 'exp-a', 'b', 'signup', NOW, 3600)).toBe(true);
     await store.deleteExperimentData('exp-a');

@@ -1,6 +1,6 @@
 import request from 'supertest';
-import { adminToken, readOnlyApiToken } from '../helpers/admin';
-import { BROWSER_UA, pageEvent, trackEvent, visitorId } from '../helpers/events';
+import { adminToken, apiToken } from '../helpers/admin';
+import { BROWSER_UA, credentialFor, pageEvent, trackEvent, visitorId } from '../helpers/events';
 import { startRedis, type PrivateRedis } from '../helpers/redis-server';
 import { startTestApp, type TestApp } from '../helpers/strapi-app';
 
@@ -19,7 +19,7 @@ describe('variants and resolution', () => {
   const admin = (method: 'get' | 'post' | 'put' | 'delete', path: string) =>
     request(app.server)[method](`/personalization${path}`).set('Authorization', `Bearer ${token}`);
   const createVariant = async (body: object) => (await admin('post', '/variants').send(body).expect(201)).body.data;
-  const asVisitor = (id: string, path: string) => request(app.server).get(path).set('X-Visitor-Id', id);
+  const asVisitor = (id: string, path: string) => request(app.server).get(path).set('X-Visitor-Token', credentialFor(app, id));
 
   beforeAll(async () => {
     redis = await startRedis();
@@ -100,21 +100,28 @@ describe('variants and resolution', () => {
       expect(none.body.data.cta).toBe('Read more');
       expect(none.body.meta.personalization).toEqual({ visitorId: visitors.none, segments: [], variants: { [article.documentId]: null } });
       expect(none.headers['cache-control']).toBe('private');
-      expect(none.headers.vary).toContain('X-Visitor-Id');
+      expect(none.headers.vary).toContain('X-Visitor-Token');
       const anonymous = await request(app.server).get(`/api/articles/${article.documentId}`).expect(200);
       expect(anonymous.body.data.cta).toBe('Read more');
       expect(anonymous.body.meta).toEqual({});
       expect(anonymous.headers['cache-control']).toBeUndefined();
     });
 
-    it('identifies the visitor by cookie and signed token too', async () => {
+    it('identifies the visitor by cookie and signed token, never by a bare id', async () => {
       await asVisitor(visitors.video, '/api/articles').expect(200);
-      const byCookie = await request(app.server).get(`/api/articles/${article.documentId}`).set('Cookie', `psn_vid=${visitors.video}`).expect(200);
+      const byCookie = await request(app.server).get(`/api/articles/${article.documentId}`).set('Cookie', `psn_vid=${credentialFor(app, visitors.video)}`).expect(200);
       expect(byCookie.body.data.cta).toBe('Watch the demo');
+      // A bare id would read somebody else's segments: it is not personalized at all.
+      for (const bare of [{ 'X-Visitor-Id': visitors.video }, { Cookie: `psn_vid=${visitors.video}` }]) {
+        const response = await request(app.server).get(`/api/articles/${article.documentId}`).set(bare).expect(200);
+        expect(response.body.data.cta).toBe('Read more');
+        expect(response.body.meta).toEqual({});
+      }
       const issued = await request(app.server)
         .post('/api/personalization/events')
         .set('User-Agent', BROWSER_UA)
-        .send({ anonymousId: visitors.video, events: [pageEvent()] })
+        .set('X-Visitor-Token', credentialFor(app, visitors.video))
+        .send({ events: [pageEvent()] })
         .expect(202);
       const byToken = await request(app.server).get(`/api/articles/${article.documentId}`).set('X-Visitor-Token', issued.body.data.visitorToken).expect(200);
       expect(byToken.body.data.cta).toBe('Watch the demo');
@@ -224,16 +231,37 @@ describe('variants and resolution', () => {
       await admin('delete', `/variants/${variant.id}`).expect(200);
     });
 
-    it('previews a segment with ?psn_segment= for an API token, and ignores it without one', async () => {
-      const apiToken = await readOnlyApiToken(app, token);
-      const preview = await request(app.server)
-        .get(`/api/articles/${article.documentId}?psn_segment=tech-fans`)
-        .set('Authorization', `Bearer ${apiToken}`)
-        .expect(200);
-      expect(preview.body.data.cta).toBe('Try the API');
-      expect(preview.body.meta.personalization).toMatchObject({ visitorId: null, segments: ['tech-fans'], preview: true });
-      const ignored = await request(app.server).get(`/api/articles/${article.documentId}?psn_segment=tech-fans`).expect(200);
-      expect(ignored.body.data.cta).toBe('Read more');
+    it('previews a segment with ?psn_segment= only for a token or an editor allowed to, and ignores it otherwise', async () => {
+      const previewAs = (headers: Record<string, string>) =>
+        request(app.server).get(`/api/articles/${article.documentId}?psn_segment=tech-fans`).set(headers).expect(200);
+      const allowed: Record<string, string>[] = [
+        { Authorization: `Bearer ${await apiToken(app, token, 'full-access')}` },
+        { Authorization: `Bearer ${await apiToken(app, token, 'custom', ['plugin::personalization.preview.segments', 'api::article.article.findOne'])}` },
+        { 'X-Personalization-Preview': token },
+      ];
+      for (const headers of allowed) {
+        const preview = await previewAs(headers);
+        expect(preview.body.data.cta).toBe('Try the API');
+        expect(preview.body.meta.personalization).toMatchObject({ visitorId: null, segments: ['tech-fans'], preview: true });
+      }
+      // A read-only token may ship in a public front-end; an Author may not read variants.
+      const author = await adminToken(app, { email: 'variants-author@example.com', roleCode: 'strapi-author' });
+      const refused: Record<string, string>[] = [
+        {},
+        { Authorization: `Bearer ${await apiToken(app, token, 'read-only')}` },
+        { Authorization: `Bearer ${await apiToken(app, token, 'custom', ['api::article.article.findOne'])}` },
+        { 'X-Personalization-Preview': author },
+        { 'X-Personalization-Preview': 'not-a-token' },
+      ];
+      for (const headers of refused) {
+        const ignored = await previewAs(headers);
+        expect(ignored.body.data.cta).toBe('Read more');
+        expect(ignored.body.meta.personalization?.preview).toBeUndefined();
+      }
+      // The segments a preview toolbar may offer, for a token allowed to preview.
+      const segments = await request(app.server).get('/api/personalization/preview/segments').set(allowed[1]).expect(200);
+      expect(segments.body.data.map((segment: { slug: string }) => segment.slug).sort()).toEqual(['tech-fans', 'video-fans']);
+      await request(app.server).get('/api/personalization/preview/segments').set(refused[1]).expect(403);
     });
 
     it('shows a changed variant on the next request', async () => {
@@ -262,7 +290,7 @@ describe('variants and resolution', () => {
 
     const graphql = (id: string | null, query: string, headers: Record<string, string> = {}) => {
       const call = request(app.server).post('/graphql').send({ query });
-      if (id) call.set('X-Visitor-Id', id);
+      if (id) call.set('X-Visitor-Token', credentialFor(app, id));
       for (const [name, value] of Object.entries(headers)) call.set(name, value);
       return call.expect(200);
     };
@@ -292,7 +320,7 @@ describe('variants and resolution', () => {
     it('answers personalizationProfile for the caller (cookie or token)', async () => {
       const anonymous = await graphql(null, '{ personalizationProfile { visitorId segments } }');
       expect(anonymous.body.data.personalizationProfile).toEqual({ visitorId: null, segments: [] });
-      const withCookie = await graphql(null, '{ personalizationProfile { visitorId segments } }', { Cookie: `psn_vid=${visitors.both}` });
+      const withCookie = await graphql(null, '{ personalizationProfile { visitorId segments } }', { Cookie: `psn_vid=${credentialFor(app, visitors.both)}` });
       expect(withCookie.body.data.personalizationProfile).toEqual({ visitorId: visitors.both, segments: ['tech-fans', 'video-fans'] });
     });
   });
@@ -354,7 +382,7 @@ describe('variants and resolution', () => {
       expect(rest.body.meta.personalization).toMatchObject({ segments: [], degraded: true });
       const gql = await request(app.server)
         .post('/graphql')
-        .set('X-Visitor-Id', visitors.video)
+        .set('X-Visitor-Token', credentialFor(app, visitors.video))
         .send({ query: `{ article(documentId: "${article.documentId}") { cta } }` })
         .expect(200);
       expect(gql.body.data.article.cta).toBe('Read more');

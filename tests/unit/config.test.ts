@@ -13,7 +13,8 @@ describe('plugin config', () => {
       affinity: { halfLifeDays: 14 },
       profile: { recentItems: 10, maxFields: 120, windowDays: 90 },
       identity: { dropTraits: ['email', 'phone', 'name', 'firstName', 'lastName', 'address', 'birthday'] },
-      ingest: { perIpPerMinute: 600, perVisitorPerMinute: 1200 },
+      ingest: { perIpPerMinute: 3000, perVisitorPerMinute: 1200 },
+      sources: [],
       segments: [],
       segmentJobs: { refreshMinutes: 60, batchSize: 500 },
     });
@@ -27,6 +28,14 @@ describe('plugin config', () => {
       { host: 'a', port: 7000 },
     ]);
     expect(parsePluginConfig({ store: 'memory' }).store).toBe('memory');
+  });
+
+  it('takes server sources with their write keys, refusing short keys and duplicates', () => {
+    const key = 'a-write-key-from-env-0123456789';
+    expect(parsePluginConfig({ sources: [{ name: 'segment', writeKey: key }] }).sources).toEqual([{ name: 'segment', writeKey: key, perMinute: 6000, maxAgeDays: 90 }]);
+    expect(() => parsePluginConfig({ sources: [{ name: 'segment', writeKey: 'short' }] })).toThrow('sources[0].writeKey: expected a write key of at least 16 characters');
+    expect(() => parsePluginConfig({ sources: [{ name: 'a', writeKey: key }, { name: 'a', writeKey: `${key}x` }] })).toThrow('sources[1].name: the name "a" is used twice');
+    expect(() => parsePluginConfig({ sources: [{ name: 'a', writeKey: key }, { name: 'b', writeKey: key }] })).toThrow('sources[1].writeKey: the same write key is given to two sources');
   });
 
   it.each([

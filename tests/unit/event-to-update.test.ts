@@ -1,13 +1,14 @@
 import { batchToUpdates, eventToUpdate, type EventContext } from '../../server/src/ingest/event-to-update';
 import type { IncomingEvent } from '../../server/src/ingest/event-schema';
 import { messageHash } from '../../server/src/ingest/message-hash';
+import { personalKeyMatcher } from '../../server/src/profiles/personal-data';
 
 const NOW = 1_790_000_000;
 const context: EventContext = {
   nowSec: NOW,
   deviceTypeOf: (ua) => (ua?.includes('iPhone') ? 'mobile' : 'desktop'),
   entryTopics: (event) => (event.properties?.documentId === 'doc-1' ? ['Horror'] : []),
-  dropTraits: new Set(['email']),
+  isPersonalKey: personalKeyMatcher(['email']),
   sessionGapSec: 1800,
 };
 const at = (offsetSec: number) => new Date((NOW + offsetSec) * 1000).toISOString();
@@ -54,6 +55,62 @@ describe('eventToUpdate', () => {
   it('keeps traits of identify calls as JSON, without the dropped ones', () => {
     const update = eventToUpdate({ type: 'identify', traits: { plan: 'pro', seats: 3, email: 'a@b.c' } }, context, false);
     expect(update.traits).toEqual({ plan: '"pro"', seats: '3' });
+  });
+
+  it('drops personal data from traits whatever the case, spelling or depth, and values that look like e-mails or IPs', () => {
+    const traits = {
+      Email: 'x@example.com',
+      user_email: 'x@example.com',
+      contact: { email: 'x@example.com', city: 'Lyon', note: 'write to x@example.com' },
+      mobile: '+33 6 12 34 56 78',
+      first_name: 'Jane',
+      ip: '203.0.113.7',
+      lastLogin: { from: '2001:db8::1', at: '2026-11-30' },
+      plan: 'pro',
+      planName: 'Pro yearly',
+      tags: ['vip', 'admin@example.com'],
+    };
+    const update = eventToUpdate({ type: 'identify', traits }, context, false);
+    expect(update.traits).toEqual({
+      contact: '{"city":"Lyon"}',
+      lastLogin: '{"at":"2026-11-30"}',
+      plan: '"pro"',
+      planName: '"Pro yearly"',
+      tags: '["vip"]',
+    });
+  });
+
+  it('never turns an e-mail or IP address into a counter, topic, attribution value or item', () => {
+    const update = eventToUpdate(
+      {
+        type: 'page',
+        name: 'Welcome jane@example.com',
+        properties: { topics: ['Drama', 'bob@example.com'], documentId: '198.51.100.4' },
+        context: { campaign: { source: 'jane@example.com', medium: 'email' }, page: { url: 'https://a.example/', referrer: 'http://203.0.113.9/x' } },
+      },
+      context,
+      true
+    );
+    expect(update.incr).toEqual({ pv: 1 });
+    expect(update.affinity).toEqual({ Drama: 1 });
+    expect(update.recentItem).toBeUndefined();
+    expect(update.setOnce).toMatchObject({ 'a0:us': '', 'a0:um': 'email', 'a0:rh': '' });
+    const track = eventToUpdate({ type: 'track', event: 'Signup', properties: { category: 'x@y.co' } }, context, false);
+    expect(track.incr).toEqual({ 'e:Signup': 1 });
+  });
+
+  it("counts Segment's properties.category like a top-level category, and a screen like a page view", () => {
+    expect(eventToUpdate({ type: 'track', event: 'Played', properties: { category: 'video', action: 'play' } }, context, false).incr).toEqual({
+      'e:Played': 1,
+      'c:video': 1,
+      'ca:video/play': 1,
+    });
+    expect(eventToUpdate({ type: 'screen', name: 'Dashboard' }, context, false).incr).toEqual({ pv: 1, 'pn:Dashboard': 1 });
+  });
+
+  it('keeps a group call as the trait groupId, and leaves alias calls out of the activity', () => {
+    expect(eventToUpdate({ type: 'group', groupId: 'acme', traits: { name: 'Acme' } }, context, false).traits).toEqual({ groupId: '"acme"' });
+    expect(batchToUpdates([{ type: 'alias', previousId: 'old-id-1', userId: 'u-1' }, { type: 'page' }], context)).toHaveLength(1);
   });
 
   it('sends attribution only on events that may open a session, with every field present', () => {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_DROP_TRAITS } from '../profiles/personal-data';
 import { configSegmentsSchema } from '../segments/segment-input';
 
 /**
@@ -75,18 +76,47 @@ export const pluginConfigSchema = z
       .prefault({}),
     identity: z
       .strictObject({
-        /** HMAC key for user ids and visitor tokens; derived from the app keys when absent. */
+        /**
+         * The key behind visitor credentials and stored user ids, and the key the site's backend
+         * signs user ids with (`userHash`); derived from the app keys when absent.
+         */
         secret: z.string().min(16, 'expected at least 16 characters').optional(),
-        /** Traits never stored, so `identify` calls do not fill profiles with personal data. */
-        dropTraits: z
-          .array(z.string().max(64))
-          .default(['email', 'phone', 'name', 'firstName', 'lastName', 'address', 'birthday']),
+        /** Trait keys never stored (besides the built-in list), matched whatever the case and punctuation. */
+        dropTraits: z.array(z.string().max(64)).default(DEFAULT_DROP_TRAITS),
       })
       .prefault({}),
+    /** Servers that send events with a write key (Segment's or RudderStack's SDKs, a backend). */
+    sources: z
+      .array(
+        z.strictObject({
+          name: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'expected 1-64 characters of A-Z a-z 0-9 _ . -'),
+          writeKey: z.string().min(16, 'expected a write key of at least 16 characters').max(512),
+          /** Requests per minute from this source, per Strapi instance. */
+          perMinute: z.number().int().min(1).max(10_000_000).default(6_000),
+          /** How old an event's timestamp may be, for backfills. */
+          maxAgeDays: z.number().int().min(1).max(3650).default(90),
+        })
+      )
+      .default([])
+      .superRefine((sources, ctx) => {
+        sources.forEach((source, index) => {
+          if (sources.findIndex((other) => other.name === source.name) !== index) {
+            ctx.addIssue({ code: 'custom', path: [index, 'name'], message: `the name "${source.name}" is used twice` });
+          }
+          if (sources.findIndex((other) => other.writeKey === source.writeKey) !== index) {
+            ctx.addIssue({ code: 'custom', path: [index, 'writeKey'], message: 'the same write key is given to two sources' });
+          }
+        });
+      }),
     ingest: z
       .strictObject({
-        /** Requests per minute from one client address (hashed, counted in process). */
-        perIpPerMinute: z.number().int().min(1).max(1_000_000).default(600),
+        /**
+         * Requests per minute from one client address (a keyed hash, counted in process). High
+         * enough for an office or a mobile carrier behind one address; not applied when requests
+         * come through a proxy Strapi does not trust (`server.proxy`), where every visitor would
+         * share the proxy's address.
+         */
+        perIpPerMinute: z.number().int().min(1).max(1_000_000).default(3_000),
         /** Events per minute for one visitor, counted in Redis so it holds across instances. */
         perVisitorPerMinute: z.number().int().min(1).max(1_000_000).default(1_200),
       })

@@ -1,43 +1,48 @@
 import { randomBytes } from 'crypto';
 import { isValidVisitorId } from '../store/keys';
+import { isValidVisitorKey, visitorIdOfKey } from './visitor-key';
 import { verifyVisitorToken } from './visitor-token';
+import type { IdentityKeys } from './secret';
 
-/** Where a request's visitor id came from. */
-export type VisitorSource = 'cookie' | 'token' | 'header' | 'anonymousId' | 'new';
-
-export interface VisitorCandidates {
-  /** Value of the visitor cookie (`psn_vid`). */
-  cookie?: string;
-  /** `X-Visitor-Token`: a signed token we issued. */
-  token?: string;
-  /** `X-Visitor-Id`: a bare id, accepted for writing events, never for reading a profile. */
-  header?: string;
-  /** `anonymousId` of the event batch (Segment naming). */
-  anonymousId?: string;
-}
+/**
+ * Who a browser request speaks for.
+ * - `cookie`, `token`: a credential we signed; `key`: a visitor key only its holder knows; `new`: a
+ *   visitor minted for this request. These may read, erase and merge, and their answers carry the
+ *   credential.
+ * - `bare`: an id typed into `X-Visitor-Id` or a batch's `anonymousId`. Anybody can send any id, so
+ *   it is good for writing events only: it never reads, erases, links or merges, and its answers
+ *   carry no credential.
+ */
+export type VisitorSource = 'cookie' | 'token' | 'key' | 'new' | 'bare';
 
 export interface Visitor {
   visitorId: string;
   source: VisitorSource;
 }
 
+export interface VisitorCandidates {
+  /** Value of the visitor cookie (`psn_vid`): a signed credential. */
+  cookie?: string;
+  /** `X-Visitor-Token`, or the batch's `visitorToken`: a signed credential. */
+  token?: string;
+  /** The batch's `visitorKey`. */
+  visitorKey?: string;
+  /** `X-Visitor-Id`, or the batch's `anonymousId`: a bare id. */
+  bareId?: string;
+}
+
 /** 128 random bits, base64url: 22 characters. */
 export const newVisitorId = (): string => randomBytes(16).toString('base64url');
 
-/**
- * Who is the caller: cookie, then signed token, then (only when `allowBareIds`) the
- * `X-Visitor-Id` header and the batch's `anonymousId`. Invalid values are skipped, never trusted.
- */
-export const identifyVisitor = (
-  candidates: VisitorCandidates,
-  secret: Buffer,
-  { allowBareIds }: { allowBareIds: boolean }
-): Visitor | null => {
-  if (isValidVisitorId(candidates.cookie)) return { visitorId: candidates.cookie, source: 'cookie' };
-  const fromToken = verifyVisitorToken(secret, candidates.token);
+export const hasCredential = (visitor: Visitor | null): visitor is Visitor => visitor !== null && visitor.source !== 'bare';
+
+/** The first valid of cookie, token, visitor key, bare id; invalid values are skipped, never trusted. */
+export const identifyVisitor = (candidates: VisitorCandidates, keys: IdentityKeys): Visitor | null => {
+  const fromCookie = verifyVisitorToken(keys.token, candidates.cookie);
+  if (fromCookie) return { visitorId: fromCookie, source: 'cookie' };
+  const fromToken = verifyVisitorToken(keys.token, candidates.token);
   if (fromToken) return { visitorId: fromToken, source: 'token' };
-  if (!allowBareIds) return null;
-  if (isValidVisitorId(candidates.header)) return { visitorId: candidates.header, source: 'header' };
-  if (isValidVisitorId(candidates.anonymousId)) return { visitorId: candidates.anonymousId, source: 'anonymousId' };
+  if (isValidVisitorKey(candidates.visitorKey)) return { visitorId: visitorIdOfKey(keys.visitorKey, candidates.visitorKey), source: 'key' };
+  if (isValidVisitorId(candidates.bareId)) return { visitorId: candidates.bareId, source: 'bare' };
   return null;
 };

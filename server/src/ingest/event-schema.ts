@@ -2,15 +2,18 @@ import { z } from 'zod';
 import { checkJsonLimits, JSON_LIMITS } from './json-limits';
 
 /**
- * The body of `POST /api/personalization/events`, in Segment's naming so that Segment or RudderStack
- * payloads can be pointed here. The envelope fields we do not use (`sentAt`, `integrations`,
+ * The body of `POST /api/personalization/events` (and of Segment's HTTP API paths under
+ * `/api/personalization/v1/`), in Segment's naming so that Segment's and RudderStack's SDKs can be
+ * pointed here unchanged. The envelope fields we do not use (`sentAt`, `integrations`, `_metadata`,
  * `context.library`, ...) are removed before this schema runs (`segment-extras.ts`); anything else
  * it does not name is refused.
  */
 
-export const MAX_EVENTS_PER_BATCH = 100;
+/** Events in one request: a browser's batch, a server source's (Segment's SDKs send up to 500 KB). */
+export const MAX_EVENTS = { browser: 100, server: 500 } as const;
 const MAX_FUTURE_SEC = 24 * 3600;
-const MAX_AGE_SEC = 30 * 24 * 3600;
+/** How old a browser's events may be (the tracker keeps undelivered events that long at most). */
+export const BROWSER_MAX_AGE_DAYS = 30;
 
 const text = z.string().max(JSON_LIMITS.maxStringLength, `longer than ${JSON_LIMITS.maxStringLength} characters`);
 const name = z.string().min(1, 'must not be empty').max(200, 'longer than 200 characters');
@@ -57,15 +60,19 @@ const context = z.strictObject({
 
 const isoTimestamp = z.iso.datetime({ offset: true, error: 'expected an ISO-8601 date-time' });
 
-export const EVENT_TYPES = ['page', 'track', 'identify'] as const;
+/** Segment's calls. `screen` is an app's page view; `alias` and `group` are identity calls. */
+export const EVENT_TYPES = ['page', 'screen', 'track', 'identify', 'alias', 'group'] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
+
+const hexHash = z.string().regex(/^[0-9a-fA-F]{64}$/, 'expected the hex HMAC-SHA256 of the user id (64 characters)');
 
 const event = z
   .strictObject({
     type: z.enum(EVENT_TYPES, {
-      error: (issue) => `unknown type ${JSON.stringify(issue.input)} (expected "page", "track" or "identify")`,
+      error: (issue) => `unknown type ${JSON.stringify(issue.input)} (expected one of ${EVENT_TYPES.join(', ')})`,
     }),
     event: name.optional(),
-    /** Segment's page name (`analytics.page('Pricing')`). */
+    /** Segment's page or screen name (`analytics.page('Pricing')`). */
     name: name.optional(),
     category: name.optional(),
     action: name.optional(),
@@ -75,23 +82,44 @@ const event = z
     traits: jsonObject.optional(),
     context: context.optional(),
     timestamp: isoTimestamp.optional(),
+    /** When the SDK recorded the call (RudderStack sends this rather than `timestamp`). */
+    originalTimestamp: isoTimestamp.optional(),
     messageId: id.optional(),
     anonymousId: id.optional(),
     userId: id.optional(),
+    /** A browser's proof of `userId`: hex HMAC-SHA256(identity secret, userId), made by the site's backend. */
+    userHash: hexHash.optional(),
+    /** `alias`: the id the user was known by before. */
+    previousId: id.optional(),
+    /** `group`: the account or company the user belongs to. */
+    groupId: id.optional(),
   })
   .superRefine((value, ctx) => {
     if (value.type === 'track' && !value.event) {
       ctx.addIssue({ code: 'custom', path: ['event'], message: 'a track event needs an "event" name' });
     }
+    if (value.type === 'alias' && !value.previousId) {
+      ctx.addIssue({ code: 'custom', path: ['previousId'], message: 'an alias call needs a "previousId"' });
+    }
+    if (value.type === 'group' && !value.groupId) {
+      ctx.addIssue({ code: 'custom', path: ['groupId'], message: 'a group call needs a "groupId"' });
+    }
   });
+
+const events = z.array(event).min(1, 'expected at least one event');
 
 export const eventBatchSchema = z
   .strictObject({
     anonymousId: id.optional(),
     userId: id.optional(),
-    events: z.array(event).min(1, 'expected at least one event').max(MAX_EVENTS_PER_BATCH, `more than ${MAX_EVENTS_PER_BATCH} events`).optional(),
+    userHash: hexHash.optional(),
+    /** A browser's credential, for clients that cannot send the cookie or a header (sendBeacon). */
+    visitorToken: z.string().max(200, 'longer than 200 characters').optional(),
+    /** A browser's visitor key, before it has a credential (see identity/visitor-key.ts). */
+    visitorKey: z.string().max(128, 'longer than 128 characters').optional(),
+    events: events.optional(),
     /** Segment's HTTP batch API calls the list `batch`. */
-    batch: z.array(event).min(1, 'expected at least one event').max(MAX_EVENTS_PER_BATCH, `more than ${MAX_EVENTS_PER_BATCH} events`).optional(),
+    batch: events.optional(),
   })
   .superRefine((value, ctx) => {
     if (!value.events === !value.batch) {
@@ -102,16 +130,22 @@ export const eventBatchSchema = z
 export type EventBatchInput = z.output<typeof eventBatchSchema>;
 export type IncomingEvent = z.output<typeof event>;
 
-/** Timestamps must be recent: at most 24 hours ahead of the server clock and 30 days behind. */
-export const timestampIssues = (events: IncomingEvent[], nowSec: number): { path: (string | number)[]; message: string }[] =>
-  events.flatMap((incoming, index) => {
-    if (!incoming.timestamp) return [];
-    const ts = Date.parse(incoming.timestamp) / 1000;
-    if (ts > nowSec + MAX_FUTURE_SEC) {
-      return [{ path: ['events', index, 'timestamp'], message: 'more than 24 hours in the future' }];
-    }
-    if (ts < nowSec - MAX_AGE_SEC) {
-      return [{ path: ['events', index, 'timestamp'], message: 'older than 30 days' }];
-    }
+interface Issue {
+  path: (string | number)[];
+  message: string;
+}
+
+/** An event's time: `timestamp`, else `originalTimestamp`, else none (the server's clock then). */
+export const statedTime = (incoming: IncomingEvent): string | undefined => incoming.timestamp ?? incoming.originalTimestamp;
+
+/** Timestamps must be recent: at most 24 hours ahead of the server clock and `maxAgeDays` behind. */
+export const timestampIssues = (list: IncomingEvent[], nowSec: number, maxAgeDays: number, listKey = 'events'): Issue[] =>
+  list.flatMap((incoming, index) => {
+    const stated = statedTime(incoming);
+    if (!stated) return [];
+    const ts = Date.parse(stated) / 1000;
+    const path = [listKey, index, incoming.timestamp ? 'timestamp' : 'originalTimestamp'];
+    if (ts > nowSec + MAX_FUTURE_SEC) return [{ path, message: 'more than 24 hours in the future' }];
+    if (ts < nowSec - maxAgeDays * 86_400) return [{ path, message: `older than ${maxAgeDays} days` }];
     return [];
   });

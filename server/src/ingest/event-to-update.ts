@@ -1,12 +1,14 @@
+import { containsPersonalData, keepName, scrubValue } from '../profiles/personal-data';
 import { ATTRIBUTION, clipName, FIELDS, PREFIX } from '../profiles/profile-fields';
 import type { EventUpdate } from '../store/profile-store';
-import type { IncomingEvent } from './event-schema';
+import { statedTime, type IncomingEvent } from './event-schema';
 import { messageHash } from './message-hash';
 import { topicsOfProperties } from './topics';
 
 /**
  * Turns validated events into the store's instruction set. Pure: everything it needs from the
- * outside (device types, entry topics) arrives in `EventContext`.
+ * outside (device types, entry topics) arrives in `EventContext`. Nothing that carries an e-mail or
+ * IP address becomes a name, a topic, an attribution value or a trait (`profiles/personal-data.ts`).
  */
 
 /** Track events the profile reads specially; everything else is counted by name. */
@@ -29,15 +31,23 @@ export interface EventContext {
   requestUserAgent?: string;
   /** Topics of an entry an event points at (`properties.documentId`), looked up by the caller. */
   entryTopics(event: IncomingEvent): string[];
-  /** Trait keys never stored. */
-  dropTraits: ReadonlySet<string>;
+  /** Whether a trait key names personal data (never stored). */
+  isPersonalKey(key: string): boolean;
   /** Inactivity after which an event may open a session (attribution is only sent on such events). */
   sessionGapSec: number;
 }
 
 /** Epoch seconds of an event: its timestamp, else the server's time. */
-export const eventTime = (event: IncomingEvent, nowSec: number): number =>
-  event.timestamp ? Math.floor(Date.parse(event.timestamp) / 1000) : nowSec;
+export const eventTime = (event: IncomingEvent, nowSec: number): number => {
+  const stated = statedTime(event);
+  return stated ? Math.floor(Date.parse(stated) / 1000) : nowSec;
+};
+
+/** A name as the profile keeps it: trimmed, clipped, and never one that carries personal data. */
+const nameOf = (value: string | undefined): string | undefined => {
+  const kept = keepName(value);
+  return kept === undefined ? undefined : clipName(kept) || undefined;
+};
 
 const number = (value: unknown): number | undefined =>
   typeof value === 'number' && Number.isFinite(value) ? value : undefined;
@@ -54,8 +64,17 @@ const hostOf = (url: string | undefined): string | undefined => {
 /** The item an event is about: an entry (`documentId`) or a product (Segment e-commerce ids). */
 export const itemIdOf = (properties: Record<string, unknown> | undefined): string | undefined => {
   const candidate = properties?.documentId ?? properties?.product_id ?? properties?.productId ?? properties?.itemId;
-  return typeof candidate === 'string' && candidate.length > 0 ? clipName(candidate) : typeof candidate === 'number' ? String(candidate) : undefined;
+  return typeof candidate === 'string' ? nameOf(candidate) : typeof candidate === 'number' ? String(candidate) : undefined;
 };
+
+const stringProperty = (event: IncomingEvent, key: string): string | undefined => {
+  const value = event.properties?.[key];
+  return typeof value === 'string' ? value : undefined;
+};
+
+/** Segment puts a page's or an event's category in `properties.category` as often as at the top. */
+const categoryOf = (event: IncomingEvent) => nameOf(event.category ?? stringProperty(event, 'category'));
+const actionOf = (event: IncomingEvent) => nameOf(event.action ?? stringProperty(event, 'action'));
 
 /**
  * Attribution of the session this event would open: UTM parameters, the external referrer's host
@@ -68,10 +87,10 @@ const attributionOf = (event: IncomingEvent, context: EventContext): Record<stri
   const referrerHost = hostOf(page?.referrer);
   const pageHost = hostOf(page?.url);
   return {
-    [ATTRIBUTION.utmSource]: clipName(campaign?.source ?? ''),
-    [ATTRIBUTION.utmMedium]: clipName(campaign?.medium ?? ''),
-    [ATTRIBUTION.utmCampaign]: clipName(campaign?.name ?? ''),
-    [ATTRIBUTION.referrerHost]: referrerHost && referrerHost !== pageHost ? clipName(referrerHost) : '',
+    [ATTRIBUTION.utmSource]: nameOf(campaign?.source) ?? '',
+    [ATTRIBUTION.utmMedium]: nameOf(campaign?.medium) ?? '',
+    [ATTRIBUTION.utmCampaign]: nameOf(campaign?.name) ?? '',
+    [ATTRIBUTION.referrerHost]: referrerHost && referrerHost !== pageHost ? (nameOf(referrerHost) ?? '') : '',
     [ATTRIBUTION.deviceType]: context.deviceTypeOf(event.context?.userAgent ?? context.requestUserAgent),
   };
 };
@@ -79,18 +98,25 @@ const attributionOf = (event: IncomingEvent, context: EventContext): Record<stri
 const prefixed = (prefix: string, values: Record<string, string>) =>
   Object.fromEntries(Object.entries(values).map(([key, value]) => [prefix + key, value]));
 
+/** A page view, or an app's screen view (Segment's `screen`), which counts as one. */
+const isPageView = (event: IncomingEvent) => event.type === 'page' || event.type === 'screen';
+
 const countersOf = (event: IncomingEvent): Record<string, number> => {
-  if (event.type === 'page') {
-    const pageName = event.name ?? (typeof event.properties?.name === 'string' ? event.properties.name : undefined);
-    return { [FIELDS.pageviews]: 1, ...(pageName ? { [PREFIX.page + clipName(pageName)]: 1 } : {}) };
+  if (isPageView(event)) {
+    const pageName = nameOf(event.name ?? stringProperty(event, 'name'));
+    return { [FIELDS.pageviews]: 1, ...(pageName ? { [PREFIX.page + pageName]: 1 } : {}) };
   }
   if (event.type !== 'track' || !event.event) return {};
   // Scroll depth and dwell time have fields of their own; counting their reports says nothing.
   if (event.event === SPECIAL_EVENTS.scrollDepth || event.event === SPECIAL_EVENTS.dwellTime) return {};
-  const counters: Record<string, number> = { [PREFIX.event + clipName(event.event)]: 1 };
-  if (event.category) {
-    counters[PREFIX.category + clipName(event.category)] = 1;
-    if (event.action) counters[PREFIX.categoryAction + clipName(`${event.category}/${event.action}`)] = 1;
+  const counters: Record<string, number> = {};
+  const eventName = nameOf(event.event);
+  if (eventName) counters[PREFIX.event + eventName] = 1;
+  const category = categoryOf(event);
+  if (category) {
+    counters[PREFIX.category + category] = 1;
+    const action = actionOf(event);
+    if (action) counters[PREFIX.categoryAction + clipName(`${category}/${action}`)] = 1;
   }
   return counters;
 };
@@ -115,13 +141,26 @@ const engagementOf = (event: IncomingEvent): Pick<EventUpdate, 'incr' | 'max'> =
   return {};
 };
 
-const traitsOf = (event: IncomingEvent, dropTraits: ReadonlySet<string>): Record<string, string> | undefined => {
+/**
+ * Traits of an `identify` call without personal data (at any depth); a `group` call's group id
+ * is kept as the trait `groupId`.
+ */
+const traitsOf = (event: IncomingEvent, isPersonalKey: (key: string) => boolean): Record<string, string> | undefined => {
+  if (event.type === 'group') {
+    const groupId = nameOf(event.groupId);
+    return groupId ? { groupId: JSON.stringify(groupId) } : undefined;
+  }
   if (event.type !== 'identify' || !event.traits) return undefined;
-  const kept = Object.entries(event.traits).filter(([key]) => !dropTraits.has(key));
-  return kept.length > 0 ? Object.fromEntries(kept.map(([key, value]) => [clipName(key), JSON.stringify(value)])) : undefined;
+  const kept: Record<string, string> = {};
+  for (const [key, value] of Object.entries(event.traits)) {
+    if (isPersonalKey(key) || containsPersonalData(key)) continue;
+    const scrubbed = scrubValue(value, isPersonalKey);
+    if (scrubbed !== undefined) kept[clipName(key)] = JSON.stringify(scrubbed);
+  }
+  return Object.keys(kept).length > 0 ? kept : undefined;
 };
 
-const isViewEvent = (event: IncomingEvent) => event.type === 'page' || (event.type === 'track' && /Viewed$/.test(event.event ?? ''));
+const isViewEvent = (event: IncomingEvent) => isPageView(event) || (event.type === 'track' && /Viewed$/.test(event.event ?? ''));
 
 /** One event's update. `mayOpenSession`: no earlier event of the batch lies within the session gap. */
 export const eventToUpdate = (event: IncomingEvent, context: EventContext, mayOpenSession: boolean): EventUpdate => {
@@ -155,8 +194,9 @@ export const eventToUpdate = (event: IncomingEvent, context: EventContext, mayOp
   const itemId = isViewEvent(event) ? itemIdOf(event.properties) : undefined;
   if (itemId) update.recentItem = itemId;
 
-  if (event.context?.locale) update.set = { [FIELDS.locale]: clipName(event.context.locale) };
-  const traits = traitsOf(event, context.dropTraits);
+  const locale = nameOf(event.context?.locale);
+  if (locale) update.set = { [FIELDS.locale]: locale };
+  const traits = traitsOf(event, context.isPersonalKey);
   if (traits) update.traits = traits;
 
   if (mayOpenSession) {
@@ -167,12 +207,32 @@ export const eventToUpdate = (event: IncomingEvent, context: EventContext, mayOp
   return update;
 };
 
-/** The batch's updates, in time order; attribution only on events that can open a session. */
+/**
+ * The batch's updates, in time order; attribution only on events that can open a session. An
+ * `alias` call changes who the visitor is (the ingest service links the ids) and is not activity.
+ */
 export const batchToUpdates = (events: IncomingEvent[], context: EventContext): EventUpdate[] => {
   const ordered = events
+    .filter((event) => event.type !== 'alias')
     .map((event) => ({ event, ts: eventTime(event, context.nowSec) }))
     .sort((a, b) => a.ts - b.ts);
   return ordered.map(({ event, ts }, index) =>
     eventToUpdate(event, context, index === 0 || ts - ordered[index - 1].ts > context.sessionGapSec)
   );
+};
+
+/** The names an event adds to the rule builder's suggestions, held to the same rules as the profile's. */
+export const seenNamesOf = (event: IncomingEvent, isPersonalKey: (key: string) => boolean): { family: string; name: string }[] => {
+  const names: { family: string; name: string }[] = [];
+  const add = (family: string, name: string | undefined) => {
+    if (name) names.push({ family, name });
+  };
+  if (event.type === 'track') add('events', nameOf(event.event));
+  if (isPageView(event)) add('pages', nameOf(event.name ?? stringProperty(event, 'name')));
+  add('categories', categoryOf(event));
+  for (const topic of topicsOfProperties(event.properties)) add('topics', topic);
+  if (event.type === 'identify') {
+    for (const key of Object.keys(event.traits ?? {})) if (!isPersonalKey(key)) add('traits', nameOf(key));
+  }
+  return names;
 };

@@ -1,71 +1,83 @@
 import type { Core } from '@strapi/strapi';
 import { isbot } from 'isbot';
 import { getPluginConfig } from '../config/get-plugin-config';
-import { mergeInstruction } from '../profiles/merge-profiles';
+import { personalKeyMatcher } from '../profiles/personal-data';
 import { updateSettings } from '../profiles/update-settings';
 import { pluginService } from '../shared/plugin-services';
 import { CORE_FIELDS } from '../store/profile-fields';
-import type { EventUpdate, UpdateSettings } from '../store/profile-store';
+import type { ApplyResult, EventUpdate, UpdateSettings } from '../store/profile-store';
 import { deviceTypeOf } from './device-type';
 import type { IncomingEvent } from './event-schema';
-import { batchToUpdates, eventTime } from './event-to-update';
-import { topicsOfProperties } from './topics';
+import { batchToUpdates, eventTime, seenNamesOf } from './event-to-update';
 
-export interface IngestRequest {
+/** One visitor's events, as the controller resolved who sent them. */
+export interface VisitorBatch {
+  /** The visitor the events were sent for (it may since have been merged into another). */
   visitorId: string;
-  /** Raw user id (from the batch or a logged-in user); only its HMAC is used. */
-  userId?: string;
+  /** Link the visitor to this user id first: the browser proved it, or a server source sent it. */
+  linkUserId?: string;
   events: IncomingEvent[];
+}
+
+export interface IngestOptions {
+  /** Browsers are bot-checked on the request's User-Agent too; servers only on `context.userAgent`. */
+  sender: 'browser' | 'server';
   requestUserAgent?: string;
   /** Epoch seconds. */
   now: number;
 }
 
 export type IngestOutcome =
-  | { status: 'stored'; visitorId: string; accepted: number; duplicates: number; segments: string[] }
-  | { status: 'bot' }
+  | { status: 'stored'; visitorId: string; accepted: number; duplicates: number; bots: number; segments: string[] }
+  | { status: 'bot'; bots: number }
   | { status: 'rate-limited'; retryAfterSec: number };
+
+/** Hops of "merged into" followed when a batch lands on a retired visitor. */
+const MAX_APPLY_HOPS = 4;
 
 /**
  * The ingest path after validation: bot filter, entry topics, events to store updates, identity
- * (link or merge), one store call, site-wide counts. Store errors propagate: the caller answers 503
- * so that the sender retries (messageIds make retries safe).
+ * (links, merges, aliases), one store call per visitor, membership, conversions, site-wide counts.
+ * Store errors propagate: the caller answers 503 so that the sender retries (messageIds make
+ * retries safe).
  */
 const ingestService = ({ strapi }: { strapi: Core.Strapi }) => {
   const store = () => pluginService(strapi, 'store').get();
+  const identity = () => pluginService(strapi, 'identity');
   // Derived once from the config, which is fixed for the life of the process.
-  let derived: { settings: UpdateSettings; dropTraits: Set<string> } | undefined;
+  let derived: { settings: UpdateSettings; isPersonalKey: (key: string) => boolean } | undefined;
   const fromConfig = () => {
     if (!derived) {
       const config = getPluginConfig(strapi);
-      derived = { settings: updateSettings(config), dropTraits: new Set(config.identity.dropTraits) };
+      derived = { settings: updateSettings(config), isPersonalKey: personalKeyMatcher(config.identity.dropTraits) };
     }
     return derived;
   };
   const stats = () => pluginService(strapi, 'stats');
 
-  /** A batch is a bot's when the end user's User-Agent (event context, else the request's) is one. */
-  const isBotBatch = (request: IngestRequest) => {
-    const userAgent = request.events.find((event) => event.context?.userAgent)?.context?.userAgent ?? request.requestUserAgent;
-    return userAgent !== undefined && isbot(userAgent);
+  /** Events that are not a bot's: a browser's batch is judged whole, a server's event by event. */
+  const humanEvents = (events: IncomingEvent[], options: IngestOptions): IncomingEvent[] => {
+    if (options.sender === 'server') return events.filter((event) => !event.context?.userAgent || !isbot(event.context.userAgent));
+    const userAgent = events.find((event) => event.context?.userAgent)?.context?.userAgent ?? options.requestUserAgent;
+    return userAgent !== undefined && isbot(userAgent) ? [] : events;
   };
 
-  /** Folds `fromVisitorId`'s profile into the user's visitor and leaves an alias behind. */
-  const mergeVisitor = async (fromVisitorId: string, intoVisitorId: string, settings: UpdateSettings, now: number) => {
-    const [source, target] = await Promise.all([store().readProfile(fromVisitorId), store().readProfile(intoVisitorId)]);
-    if (source) await store().applyMerge(intoVisitorId, mergeInstruction(target, source), settings, now);
-    await store().retireInto(fromVisitorId, intoVisitorId, settings.retentionSec);
-  };
-
+  /** Applies to the visitor, following it if it was merged into another since. */
   const apply = async (visitorId: string, updates: EventUpdate[], settings: UpdateSettings, now: number) => {
     // The profile only comes back when there are segments to evaluate it against.
     const options = { returnProfile: pluginService(strapi, 'segments').compiled().length > 0 };
-    const result = await store().applyUpdates(visitorId, updates, settings, now, options);
-    // A visitor merged into another (another device of the same user): write there instead.
-    if (result.status === 'aliased') {
-      return { visitorId: result.visitorId, result: await store().applyUpdates(result.visitorId, updates, settings, now, options) };
+    let target = visitorId;
+    let result: ApplyResult = await store().applyUpdates(target, updates, settings, now, options);
+    for (let hop = 0; result.status === 'aliased' && hop < MAX_APPLY_HOPS; hop++) {
+      target = hop === 0 ? result.visitorId : await identity().finalVisitor(result.visitorId);
+      result = await store().applyUpdates(target, updates, settings, now, options);
     }
-    return { visitorId, result };
+    if (result.status === 'aliased') {
+      // A cycle of aliases (two merges racing each other): break it here rather than fail forever.
+      await store().clearAlias(target);
+      result = await store().applyUpdates(target, updates, settings, now, options);
+    }
+    return { visitorId: target, result };
   };
 
   /**
@@ -78,57 +90,61 @@ const ingestService = ({ strapi }: { strapi: Core.Strapi }) => {
     counter.active(visitorId);
     for (const event of events) {
       counter.count(`events:${event.type}`);
-      if (event.type === 'track' && event.event) counter.seen('events', event.event);
-      if (event.category) counter.seen('categories', event.category);
-      if (event.type === 'page' && event.name) counter.seen('pages', event.name);
-      for (const topic of topicsOfProperties(event.properties)) counter.seen('topics', topic);
-      for (const trait of Object.keys(event.traits ?? {})) counter.seen('traits', trait);
+      for (const { family, name } of seenNamesOf(event, fromConfig().isPersonalKey)) counter.seen(family, name);
       const variant = event.properties?.variant;
       if (event.type === 'track' && typeof variant === 'string' && variant.length <= 64) counter.count(`clicked:${variant}`);
     }
   };
 
+  /** Server `alias` calls: the visitor known by `previousId` (a user id or an anonymous id) joins the user. */
+  const followAliases = async (events: IncomingEvent[], settings: UpdateSettings, now: number) => {
+    for (const event of events) {
+      if (event.type !== 'alias' || !event.previousId || !event.userId) continue;
+      const previous =
+        (await store().userVisitor(identity().hashUserId(event.previousId))) ?? identity().visitorOfAnonymousId(event.previousId);
+      await identity().linkToUser(previous, identity().hashUserId(event.userId), settings, now);
+    }
+  };
+
   return {
-    async ingest(request: IngestRequest): Promise<IngestOutcome> {
-      if (isBotBatch(request)) {
-        stats().count('bots', request.events.length);
-        return { status: 'bot' };
-      }
-      const { settings, dropTraits } = fromConfig();
-      const entryTopics = await pluginService(strapi, 'entryTopics').prefetch(request.events);
-      const updates = batchToUpdates(request.events, {
-        nowSec: request.now,
+    async ingest(batch: VisitorBatch, options: IngestOptions): Promise<IngestOutcome> {
+      const events = humanEvents(batch.events, options);
+      const bots = batch.events.length - events.length;
+      if (bots > 0) stats().count('bots', bots);
+      if (events.length === 0) return { status: 'bot', bots };
+      const { settings, isPersonalKey } = fromConfig();
+      const entryTopics = await pluginService(strapi, 'entryTopics').prefetch(events);
+      const updates = batchToUpdates(events, {
+        nowSec: options.now,
         deviceTypeOf,
-        requestUserAgent: request.requestUserAgent,
+        requestUserAgent: options.sender === 'browser' ? options.requestUserAgent : undefined,
         entryTopics,
-        dropTraits,
+        isPersonalKey,
         sessionGapSec: settings.sessionGapSec,
       });
 
-      let { visitorId } = request;
-      if (request.userId) {
-        const userHash = pluginService(strapi, 'identity').hashUserId(request.userId);
-        const linked = await store().linkUser(userHash, visitorId, settings.retentionSec);
-        if (linked !== visitorId) {
-          await mergeVisitor(visitorId, linked, settings, request.now);
-          visitorId = linked;
-        }
-        updates[0].set = { ...updates[0].set, [CORE_FIELDS.userHash]: userHash };
+      let { visitorId } = batch;
+      if (batch.linkUserId) {
+        const userHash = identity().hashUserId(batch.linkUserId);
+        visitorId = await identity().linkToUser(visitorId, userHash, settings, options.now);
+        if (updates.length > 0) updates[0].set = { ...updates[0].set, [CORE_FIELDS.userHash]: userHash };
       }
+      if (options.sender === 'server') await followAliases(events, settings, options.now);
+      if (updates.length === 0) return { status: 'stored', visitorId, accepted: 0, duplicates: 0, bots, segments: [] };
 
-      const applied = await apply(visitorId, updates, settings, request.now);
+      const applied = await apply(visitorId, updates, settings, options.now);
       if (applied.result.status === 'rate-limited') return applied.result;
-      if (applied.result.status !== 'applied') throw new Error('visitor alias chain');
+      if (applied.result.status !== 'applied') throw new Error('personalization: a visitor alias could not be resolved');
 
-      noteForAnalytics(applied.visitorId, request.events);
+      noteForAnalytics(applied.visitorId, events);
       stats().count('duplicates', applied.result.duplicates);
       const { profile } = applied.result;
       const segments = profile
-        ? await pluginService(strapi, 'segments').reconcile(applied.visitorId, profile, request.now)
+        ? await pluginService(strapi, 'segments').reconcile(applied.visitorId, profile, options.now)
         : applied.result.segments;
       if (pluginService(strapi, 'experiments').running().all.length > 0) {
         // Goal events of visitors exposed to a running experiment before them count as conversions.
-        const timed = request.events.map((event) => ({ ...event, ts: eventTime(event, request.now) }));
+        const timed = events.map((event) => ({ ...event, ts: eventTime(event, options.now) }));
         await pluginService(strapi, 'experiments').recordConversions(applied.visitorId, timed);
       }
       return {
@@ -136,6 +152,7 @@ const ingestService = ({ strapi }: { strapi: Core.Strapi }) => {
         visitorId: applied.visitorId,
         accepted: applied.result.accepted,
         duplicates: applied.result.duplicates,
+        bots,
         segments,
       };
     },

@@ -80,14 +80,22 @@ export const checkJsonLimits = (
 /** Deeper than this, a body is refused before it is walked any further. */
 const MAX_BODY_DEPTH = 16;
 
+/** A UTF-16 surrogate without its other half: JSON allows it (`"\ud83d"`), UTF-8 and Redis cannot hold it. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+export const isWellFormedText = (text: string): boolean => !LONE_SURROGATE.test(text);
+
+const ILL_FORMED = 'ill-formed Unicode (a lone UTF-16 surrogate)';
+
 /**
- * Scans a whole request body before schema validation for the two things that must never get
- * further: prototype keys (`__proto__`, `constructor`, `prototype`) and absurd nesting. It runs on
+ * Scans a whole request body before schema validation for what must never get further: prototype
+ * keys (`__proto__`, `constructor`, `prototype`), absurd nesting and ill-formed Unicode. It runs on
  * every ingest request, so it allocates nothing unless it finds something.
  */
 export const findHostileJson = (value: unknown): JsonLimitIssue | null => {
   // Returns the path to the offending key (built while unwinding), or null.
   const walk = (node: unknown, depth: number): { path: (string | number)[]; message: string } | null => {
+    if (typeof node === 'string') return isWellFormedText(node) ? null : { path: [], message: ILL_FORMED };
     if (typeof node !== 'object' || node === null) return null;
     if (depth >= MAX_BODY_DEPTH) return { path: [], message: `nested deeper than ${MAX_BODY_DEPTH} levels` };
     if (Array.isArray(node)) {
@@ -99,6 +107,7 @@ export const findHostileJson = (value: unknown): JsonLimitIssue | null => {
     }
     for (const key in node) {
       if (FORBIDDEN_KEYS.has(key)) return { path: [key], message: `forbidden key "${key}"` };
+      if (!isWellFormedText(key)) return { path: [], message: ILL_FORMED };
       const found = walk((node as Record<string, unknown>)[key], depth + 1);
       if (found) return found.path.unshift(key), found;
     }

@@ -7,9 +7,12 @@ import { checkJsonLimits, type JsonLimitIssue } from './json-limits';
  * and event is the largest cost of the ingest path). `context.ip` is one of them: no raw IP is read.
  */
 export const SEGMENT_EXTRAS = {
-  batch: ['sentAt', 'integrations', 'writeKey', 'context', 'messageId', 'timestamp'],
-  event: ['sentAt', 'originalTimestamp', 'receivedAt', 'integrations', 'channel', 'version', 'groupId', 'writeKey'],
-  context: ['ip', 'timezone', 'library', 'screen', 'device', 'os', 'app', 'network', 'location', 'referrer', 'traits', 'consent', 'userAgentData', 'instance', 'groupId'],
+  batch: ['sentAt', 'integrations', 'writeKey', 'context', 'messageId', 'timestamp', '_metadata'],
+  event: ['sentAt', 'receivedAt', 'integrations', 'channel', 'version', 'writeKey', '_metadata', 'rudderId', 'request_ip'],
+  context: [
+    'active', 'app', 'channel', 'consent', 'device', 'externalId', 'groupId', 'instance', 'ip', 'library', 'location',
+    'network', 'os', 'referrer', 'screen', 'sessionId', 'sessionStart', 'timezone', 'traits', 'userAgentData',
+  ],
 } as const;
 
 const isPlainObject = (value: unknown): value is Record<string, unknown> =>

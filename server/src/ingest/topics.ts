@@ -1,3 +1,4 @@
+import { containsPersonalData } from '../profiles/personal-data';
 import { clipName } from '../profiles/profile-fields';
 
 /** Longest topic kept, so `t:<topic>` stays a short field. */
@@ -12,13 +13,13 @@ const asTopics = (value: unknown): string[] => {
   return [];
 };
 
-/** Normalizes topic values: trimmed, non-empty, at most MAX_TOPIC_LENGTH characters, unique. */
+/** Normalizes topic values: trimmed, non-empty, at most MAX_TOPIC_LENGTH characters, unique, no personal data. */
 export const normalizeTopics = (values: unknown[]): string[] => [
   ...new Set(
     values
       .flatMap(asTopics)
       .map((topic) => clipName(topic).slice(0, MAX_TOPIC_LENGTH).trim())
-      .filter((topic) => topic.length > 0)
+      .filter((topic) => topic.length > 0 && !containsPersonalData(topic))
   ),
 ];
 

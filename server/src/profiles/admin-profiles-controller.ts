@@ -23,10 +23,10 @@ const adminProfilesController = ({ strapi }: { strapi: Core.Strapi }) => {
 
   const resolveVisitorId = async (ctx: Context): Promise<string> => {
     const query = parseOrThrow(lookupQuery, ctx.query);
-    if (query.visitorId) return query.visitorId;
-    const linked = await store().userVisitor(pluginService(strapi, 'identity').hashUserId(query.userId!));
-    if (!linked) throw new errors.NotFoundError('no profile is linked to this user id');
-    return linked;
+    const identity = pluginService(strapi, 'identity');
+    const visitorId = query.visitorId ?? (await store().userVisitor(identity.hashUserId(query.userId!)));
+    if (!visitorId) throw new errors.NotFoundError('no profile is linked to this user id');
+    return identity.finalVisitor(visitorId);
   };
 
   return {
@@ -39,7 +39,7 @@ const adminProfilesController = ({ strapi }: { strapi: Core.Strapi }) => {
 
     async erase(ctx: Context) {
       const visitorId = await resolveVisitorId(ctx);
-      ctx.body = { data: { visitorId, erased: await store().erase(visitorId) } };
+      ctx.body = { data: { visitorId, erased: await pluginService(strapi, 'identity').erase(visitorId) } };
     },
   };
 };

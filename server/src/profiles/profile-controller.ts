@@ -16,24 +16,25 @@ const findQuery = z.strictObject({ export: z.enum(['true', 'false']).optional() 
  * signed visitor token identify the caller; a bare id never does.
  */
 const profileController = ({ strapi }: { strapi: Core.Strapi }) => {
+  const identity = () => pluginService(strapi, 'identity');
+
   const callerVisitorId = (ctx: Context): string => {
-    const visitor = pluginService(strapi, 'identity').visitorOf(ctx, { allowBareIds: false });
-    if (!visitor) {
-      throw unauthorized('no visitor: send the visitor cookie or an X-Visitor-Token header');
-    }
+    const visitor = identity().credentialOf(ctx);
+    if (!visitor) throw unauthorized('no visitor: send the visitor cookie or an X-Visitor-Token header');
     return visitor.visitorId;
   };
 
   return {
     async find(ctx: Context) {
       const query = parseOrThrow(findQuery, ctx.query);
-      const visitorId = callerVisitorId(ctx);
+      // A device merged into its user's visitor reads the user's profile.
+      const visitorId = await identity().finalVisitor(callerVisitorId(ctx));
       const stored = await pluginService(strapi, 'store').get().readProfile(visitorId);
       const now = Math.floor(Date.now() / 1000);
       ctx.set('Cache-Control', 'no-store');
       const exported = profileExport(visitorId, stored, now, getPluginConfig(strapi));
       if (query.export === 'true') {
-        ctx.set('Content-Disposition', `attachment; filename="personalization-profile-${visitorId}.json"`);
+        ctx.set('Content-Disposition', 'attachment; filename="personalization-profile.json"');
         ctx.body = { data: exported };
         return;
       }
@@ -41,8 +42,7 @@ const profileController = ({ strapi }: { strapi: Core.Strapi }) => {
     },
 
     async erase(ctx: Context) {
-      const visitorId = callerVisitorId(ctx);
-      const erased = await pluginService(strapi, 'store').get().erase(visitorId);
+      const erased = await identity().erase(callerVisitorId(ctx));
       clearCookie(ctx, getPluginConfig(strapi).cookie.name);
       ctx.set('Cache-Control', 'no-store');
       ctx.body = { data: { erased } };

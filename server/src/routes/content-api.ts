@@ -1,6 +1,7 @@
 /**
- * Public content-API routes, mounted under `/api/personalization`. None needs a Strapi user or API
- * token: each validates its own input and identifies visitors by cookie or signed token.
+ * Content-API routes, mounted under `/api/personalization`. The public ones need no Strapi user or
+ * API token: each validates its own input and identifies visitors by cookie or signed token (the
+ * event routes also take a server source's write key). Segment's HTTP API paths live under `/v1`.
  */
 const publicRoute = (method: 'GET' | 'POST' | 'DELETE', path: string, handler: string) => ({
   method,
@@ -14,9 +15,13 @@ export default {
   routes: [
     publicRoute('GET', '/health', 'health.check'),
     publicRoute('POST', '/events', 'ingest.collect'),
+    publicRoute('POST', '/v1/batch', 'ingest.collect'),
+    ...['track', 'page', 'identify', 'screen', 'alias', 'group'].map((call) => publicRoute('POST', `/v1/${call}`, 'ingest.collectOne')),
     publicRoute('POST', '/consent', 'consent.update'),
     publicRoute('GET', '/profile', 'profile.find'),
     publicRoute('DELETE', '/profile', 'profile.erase'),
     publicRoute('GET', '/tracker.js', 'tracker.serve'),
+    // Needs an API token allowed this action (its name is the scope that `?psn_segment=` asks for).
+    { method: 'GET' as const, path: '/preview/segments', handler: 'preview.segments', config: { policies: [] } },
   ],
 };

@@ -18,19 +18,25 @@ export const describeIssue = (issue: IssueLike): string => {
   return where ? `${where}: ${issue.message}` : issue.message;
 };
 
+/** Issues listed in `details.errors`: enough to fix a request, never a multi-megabyte answer. */
+export const MAX_LISTED_ISSUES = 20;
+
 /**
  * One 400 in Strapi's error format: the message names the first offending paths, and
- * `details.errors` lists every issue with its path, as Strapi's own validation errors do.
+ * `details.errors` lists the first issues with their paths, as Strapi's own validation errors do;
+ * `details.more` says how many were left out.
  */
 export const validationError = (issues: IssueLike[], maxInMessage = 3): errors.ValidationError => {
   const shown = issues.slice(0, maxInMessage).map(describeIssue).join('; ');
   const more = issues.length > maxInMessage ? ` (and ${issues.length - maxInMessage} more)` : '';
+  const listed = issues.slice(0, MAX_LISTED_ISSUES);
   return new errors.ValidationError(`${shown}${more}`, {
-    errors: issues.map((issue) => ({
+    errors: listed.map((issue) => ({
       path: issue.path.map((key) => (typeof key === 'number' ? key : String(key))),
-      message: issue.message,
+      message: issue.message.length > 300 ? `${issue.message.slice(0, 300)}...` : issue.message,
       name: 'ValidationError',
     })),
+    ...(issues.length > listed.length ? { more: issues.length - listed.length } : {}),
   });
 };
 

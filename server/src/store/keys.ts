@@ -1,3 +1,5 @@
+import { StoreUsageError } from './store-usage-error';
+
 /**
  * The one place that knows every Redis key. All keys of a visitor share the hash tag
  * `{v:<visitorId>}`, so a visitor's update is a single-slot script on Redis Cluster.
@@ -23,6 +25,10 @@ export interface VisitorKeys {
   alias: string;
   /** Visitor ids merged into this one. */
   merged: string;
+  /** Hashes of the user ids linked to this visitor (their links are erased with it). */
+  users: string;
+  /** Ids of this visitor's entries in the segment log (erased with it). */
+  logEntries: string;
   /** Experiment key -> `<arm>|<epoch s of first exposure>`: the sticky assignment. */
   assignments: string;
   /** `<experiment>|<goal>` -> epoch s of the first conversion: counted once per visitor. */
@@ -36,7 +42,7 @@ export const utcDay = (epochSeconds: number): number => Math.floor(epochSeconds 
 
 export const visitorKeys = (prefix: string, visitorId: string, now: number): VisitorKeys => {
   if (!isValidVisitorId(visitorId)) {
-    throw new Error(`invalid visitor id ${JSON.stringify(visitorId)}`);
+    throw new StoreUsageError(`invalid visitor id ${JSON.stringify(visitorId)}`);
   }
   const tag = `${prefix}{v:${visitorId}}`;
   const today = utcDay(now);
@@ -49,6 +55,8 @@ export const visitorKeys = (prefix: string, visitorId: string, now: number): Vis
     quota: `${tag}:q`,
     alias: `${tag}:a`,
     merged: `${tag}:m`,
+    users: `${tag}:u`,
+    logEntries: `${tag}:l`,
     assignments: `${tag}:e`,
     conversions: `${tag}:ec`,
     dedupToday: `${tag}:d${today}`,
@@ -70,7 +78,17 @@ export const applyScriptKeys = (keys: VisitorKeys): string[] => [
 ];
 
 /** Every key a visitor can have, for erase. */
-export const allVisitorKeys = (keys: VisitorKeys): string[] => [...applyScriptKeys(keys), keys.merged, keys.assignments, keys.conversions];
+export const allVisitorKeys = (keys: VisitorKeys): string[] => [
+  ...applyScriptKeys(keys),
+  keys.merged,
+  keys.users,
+  keys.logEntries,
+  keys.assignments,
+  keys.conversions,
+];
+
+/** What a visitor merged into another leaves behind: only its alias. */
+export const retiredVisitorKeys = (keys: VisitorKeys): string[] => allVisitorKeys(keys).filter((key) => key !== keys.alias);
 
 /** An experiment's counters, all under its own hash tag. */
 export const experimentKeys = (prefix: string, experiment: string) => ({

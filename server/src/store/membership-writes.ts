@@ -7,6 +7,8 @@ export interface MembershipChangeSet {
   left: string[];
   /** Epoch seconds. */
   at: number;
+  /** How long the visitor's keys live (its list of log entries is one). */
+  retentionSec: number;
 }
 
 /** What a flush writes: per segment the members to add (with their score) and to remove; the log. */
@@ -31,7 +33,7 @@ export class MembershipWrites {
     return this.count;
   }
 
-  record(visitorId: string, update: MembershipUpdate, now: number): void {
+  record(visitorId: string, update: MembershipUpdate, now: number, retentionSec: number): void {
     for (const segment of update.entered) {
       this.batch.removed.get(segment)?.delete(visitorId);
       mapOf(this.batch.added, segment).set(visitorId, now);
@@ -40,8 +42,18 @@ export class MembershipWrites {
       this.batch.added.get(segment)?.delete(visitorId);
       setOf(this.batch.removed, segment).add(visitorId);
     }
-    this.batch.log.push({ visitorId, entered: update.entered, left: update.left, at: now });
+    this.batch.log.push({ visitorId, entered: update.entered, left: update.left, at: now, retentionSec });
     this.count += update.entered.length + update.left.length + 1;
+  }
+
+  /** Drops every waiting change of these visitors (they are being erased). */
+  forget(visitorIds: readonly string[]): void {
+    const erased = new Set(visitorIds);
+    const kept = this.take();
+    for (const members of kept.added.values()) for (const visitorId of erased) members.delete(visitorId);
+    for (const members of kept.removed.values()) for (const visitorId of erased) members.delete(visitorId);
+    kept.log = kept.log.filter((change) => !erased.has(change.visitorId));
+    this.replay(kept);
   }
 
   /** Everything waiting, and an empty buffer behind it. */

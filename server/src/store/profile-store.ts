@@ -160,10 +160,11 @@ export interface ProfileStore {
   readSegments(visitorId: string): Promise<string[]>;
   writeSegments(visitorId: string, segments: string[], retentionSec: number): Promise<void>;
   /**
-   * Deletes every key of the visitor, of the visitors merged into it and its user link; resolves to
-   * whether anything was held.
+   * Erases a visitor from everything that names it: its keys and those of the visitors merged into
+   * it, the links of its users, its entries in the segment log, and the member sets of `segments`
+   * (every segment that may list it); resolves to whether anything was held.
    */
-  erase(visitorId: string): Promise<boolean>;
+  erase(visitorId: string, segments: readonly string[]): Promise<boolean>;
   /**
    * Links a user (by HMAC) to a visitor unless the user already has one; resolves to the user's
    * visitor id (the given one, or the one linked before).
@@ -171,9 +172,18 @@ export interface ProfileStore {
   linkUser(userHash: string, visitorId: string, retentionSec: number): Promise<string>;
   /** The visitor a user is linked to, if any (read only). */
   userVisitor(userHash: string): Promise<string | null>;
+  /** The visitor this one was merged into, if it was. */
+  aliasOf(visitorId: string): Promise<string | null>;
+  /** Forgets that this visitor was merged into another (to break a cycle of aliases). */
+  clearAlias(visitorId: string): Promise<void>;
   /** Folds another profile into this visitor's. */
   applyMerge(visitorId: string, merge: MergeInstruction, settings: UpdateSettings, now: number): Promise<StoredProfile>;
-  /** Deletes `fromVisitorId`'s keys and leaves an alias to `intoVisitorId` for requests still using it. */
+  /**
+   * Deletes `fromVisitorId`'s data and leaves an alias to `intoVisitorId` for requests still using
+   * it. What pointed at `fromVisitorId` (visitors merged into it, its users' links) now points at
+   * `intoVisitorId`, so that aliases never chain; its seen message ids move along, so a batch
+   * retried after the merge is still counted once.
+   */
   retireInto(fromVisitorId: string, intoVisitorId: string, retentionSec: number): Promise<void>;
   incrementStats(day: number, counts: StatsCounts): Promise<void>;
   readStats(fromDay: number, toDay: number): Promise<Record<number, StatsCounts>>;
@@ -210,7 +220,8 @@ export interface ProfileStore {
   readAssignments(visitorId: string): Promise<Record<string, Assignment>>;
   /**
    * Records a visitor's arm on first exposure; resolves to true when this was the first (and the
-   * arm's visitor counters went up), false when an arm was already recorded.
+   * arm's visitor counters went up), false when an arm was already recorded or the store holds no
+   * profile of the visitor (a read by an unknown visitor records nothing).
    */
   recordExposure(visitorId: string, experiment: string, arm: string, now: number, retentionSec: number): Promise<boolean>;
   /** Counts a conversion: once per visitor and goal (unique), and in the goal's total. */

@@ -7,6 +7,7 @@ import { decideArm, type RunningExperiment } from '../experiments/serve-decision
 import { pluginService } from '../shared/plugin-services';
 import { overrideKind } from './override-schema';
 import { overlay } from './overlay';
+import { createPreviewPermission } from './preview-permission';
 import type { RequestPersonalization, VisitorOutcome } from './request-personalization';
 import { pickVariant, type LiveVariant } from './variant-selection';
 import type { VariantIndex } from './variants-service';
@@ -38,15 +39,9 @@ export const createDocumentMiddleware = (strapi: Core.Strapi) => {
       (strapi.plugin('i18n')?.service('locales') as { getDefaultLocale?: () => Promise<string> } | undefined)?.getDefaultLocale?.()
     ).catch(() => undefined));
 
-  /** A preview (`psn_segment`) is honoured for an API token, or an admin session passed in X-Personalization-Preview. */
-  const previewAllowed = (ctx: Context) => () => {
-    const auth = ctx.state.auth as { strategy?: { name?: string } } | undefined;
-    // Strapi 5.54 names it `content-api-token`; earlier 5.x `api-token`.
-    if (auth?.strategy?.name === 'content-api-token' || auth?.strategy?.name === 'api-token') return true;
-    const token = ctx.get('x-personalization-preview');
-    const manager = (strapi as unknown as { sessionManager?: (name: string) => { validateAccessToken(token: string): { isValid: boolean } } }).sessionManager;
-    return Boolean(token && manager?.('admin').validateAccessToken(token).isValid);
-  };
+  /** A preview (`psn_segment`) is honoured only for those allowed to see any segment's variants. */
+  const mayPreview = createPreviewPermission(strapi);
+  const previewAllowed = (ctx: Context) => () => mayPreview(ctx);
 
   /** The variant for one entry: a running experiment on it decides, else the visitor's segments. */
   const chooseVariant = (

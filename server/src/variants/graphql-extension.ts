@@ -57,9 +57,11 @@ export const registerGraphqlExtension = (strapi: Core.Strapi) => {
             description: "The caller's visitor id and segments (needs the visitor cookie or an X-Visitor-Token)",
             async resolve() {
               const ctx = strapi.requestContext.get() as Context | undefined;
-              const visitor = ctx ? pluginService(strapi, 'identity').visitorOf(ctx, { allowBareIds: false }) : null;
+              const visitor = ctx ? pluginService(strapi, 'identity').credentialOf(ctx) : null;
               if (!visitor) return { visitorId: null, segments: [] };
-              return { visitorId: visitor.visitorId, segments: await pluginService(strapi, 'store').get().readSegments(visitor.visitorId) };
+              // A device merged into its user's visitor answers for that visitor.
+              const visitorId = await pluginService(strapi, 'identity').finalVisitor(visitor.visitorId);
+              return { visitorId, segments: await pluginService(strapi, 'store').get().readSegments(visitorId) };
             },
           });
         },

@@ -45,6 +45,15 @@ const previewController = ({ strapi }: { strapi: Core.Strapi }) => ({
       },
     };
   },
+
+  /**
+   * `GET /api/personalization/preview/segments` (content API, a token allowed this action): the
+   * segments a front-end's preview toolbar may offer, to read content with `?psn_segment=<slug>`.
+   */
+  async segments(ctx: Context) {
+    const segments = await pluginService(strapi, 'segments').list();
+    ctx.body = { data: segments.filter((segment) => segment.enabled).map(({ slug, name, description }) => ({ slug, name, description })) };
+  },
 });
 
 export default previewController;

@@ -1,6 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import type { Context, Next } from 'koa';
 import { getPluginConfig } from '../config/get-plugin-config';
+import { consentOf } from '../consent/consent-of-request';
 import { pluginService } from '../shared/plugin-services';
 import { RequestPersonalization } from './request-personalization';
 
@@ -8,7 +9,7 @@ import { RequestPersonalization } from './request-personalization';
 export const OFF_PARAM = 'psn';
 export const PREVIEW_PARAM = 'psn_segment';
 
-const VISITOR_HEADERS = ['Cookie', 'X-Visitor-Id', 'X-Visitor-Token'];
+const VISITOR_HEADERS = ['Cookie', 'X-Visitor-Token'];
 
 /**
  * The Koa side of resolution, registered in bootstrap (after Strapi's own middlewares, before the
@@ -36,10 +37,13 @@ export const createRequestMiddleware = (strapi: Core.Strapi) => {
     }
     if (off) return next();
 
-    const visitor = pluginService(strapi, 'identity').visitorOf(ctx, { allowBareIds: true });
+    // Only a visitor who proved itself (cookie or signed token) and consents is personalized: a bare
+    // id would read somebody else's segments, and personalizing reads the profile.
+    const config = getPluginConfig(strapi);
+    const credential = pluginService(strapi, 'identity').credentialOf(ctx);
+    const visitor = credential && consentOf(ctx, config.consent) ? credential : null;
     if (!visitor && !preview) return next();
 
-    const config = getPluginConfig(strapi);
     const state = new RequestPersonalization(
       visitor?.visitorId ?? null,
       preview,

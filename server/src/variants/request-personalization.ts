@@ -37,17 +37,17 @@ export class RequestPersonalization {
   ) {}
 
   /** The visitor's segments and arms, from one store read per request; on timeout or failure, none. */
-  visitor(previewAllowed: () => boolean): Promise<VisitorOutcome> {
-    if (!this.outcome) {
-      if (this.previewSegment && previewAllowed()) {
-        this.outcome = Promise.resolve({ segments: [this.previewSegment], assignments: {}, degraded: false, preview: true });
-      } else if (!this.visitorId) {
-        this.outcome = Promise.resolve({ segments: [], assignments: {}, degraded: false, preview: false });
-      } else {
-        this.outcome = this.readWithin(this.visitorId);
-      }
-    }
+  visitor(previewAllowed: () => Promise<boolean>): Promise<VisitorOutcome> {
+    this.outcome ??= this.decide(previewAllowed);
     return this.outcome;
+  }
+
+  private async decide(previewAllowed: () => Promise<boolean>): Promise<VisitorOutcome> {
+    if (this.previewSegment && (await previewAllowed().catch(() => false))) {
+      return { segments: [this.previewSegment], assignments: {}, degraded: false, preview: true };
+    }
+    if (!this.visitorId) return { segments: [], assignments: {}, degraded: false, preview: false };
+    return this.readWithin(this.visitorId);
   }
 
   private async readWithin(visitorId: string): Promise<VisitorOutcome> {

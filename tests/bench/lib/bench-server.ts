@@ -5,7 +5,7 @@
  */
 import { startRedis } from '../../helpers/redis-server';
 import { startTestApp } from '../../helpers/strapi-app';
-import { BENCH_VISITOR, countQueries, setupResolution } from './resolution-setup';
+import { countQueries, setupResolution } from './resolution-setup';
 
 const main = async () => {
   const redis = await startRedis();
@@ -14,14 +14,16 @@ const main = async () => {
   const url = await app.listen();
   const extra: Record<string, unknown> = {};
   if (process.env.BENCH_SETUP === 'resolution') {
-    const { documentIds } = await setupResolution(app.strapi);
+    const { documentIds, visitorToken } = await setupResolution(app.strapi);
     const list = `${url}/api/articles?pagination[pageSize]=25`;
+    const headers = { 'x-visitor-token': visitorToken };
     // Warm the variant index, then count the queries of a plain and a personalized list.
-    await countQueries(app.strapi, list, { 'x-visitor-id': BENCH_VISITOR });
+    await countQueries(app.strapi, list, headers);
     extra.documentIds = documentIds;
+    extra.visitorToken = visitorToken;
     extra.listQueries = {
-      plain: await countQueries(app.strapi, `${list}&psn=off`, { 'x-visitor-id': BENCH_VISITOR }),
-      personalized: await countQueries(app.strapi, list, { 'x-visitor-id': BENCH_VISITOR }),
+      plain: await countQueries(app.strapi, `${list}&psn=off`, headers),
+      personalized: await countQueries(app.strapi, list, headers),
     };
   }
   process.stdout.write(`${JSON.stringify({ url, redisPort: redis.port, ...extra })}\n`);

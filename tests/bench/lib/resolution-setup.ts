@@ -1,7 +1,7 @@
 import type { Core } from '@strapi/strapi';
 
 export const BENCH_SEGMENT = 'bench-fans';
-export const BENCH_VISITOR = 'bench-visitor-resolution';
+const BENCH_VISITOR = 'bench-visitor-resolution';
 
 /**
  * For the resolution benchmark: 25 published articles, each with a variant for `bench-fans`
@@ -29,7 +29,10 @@ export const setupResolution = async (strapi: Core.Strapi) => {
     documentIds.push(article.documentId);
   }
   await plugin.service('store').get().writeSegments(BENCH_VISITOR, [BENCH_SEGMENT], 86_400);
-  return { documentIds };
+  // The visitor's credential, as its browser holds it after its first answer: reads personalize
+  // only a proven visitor.
+  const visitorToken: string = plugin.service('identity').visitorToken(BENCH_VISITOR);
+  return { documentIds, visitorToken };
 };
 
 /** Database queries made while answering `path`, counted on Strapi's own knex connection. */

@@ -32,8 +32,10 @@ const readerOf = (spec: ResolvedFact, window: string | undefined): { read: Reade
     const field = spec.field + key;
     return { read: (facts) => facts.count(field), counter: true };
   }
-  const attribution = ATTRIBUTION_FIELDS[spec.name];
-  if (attribution) return { read: (facts) => facts.text(attribution), counter: false };
+  if (Object.hasOwn(ATTRIBUTION_FIELDS, spec.name)) {
+    const attribution = ATTRIBUTION_FIELDS[spec.name];
+    return { read: (facts) => facts.text(attribution), counter: false };
+  }
   switch (spec.name) {
     case 'pageviews':
       return { read: (facts) => facts.count(FIELDS.pageviews), counter: true };

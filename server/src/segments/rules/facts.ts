@@ -73,16 +73,19 @@ export interface ResolvedFact extends FactSpec {
   key?: string;
 }
 
+/** Names that would reach an object's prototype (`traits.constructor` must not match every profile). */
+const PROTOTYPE_NAMES = new Set(['__proto__', 'constructor', 'prototype']);
+
 /** The spec of a fact name, or null when the catalog has no such fact. */
 export const resolveFact = (name: string): ResolvedFact | null => {
-  const scalar = SCALAR_FACTS[name];
-  if (scalar) return { ...scalar, name };
+  if (Object.hasOwn(SCALAR_FACTS, name)) return { ...SCALAR_FACTS[name], name };
   const dot = name.indexOf('.');
   if (dot <= 0 || dot === name.length - 1) return null;
   const family = name.slice(0, dot);
+  if (!Object.hasOwn(FACT_FAMILIES, family)) return null;
   const spec = FACT_FAMILIES[family];
-  if (!spec) return null;
   const key = name.slice(dot + 1);
+  if (PROTOTYPE_NAMES.has(key)) return null;
   return {
     ...spec,
     name,

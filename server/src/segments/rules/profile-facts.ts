@@ -31,7 +31,7 @@ export class ProfileFacts {
   /** counter -> [day, count] pairs, parsed from the daily buckets on first use. */
   private buckets?: Map<string, [number, number][]>;
 
-  private parsedTraits?: Record<string, unknown>;
+  private parsedTraits?: Map<string, unknown>;
 
   private percentile?: { value: number | undefined };
 
@@ -87,16 +87,17 @@ export class ProfileFacts {
 
   trait(key: string): unknown {
     if (!this.parsedTraits) {
-      this.parsedTraits = {};
+      // A Map, so that no key (`constructor`, `toString`) reads something the profile never held.
+      this.parsedTraits = new Map();
       for (const [name, raw] of Object.entries(this.input.profile.traits)) {
         try {
-          this.parsedTraits[name] = JSON.parse(raw);
+          this.parsedTraits.set(name, JSON.parse(raw));
         } catch {
-          this.parsedTraits[name] = raw;
+          this.parsedTraits.set(name, raw);
         }
       }
     }
-    return this.parsedTraits[key];
+    return this.parsedTraits.get(key);
   }
 
   identified(): boolean {

@@ -24,6 +24,8 @@ export type RuleNode = Condition | { all: RuleNode[] } | { any: RuleNode[] } | {
 
 export const MAX_RULE_DEPTH = 10;
 export const MAX_CONDITIONS = 200;
+/** Groups and conditions together: empty groups cost evaluation time too. */
+export const MAX_NODES = 400;
 const MAX_LIST_VALUES = 100;
 
 export interface RuleIssue {
@@ -109,8 +111,12 @@ const checkCondition = (value: object, path: (string | number)[], issues: RuleIs
 
 const GROUPS = ['all', 'any', 'not'] as const;
 
-/** Walks a rule tree, collecting every problem with its path; counts conditions to bound the work. */
-const checkNode = (node: unknown, path: (string | number)[], depth: number, issues: RuleIssue[], counter: { conditions: number }) => {
+/** Walks a rule tree, collecting every problem with its path; counts nodes and conditions to bound the work. */
+const checkNode = (node: unknown, path: (string | number)[], depth: number, issues: RuleIssue[], counter: { conditions: number; nodes: number }) => {
+  if (++counter.nodes > MAX_NODES) {
+    if (counter.nodes === MAX_NODES + 1) issues.push({ path, message: `more than ${MAX_NODES} groups and conditions` });
+    return;
+  }
   if (typeof node !== 'object' || node === null || Array.isArray(node)) {
     issues.push({ path, message: 'expected a condition { fact, op, value } or a group { all | any | not }' });
     return;
@@ -120,7 +126,7 @@ const checkNode = (node: unknown, path: (string | number)[], depth: number, issu
     return;
   }
   const keys = Object.keys(node);
-  const group = GROUPS.find((name) => name in node);
+  const group = GROUPS.find((name) => Object.hasOwn(node, name));
   if (!group) {
     if (++counter.conditions > MAX_CONDITIONS) {
       if (counter.conditions === MAX_CONDITIONS + 1) issues.push({ path, message: `more than ${MAX_CONDITIONS} conditions` });
@@ -148,7 +154,7 @@ const checkNode = (node: unknown, path: (string | number)[], depth: number, issu
 /** Every problem of a rule tree, with paths relative to it. */
 export const ruleIssues = (rules: unknown): RuleIssue[] => {
   const issues: RuleIssue[] = [];
-  checkNode(rules, [], 1, issues, { conditions: 0 });
+  checkNode(rules, [], 1, issues, { conditions: 0, nodes: 0 });
   return issues;
 };
 

@@ -1,5 +1,6 @@
 import { CORE_FIELDS } from '../profile-fields';
 import { isValidVisitorId } from '../keys';
+import { StoreUsageError } from '../store-usage-error';
 import { EventEmitter } from 'events';
 import type {
   ApplyResult,
@@ -138,29 +139,50 @@ export class MemoryProfileStore implements ProfileStore {
     this.visitors.set(visitorId, entry);
   }
 
-  async erase(visitorId: string): Promise<boolean> {
+  async erase(visitorId: string, segments: readonly string[]): Promise<boolean> {
     assertVisitorId(visitorId);
     const entry = this.live(this.visitors, visitorId);
     const existed = entry !== undefined || this.live(this.aliases, visitorId) !== undefined;
-    for (const merged of entry?.value.state.merged ?? []) this.aliases.delete(merged);
-    const userHash = entry?.value.state.fields.get(CORE_FIELDS.userHash);
-    if (userHash && this.live(this.users, userHash)?.value === visitorId) this.users.delete(userHash);
-    this.visitors.delete(visitorId);
-    this.aliases.delete(visitorId);
-    this.quotas.delete(visitorId);
-    this.assignments.delete(visitorId);
-    this.conversions.delete(visitorId);
+    const state = entry?.value.state;
+    const ids = new Set([visitorId, ...(state?.merged ?? [])]);
+    const userHashes = new Set([...(state?.users ?? []), ...(state?.fields.get(CORE_FIELDS.userHash) ? [state.fields.get(CORE_FIELDS.userHash)!] : [])]);
+    for (const hash of userHashes) {
+      const linked = this.live(this.users, hash)?.value;
+      if (linked && ids.has(linked)) this.users.delete(hash);
+    }
+    for (const id of ids) {
+      this.visitors.delete(id);
+      this.aliases.delete(id);
+      this.quotas.delete(id);
+      this.assignments.delete(id);
+      this.conversions.delete(id);
+    }
+    for (const segment of segments) for (const id of ids) this.members.get(segment)?.delete(id);
+    this.log = this.log.filter((change) => !ids.has(change.visitorId));
     return existed;
   }
 
   async linkUser(userHash: string, visitorId: string, retentionSec: number): Promise<string> {
     const linked = this.live(this.users, userHash)?.value ?? visitorId;
     this.users.set(userHash, { value: linked, expiresAt: this.clock() + retentionSec * 1000 });
+    const entry = this.liveOrNew(linked);
+    entry.value.state.users.add(userHash);
+    entry.expiresAt = Math.max(entry.expiresAt, this.clock() + retentionSec * 1000);
+    this.visitors.set(linked, entry);
     return linked;
   }
 
   async userVisitor(userHash: string): Promise<string | null> {
     return this.live(this.users, userHash)?.value ?? null;
+  }
+
+  async aliasOf(visitorId: string): Promise<string | null> {
+    assertVisitorId(visitorId);
+    return this.live(this.aliases, visitorId)?.value ?? null;
+  }
+
+  async clearAlias(visitorId: string): Promise<void> {
+    this.aliases.delete(visitorId);
   }
 
   async applyMerge(
@@ -181,13 +203,27 @@ export class MemoryProfileStore implements ProfileStore {
     assertVisitorId(fromVisitorId);
     assertVisitorId(intoVisitorId);
     const expiresAt = this.clock() + retentionSec * 1000;
-    this.visitors.delete(fromVisitorId);
-    this.quotas.delete(fromVisitorId);
-    this.aliases.set(fromVisitorId, { value: intoVisitorId, expiresAt });
+    const from = this.live(this.visitors, fromVisitorId)?.value;
     const into = this.liveOrNew(intoVisitorId);
-    into.value.state.merged.add(fromVisitorId);
+    for (const mergedId of [fromVisitorId, ...(from?.state.merged ?? [])]) {
+      into.value.state.merged.add(mergedId);
+      this.aliases.set(mergedId, { value: intoVisitorId, expiresAt });
+    }
+    for (const hash of from?.state.users ?? []) {
+      into.value.state.users.add(hash);
+      this.users.set(hash, { value: intoVisitorId, expiresAt });
+    }
+    for (const [day, seen] of from?.dedup.byDay ?? []) {
+      const kept = into.value.dedup.byDay.get(day) ?? new Set<number>();
+      for (const id of seen) kept.add(id);
+      into.value.dedup.byDay.set(day, kept);
+    }
     into.expiresAt = Math.max(into.expiresAt, expiresAt);
     this.visitors.set(intoVisitorId, into);
+    this.visitors.delete(fromVisitorId);
+    this.quotas.delete(fromVisitorId);
+    this.assignments.delete(fromVisitorId);
+    this.conversions.delete(fromVisitorId);
   }
 
   async incrementStats(day: number, counts: StatsCounts): Promise<void> {
@@ -289,6 +325,7 @@ export class MemoryProfileStore implements ProfileStore {
 
   async recordExposure(visitorId: string, experiment: string, arm: string, now: number, retentionSec: number): Promise<boolean> {
     assertVisitorId(visitorId);
+    if (!this.live(this.visitors, visitorId)?.value.state.fields.size) return false;
     const entry = this.live(this.assignments, visitorId) ?? { value: new Map<string, Assignment>(), expiresAt: 0 };
     entry.expiresAt = this.clock() + retentionSec * 1000;
     this.assignments.set(visitorId, entry);
@@ -425,7 +462,7 @@ export class MemoryProfileStore implements ProfileStore {
 }
 
 const assertVisitorId = (visitorId: string) => {
-  if (!isValidVisitorId(visitorId)) throw new Error(`invalid visitor id ${JSON.stringify(visitorId)}`);
+  if (!isValidVisitorId(visitorId)) throw new StoreUsageError(`invalid visitor id ${JSON.stringify(visitorId)}`);
 };
 
 const isEmpty = (state: VisitorState) =>

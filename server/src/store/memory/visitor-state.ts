@@ -6,6 +6,8 @@ export interface VisitorState {
   traits: Map<string, string>;
   segments: string | null;
   merged: Set<string>;
+  /** Hashes of the user ids linked to this visitor. */
+  users: Set<string>;
 }
 
 export interface DedupState {
@@ -20,6 +22,7 @@ export const newVisitorState = (): VisitorState => ({
   traits: new Map(),
   segments: null,
   merged: new Set(),
+  users: new Set(),
 });
 
 export const addToWindow = (state: VisitorState, key: string, delta: number) => {

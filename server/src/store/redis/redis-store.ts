@@ -2,6 +2,7 @@ import { Cluster, Redis } from 'ioredis';
 import {
   activeVisitorsKey,
   allVisitorKeys,
+  retiredVisitorKeys,
   seenNamesKey,
   applyScriptKeys,
   experimentKeys,
@@ -41,6 +42,7 @@ import { decodeSegments, encodeSegments } from '../segments-encoding';
 import { APPLY_UPDATES_SCRIPT } from './apply-updates-script';
 import { LINK_USER_SCRIPT } from './link-user-script';
 import { MERGE_SCRIPT } from './merge-script';
+import { DELETE_IF_ONE_OF_SCRIPT, RECORD_EXPOSURE_SCRIPT, RELEASE_LOCK_SCRIPT } from './small-scripts';
 
 export type RedisConnection =
   | { url: string; commandTimeoutMs: number }
@@ -61,6 +63,8 @@ interface ScriptedClient {
   psnMerge(...args: (string | number)[]): Promise<Snapshot>;
   psnLinkUser(key: string, visitorId: string, retentionSec: number): Promise<string>;
   psnReleaseLock(key: string, owner: string): Promise<number>;
+  psnDeleteIfOneOf(key: string, ...values: string[]): Promise<number>;
+  psnRecordExposure(assignments: string, profile: string, experiment: string, value: string, retentionSec: number): Promise<number>;
 }
 
 const HEALTH_TIMEOUT_MS = 250;
@@ -74,8 +78,8 @@ const MEMBERSHIP_FLUSH_SIZE = 5_000;
 const MEMBERSHIP_PENDING_LIMIT = 100_000;
 const JOB_STATUS_TTL_SEC = 7 * 86_400;
 const SUBSCRIBE_WAIT_MS = 1_000;
-
-const RELEASE_LOCK_SCRIPT = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
+/** Log entry ids remembered per visitor (for erase); older entries have left the capped log anyway. */
+const LOG_ENTRIES_PER_VISITOR = 200;
 
 /**
  * The Redis driver. Commands fail fast while Redis is unreachable (no offline queue): callers
@@ -113,6 +117,8 @@ export class RedisProfileStore implements ProfileStore {
     this.client.defineCommand('psnMerge', { numberOfKeys: 5, lua: MERGE_SCRIPT });
     this.client.defineCommand('psnLinkUser', { numberOfKeys: 1, lua: LINK_USER_SCRIPT });
     this.client.defineCommand('psnReleaseLock', { numberOfKeys: 1, lua: RELEASE_LOCK_SCRIPT });
+    this.client.defineCommand('psnDeleteIfOneOf', { numberOfKeys: 1, lua: DELETE_IF_ONE_OF_SCRIPT });
+    this.client.defineCommand('psnRecordExposure', { numberOfKeys: 2, lua: RECORD_EXPOSURE_SCRIPT });
     // Errors surface on the calls that fail; without a listener ioredis would log each reconnect.
     this.client.on('error', () => {});
   }
@@ -212,31 +218,47 @@ export class RedisProfileStore implements ProfileStore {
     await this.client.set(this.keys(visitorId).segments, encodeSegments(segments), 'EX', retentionSec);
   }
 
-  async erase(visitorId: string): Promise<boolean> {
+  async erase(visitorId: string, segments: readonly string[]): Promise<boolean> {
     const keys = this.keys(visitorId);
-    const [userHash, merged] = await execPipeline<[string | null, string[]]>(
-      this.client.pipeline().hget(keys.profile, CORE_FIELDS.userHash).smembers(keys.merged)
+    const [userHash, merged, users, logEntries] = await execPipeline<[string | null, string[], string[], string[]]>(
+      this.client.pipeline().hget(keys.profile, CORE_FIELDS.userHash).smembers(keys.merged).smembers(keys.users).lrange(keys.logEntries, 0, -1)
     );
-    // Everything of one visitor is one slot: a single DEL. Aliases and the user link live in
-    // other slots, so they go one command each (a Cluster cannot pipeline across slots).
+    const ids = [visitorId, ...merged];
+    this.pendingMembership.forget(ids);
+    // A merged visitor's log entries written after its merge are listed under its own id.
+    const mergedLogEntries = await Promise.all(merged.map((mergedId) => this.client.lrange(this.keys(mergedId).logEntries, 0, -1)));
+    const entries = [...logEntries, ...mergedLogEntries.flat()];
+    // Everything of one visitor is one slot: a single DEL. Merged visitors, user links, member
+    // sets and the log live in other slots, so they go one command each (a Cluster cannot
+    // pipeline across slots; auto-pipelining still sends them together).
     const deleted = await this.client.del(...allVisitorKeys(keys));
-    const others = merged.map((mergedId) => this.client.del(this.keys(mergedId).alias));
-    if (userHash) {
-      const link = userKey(this.keyPrefix, userHash);
-      others.push(
-        this.client.get(link).then((linked) => (linked === visitorId ? this.client.del(link) : 0))
-      );
-    }
-    await Promise.all(others);
+    const userHashes = new Set([...users, ...(userHash ? [userHash] : [])]);
+    await Promise.all([
+      ...merged.map((mergedId) => this.client.del(...allVisitorKeys(this.keys(mergedId)))),
+      ...[...userHashes].map((hash) => this.scripts.psnDeleteIfOneOf(userKey(this.keyPrefix, hash), ...ids)),
+      ...segments.map((segment) => this.client.zrem(segmentMembersKey(this.keyPrefix, segment), ...ids)),
+      ...(entries.length > 0 ? [this.client.xdel(membershipLogKey(this.keyPrefix), ...entries)] : []),
+    ]);
     return deleted > 0;
   }
 
   async linkUser(userHash: string, visitorId: string, retentionSec: number): Promise<string> {
-    return this.scripts.psnLinkUser(userKey(this.keyPrefix, userHash), visitorId, retentionSec);
+    const linked = await this.scripts.psnLinkUser(userKey(this.keyPrefix, userHash), visitorId, retentionSec);
+    const { users } = this.keys(linked);
+    await execPipeline(this.client.pipeline().sadd(users, userHash).expire(users, retentionSec));
+    return linked;
   }
 
   async userVisitor(userHash: string): Promise<string | null> {
     return this.client.get(userKey(this.keyPrefix, userHash));
+  }
+
+  async aliasOf(visitorId: string): Promise<string | null> {
+    return this.client.get(this.keys(visitorId).alias);
+  }
+
+  async clearAlias(visitorId: string): Promise<void> {
+    await this.client.del(this.keys(visitorId).alias);
   }
 
   async applyMerge(
@@ -262,14 +284,24 @@ export class RedisProfileStore implements ProfileStore {
   }
 
   async retireInto(fromVisitorId: string, intoVisitorId: string, retentionSec: number): Promise<void> {
+    const now = Date.now() / 1000;
     const from = this.keys(fromVisitorId);
     const into = this.keys(intoVisitorId);
-    await this.client
-      .multi()
-      .del(from.profile, from.windows, from.recent, from.traits, from.segments, from.quota, from.merged)
-      .set(from.alias, intoVisitorId, 'EX', retentionSec)
-      .exec();
-    await this.client.multi().sadd(into.merged, fromVisitorId).expire(into.merged, retentionSec).exec();
+    const [merged, users, logEntries, seenToday, seenYesterday] = await execPipeline<[string[], string[], string[], string[], string[]]>(
+      this.client.pipeline().smembers(from.merged).smembers(from.users).lrange(from.logEntries, 0, -1).smembers(from.dedupToday).smembers(from.dedupYesterday)
+    );
+    // What points at `from` moves to `into` first, so that stopping halfway loses nothing.
+    const moving = this.client.multi().sadd(into.merged, fromVisitorId, ...merged).expire(into.merged, retentionSec);
+    if (users.length > 0) moving.sadd(into.users, ...users).expire(into.users, retentionSec);
+    if (logEntries.length > 0) moving.rpush(into.logEntries, ...logEntries).ltrim(into.logEntries, -LOG_ENTRIES_PER_VISITOR, -1).expire(into.logEntries, retentionSec);
+    if (seenToday.length > 0) moving.sadd(into.dedupToday, ...seenToday).expire(into.dedupToday, dedupTtlSec(now));
+    if (seenYesterday.length > 0) moving.sadd(into.dedupYesterday, ...seenYesterday).expire(into.dedupYesterday, Math.max(1, dedupTtlSec(now) - 86_400));
+    await moving.exec();
+    await Promise.all([
+      ...merged.map((mergedId) => this.client.set(this.keys(mergedId).alias, intoVisitorId, 'EX', retentionSec)),
+      ...users.map((hash) => this.client.set(userKey(this.keyPrefix, hash), intoVisitorId, 'EX', retentionSec)),
+    ]);
+    await this.client.multi().del(...retiredVisitorKeys(from)).set(from.alias, intoVisitorId, 'EX', retentionSec).exec();
   }
 
   async incrementStats(day: number, counts: StatsCounts): Promise<void> {
@@ -298,7 +330,7 @@ export class RedisProfileStore implements ProfileStore {
    */
   async updateMembership(visitorId: string, update: MembershipUpdate, now: number, retentionSec: number): Promise<void> {
     await this.client.set(this.keys(visitorId).segments, encodeSegments(update.segments), 'EX', retentionSec);
-    this.pendingMembership.record(visitorId, update, now);
+    this.pendingMembership.record(visitorId, update, now, retentionSec);
     if (this.pendingMembership.size >= MEMBERSHIP_FLUSH_SIZE) await this.flushMembership();
     else this.membershipTimer ??= setTimeout(() => void this.flushMembership(), MEMBERSHIP_FLUSH_MS).unref();
   }
@@ -319,9 +351,12 @@ export class RedisProfileStore implements ProfileStore {
         ...[...batch.removed]
           .filter(([, members]) => members.size > 0)
           .map(([segment, members]) => this.client.zrem(segmentMembersKey(this.keyPrefix, segment), ...members)),
-        ...batch.log.map((change) =>
-          this.client.xadd(log, 'MAXLEN', '~', MEMBERSHIP_LOG_LENGTH, '*', 'v', change.visitorId, 'e', change.entered.join(','), 'l', change.left.join(','), 't', change.at)
-        ),
+        ...batch.log.map(async (change) => {
+          const entryId = await this.client.xadd(log, 'MAXLEN', '~', MEMBERSHIP_LOG_LENGTH, '*', 'v', change.visitorId, 'e', change.entered.join(','), 'l', change.left.join(','), 't', change.at);
+          // Remembered with the visitor, so that erasing the visitor can take its entries out.
+          const { logEntries } = this.keys(change.visitorId);
+          await execPipeline(this.client.pipeline().rpush(logEntries, entryId!).ltrim(logEntries, -LOG_ENTRIES_PER_VISITOR, -1).expire(logEntries, change.retentionSec));
+        }),
       ]);
     } catch {
       // Redis is down: keep the changes for the next flush, up to a bound. Member sets are also
@@ -425,10 +460,8 @@ export class RedisProfileStore implements ProfileStore {
   }
 
   async recordExposure(visitorId: string, experiment: string, arm: string, now: number, retentionSec: number): Promise<boolean> {
-    const key = this.keys(visitorId).assignments;
-    const [first] = await execPipeline<[number, number]>(
-      this.client.pipeline().hsetnx(key, experiment, `${arm}|${Math.floor(now)}`).expire(key, retentionSec)
-    );
+    const keys = this.keys(visitorId);
+    const first = await this.scripts.psnRecordExposure(keys.assignments, keys.profile, experiment, `${arm}|${Math.floor(now)}`, retentionSec);
     if (first !== 1) return false;
     await this.countExperiment(experiment, now, [`v|${arm}`]);
     return true;

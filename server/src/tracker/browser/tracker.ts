@@ -27,6 +27,7 @@ interface TrackerEvent {
   properties?: Props;
   traits?: Props;
   userId?: string;
+  userHash?: string;
   context: Props;
   timestamp: string;
   messageId: string;
@@ -51,7 +52,10 @@ const MAX_BATCH = 20;
 const MAX_QUEUE = 200;
 const QUEUE_KEY = 'psn_q';
 const CONSENT_KEY = 'psn_consent';
-const ID_KEY = 'psn_aid';
+/** The visitor's credential (`<id>.<mac>`) from the server's last answer. */
+const TOKEN_KEY = 'psn_tok';
+/** A random secret sent until the first answer brings a credential (identity/visitor-key.ts). */
+const VISITOR_KEY = 'psn_key';
 
 const storage = {
   get(key: string): string | null {
@@ -81,8 +85,9 @@ const enabled = () => {
   return server.consent !== 'opt-in' && !signalsRefuse;
 };
 
-const uuid = () =>
-  crypto.randomUUID?.() ?? `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}-${Math.random().toString(36).slice(2)}`;
+/** 128 random bits as hex (getRandomValues works on plain http too, unlike randomUUID). */
+const randomHex = () => Array.from(crypto.getRandomValues(new Uint8Array(16)), (byte) => byte.toString(16).padStart(2, '0')).join('');
+const uuid = () => crypto.randomUUID?.() ?? randomHex();
 
 let queue: TrackerEvent[] = (() => {
   try {
@@ -157,25 +162,33 @@ function page(name?: string, properties: Props = {}) {
   enqueue({ type: 'page', ...(name ? { name } : {}), properties: { ...entryProps(), ...properties } });
 }
 
-function identify(userId: string, traits: Props = {}) {
-  enqueue({ type: 'identify', userId, traits });
+/** `userHash`: HMAC-SHA256 of the user id under the identity secret, from the site's backend (the proof). */
+function identify(userId: string, traits: Props = {}, options: { userHash?: string } = {}) {
+  enqueue({ type: 'identify', userId, traits, ...(options.userHash ? { userHash: options.userHash } : {}) });
   void flush();
 }
 
 async function consent(granted: boolean) {
   storage.set(CONSENT_KEY, granted ? '1' : '0');
+  const visitorToken = storage.get(TOKEN_KEY) ?? undefined;
   if (!granted) {
     queue = [];
     save();
-    storage.set(ID_KEY, null);
+    storage.set(TOKEN_KEY, null);
+    storage.set(VISITOR_KEY, null);
+    api.visitorId = null;
   }
-  await fetch(`${base}/consent`, {
+  const response = await fetch(`${base}/consent`, {
     method: 'POST',
     credentials: 'include',
     headers: { 'Content-Type': 'text/plain' },
-    body: JSON.stringify({ analytics: granted }),
+    body: JSON.stringify({ analytics: granted, visitorToken }),
   }).catch(() => undefined);
-  if (granted) page();
+  if (granted) {
+    const result = (await response?.json().catch(() => ({}))) as { data?: { visitorToken?: string } } | undefined;
+    if (result?.data?.visitorToken) storage.set(TOKEN_KEY, result.data.visitorToken);
+    page();
+  }
 }
 
 let timer: ReturnType<typeof setTimeout> | undefined;
@@ -190,13 +203,16 @@ function schedule(delay: number, replace = false) {
 }
 
 /**
- * The visitor id travels in every batch too (the server prefers its cookie), so that a batch whose
- * answer was lost is retried as the same visitor and counted once.
+ * Every batch says who sends it, for a CMS on another domain (whose cookie the browser may not
+ * send): the credential from the last answer, or, before there is one, the visitor key, so that a
+ * first batch whose answer was lost (or sent by fetch and beacon at once) lands on one visitor.
  */
 const body = (events: TrackerEvent[]) => {
-  let anonymousId = storage.get(ID_KEY);
-  if (!anonymousId) storage.set(ID_KEY, (anonymousId = uuid()));
-  return JSON.stringify({ anonymousId, events });
+  const visitorToken = storage.get(TOKEN_KEY);
+  if (visitorToken) return JSON.stringify({ visitorToken, events });
+  let visitorKey = storage.get(VISITOR_KEY);
+  if (!visitorKey) storage.set(VISITOR_KEY, (visitorKey = randomHex()));
+  return JSON.stringify({ visitorKey, events });
 };
 
 /** Sends queued events in batches; failures go back to the queue and retry with backoff. */
@@ -217,11 +233,14 @@ async function flush(): Promise<void> {
     queue = queue.filter((event) => !batch.includes(event));
     save();
     backoff = 1000;
-    const result = (await response.json().catch(() => ({}))) as { data?: { visitorId?: string; segments?: string[] } };
+    const result = (await response.json().catch(() => ({}))) as { data?: { visitorId?: string; visitorToken?: string; segments?: string[] } };
     if (result.data?.visitorId) {
       api.visitorId = result.data.visitorId;
       api.segments = result.data.segments ?? [];
-      storage.set(ID_KEY, api.visitorId);
+      if (result.data.visitorToken) {
+        storage.set(TOKEN_KEY, result.data.visitorToken);
+        storage.set(VISITOR_KEY, null);
+      }
       win.dispatchEvent(new CustomEvent('psn:segments', { detail: { visitorId: api.visitorId, segments: api.segments } }));
     }
     if (queue.length) schedule(0);

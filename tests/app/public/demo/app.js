@@ -75,8 +75,7 @@ document.addEventListener('click', (event) => {
 
 $('forget').addEventListener('click', async () => {
   await fetch('/api/personalization/profile', { method: 'DELETE', credentials: 'same-origin' });
-  localStorage.removeItem('psn_aid');
-  localStorage.removeItem('psn_q');
+  for (const key of ['psn_tok', 'psn_key', 'psn_q']) localStorage.removeItem(key);
   location.href = '/demo/';
 });
 

@@ -1,0 +1,124 @@
+import type { Core } from '@strapi/strapi';
+import { errors } from '@strapi/utils';
+import createHttpError from 'http-errors';
+import type { Context, Next } from 'koa';
+import { getPluginConfig } from '../config/get-plugin-config';
+import contentApiRoutes from '../routes/content-api';
+import { clientAddressHash } from '../shared/http';
+import { unauthorized } from '../shared/http-errors';
+import { validationError } from '../shared/validation';
+import { BodyReadError, readDecodedBody } from './decoded-body';
+import { findHostileJson } from './json-limits';
+import { RateLimiter } from './rate-limiter';
+import { authenticateSender, type SenderAuth } from './source-auth';
+
+/** Decoded bytes a request may carry: a browser's batch, a server's (Segment's own limit), a consent choice. */
+export const BODY_LIMITS = { browser: 64 * 1024, server: 512 * 1024, consent: 4 * 1024 } as const;
+
+
+/** Given to Strapi's body parser once the body is read, so that it leaves the request alone. */
+const READ_BY_PLUGIN = 'application/x-personalization-read';
+
+export interface PublicBody {
+  sender: SenderAuth & { kind: 'browser' | 'server' };
+  body: Record<string, unknown>;
+}
+
+type Outcome = PublicBody | { error: Error };
+
+const STATE_KEY = 'personalizationBody';
+
+/**
+ * Hostile input must cost nothing, so the public POST routes are handled before Strapi's own body
+ * parser (registered in `register`, this middleware runs ahead of the app's middlewares):
+ * 1. the sender is told apart by its `Authorization` header (a write key or a browser), and a wrong
+ *    write key is refused without reading further;
+ * 2. the request is counted against its rate limit (per client address for browsers, per source for
+ *    servers), failures included, before any parsing;
+ * 3. the body is read with the decoded size capped, whatever the encoding or content type (Segment's
+ *    SDKs send JSON, RudderStack's gzip under a form content type, the tracker text/plain);
+ * 4. it is parsed as JSON and scanned for prototype keys, absurd nesting and ill-formed Unicode.
+ * Nothing is answered here: the outcome waits on the request for the route's controller
+ * (`takePublicBody`), so that errors leave in Strapi's format through its error middleware.
+ */
+export const createPublicBodyMiddleware = (strapi: Core.Strapi) => {
+  // The plugin's public POST routes (events, Segment's paths, consent), as the router mounts them.
+  const prefix = `${String(strapi.config.get('api.rest.prefix', '/api'))}/personalization`;
+  const paths = new Set(contentApiRoutes.routes.filter((route) => route.method === 'POST').map((route) => prefix + route.path));
+  let browserLimiter: RateLimiter | undefined;
+  const sourceLimiters = new Map<string, RateLimiter>();
+  let warnedAboutProxy = false;
+
+  /** Behind a proxy Strapi was not told about, every visitor shares the proxy's address. */
+  const addressIsReliable = (ctx: Context) => {
+    if (ctx.app.proxy || !ctx.get('x-forwarded-for')) return true;
+    if (!warnedAboutProxy) {
+      warnedAboutProxy = true;
+      strapi.log.warn(
+        "[personalization] requests carry X-Forwarded-For but server.proxy is off: every visitor seems to come from the proxy's address, so events are not rate-limited per address. Set `proxy: true` in config/server.ts."
+      );
+    }
+    return false;
+  };
+
+  const retryAfterFor = (ctx: Context, sender: PublicBody['sender']): number => {
+    const config = getPluginConfig(strapi);
+    if (sender.kind === 'server') {
+      let limiter = sourceLimiters.get(sender.source.name);
+      if (!limiter) sourceLimiters.set(sender.source.name, (limiter = new RateLimiter(sender.source.perMinute)));
+      return limiter.hit(sender.source.name);
+    }
+    if (!addressIsReliable(ctx)) return 0;
+    browserLimiter ??= new RateLimiter(config.ingest.perIpPerMinute);
+    return browserLimiter.hit(clientAddressHash(ctx));
+  };
+
+  const read = async (ctx: Context): Promise<Outcome> => {
+    const isConsent = ctx.path.endsWith('/consent');
+    const sender = isConsent ? ({ kind: 'browser' } as const) : authenticateSender(ctx.get('authorization') || undefined, getPluginConfig(strapi).sources);
+    if (sender.kind === 'refused') return { error: unauthorized(`${sender.message}; nothing was stored`) };
+    const retryAfter = retryAfterFor(ctx, sender);
+    if (retryAfter > 0) {
+      ctx.set('Retry-After', String(retryAfter));
+      const who = sender.kind === 'server' ? `source "${sender.source.name}"` : 'this client';
+      return { error: new errors.RateLimitError(`too many requests from ${who}; retry later`, { retryAfter }) };
+    }
+    const limit = isConsent ? BODY_LIMITS.consent : BODY_LIMITS[sender.kind];
+    let text: string;
+    try {
+      text = await readDecodedBody(ctx.req, limit);
+    } catch (error) {
+      if (!(error instanceof BodyReadError)) throw error;
+      if (error.status === 413) return { error: new errors.PayloadTooLargeError(error.message) };
+      if (error.status === 415) return { error: createHttpError(415, error.message) };
+      return { error: validationError([{ path: [], message: error.message }]) };
+    }
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      return { error: validationError([{ path: [], message: 'the body is not valid JSON' }]) };
+    }
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+      return { error: validationError([{ path: [], message: 'expected a JSON object' }]) };
+    }
+    const hostile = findHostileJson(body);
+    if (hostile) return { error: validationError([hostile]) };
+    return { sender, body: body as Record<string, unknown> };
+  };
+
+  return async (ctx: Context, next: Next) => {
+    if (ctx.method !== 'POST' || !paths.has(ctx.path)) return next();
+    ctx.state[STATE_KEY] = await read(ctx).catch((error: Error) => ({ error }));
+    ctx.req.headers['content-type'] = READ_BY_PLUGIN;
+    return next();
+  };
+};
+
+/** The body the middleware above read for this request, or its refusal, thrown in Strapi's format. */
+export const takePublicBody = (ctx: Context): PublicBody => {
+  const outcome = ctx.state[STATE_KEY] as Outcome | undefined;
+  if (!outcome) throw new Error('personalization: the public body reader did not run for this route');
+  if ('error' in outcome) throw outcome.error;
+  return outcome;
+};
