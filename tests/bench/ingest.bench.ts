@@ -88,13 +88,13 @@ const main = async () => {
       ingest,
       { rounds: 2 }
     );
+    const roundTrips = await redisCommandsPerBatch(server.url, server.redisPort, headers);
     // A server source: 100-event batches for 100 visitors.
     const serverSource = await compare(
       { url: `${server.url}/_health` },
       { url: `${server.url}/api/personalization/v1/batch`, requests: [{ method: 'POST', headers: serverHeaders, setupRequest: (request) => ({ ...request, body: serverBatchBody() }) }] },
       { rounds: 2 }
     );
-    const roundTrips = await redisCommandsPerBatch(server.url, server.redisPort, headers);
     await server.stop();
     const segmented = await withFiftySegments();
     console.log('\ningest (20-event batches) vs Strapi /_health, same app, alternating runs');

@@ -26,6 +26,8 @@ const SETTINGS: UpdateSettings = {
   retentionSec: 180 * DAY,
   windowDays: 90,
   maxFields: 120,
+  maxWindowBuckets: 1_000,
+  maxTraits: 50,
   eventQuota: { limit: 1_000_000, windowSec: 60 },
 };
 
@@ -111,7 +113,7 @@ const main = async () => {
       for (let session = 0; session < 5; session++) {
         const sessionEvents = events.slice(session * 10, session * 10 + 10);
         const sessionNow = Math.floor(Date.parse(sessionEvents[sessionEvents.length - 1].timestamp!) / 1000) + 60;
-        await store.applyUpdates(visitorId, batchToUpdates(sessionEvents, { ...context, nowSec: sessionNow }), SETTINGS, sessionNow);
+        await store.applyUpdates(visitorId, batchToUpdates(sessionEvents, { ...context, nowSec: sessionNow }).updates, SETTINGS, sessionNow);
       }
       const today = Math.floor(now / DAY);
       const keys = await redis.client.keys(`psn:{v:${visitorId}}:*`);

@@ -96,6 +96,8 @@ describe('re-evaluation at scale', () => {
       retentionSec: 86_400,
       windowDays: 90,
       maxFields: 120,
+      maxWindowBuckets: 1_000,
+      maxTraits: 50,
       eventQuota: { limit: 1_000, windowSec: 60 },
     };
     const now = Math.floor(Date.now() / 1000);
@@ -127,5 +129,18 @@ describe('re-evaluation at scale', () => {
     expect(segment.body.data.size).toBe(4_000);
     expect(JSON.parse((await redis.client.get('psn:{v:scale-visitor-4}:s')) ?? '[]')).toEqual(['three-pages']);
     expect(await redis.client.get('psn:{v:scale-visitor-2}:s')).toBeNull();
+  });
+
+  it('prunes nothing when a pass is stopped mid-scan (shutdown), and says it stopped', async () => {
+    const reevaluation = app.strapi.plugin('personalization').service('reevaluation');
+    const members = () => redis.client.zcard('psn:seg:three-pages:members');
+    expect(await members()).toBe(4_000);
+    reevaluation.start('a pass cut short');
+    // The shutdown path: the pass ends after the page it is on, of twenty.
+    await reevaluation.stop();
+    const status = await reevaluation.status();
+    expect(status).toMatchObject({ state: 'stopped', reason: 'a pass cut short' });
+    expect(status.scanned).toBeLessThan(10_000);
+    expect(await members()).toBe(4_000);
   });
 });

@@ -32,6 +32,17 @@ describe('segments', () => {
   });
   const send = (id: string, events: object[]) =>
     request(app.server).post('/api/personalization/events').set('User-Agent', BROWSER_UA).send({ anonymousId: id, events });
+  /** Many at once, over a real listening socket (supertest's own per-request listen does not take concurrency). */
+  let baseUrl: string | undefined;
+  const sendAtOnce = async (batches: { id: string; events: object[] }[]) => {
+    baseUrl ??= await app.listen();
+    const answers = await Promise.all(
+      batches.map(({ id, events }) =>
+        fetch(`${baseUrl}/api/personalization/events`, { method: 'POST', headers: { 'content-type': 'application/json', 'user-agent': BROWSER_UA }, body: JSON.stringify({ anonymousId: id, events }) })
+      )
+    );
+    expect(answers.map((answer) => answer.status)).toEqual(batches.map(() => 202));
+  };
   const jobDone = async () => {
     await app.strapi.plugin('personalization').service('reevaluation').idle();
     return (await admin().get('/segments/reevaluation').expect(200)).body.data;
@@ -219,6 +230,23 @@ describe('segments', () => {
       const mostEngaged = await segmentBySlug('most-engaged');
       expect(mostEngaged.size).toBeGreaterThanOrEqual(1);
       expect(JSON.parse((await redis.client.get('psn:engagement:cuts')) ?? '[]')).toHaveLength(101);
+    });
+  });
+
+  describe('concurrent batches of one visitor', () => {
+    it('end with the membership of the final profile, each entry logged once', async () => {
+      await admin().post('/segments', { name: 'Five pages', slug: 'five-pages', rules: { fact: 'pageviews', op: 'gte', value: 5 } }).expect(201);
+      await admin().post('/segments', { name: 'Two pages', slug: 'two-pages', rules: { fact: 'pageviews', op: 'gte', value: 2 } }).expect(201);
+      await jobDone();
+      const id = visitorId();
+      await sendAtOnce(Array.from({ length: 24 }, () => ({ id, events: [pageEvent()] })));
+      const stored = JSON.parse((await redis.client.get(`psn:{v:${id}}:s`)) ?? '[]');
+      expect(stored).toEqual(expect.arrayContaining(['five-pages', 'two-pages']));
+      const log = (await admin().get('/segments/log?limit=1000').expect(200)).body.data.filter((entry: { visitorId: string }) => entry.visitorId === id);
+      const entries = log.filter((entry: { change: string }) => entry.change === 'enter').map((entry: { segment: string }) => entry.segment).sort();
+      expect(entries.filter((segment: string) => segment === 'five-pages')).toEqual(['five-pages']);
+      expect(entries.filter((segment: string) => segment === 'two-pages')).toEqual(['two-pages']);
+      expect(log.filter((entry: { change: string }) => entry.change === 'leave')).toEqual([]);
     });
   });
 });

@@ -110,7 +110,7 @@ describe('eventToUpdate', () => {
 
   it('keeps a group call as the trait groupId, and leaves alias calls out of the activity', () => {
     expect(eventToUpdate({ type: 'group', groupId: 'acme', traits: { name: 'Acme' } }, context, false).traits).toEqual({ groupId: '"acme"' });
-    expect(batchToUpdates([{ type: 'alias', previousId: 'old-id-1', userId: 'u-1' }, { type: 'page' }], context)).toHaveLength(1);
+    expect(batchToUpdates([{ type: 'alias', previousId: 'old-id-1', userId: 'u-1' }, { type: 'page' }], context).updates).toHaveLength(1);
   });
 
   it('sends attribution only on events that may open a session, with every field present', () => {
@@ -146,15 +146,16 @@ describe('eventToUpdate', () => {
 
 describe('batchToUpdates', () => {
   it('orders events by time and marks the ones that may open a session', () => {
-    const updates = batchToUpdates(
+    const { updates, events } = batchToUpdates(
       [
-        { type: 'page', timestamp: at(-100) },
-        { type: 'page', timestamp: at(-4000) },
-        { type: 'page', timestamp: at(-3900) },
+        { type: 'page', timestamp: at(-100), name: 'c' },
+        { type: 'page', timestamp: at(-4000), name: 'a' },
+        { type: 'page', timestamp: at(-3900), name: 'b' },
       ],
       context
     );
     expect(updates.map((update) => update.ts)).toEqual([NOW - 4000, NOW - 3900, NOW - 100]);
+    expect(events.map((event) => event.name)).toEqual(['a', 'b', 'c']);
     expect(updates.map((update) => update.setOnce !== undefined)).toEqual([true, false, true]);
   });
 });

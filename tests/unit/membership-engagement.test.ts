@@ -19,11 +19,11 @@ describe('membership', () => {
   });
 
   it('reports entered and left segments, or null when nothing changed', () => {
-    expect(membershipChange(['a', 'b'], ['b', 'c'])).toEqual({ segments: ['b', 'c'], entered: ['c'], left: ['a'] });
+    expect(membershipChange(['a', 'b'], ['b', 'c'])).toEqual({ previous: ['a', 'b'], segments: ['b', 'c'], entered: ['c'], left: ['a'] });
     expect(membershipChange(['a'], ['a'])).toBeNull();
     expect(membershipChange([], [])).toBeNull();
     // A new priority order is stored, though nobody entered or left.
-    expect(membershipChange(['a', 'b'], ['b', 'a'])).toEqual({ segments: ['b', 'a'], entered: [], left: [] });
+    expect(membershipChange(['a', 'b'], ['b', 'a'])).toEqual({ previous: ['a', 'b'], segments: ['b', 'a'], entered: [], left: [] });
   });
 });
 
@@ -50,5 +50,16 @@ describe('engagement', () => {
     expect(percentileOf(905, cuts)).toBe(90);
     expect(percentileOf(999, cuts)).toBe(100);
     expect(percentileOf(5, [])).toBeUndefined();
+  });
+
+  it('puts tied visitors in the middle of their run, not all in the top decile', () => {
+    // 95 visitors with one visit each, 5 with none: the 95 are not "the top 10 %".
+    const cuts = percentileCuts([...Array.from({ length: 95 }, () => 3.3), 0, 0, 0, 0, 0]);
+    const tied = percentileOf(3.3, cuts)!;
+    expect(tied).toBeGreaterThan(40);
+    expect(tied).toBeLessThan(60);
+    expect(percentileOf(0, cuts)).toBe(2);
+    // Everybody equal: everybody in the middle.
+    expect(percentileOf(1, percentileCuts(Array.from({ length: 50 }, () => 1)))).toBe(50);
   });
 });

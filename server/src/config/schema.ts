@@ -72,6 +72,10 @@ export const pluginConfigSchema = z
         /** Fields of the profile hash; at most 128 keeps it a compact listpack in Redis. */
         maxFields: z.number().int().min(16).max(1_000).default(120),
         windowDays: z.number().int().min(1).max(365).default(90),
+        /** Daily buckets kept per visitor (new counters stop being bucketed past it). */
+        maxWindowBuckets: z.number().int().min(16).max(100_000).default(1_000),
+        /** Traits kept per visitor. */
+        maxTraits: z.number().int().min(1).max(1_000).default(50),
       })
       .prefault({}),
     identity: z

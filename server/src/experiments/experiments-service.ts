@@ -38,6 +38,7 @@ export interface ExperimentRecord {
 export const entryTarget = (uid: string, documentId: string, locale: string | null | undefined) => `${uid}|${documentId}|${locale ?? ''}`;
 
 const toRunning = (record: ExperimentRecord): RunningExperiment => ({
+  id: record.documentId,
   key: record.key,
   targetKind: record.targetKind,
   ...(record.targetKind === 'entry'
@@ -182,7 +183,7 @@ const experimentsService = ({ strapi }: { strapi: Core.Strapi }) => {
       const experiment = await findOrThrow(documentId);
       if (experiment.status === 'running') throw forbidden('stop the experiment before deleting it');
       await query().delete({ where: { id: experiment.id } });
-      await store().deleteExperimentData(experiment.key).catch(() => {});
+      await store().deleteExperimentData(experiment.documentId).catch(() => {});
       await changed();
       return experiment;
     },
@@ -244,7 +245,7 @@ const experimentsService = ({ strapi }: { strapi: Core.Strapi }) => {
     /** Statistics per arm and goal, the sample-ratio check, and a daily series. */
     async results(documentId: string) {
       const experiment = await findOrThrow(documentId);
-      const { totals, daily } = await store().experimentCounters(experiment.key);
+      const { totals, daily } = await store().experimentCounters(experiment.documentId);
       const goals = keyedGoals(experiment.goals).map((goal) => goal.key);
       const arms: ArmCounts[] = experiment.arms.map((arm) => ({
         key: arm.key,
@@ -281,7 +282,7 @@ const experimentsService = ({ strapi }: { strapi: Core.Strapi }) => {
     async recordConversions(visitorId: string, events: (GoalEvent & { ts: number })[]): Promise<number> {
       const matches = running.all.flatMap((experiment) =>
         experiment.goals.flatMap(({ key, goal }) =>
-          events.filter((event) => meetsGoal(goal, event)).map((event) => ({ experiment: experiment.key, goal: key, ts: event.ts }))
+          events.filter((event) => meetsGoal(goal, event)).map((event) => ({ experiment: experiment.id, goal: key, ts: event.ts }))
         )
       );
       if (matches.length === 0) return 0;

@@ -5,6 +5,11 @@ import type { KeyedGoal } from './goals';
 
 /** A running experiment, as resolution and ingest use it (built from the stored one). */
 export interface RunningExperiment {
+  /**
+   * The stored experiment's documentId: visitors' arms and the counters are kept under it, so that
+   * a new experiment reusing a deleted one's key starts from nothing.
+   */
+  id: string;
   key: string;
   targetKind: 'entry' | 'segment';
   /** `<uid>|<documentId>|<locale>` of an entry experiment. */
@@ -19,7 +24,9 @@ export interface RunningExperiment {
 }
 
 export interface ArmDecision {
+  /** The experiment's key (what responses report) and id (what the store keeps arms under). */
   experiment: string;
+  experimentId: string;
   arm: string;
   /** The base entry is served (control, or held out). */
   servesBase: boolean;
@@ -29,7 +36,7 @@ export interface ArmDecision {
 
 /**
  * Which arm a visitor sees: the recorded one if any (sticky, whatever the weights are now), else
- * the deterministic assignment. Null when the visitor is outside the audience. Pure.
+ * the deterministic assignment (by key, so that a visitor's arm can be predicted from the key alone). Null when the visitor is outside the audience. Pure.
  */
 export const decideArm = (
   experiment: RunningExperiment,
@@ -38,7 +45,7 @@ export const decideArm = (
   assignments: Record<string, Assignment>
 ): ArmDecision | null => {
   if (experiment.audience && !segments.includes(experiment.audience)) return null;
-  const recorded = assignments[experiment.key];
+  const recorded = assignments[experiment.id];
   const arm = recorded?.arm ?? assignArm(experiment.key, visitorId, experiment.arms, experiment.holdoutPercent);
-  return { experiment: experiment.key, arm, servesBase: arm === CONTROL || arm === HOLDOUT, firstExposure: !recorded };
+  return { experiment: experiment.key, experimentId: experiment.id, arm, servesBase: arm === CONTROL || arm === HOLDOUT, firstExposure: !recorded };
 };

@@ -208,17 +208,19 @@ export const eventToUpdate = (event: IncomingEvent, context: EventContext, mayOp
 };
 
 /**
- * The batch's updates, in time order; attribution only on events that can open a session. An
- * `alias` call changes who the visitor is (the ingest service links the ids) and is not activity.
+ * The batch's updates, in time order, each beside the event it came from; attribution only on
+ * events that can open a session. An `alias` call changes who the visitor is (the ingest service
+ * links the ids) and is not activity.
  */
-export const batchToUpdates = (events: IncomingEvent[], context: EventContext): EventUpdate[] => {
+export const batchToUpdates = (events: IncomingEvent[], context: EventContext): { updates: EventUpdate[]; events: IncomingEvent[] } => {
   const ordered = events
     .filter((event) => event.type !== 'alias')
     .map((event) => ({ event, ts: eventTime(event, context.nowSec) }))
     .sort((a, b) => a.ts - b.ts);
-  return ordered.map(({ event, ts }, index) =>
-    eventToUpdate(event, context, index === 0 || ts - ordered[index - 1].ts > context.sessionGapSec)
-  );
+  return {
+    updates: ordered.map(({ event, ts }, index) => eventToUpdate(event, context, index === 0 || ts - ordered[index - 1].ts > context.sessionGapSec)),
+    events: ordered.map(({ event }) => event),
+  };
 };
 
 /** The names an event adds to the rule builder's suggestions, held to the same rules as the profile's. */

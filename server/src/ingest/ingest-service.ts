@@ -85,14 +85,17 @@ const ingestService = ({ strapi }: { strapi: Core.Strapi }) => {
    * offer, and clicks on a served variant (events that carry `properties.variant`, as the tracker
    * adds for elements inside `data-psn-variant`).
    */
-  const noteForAnalytics = (visitorId: string, events: IncomingEvent[]) => {
+  const noteForAnalytics = async (visitorId: string, events: IncomingEvent[]) => {
     const counter = stats();
     counter.active(visitorId);
     for (const event of events) {
       counter.count(`events:${event.type}`);
       for (const { family, name } of seenNamesOf(event, fromConfig().isPersonalKey)) counter.seen(family, name);
       const variant = event.properties?.variant;
-      if (event.type === 'track' && typeof variant === 'string' && variant.length <= 64) counter.count(`clicked:${variant}`);
+      // Only a variant that exists: any other string would add a field to the day's counters.
+      if (event.type === 'track' && typeof variant === 'string' && (await pluginService(strapi, 'variants').isLive(variant).catch(() => false))) {
+        counter.count(`clicked:${variant}`);
+      }
     }
   };
 
@@ -114,7 +117,7 @@ const ingestService = ({ strapi }: { strapi: Core.Strapi }) => {
       if (events.length === 0) return { status: 'bot', bots };
       const { settings, isPersonalKey } = fromConfig();
       const entryTopics = await pluginService(strapi, 'entryTopics').prefetch(events);
-      const updates = batchToUpdates(events, {
+      const { updates, events: ordered } = batchToUpdates(events, {
         nowSec: options.now,
         deviceTypeOf,
         requestUserAgent: options.sender === 'browser' ? options.requestUserAgent : undefined,
@@ -136,15 +139,17 @@ const ingestService = ({ strapi }: { strapi: Core.Strapi }) => {
       if (applied.result.status === 'rate-limited') return applied.result;
       if (applied.result.status !== 'applied') throw new Error('personalization: a visitor alias could not be resolved');
 
-      noteForAnalytics(applied.visitorId, events);
+      await noteForAnalytics(applied.visitorId, events);
       stats().count('duplicates', applied.result.duplicates);
       const { profile } = applied.result;
       const segments = profile
         ? await pluginService(strapi, 'segments').reconcile(applied.visitorId, profile, options.now)
         : applied.result.segments;
       if (pluginService(strapi, 'experiments').running().all.length > 0) {
-        // Goal events of visitors exposed to a running experiment before them count as conversions.
-        const timed = events.map((event) => ({ ...event, ts: eventTime(event, options.now) }));
+        // Goal events of visitors exposed to a running experiment before them count as conversions;
+        // an event the store skipped as a duplicate (a retried batch) counts no second time.
+        const { applied: stored } = applied.result;
+        const timed = ordered.filter((_, index) => stored[index]).map((event) => ({ ...event, ts: eventTime(event, options.now) }));
         await pluginService(strapi, 'experiments').recordConversions(applied.visitorId, timed);
       }
       return {

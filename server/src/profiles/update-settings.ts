@@ -9,5 +9,7 @@ export const updateSettings = (config: PluginConfig): UpdateSettings => ({
   retentionSec: config.retentionDays * 86_400,
   windowDays: config.profile.windowDays,
   maxFields: config.profile.maxFields,
+  maxWindowBuckets: config.profile.maxWindowBuckets,
+  maxTraits: config.profile.maxTraits,
   eventQuota: { limit: config.ingest.perVisitorPerMinute, windowSec: 60 },
 });

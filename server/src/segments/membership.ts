@@ -20,6 +20,7 @@ export const evaluateMembership = (segments: readonly CompiledSegment[], input: 
 };
 
 export interface MembershipChange {
+  previous: string[];
   segments: string[];
   entered: string[];
   left: string[];
@@ -31,5 +32,5 @@ export const membershipChange = (before: readonly string[], after: string[]): Me
   const left = before.filter((slug) => !after.includes(slug));
   const reordered = entered.length === 0 && left.length === 0 && before.some((slug, i) => after[i] !== slug);
   if (entered.length === 0 && left.length === 0 && !reordered) return null;
-  return { segments: after, entered, left };
+  return { previous: [...before], segments: after, entered, left };
 };

@@ -12,7 +12,8 @@ const LOCK_TTL_SEC = 120;
 const STATUS_EVERY_MS = 500;
 
 export interface ReevaluationStatus {
-  state: 'idle' | 'running' | 'done' | 'failed';
+  /** `stopped`: the instance shut down mid-pass; nothing was pruned, the next pass starts over. */
+  state: 'idle' | 'running' | 'done' | 'stopped' | 'failed';
   reason?: string;
   instance?: string;
   startedAt?: string;
@@ -77,7 +78,7 @@ const reevaluationService = ({ strapi }: { strapi: Core.Strapi }) => {
         const profiles = await store().readProfiles(page.visitorIds);
         const now = Math.floor(Date.now() / 1000);
         const members = new Map<string, string[]>();
-        const writes: Promise<void>[] = [];
+        const writes: Promise<boolean>[] = [];
         profiles.forEach((profile, index) => {
           if (!profile || Object.keys(profile.fields).length === 0) return;
           const visitorId = page.visitorIds[index];
@@ -102,6 +103,14 @@ const reevaluationService = ({ strapi }: { strapi: Core.Strapi }) => {
         await yieldToRequests();
       } while (cursor !== '0' && !stopped);
 
+      if (cursor !== '0') {
+        // Stopped mid-scan: members not reached yet were not confirmed, so pruning now would drop
+        // them. Only a complete pass prunes, records sizes and recomputes the percentiles.
+        status.state = 'stopped';
+        status.finishedAt = new Date().toISOString();
+        await report(true);
+        return;
+      }
       // Members not confirmed during this pass left (or their profiles expired).
       const slugs = segmentsService.compiled().map((segment) => segment.slug);
       await Promise.all(slugs.map((slug) => store().pruneSegmentMembers(slug, startedSec)));

@@ -14,6 +14,8 @@ import type { SegmentCreate, SegmentUpdate } from './segment-input';
 
 export const SEGMENT_UID = 'plugin::personalization.segment';
 const CHANGED_CHANNEL = 'segments-changed';
+/** Evaluations of a visitor whose membership other writers keep changing, before giving way to them. */
+const RECONCILE_ATTEMPTS = 3;
 
 export interface SegmentRecord {
   id: number;
@@ -132,18 +134,27 @@ const segmentsService = ({ strapi }: { strapi: Core.Strapi }) => {
 
     /**
      * Re-evaluates one visitor after a batch; stores and logs the change if membership moved.
+     * The write is conditional on the membership the profile was read with: when a concurrent
+     * batch (or the background pass) wrote first, the profile is read again and evaluated afresh.
      * Returns the visitor's segments.
      */
     async reconcile(visitorId: string, profile: StoredProfile, now: number): Promise<string[]> {
-      const segments = this.evaluate(profile, now);
-      const change = membershipChange(profile.segments, segments);
-      if (change) {
-        await store().updateMembership(visitorId, change, now, getPluginConfig(strapi).retentionDays * 86_400);
-        const stats = pluginService(strapi, 'stats');
-        for (const slug of change.entered) stats.count(`segment:${slug}:entered`);
-        for (const slug of change.left) stats.count(`segment:${slug}:left`);
+      const retentionSec = getPluginConfig(strapi).retentionDays * 86_400;
+      let current: StoredProfile | null = profile;
+      for (let attempt = 0; current && attempt < RECONCILE_ATTEMPTS; attempt++) {
+        const segments = this.evaluate(current, now);
+        const change = membershipChange(current.segments, segments);
+        if (!change) return segments;
+        if (await store().updateMembership(visitorId, change, now, retentionSec)) {
+          const stats = pluginService(strapi, 'stats');
+          for (const slug of change.entered) stats.count(`segment:${slug}:entered`);
+          for (const slug of change.left) stats.count(`segment:${slug}:left`);
+          return segments;
+        }
+        current = await store().readProfile(visitorId);
       }
-      return segments;
+      // Lost the race every time (or the profile is gone): the last writer's membership stands.
+      return store().readSegments(visitorId);
     },
 
     async list(): Promise<SegmentRecord[]> {

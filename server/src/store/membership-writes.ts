@@ -33,7 +33,7 @@ export class MembershipWrites {
     return this.count;
   }
 
-  record(visitorId: string, update: MembershipUpdate, now: number, retentionSec: number): void {
+  record(visitorId: string, update: Pick<MembershipUpdate, 'entered' | 'left'>, now: number, retentionSec: number): void {
     for (const segment of update.entered) {
       this.batch.removed.get(segment)?.delete(visitorId);
       mapOf(this.batch.added, segment).set(visitorId, now);

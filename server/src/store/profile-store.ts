@@ -44,6 +44,9 @@ export interface UpdateSettings {
   windowDays: number;
   /** Cap on fields of the profile hash, so that it stays a compact listpack in Redis. */
   maxFields: number;
+  /** Cap on daily buckets and on traits: no field name from events grows a visitor's keys without bound. */
+  maxWindowBuckets: number;
+  maxTraits: number;
   /** At most `limit` events per visitor per `windowSec`, counted in the store (across instances). */
   eventQuota: { limit: number; windowSec: number };
 }
@@ -92,6 +95,8 @@ export type ApplyResult =
       status: 'applied';
       accepted: number;
       duplicates: number;
+      /** Per update, in order: applied (true) or skipped as a duplicate (false). */
+      applied: boolean[];
       /** Segment membership as stored (before any re-evaluation). */
       segments: string[];
       /** The whole profile after the batch, when asked for (`returnProfile`). */
@@ -115,6 +120,8 @@ export interface MembershipEvent {
 }
 
 export interface MembershipUpdate {
+  /** The membership the change was computed from: written only if it is still the stored one. */
+  previous: string[];
   segments: string[];
   entered: string[];
   left: string[];
@@ -195,10 +202,13 @@ export interface ProfileStore {
   seenNames(family: string, limit: number): Promise<string[]>;
 
   /**
-   * Stores a visitor's new membership, adds or removes them in each segment's member set and logs
-   * each entry and exit. `now` also confirms the membership (see pruneSegmentMembers).
+   * Stores a visitor's new membership if the stored one is still `update.previous` (a concurrent
+   * batch or the background pass may have written since the profile was read: their write stands,
+   * nothing is lost or logged twice); then adds or removes the visitor in each segment's member set
+   * and logs each entry and exit. `now` also confirms the membership (see pruneSegmentMembers).
+   * Resolves to whether it was written.
    */
-  updateMembership(visitorId: string, update: MembershipUpdate, now: number, retentionSec: number): Promise<void>;
+  updateMembership(visitorId: string, update: MembershipUpdate, now: number, retentionSec: number): Promise<boolean>;
   /** Marks visitors as still in a segment at `now` (the re-evaluation job does this for everyone). */
   confirmMembers(segment: string, visitorIds: string[], now: number): Promise<void>;
   /** Drops members not confirmed since `before` (their profiles expired, or the segment changed). */

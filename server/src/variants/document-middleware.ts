@@ -60,7 +60,7 @@ export const createDocumentMiddleware = (strapi: Core.Strapi) => {
       const decision = experiment ? decideArm(experiment, state.visitorId!, outcome.segments, outcome.assignments) : null;
       if (decision) {
         state.experiments[decision.experiment] = decision.arm;
-        if (decision.firstExposure) exposures.set(decision.experiment, decision.arm);
+        if (decision.firstExposure) exposures.set(decision.experimentId, decision.arm);
       }
       return decision;
     };
@@ -120,10 +120,10 @@ export const createDocumentMiddleware = (strapi: Core.Strapi) => {
     const now = Math.floor(Date.now() / 1000);
     const retentionSec = getPluginConfig(strapi).retentionDays * 86_400;
     await Promise.all(
-      [...exposures].map(async ([experiment, arm]) => {
+      [...exposures].map(async ([experimentId, arm]) => {
         // Later reads in this request see the arm as recorded.
-        outcome.assignments[experiment] = { arm, at: now };
-        await pluginService(strapi, 'store').get().recordExposure(state.visitorId!, experiment, arm, now, retentionSec).catch(() => false);
+        outcome.assignments[experimentId] = { arm, at: now };
+        await pluginService(strapi, 'store').get().recordExposure(state.visitorId!, experimentId, arm, now, retentionSec).catch(() => false);
       })
     );
   };

@@ -55,6 +55,8 @@ export const createRequestMiddleware = (strapi: Core.Strapi) => {
       () => pluginService(strapi, 'stats').count('degraded')
     );
     ctx.state.personalization = state;
+    // Read the visitor's segments now, beside Strapi's routing, auth and database query.
+    if (!preview) state.start();
     await next();
 
     if (!state.touched) return;

@@ -27,6 +27,9 @@ export class RequestPersonalization {
 
   private outcome?: Promise<VisitorOutcome>;
 
+  /** The store read, started as the request arrives so that it runs beside routing and the query. */
+  private read?: Promise<VisitorOutcome>;
+
   constructor(
     readonly visitorId: string | null,
     /** `?psn_segment=`: honoured only once the request is known to carry an API token or admin session. */
@@ -35,6 +38,11 @@ export class RequestPersonalization {
     private readonly timeoutMs: number,
     private readonly onDegraded: () => void
   ) {}
+
+  /** Starts reading the visitor's segments and arms (at most once); resolution waits for it later. */
+  start(): void {
+    if (this.visitorId) this.read ??= this.readWithin(this.visitorId);
+  }
 
   /** The visitor's segments and arms, from one store read per request; on timeout or failure, none. */
   visitor(previewAllowed: () => Promise<boolean>): Promise<VisitorOutcome> {
@@ -47,21 +55,35 @@ export class RequestPersonalization {
       return { segments: [this.previewSegment], assignments: {}, degraded: false, preview: true };
     }
     if (!this.visitorId) return { segments: [], assignments: {}, degraded: false, preview: false };
-    return this.readWithin(this.visitorId);
+    this.start();
+    const outcome = await this.read!;
+    // Counted only when resolution needed the read (the request may not touch a personalized type).
+    if (outcome.degraded) this.onDegraded();
+    return outcome;
   }
 
+  /**
+   * The budget is for the store, not for a busy event loop. Under load a reply can sit unread in the
+   * socket when the timer fires, because timers run before I/O in each turn of the loop; so when the
+   * budget is spent, the verdict waits for `setImmediate`, which runs after that turn's I/O: a reply
+   * that has arrived by then is used. Only a store that has not answered makes the read degraded.
+   */
   private async readWithin(visitorId: string): Promise<VisitorOutcome> {
+    let answer: ResolutionState | null | undefined;
+    const read = this.readState(visitorId).then(
+      (state) => (answer = state),
+      () => (answer = null)
+    );
     let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<null>((resolve) => {
-      timer = setTimeout(() => resolve(null), this.timeoutMs);
+    const spent = new Promise<ResolutionState | null>((resolve) => {
+      timer = setTimeout(() => setImmediate(() => resolve(answer ?? null)), this.timeoutMs);
     });
     try {
-      const state = await Promise.race([this.readState(visitorId).catch(() => null), timeout]);
+      const state = await Promise.race([read, spent]);
       if (state) return { ...state, degraded: false, preview: false };
     } finally {
       clearTimeout(timer);
     }
-    this.onDegraded();
     return { segments: [], assignments: {}, degraded: true, preview: false };
   }
 

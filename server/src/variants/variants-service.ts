@@ -56,6 +56,8 @@ const variantsService = ({ strapi }: { strapi: Core.Strapi }) => {
   const query = () => strapi.db.query(VARIANT_UID as never);
   const shapes = new Map<string, ContentTypeShape>();
   const indexes = new Map<string, Promise<VariantIndex>>();
+  /** Ids of every enabled variant, for telling a click on a served variant from any string. */
+  let liveKeys: Promise<Set<string>> | undefined;
   let unsubscribe: (() => Promise<void>) | undefined;
 
   const shapeOf = (uid: string): ContentTypeShape => {
@@ -82,6 +84,7 @@ const variantsService = ({ strapi }: { strapi: Core.Strapi }) => {
   const invalidate = async (uid?: string, announce = true) => {
     if (uid) indexes.delete(uid);
     else indexes.clear();
+    liveKeys = undefined;
     if (announce) await pluginService(strapi, 'store').get().publish(CHANGED_CHANNEL, uid ?? '*').catch(() => {});
   };
 
@@ -203,6 +206,15 @@ const variantsService = ({ strapi }: { strapi: Core.Strapi }) => {
 
     armKey,
     entryKey,
+
+    /** Whether `key` is the id of an enabled variant (cached until the next change of variants). */
+    async isLive(key: string): Promise<boolean> {
+      liveKeys ??= query()
+        .findMany({ where: { enabled: true }, select: ['documentId'] })
+        .then((rows) => new Set((rows as { documentId: string }[]).map((row) => row.documentId)));
+      liveKeys.catch(() => (liveKeys = undefined));
+      return (await liveKeys).has(key);
+    },
 
     async list(filter: { contentType?: string; documentId?: string; locale?: string }): Promise<VariantRecord[]> {
       const where: Record<string, unknown> = {};

@@ -14,13 +14,13 @@ const main = async () => {
   const url = await app.listen();
   const extra: Record<string, unknown> = {};
   if (process.env.BENCH_SETUP === 'resolution') {
-    const { documentIds, visitorToken } = await setupResolution(app.strapi);
+    const { documentIds, visitorTokens } = await setupResolution(app.strapi);
     const list = `${url}/api/articles?pagination[pageSize]=25`;
-    const headers = { 'x-visitor-token': visitorToken };
+    const headers = { 'x-visitor-token': visitorTokens[0] };
     // Warm the variant index, then count the queries of a plain and a personalized list.
     await countQueries(app.strapi, list, headers);
     extra.documentIds = documentIds;
-    extra.visitorToken = visitorToken;
+    extra.visitorTokens = visitorTokens;
     extra.listQueries = {
       plain: await countQueries(app.strapi, `${list}&psn=off`, headers),
       personalized: await countQueries(app.strapi, list, headers),

@@ -1,7 +1,8 @@
 import type { Core } from '@strapi/strapi';
 
 export const BENCH_SEGMENT = 'bench-fans';
-const BENCH_VISITOR = 'bench-visitor-resolution';
+/** Visitors in the segment, each with the credential its browser holds after its first answer. */
+const BENCH_VISITORS = Array.from({ length: 10 }, (_, i) => `bench-visitor-resolution-${i}`);
 
 /**
  * For the resolution benchmark: 25 published articles, each with a variant for `bench-fans`
@@ -28,11 +29,16 @@ export const setupResolution = async (strapi: Core.Strapi) => {
     });
     documentIds.push(article.documentId);
   }
-  await plugin.service('store').get().writeSegments(BENCH_VISITOR, [BENCH_SEGMENT], 86_400);
-  // The visitor's credential, as its browser holds it after its first answer: reads personalize
-  // only a proven visitor.
-  const visitorToken: string = plugin.service('identity').visitorToken(BENCH_VISITOR);
-  return { documentIds, visitorToken };
+  // Each visitor has a profile (a page view) and is in the segment; reads personalize only a proven visitor.
+  const store = plugin.service('store').get();
+  const settings = { sessionGapSec: 1800, affinityHalfLifeSec: 14 * 86_400, recentCap: 10, retentionSec: 86_400, windowDays: 90, maxFields: 120, maxWindowBuckets: 1_000, maxTraits: 50, eventQuota: { limit: 1_000_000, windowSec: 60 } };
+  const now = Math.floor(Date.now() / 1000);
+  for (const visitor of BENCH_VISITORS) {
+    await store.applyUpdates(visitor, [{ ts: now, incr: { pv: 1 } }], settings, now);
+    await store.writeSegments(visitor, [BENCH_SEGMENT], 86_400);
+  }
+  const visitorTokens: string[] = BENCH_VISITORS.map((visitor) => plugin.service('identity').visitorToken(visitor));
+  return { documentIds, visitorTokens };
 };
 
 /** Database queries made while answering `path`, counted on Strapi's own knex connection. */

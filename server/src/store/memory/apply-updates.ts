@@ -2,7 +2,7 @@ import { CORE_FIELDS as F } from '../profile-fields';
 import { utcDay } from '../keys';
 import type { EventUpdate, UpdateSettings } from '../profile-store';
 import { profileHash } from './profile-hash';
-import { addToWindow, type DedupState, type VisitorState } from './visitor-state';
+import { addToWindow, setTrait, type DedupState, type VisitorState } from './visitor-state';
 
 /**
  * The memory twin of `store/redis/apply-updates-script.ts`: the same rules over plain maps. The
@@ -14,16 +14,17 @@ export const applyUpdates = (
   events: EventUpdate[],
   settings: UpdateSettings,
   now: number
-): { accepted: number; duplicates: number } => {
+): { accepted: number; duplicates: number; applied: boolean[] } => {
   const hash = profileHash(state.fields, settings.maxFields, settings.affinityHalfLifeSec);
   const today = utcDay(now);
   const oldestDay = today - settings.windowDays;
   const countInWindow = (ts: number, counter: string, delta: number) => {
     const day = utcDay(ts);
-    if (day >= oldestDay) addToWindow(state, `${day}:${counter}`, delta);
+    if (day >= oldestDay) addToWindow(state, `${day}:${counter}`, delta, settings.maxWindowBuckets);
   };
   let accepted = 0;
   let duplicates = 0;
+  const applied: boolean[] = [];
 
   for (const dayKey of dedup.byDay.keys()) {
     if (dayKey < today - 1) dedup.byDay.delete(dayKey);
@@ -35,12 +36,14 @@ export const applyUpdates = (
     if (event.dedup !== undefined) {
       if (seenToday.has(event.dedup) || seenYesterday?.has(event.dedup)) {
         duplicates += 1;
+        applied.push(false);
         continue;
       }
       seenToday.add(event.dedup);
       dedup.byDay.set(today, seenToday);
     }
     accepted += 1;
+    applied.push(true);
     const { ts } = event;
     const lastSeen = hash.num(F.lastSeen);
     const opensSession = lastSeen === undefined || ts - lastSeen > settings.sessionGapSec;
@@ -62,7 +65,7 @@ export const applyUpdates = (
       const item = event.recentItem;
       state.recent = [item, ...state.recent.filter((other) => other !== item)].slice(0, settings.recentCap);
     }
-    for (const [key, value] of Object.entries(event.traits ?? {})) state.traits.set(key, value);
+    for (const [key, value] of Object.entries(event.traits ?? {})) setTrait(state, key, value, settings.maxTraits);
   }
 
   if (accepted > 0 && (hash.num(F.windowsPrunedDay) ?? 0) < today) {
@@ -71,5 +74,5 @@ export const applyUpdates = (
     }
     hash.put(F.windowsPrunedDay, String(today));
   }
-  return { accepted, duplicates };
+  return { accepted, duplicates, applied };
 };

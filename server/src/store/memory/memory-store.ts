@@ -241,7 +241,9 @@ export class MemoryProfileStore implements ProfileStore {
     return result;
   }
 
-  async updateMembership(visitorId: string, update: MembershipUpdate, now: number, retentionSec: number): Promise<void> {
+  async updateMembership(visitorId: string, update: MembershipUpdate, now: number, retentionSec: number): Promise<boolean> {
+    const current = this.live(this.visitors, visitorId)?.value.state.segments ?? encodeSegments([]);
+    if (current !== encodeSegments(update.previous)) return false;
     await this.writeSegments(visitorId, update.segments, retentionSec);
     for (const segment of update.entered) this.membersOf(segment).set(visitorId, now);
     for (const segment of update.left) this.membersOf(segment).delete(visitorId);
@@ -250,6 +252,7 @@ export class MemoryProfileStore implements ProfileStore {
       ...update.left.map((segment) => ({ visitorId, segment, change: 'leave' as const, at: now })),
     ];
     this.log = [...changes.reverse(), ...this.log].slice(0, MEMBERSHIP_LOG_LENGTH);
+    return true;
   }
 
   async confirmMembers(segment: string, visitorIds: string[], now: number): Promise<void> {

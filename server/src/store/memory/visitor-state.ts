@@ -25,6 +25,15 @@ export const newVisitorState = (): VisitorState => ({
   users: new Set(),
 });
 
-export const addToWindow = (state: VisitorState, key: string, delta: number) => {
-  state.windows.set(key, (state.windows.get(key) ?? 0) + delta);
+/** Adds to a daily bucket; a new bucket only while the visitor has fewer than `cap`. */
+export const addToWindow = (state: VisitorState, key: string, delta: number, cap: number) => {
+  const current = state.windows.get(key);
+  if (current === undefined && state.windows.size >= cap) return;
+  state.windows.set(key, (current ?? 0) + delta);
+};
+
+/** Sets a trait; a new one only while the visitor has fewer than `cap`. */
+export const setTrait = (state: VisitorState, key: string, value: string, cap: number) => {
+  if (!state.traits.has(key) && state.traits.size >= cap) return;
+  state.traits.set(key, value);
 };

@@ -1,4 +1,5 @@
 import { AFFINITY_PREFIX, AFFINITY_SCALE, CORE_FIELDS as F } from '../profile-fields';
+import { CAPPED_HASH_WRITE } from './lua-prelude';
 
 /**
  * Applies a batch of `EventUpdate`s to one visitor in a single atomic call: one round trip per
@@ -11,9 +12,11 @@ import { AFFINITY_PREFIX, AFFINITY_SCALE, CORE_FIELDS as F } from '../profile-fi
  *
  * KEYS: profile, windows, recent, traits, segments, dedupToday, dedupYesterday, quota, alias
  * ARGV: events JSON, sessionGapSec, halfLifeSec, recentCap, retentionSec, windowDays, maxFields,
- *       now, dedupTtlSec, quotaLimit, quotaWindowSec, returnProfile ('1' or '0')
+ *       now, dedupTtlSec, quotaLimit, quotaWindowSec, returnProfile ('1' or '0'), maxWindowBuckets,
+ *       maxTraits
  * Returns one of:
- *   { 'applied', accepted, duplicates, segments or false [, fields, windows, recent, traits] }
+ *   { 'applied', accepted, duplicates, segments or false, mask [, fields, windows, recent, traits] }
+ *     mask: one character per update, '1' applied, '0' skipped as a duplicate
  *   { 'aliased', visitorId }   this visitor was merged into another; nothing was written
  *   { 'limited', ttl }         over the per-visitor event quota; nothing was written
  */
@@ -39,6 +42,8 @@ local windowDays = tonumber(ARGV[6])
 local maxFields = tonumber(ARGV[7])
 local now = tonumber(ARGV[8])
 local dedupTtl = tonumber(ARGV[9])
+local maxWindowBuckets = tonumber(ARGV[13])
+local maxTraits = tonumber(ARGV[14])
 local LN2 = math.log(2)
 local today = math.floor(now / 86400)
 local oldestDay = today - windowDays
@@ -58,17 +63,19 @@ if #ids > 0 then
     if inToday[i] == 1 or inYesterday[i] == 1 then seen[id] = true end
   end
 end
-local fresh, newIds, duplicates = {}, {}, 0
-for _, e in ipairs(events) do
+local fresh, newIds, duplicates, mask = {}, {}, 0, {}
+for i, e in ipairs(events) do
   local id = e.dedup and int(e.dedup)
   if id and seen[id] then
     duplicates = duplicates + 1
+    mask[i] = '0'
   else
     if id then
       seen[id] = true
       newIds[#newIds + 1] = id
     end
     fresh[#fresh + 1] = e
+    mask[i] = '1'
   end
 end
 
@@ -182,6 +189,7 @@ if accepted > 0 and (num('${F.windowsPrunedDay}') or 0) < today then
 end
 
 -- 4. Write back what changed.
+${CAPPED_HASH_WRITE}
 if #dirtyList > 0 then
   local args = {}
   for _, field in ipairs(dirtyList) do
@@ -190,19 +198,12 @@ if #dirtyList > 0 then
   end
   redis.call('HSET', P, unpack(args))
 end
-for bucket, delta in pairs(windows) do redis.call('HINCRBY', W, bucket, delta) end
+addCapped(W, windows, maxWindowBuckets, 'HINCRBY')
 if recentItems then
   redis.call('DEL', R)
   redis.call('RPUSH', R, unpack(recentItems))
 end
-if traits then
-  local args = {}
-  for key, value in pairs(traits) do
-    args[#args + 1] = key
-    args[#args + 1] = value
-  end
-  redis.call('HSET', X, unpack(args))
-end
+if traits then addCapped(X, traits, maxTraits, 'HSET') end
 if #newIds > 0 then
   redis.call('SADD', D_TODAY, unpack(newIds))
   redis.call('EXPIRE', D_TODAY, dedupTtl)
@@ -212,13 +213,14 @@ if accepted > 0 then
 end
 
 if ARGV[12] ~= '1' then
-  return { 'applied', accepted, duplicates, redis.call('GET', S) }
+  return { 'applied', accepted, duplicates, redis.call('GET', S), table.concat(mask) }
 end
 return {
   'applied',
   accepted,
   duplicates,
   redis.call('GET', S),
+  table.concat(mask),
   redis.call('HGETALL', P),
   redis.call('HGETALL', W),
   redis.call('LRANGE', R, 0, -1),

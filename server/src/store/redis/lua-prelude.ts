@@ -59,3 +59,24 @@ export const PROFILE_SNAPSHOT = `
   redis.call('HGETALL', X),
   redis.call('GET', S),
 `;
+
+/**
+ * `addCapped(key, values, cap, command)`: writes field -> value pairs into a hash with `command`
+ * (HINCRBY adds, HSET sets), creating new fields only while the hash holds fewer than `cap`; fields
+ * that exist are always written. One HLEN, and HEXISTS only when the cap is near.
+ */
+export const CAPPED_HASH_WRITE = `
+local function addCapped(key, values, cap, command)
+  local size = redis.call('HLEN', key)
+  local count = 0
+  for _ in pairs(values) do count = count + 1 end
+  for field, value in pairs(values) do
+    if size + count <= cap or redis.call('HEXISTS', key, field) == 1 then
+      redis.call(command, key, field, value)
+    elseif size < cap then
+      redis.call(command, key, field, value)
+      size = size + 1
+    end
+  end
+end
+`;

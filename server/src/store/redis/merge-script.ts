@@ -1,11 +1,11 @@
-import { PROFILE_HASH_PRELUDE, PROFILE_SNAPSHOT } from './lua-prelude';
+import { CAPPED_HASH_WRITE, PROFILE_HASH_PRELUDE, PROFILE_SNAPSHOT } from './lua-prelude';
 
 /**
  * Folds a `MergeInstruction` (another device's profile) into one visitor, atomically. The Redis
  * twin of `store/memory/apply-merge.ts`.
  *
  * KEYS: profile, windows, recent, traits, segments
- * ARGV: instruction JSON, halfLifeSec, recentCap, retentionSec, maxFields
+ * ARGV: instruction JSON, halfLifeSec, recentCap, retentionSec, maxFields, maxWindowBuckets, maxTraits
  * Returns: { profile fields, windows, recent, traits, segments or false }
  */
 export const MERGE_SCRIPT = `
@@ -15,14 +15,17 @@ local halfLife = tonumber(ARGV[2])
 local recentCap = tonumber(ARGV[3])
 local retention = tonumber(ARGV[4])
 local maxFields = tonumber(ARGV[5])
+local maxWindowBuckets = tonumber(ARGV[6])
+local maxTraits = tonumber(ARGV[7])
 ${PROFILE_HASH_PRELUDE}
+${CAPPED_HASH_WRITE}
 for field, delta in pairs(m.sum) do add(field, delta) end
 for field, value in pairs(m.max) do putMax(field, value) end
 for field, value in pairs(m.min) do putMin(field, value) end
 for field, value in pairs(m.set) do put(field, value) end
 for field, value in pairs(m.setIfAbsent) do putIfAbsent(field, value) end
 for topic, scored in pairs(m.affinity) do addAffinity(topic, scored[1], scored[2]) end
-for bucket, count in pairs(m.windows) do redis.call('HINCRBY', W, bucket, count) end
+addCapped(W, m.windows, maxWindowBuckets, 'HINCRBY')
 
 local have = {}
 for _, item in ipairs(redis.call('LRANGE', R, 0, -1)) do have[item] = true end
@@ -34,9 +37,11 @@ for _, item in ipairs(m.recent) do
 end
 redis.call('LTRIM', R, 0, recentCap - 1)
 
+local traits = {}
 for key, value in pairs(m.traits) do
-  if m.traitsWin then redis.call('HSET', X, key, value) else redis.call('HSETNX', X, key, value) end
+  if m.traitsWin or redis.call('HEXISTS', X, key) == 0 then traits[key] = value end
 end
+addCapped(X, traits, maxTraits, 'HSET')
 
 for _, key in ipairs({ P, W, R, X, S }) do redis.call('EXPIRE', key, retention) end
 

@@ -42,7 +42,7 @@ import { decodeSegments, encodeSegments } from '../segments-encoding';
 import { APPLY_UPDATES_SCRIPT } from './apply-updates-script';
 import { LINK_USER_SCRIPT } from './link-user-script';
 import { MERGE_SCRIPT } from './merge-script';
-import { DELETE_IF_ONE_OF_SCRIPT, RECORD_EXPOSURE_SCRIPT, RELEASE_LOCK_SCRIPT } from './small-scripts';
+import { DELETE_IF_ONE_OF_SCRIPT, RECORD_EXPOSURE_SCRIPT, RELEASE_LOCK_SCRIPT, WRITE_MEMBERSHIP_IF_SCRIPT } from './small-scripts';
 
 export type RedisConnection =
   | { url: string; commandTimeoutMs: number }
@@ -54,7 +54,7 @@ type Client = Redis | Cluster;
 type Snapshot = [string[], string[], string[], string[], string | null];
 
 type ApplyReply =
-  | ['applied', number, number, string | null, ...Partial<[string[], string[], string[], string[]]>]
+  | ['applied', number, number, string | null, string, ...Partial<[string[], string[], string[], string[]]>]
   | ['aliased', string]
   | ['limited', number];
 
@@ -65,6 +65,7 @@ interface ScriptedClient {
   psnReleaseLock(key: string, owner: string): Promise<number>;
   psnDeleteIfOneOf(key: string, ...values: string[]): Promise<number>;
   psnRecordExposure(assignments: string, profile: string, experiment: string, value: string, retentionSec: number): Promise<number>;
+  psnWriteMembershipIf(segments: string, expected: string, next: string, retentionSec: number): Promise<number>;
 }
 
 const HEALTH_TIMEOUT_MS = 250;
@@ -119,6 +120,7 @@ export class RedisProfileStore implements ProfileStore {
     this.client.defineCommand('psnReleaseLock', { numberOfKeys: 1, lua: RELEASE_LOCK_SCRIPT });
     this.client.defineCommand('psnDeleteIfOneOf', { numberOfKeys: 1, lua: DELETE_IF_ONE_OF_SCRIPT });
     this.client.defineCommand('psnRecordExposure', { numberOfKeys: 2, lua: RECORD_EXPOSURE_SCRIPT });
+    this.client.defineCommand('psnWriteMembershipIf', { numberOfKeys: 1, lua: WRITE_MEMBERSHIP_IF_SCRIPT });
     // Errors surface on the calls that fail; without a listener ioredis would log each reconnect.
     this.client.on('error', () => {});
   }
@@ -169,15 +171,18 @@ export class RedisProfileStore implements ProfileStore {
       dedupTtlSec(now),
       settings.eventQuota.limit,
       settings.eventQuota.windowSec,
-      returnProfile ? '1' : '0'
+      returnProfile ? '1' : '0',
+      settings.maxWindowBuckets,
+      settings.maxTraits
     );
     if (reply[0] === 'aliased') return { status: 'aliased', visitorId: reply[1] };
     if (reply[0] === 'limited') return { status: 'rate-limited', retryAfterSec: reply[1] };
-    const [, accepted, duplicates, segments, fields, windows, recent, traits] = reply;
+    const [, accepted, duplicates, segments, mask, fields, windows, recent, traits] = reply;
     return {
       status: 'applied',
       accepted,
       duplicates,
+      applied: [...mask].map((flag) => flag === '1'),
       segments: decodeSegments(segments),
       ...(returnProfile ? { profile: fromSnapshot([fields!, windows!, recent!, traits!, segments]) } : {}),
     };
@@ -278,7 +283,9 @@ export class RedisProfileStore implements ProfileStore {
       settings.affinityHalfLifeSec,
       settings.recentCap,
       settings.retentionSec,
-      settings.maxFields
+      settings.maxFields,
+      settings.maxWindowBuckets,
+      settings.maxTraits
     );
     return fromSnapshot(snapshot);
   }
@@ -328,11 +335,13 @@ export class RedisProfileStore implements ProfileStore {
    * The visitor's own segments are written at once (resolution reads them on the next request);
    * member sets and the log follow within MEMBERSHIP_FLUSH_MS, one command per segment per flush.
    */
-  async updateMembership(visitorId: string, update: MembershipUpdate, now: number, retentionSec: number): Promise<void> {
-    await this.client.set(this.keys(visitorId).segments, encodeSegments(update.segments), 'EX', retentionSec);
+  async updateMembership(visitorId: string, update: MembershipUpdate, now: number, retentionSec: number): Promise<boolean> {
+    const written = await this.scripts.psnWriteMembershipIf(this.keys(visitorId).segments, encodeSegments(update.previous), encodeSegments(update.segments), retentionSec);
+    if (written !== 1) return false;
     this.pendingMembership.record(visitorId, update, now, retentionSec);
     if (this.pendingMembership.size >= MEMBERSHIP_FLUSH_SIZE) await this.flushMembership();
     else this.membershipTimer ??= setTimeout(() => void this.flushMembership(), MEMBERSHIP_FLUSH_MS).unref();
+    return true;
   }
 
   /** Writes the waiting member-set changes and log entries; a failed write is kept for the next. */

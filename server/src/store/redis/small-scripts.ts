@@ -25,3 +25,15 @@ local first = redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2])
 redis.call('EXPIRE', KEYS[1], tonumber(ARGV[3]))
 return first
 `;
+
+/**
+ * KEYS: segments   ARGV: expected JSON, new JSON, retentionSec
+ * Writes a visitor's membership only if the stored one is still the one the change was computed
+ * from (no key reads as `[]`). Returns 1 when written, 0 when another write came first.
+ */
+export const WRITE_MEMBERSHIP_IF_SCRIPT = `
+local current = redis.call('GET', KEYS[1]) or '[]'
+if current ~= ARGV[1] then return 0 end
+redis.call('SET', KEYS[1], ARGV[2], 'EX', tonumber(ARGV[3]))
+return 1
+`;
