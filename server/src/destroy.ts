@@ -3,9 +3,7 @@ import { pluginService } from './shared/plugin-services';
 
 const destroy = async ({ strapi }: { strapi: Core.Strapi }) => {
   await pluginService(strapi, 'reevaluation').stop().catch(() => {});
-  await pluginService(strapi, 'segments').stop().catch(() => {});
-  await pluginService(strapi, 'variants').stop().catch(() => {});
-  await pluginService(strapi, 'experiments').stop().catch(() => {});
+  await pluginService(strapi, 'changes').stop().catch(() => {});
   await pluginService(strapi, 'stats').stop().catch(() => {});
   await pluginService(strapi, 'store').close();
 };

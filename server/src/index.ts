@@ -1,5 +1,6 @@
 import analyticsController from './analytics/analytics-controller';
 import bootstrap from './bootstrap';
+import changesService from './coordination/changes-service';
 import config from './config';
 import consentController from './consent/consent-controller';
 import contentTypesController from './content/content-types-controller';
@@ -55,6 +56,7 @@ export default {
   },
   services: {
     store: storeService,
+    changes: changesService,
     contentTypes: contentTypesService,
     identity: identityService,
     ingest: ingestService,

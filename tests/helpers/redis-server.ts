@@ -43,14 +43,14 @@ const waitForPing = async (port: number, deadline: number): Promise<void> => {
 
 /**
  * Starts a private `redis-server` (from PATH) on a free port with its own data directory, so tests
- * never touch a Redis the machine may already run.
+ * never touch a Redis the machine may already run. `args` are more server options.
  */
-export const startRedis = async (): Promise<PrivateRedis> => {
+export const startRedis = async ({ args = [] }: { args?: string[] } = {}): Promise<PrivateRedis> => {
   const port = await freePort();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'psn-redis-'));
   const child: ChildProcess = spawn(
     'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no', '--daemonize', 'no'],
+    ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no', '--daemonize', 'no', ...args],
     { stdio: 'ignore' }
   );
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));

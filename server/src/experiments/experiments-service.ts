@@ -63,7 +63,6 @@ const experimentsService = ({ strapi }: { strapi: Core.Strapi }) => {
     byEntry: new Map(),
     bySegment: new Map(),
   };
-  let unsubscribe: (() => Promise<void>) | undefined;
 
   const reload = async () => {
     const records = (await query().findMany({ where: { status: 'running' } })) as ExperimentRecord[];
@@ -77,7 +76,7 @@ const experimentsService = ({ strapi }: { strapi: Core.Strapi }) => {
 
   const changed = async () => {
     await reload();
-    await store().publish(CHANGED_CHANNEL, '*').catch(() => {});
+    await pluginService(strapi, 'changes').announce(CHANGED_CHANNEL, '*');
   };
 
   const findOrThrow = async (documentId: string) => {
@@ -105,13 +104,7 @@ const experimentsService = ({ strapi }: { strapi: Core.Strapi }) => {
   return {
     async start() {
       await reload();
-      unsubscribe = await store()
-        .subscribe(CHANGED_CHANNEL, () => void reload().catch(() => {}))
-        .catch(() => undefined);
-    },
-
-    async stop() {
-      await unsubscribe?.();
+      await pluginService(strapi, 'changes').watch(CHANGED_CHANNEL, () => void reload().catch(() => {}));
     },
 
     /** Running experiments, for resolution. */

@@ -51,7 +51,6 @@ const compile = (segment: SegmentRecord): CompiledSegment => ({
 const segmentsService = ({ strapi }: { strapi: Core.Strapi }) => {
   let compiled: CompiledSegment[] = [];
   let engagementCuts: number[] = [];
-  let unsubscribe: (() => Promise<void>) | undefined;
   const query = () => strapi.db.query(SEGMENT_UID as never);
   const store = () => pluginService(strapi, 'store').get();
 
@@ -67,7 +66,7 @@ const segmentsService = ({ strapi }: { strapi: Core.Strapi }) => {
   /** After any change: recompile, tell the other instances, re-evaluate stored profiles. */
   const changed = async (reason: string) => {
     await reload();
-    await store().publish(CHANGED_CHANNEL, reason).catch(() => {});
+    await pluginService(strapi, 'changes').announce(CHANGED_CHANNEL, reason);
     pluginService(strapi, 'reevaluation').start(reason);
   };
 
@@ -89,17 +88,11 @@ const segmentsService = ({ strapi }: { strapi: Core.Strapi }) => {
     async start() {
       await reload();
       await reloadEngagement();
-      // Other instances announce their changes; a lost message is caught by the periodic refresh.
-      unsubscribe = await store()
-        .subscribe(CHANGED_CHANNEL, () => {
-          void reload().catch((error) => strapi.log.warn(`[personalization] reloading segments failed: ${error}`));
-          void reloadEngagement();
-        })
-        .catch(() => undefined);
-    },
-
-    async stop() {
-      await unsubscribe?.();
+      // Other instances announce their changes (at once, or within a poll of the change counters).
+      await pluginService(strapi, 'changes').watch(CHANGED_CHANNEL, () => {
+        void reload().catch((error) => strapi.log.warn(`[personalization] reloading segments failed: ${error}`));
+        void reloadEngagement();
+      });
     },
 
     /** The enabled segments, compiled, highest priority first. */

@@ -1,5 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import type contentTypesService from '../content/content-types-service';
+import type { ChangesService } from '../coordination/changes-service';
 import type { ExperimentsService } from '../experiments/experiments-service';
 import type { IdentityService } from '../identity/identity-service';
 import type { EntryTopicsService } from '../ingest/entry-topics-service';
@@ -13,6 +14,7 @@ import type { VariantsService } from '../variants/variants-service';
 /** The plugin's services by name, typed, so callers need no casts. */
 export interface PluginServices {
   store: StoreService;
+  changes: ChangesService;
   contentTypes: ReturnType<typeof contentTypesService>;
   identity: IdentityService;
   ingest: IngestService;

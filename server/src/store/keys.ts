@@ -122,6 +122,9 @@ export const jobStatusKey = (prefix: string, name: string): string => `${prefix}
 
 export const channelName = (prefix: string, channel: string): string => `${prefix}${channel}`;
 
+/** Change counters of what instances cache (segments, variants, experiments): hash of topic -> count. */
+export const changeVersionsKey = (prefix: string): string => `${prefix}changes`;
+
 /** Matches every profile hash, for SCAN; the visitor id is between `{v:` and `}:p`. */
 export const profileKeyPattern = (prefix: string): string => `${prefix}{v:*}:p`;
 

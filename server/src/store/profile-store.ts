@@ -255,6 +255,10 @@ export interface ProfileStore {
   readJobStatus(name: string): Promise<Record<string, unknown> | null>;
   /** Tells every Strapi instance sharing this store; `subscribe` returns an unsubscribe function. */
   publish(channel: string, message: string): Promise<void>;
+  /** Counts a change of `topic` (the counter is what instances poll) and publishes `message` on it; resolves to the new count. */
+  announceChange(topic: string, message: string): Promise<number>;
+  /** Every topic's change counter. */
+  changeVersions(): Promise<Record<string, number>>;
   subscribe(channel: string, onMessage: (message: string) => void): Promise<() => Promise<void>>;
   health(): Promise<StoreHealth>;
   close(): Promise<void>;

@@ -58,7 +58,6 @@ const variantsService = ({ strapi }: { strapi: Core.Strapi }) => {
   const indexes = new Map<string, Promise<VariantIndex>>();
   /** Ids of every enabled variant, for telling a click on a served variant from any string. */
   let liveKeys: Promise<Set<string>> | undefined;
-  let unsubscribe: (() => Promise<void>) | undefined;
 
   const shapeOf = (uid: string): ContentTypeShape => {
     let shape = shapes.get(uid);
@@ -85,7 +84,7 @@ const variantsService = ({ strapi }: { strapi: Core.Strapi }) => {
     if (uid) indexes.delete(uid);
     else indexes.clear();
     liveKeys = undefined;
-    if (announce) await pluginService(strapi, 'store').get().publish(CHANGED_CHANNEL, uid ?? '*').catch(() => {});
+    if (announce) await pluginService(strapi, 'changes').announce(CHANGED_CHANNEL, uid ?? '*');
   };
 
   const findOrThrow = async (documentId: string) => {
@@ -169,14 +168,7 @@ const variantsService = ({ strapi }: { strapi: Core.Strapi }) => {
 
   return {
     async start() {
-      unsubscribe = await pluginService(strapi, 'store')
-        .get()
-        .subscribe(CHANGED_CHANNEL, (uid) => void invalidate(uid === '*' ? undefined : uid, false))
-        .catch(() => undefined);
-    },
-
-    async stop() {
-      await unsubscribe?.();
+      await pluginService(strapi, 'changes').watch(CHANGED_CHANNEL, (uid) => void invalidate(uid === '*' ? undefined : uid, false));
     },
 
     shapeOf,

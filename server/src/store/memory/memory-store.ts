@@ -66,6 +66,8 @@ export class MemoryProfileStore implements ProfileStore {
 
   private readonly channels = new EventEmitter();
 
+  private readonly changes = new Map<string, number>();
+
   private readonly active = new Map<number, Set<string>>();
 
   private readonly seen = new Map<string, Set<string>>();
@@ -410,6 +412,17 @@ export class MemoryProfileStore implements ProfileStore {
 
   async publish(channel: string, message: string): Promise<void> {
     this.channels.emit(channel, message);
+  }
+
+  async announceChange(topic: string, message: string): Promise<number> {
+    const version = (this.changes.get(topic) ?? 0) + 1;
+    this.changes.set(topic, version);
+    await this.publish(topic, message);
+    return version;
+  }
+
+  async changeVersions(): Promise<Record<string, number>> {
+    return Object.fromEntries(this.changes);
   }
 
   async subscribe(channel: string, onMessage: (message: string) => void): Promise<() => Promise<void>> {

@@ -7,6 +7,7 @@ import {
   applyScriptKeys,
   experimentKeys,
   channelName,
+  changeVersionsKey,
   dedupTtlSec,
   engagementCutsKey,
   jobStatusKey,
@@ -555,6 +556,20 @@ export class RedisProfileStore implements ProfileStore {
 
   async publish(channel: string, message: string): Promise<void> {
     await this.client.publish(channelName(this.keyPrefix, channel), message);
+  }
+
+  async announceChange(topic: string, message: string): Promise<number> {
+    const [version] = await Promise.all([
+      this.client.hincrby(changeVersionsKey(this.keyPrefix), topic, 1),
+      // A lost message is made up for by the counter: a failed publish needs no retry.
+      this.publish(topic, message).catch(() => {}),
+    ]);
+    return version;
+  }
+
+  async changeVersions(): Promise<Record<string, number>> {
+    const raw = await this.client.hgetall(changeVersionsKey(this.keyPrefix));
+    return Object.fromEntries(Object.entries(raw).map(([topic, count]) => [topic, Number(count)]));
   }
 
   async subscribe(channel: string, onMessage: (message: string) => void): Promise<() => Promise<void>> {

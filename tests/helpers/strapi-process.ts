@@ -1,0 +1,44 @@
+import { spawn } from 'child_process';
+import path from 'path';
+
+export interface AppProcess {
+  url: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * A second instance of the test app, in its own process (Strapi keeps one instance per process), on
+ * the same database file and Redis as the first.
+ */
+export const startAppProcess = async (options: { redisUrl: string; databaseFile: string; pluginConfig?: Record<string, unknown> }): Promise<AppProcess> => {
+  const child = spawn(process.execPath, [path.join(__dirname, 'app-process.js')], {
+    env: {
+      ...process.env,
+      DATABASE_CLIENT: 'sqlite',
+      DATABASE_FILENAME: options.databaseFile,
+      STRAPI_LOG_LEVEL: 'error',
+      STRAPI_TELEMETRY_DISABLED: 'true',
+      PSN_REDIS_URL: options.redisUrl,
+      PSN_CONFIG_JSON: JSON.stringify(options.pluginConfig ?? {}),
+    },
+    stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    let buffer = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      buffer += chunk.toString();
+      const line = buffer.split('\n').find((candidate) => candidate.startsWith('{'));
+      if (line) resolve((JSON.parse(line) as { url: string }).url);
+    });
+    child.once('exit', (code) => reject(new Error(`the second app instance exited with ${code}`)));
+  });
+  return {
+    url,
+    stop: () =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.send('stop');
+      }),
+  };
+};
