@@ -146,30 +146,45 @@ describe.each(drivers)('%s driver', (_name, getStore) => {
     expect(late.profile.fields['t:film']).toBe(`${3 * AFFINITY_SCALE}|${t0 + 7 * DAY}`);
   });
 
-  it('counts windowed events in daily buckets and prunes buckets older than the window', async () => {
+  it('counts windowed events in daily and hourly buckets and prunes buckets older than their window', async () => {
     const today = Math.floor(NOW / DAY);
+    const hour = (ts: number) => `h${Math.floor(ts / 3600)}`;
+    const now = today * DAY + 10;
     await apply([
       { ts: (today - 100) * DAY + 10, windowed: { pv: 1 } },
       { ts: (today - 3) * DAY + 10, windowed: { pv: 1, 'e:Signup': 1 } },
       { ts: (today - 3) * DAY + 20, windowed: { pv: 1 } },
+      { ts: now - 3 * HOUR, windowed: { pv: 1 } },
       { ts: today * DAY + 5, windowed: { pv: 1 } },
-    ], today * DAY + 10);
+    ], now);
     const profile = await store.readProfile(visitor);
-    // Sessions are counted per day too (the day-100 session is outside the window).
+    // Sessions are counted per day too (the day-100 session is outside the window); the last 48
+    // hours are counted per hour as well.
     expect(profile?.windows).toEqual({
       [`${today - 3}:pv`]: 2,
       [`${today - 3}:e:Signup`]: 1,
       [`${today - 3}:sn`]: 1,
+      [`${today - 1}:pv`]: 1,
+      [`${today - 1}:sn`]: 1,
+      [`${hour(now - 3 * HOUR)}:pv`]: 1,
+      [`${hour(now - 3 * HOUR)}:sn`]: 1,
       [`${today}:pv`]: 1,
       [`${today}:sn`]: 1,
+      [`${hour(today * DAY + 5)}:pv`]: 1,
+      [`${hour(today * DAY + 5)}:sn`]: 1,
     });
-    // 88 days later, the buckets of today-3 have left the 90-day window and are pruned.
+    // 88 days later, the buckets of today-3 have left the 90-day window and the hourly ones their
+    // 48 hours: pruned.
     const later = await apply([{ ts: (today + 88) * DAY, windowed: { pv: 1 } }], (today + 88) * DAY);
     expect(later.profile.windows).toEqual({
+      [`${today - 1}:pv`]: 1,
+      [`${today - 1}:sn`]: 1,
       [`${today}:pv`]: 1,
       [`${today}:sn`]: 1,
       [`${today + 88}:pv`]: 1,
       [`${today + 88}:sn`]: 1,
+      [`${hour((today + 88) * DAY)}:pv`]: 1,
+      [`${hour((today + 88) * DAY)}:sn`]: 1,
     });
     expect(later.profile.fields[F.windowsPrunedDay]).toBe(String(today + 88));
   });

@@ -1,5 +1,6 @@
 import { mergeInstruction } from '../../server/src/profiles/merge-profiles';
-import { toProfileView, topicShares, windowedCount } from '../../server/src/profiles/profile-view';
+import { toProfileView, topicShares } from '../../server/src/profiles/profile-view';
+import { ProfileFacts } from '../../server/src/segments/rules/profile-facts';
 import type { StoredProfile } from '../../server/src/store/profile-store';
 
 const DAY = 86_400;
@@ -80,11 +81,18 @@ describe('profile view', () => {
     expect(shares).toEqual({ new: 0.6667, old: 0.3333 });
   });
 
-  it('sums a counter over the last n days', () => {
+  it('sums a counter over the last n calendar days, or the last n hours', () => {
     const today = Math.floor(NOW / DAY);
-    const stored = profile({}, { windows: { [`${today}:pv`]: 2, [`${today - 6}:pv`]: 3, [`${today - 7}:pv`]: 5, [`${today}:e:X`]: 1 } });
-    expect(windowedCount(stored, 'pv', 7, NOW)).toBe(5);
-    expect(windowedCount(stored, 'pv', 8, NOW)).toBe(10);
-    expect(windowedCount(stored, 'e:X', 1, NOW)).toBe(1);
+    const hour = Math.floor(NOW / 3600);
+    const stored = profile({}, {
+      windows: { [`${today}:pv`]: 2, [`${today - 6}:pv`]: 3, [`${today - 7}:pv`]: 5, [`${today}:e:X`]: 1, [`h${hour}:pv`]: 1, [`h${hour - 5}:pv`]: 4, [`h${hour - 6}:pv`]: 8 },
+    });
+    const facts = new ProfileFacts({ profile: stored, now: NOW, affinityHalfLifeSec: 14 * DAY });
+    expect(facts.windowed('pv', 7, 'd')).toBe(5);
+    expect(facts.windowed('pv', 8, 'd')).toBe(10);
+    expect(facts.windowed('e:X', 1, 'd')).toBe(1);
+    expect(facts.windowed('pv', 1, 'h')).toBe(1);
+    expect(facts.windowed('pv', 6, 'h')).toBe(5);
+    expect(facts.windowed('pv', 7, 'h')).toBe(13);
   });
 });

@@ -38,6 +38,7 @@ const profile: StoredProfile = {
     [`${TODAY - 8}:pn:Pricing`]: 1,
     [`${TODAY - 1}:e:Product Added`]: 2,
     [`${TODAY - 1}:sn`]: 1,
+    [`h${Math.floor(NOW / 3600) - 2}:e:Product Added`]: 2,
   },
   recent: ['doc-1', 'doc-2'],
   traits: { plan: '"pro"', seats: '5', beta: 'true', tags: '["a","b"]' },
@@ -91,6 +92,8 @@ describe('rule language: every fact', () => {
     [{ fact: 'events.Product Added', op: 'gte', value: 2, window: '2d' }, true],
     [{ fact: 'events.Product Added', op: 'eq', value: 0, window: '1d' }, true],
     [{ fact: 'sessions', op: 'eq', value: 1, window: '30d' }, true],
+    [{ fact: 'events.Product Added', op: 'eq', value: 2, window: '3h' }, true],
+    [{ fact: 'events.Product Added', op: 'eq', value: 0, window: '2h' }, true],
   ])('%j -> %s', (rule, expected) => {
     expect(holds(rule)).toBe(expected);
   });
@@ -190,8 +193,9 @@ describe('rule language: every bad form is refused with its path', () => {
     [{ fact: 'device.type', op: 'in', value: ['mobile', 3] }, 'rules.value: expected a list of strings'],
     [{ fact: 'pageviews', op: 'exists', value: 1 }, 'rules.value: operator "exists" takes no value'],
     [{ fact: 'utm.source', op: 'eq', value: 'x', window: '7d' }, 'rules.window: the fact utm.source is not counted per day, so it has no window'],
-    [{ fact: 'pageviews', op: 'gt', value: 1, window: '1w' }, 'rules.window: expected a window from "1d" to "90d"'],
-    [{ fact: 'pageviews', op: 'gt', value: 1, window: '91d' }, 'rules.window: expected a window from "1d" to "90d"'],
+    [{ fact: 'pageviews', op: 'gt', value: 1, window: '1w' }, 'rules.window: expected a window from "1d" to "90d" (calendar days) or from "1h" to "48h" (rolling hours)'],
+    [{ fact: 'pageviews', op: 'gt', value: 1, window: '91d' }, 'rules.window: expected a window from "1d" to "90d" (calendar days) or from "1h" to "48h" (rolling hours)'],
+    [{ fact: 'pageviews', op: 'gt', value: 1, window: '49h' }, 'rules.window: expected a window from "1d" to "90d" (calendar days) or from "1h" to "48h" (rolling hours)'],
     [{ fact: 'pageviews', op: 'gt', value: 1, colour: 'red' }, 'rules: unknown field "colour"'],
     [{ fact: 3, op: 'gt', value: 1 }, 'rules.fact: expected a fact name'],
     [{ all: { fact: 'pageviews', op: 'gt', value: 1 } }, 'rules.all: expected a list of conditions or groups'],

@@ -1,4 +1,3 @@
-import { utcDay } from '../store/keys';
 import { AFFINITY_PREFIX, AFFINITY_SCALE, CORE_FIELDS } from '../store/profile-fields';
 import type { StoredProfile } from '../store/profile-store';
 import { ATTRIBUTION, FIELDS, PREFIX } from './profile-fields';
@@ -85,17 +84,6 @@ export const topicShareMap = (fields: Record<string, string>, now: number, halfL
 /** The same shares as an object, largest first, for the readable profile. */
 export const topicShares = (fields: Record<string, string>, now: number, halfLifeSec: number): Record<string, number> =>
   Object.fromEntries([...topicShareMap(fields, now, halfLifeSec)].sort((a, b) => b[1] - a[1]));
-
-/** Count of `counter` (e.g. `e:Product Viewed`, `pv`, `sn`) over the last `days` days including today. */
-export const windowedCount = (profile: StoredProfile, counter: string, days: number, now: number): number => {
-  const from = utcDay(now) - days + 1;
-  let total = 0;
-  for (const [key, count] of Object.entries(profile.windows)) {
-    const colon = key.indexOf(':');
-    if (key.slice(colon + 1) === counter && Number(key.slice(0, colon)) >= from) total += count;
-  }
-  return total;
-};
 
 const parseTrait = (raw: string): unknown => {
   try {

@@ -23,3 +23,11 @@ export const AFFINITY_PREFIX = 't:';
 
 /** Affinity scores are stored as integers in thousandths so both drivers round identically. */
 export const AFFINITY_SCALE = 1000;
+
+/**
+ * Windowed counts live in the windows hash as daily buckets, `<utc day>:<counter>`, kept
+ * `profile.windowDays`, and hourly buckets, `h<hour since epoch>:<counter>`, kept HOURLY_WINDOW_HOURS,
+ * for rules over the last few hours (`window: "6h"`), which calendar days cannot answer.
+ */
+export const HOUR_BUCKET_PREFIX = 'h';
+export const HOURLY_WINDOW_HOURS = 48;

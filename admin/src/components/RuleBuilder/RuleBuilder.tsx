@@ -16,7 +16,7 @@ import {
   type GroupNode,
 } from './rule-tree';
 
-const WINDOWS = ['', '1d', '7d', '14d', '30d', '90d'];
+const WINDOWS = ['', '1h', '6h', '24h', '48h', '1d', '7d', '14d', '30d', '90d'];
 
 /** A fact's type and whether it has daily buckets, from the catalog (family facts by prefix). */
 export const factSpec = (catalog: FactCatalog, fact: string): { type: FactType; windowable: boolean } => {

@@ -17,13 +17,13 @@ export type Predicate = (facts: ProfileFacts) => boolean;
 
 type Reader = (facts: ProfileFacts) => unknown;
 
-const DAYS_PATTERN = /^(\d+)d$/;
+const WINDOW_PATTERN = /^(\d+)([dh])$/;
 
 const readerOf = (spec: ResolvedFact, window: string | undefined): { read: Reader; counter: boolean } => {
   if (window && spec.windowCounter) {
-    const days = Number(DAYS_PATTERN.exec(window)![1]);
+    const [, size, unit] = WINDOW_PATTERN.exec(window)!;
     const counter = spec.windowCounter;
-    return { read: (facts) => facts.windowed(counter, days), counter: true };
+    return { read: (facts) => facts.windowed(counter, Number(size), unit as 'd' | 'h'), counter: true };
   }
   if (spec.family) {
     const key = spec.key!;

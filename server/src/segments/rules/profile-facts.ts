@@ -1,5 +1,5 @@
 import { utcDay } from '../../store/keys';
-import { CORE_FIELDS } from '../../store/profile-fields';
+import { CORE_FIELDS, HOUR_BUCKET_PREFIX } from '../../store/profile-fields';
 import type { StoredProfile } from '../../store/profile-store';
 import { FIELDS } from '../../profiles/profile-fields';
 import { topicShareMap } from '../../profiles/profile-view';
@@ -28,7 +28,7 @@ export class ProfileFacts {
 
   private readonly windowSums = new Map<string, number>();
 
-  /** counter -> [day, count] pairs, parsed from the daily buckets on first use. */
+  /** `d|<counter>` and `h|<counter>` -> [day or hour, count] pairs, parsed from the buckets on first use. */
   private buckets?: Map<string, [number, number][]>;
 
   private parsedTraits?: Map<string, unknown>;
@@ -62,25 +62,31 @@ export class ProfileFacts {
     return this.shares.get(name) ?? 0;
   }
 
-  /** Sum of a daily counter over the last `days` days, today included. */
-  windowed(counter: string, days: number): number {
-    const memoKey = `${days}|${counter}`;
+  /**
+   * Sum of a counter over a window: `d` counts today and the `size - 1` UTC days before it (calendar
+   * days, from daily buckets); `h` counts the last `size` hours, rolling (from hourly buckets).
+   */
+  windowed(counter: string, size: number, unit: 'd' | 'h'): number {
+    const memoKey = `${size}${unit}|${counter}`;
     const memo = this.windowSums.get(memoKey);
     if (memo !== undefined) return memo;
     if (!this.buckets) {
       this.buckets = new Map();
       for (const key in this.input.profile.windows) {
         const colon = key.indexOf(':');
-        const name = key.slice(colon + 1);
-        const entry: [number, number] = [Number(key.slice(0, colon)), this.input.profile.windows[key]];
+        const period = key.slice(0, colon);
+        const hourly = period.startsWith(HOUR_BUCKET_PREFIX);
+        const name = `${hourly ? 'h' : 'd'}|${key.slice(colon + 1)}`;
+        const entry: [number, number] = [Number(hourly ? period.slice(HOUR_BUCKET_PREFIX.length) : period), this.input.profile.windows[key]];
         const list = this.buckets.get(name);
         if (list) list.push(entry);
         else this.buckets.set(name, [entry]);
       }
     }
-    const from = utcDay(this.input.now) - days + 1;
+    // An hour window starts `size` hours ago: the current hour's bucket holds part of an hour.
+    const from = unit === 'd' ? utcDay(this.input.now) - size + 1 : Math.floor((this.input.now - size * 3600) / 3600) + 1;
     let total = 0;
-    for (const [day, count] of this.buckets.get(counter) ?? []) if (day >= from) total += count;
+    for (const [period, count] of this.buckets.get(`${unit}|${counter}`) ?? []) if (period >= from) total += count;
     this.windowSums.set(memoKey, total);
     return total;
   }

@@ -16,7 +16,10 @@ export interface Condition {
   fact: string;
   op: Operator;
   value?: Primitive | Primitive[];
-  /** `<n>d`, 1 to 90 days including today; only for facts kept in daily buckets. */
+  /**
+   * `<n>d`: today and the n-1 UTC calendar days before it (1 to 90); `<n>h`: the last n hours,
+   * rolling (1 to 48). Only for facts kept in buckets.
+   */
   window?: string;
 }
 
@@ -41,7 +44,7 @@ const conditionShape = z.strictObject({
   value: z.unknown().optional(),
   window: z
     .string()
-    .regex(/^([1-9]|[1-8][0-9]|90)d$/, 'expected a window from "1d" to "90d"')
+    .regex(/^(([1-9]|[1-8][0-9]|90)d|([1-9]|[1-3][0-9]|4[0-8])h)$/, 'expected a window from "1d" to "90d" (calendar days) or from "1h" to "48h" (rolling hours)')
     .optional(),
 });
 

@@ -1,4 +1,4 @@
-import { CORE_FIELDS as F } from '../profile-fields';
+import { CORE_FIELDS as F, HOUR_BUCKET_PREFIX, HOURLY_WINDOW_HOURS } from '../profile-fields';
 import { utcDay } from '../keys';
 import type { EventUpdate, UpdateSettings } from '../profile-store';
 import { profileHash } from './profile-hash';
@@ -18,9 +18,12 @@ export const applyUpdates = (
   const hash = profileHash(state.fields, settings.maxFields, settings.affinityHalfLifeSec);
   const today = utcDay(now);
   const oldestDay = today - settings.windowDays;
+  const oldestHour = Math.floor(now / 3600) - HOURLY_WINDOW_HOURS;
   const countInWindow = (ts: number, counter: string, delta: number) => {
     const day = utcDay(ts);
     if (day >= oldestDay) addToWindow(state, `${day}:${counter}`, delta, settings.maxWindowBuckets);
+    const hour = Math.floor(ts / 3600);
+    if (hour >= oldestHour) addToWindow(state, `${HOUR_BUCKET_PREFIX}${hour}:${counter}`, delta, settings.maxWindowBuckets);
   };
   let accepted = 0;
   let duplicates = 0;
@@ -70,7 +73,9 @@ export const applyUpdates = (
 
   if (accepted > 0 && (hash.num(F.windowsPrunedDay) ?? 0) < today) {
     for (const key of state.windows.keys()) {
-      if (Number(key.slice(0, key.indexOf(':'))) < oldestDay) state.windows.delete(key);
+      const period = key.slice(0, key.indexOf(':'));
+      const stale = period.startsWith(HOUR_BUCKET_PREFIX) ? Number(period.slice(HOUR_BUCKET_PREFIX.length)) < oldestHour : Number(period) < oldestDay;
+      if (stale) state.windows.delete(key);
     }
     hash.put(F.windowsPrunedDay, String(today));
   }

@@ -1,4 +1,4 @@
-import { AFFINITY_PREFIX, AFFINITY_SCALE, CORE_FIELDS as F } from '../profile-fields';
+import { AFFINITY_PREFIX, AFFINITY_SCALE, CORE_FIELDS as F, HOUR_BUCKET_PREFIX, HOURLY_WINDOW_HOURS } from '../profile-fields';
 import { CAPPED_HASH_WRITE } from './lua-prelude';
 
 /**
@@ -47,6 +47,7 @@ local maxTraits = tonumber(ARGV[14])
 local LN2 = math.log(2)
 local today = math.floor(now / 86400)
 local oldestDay = today - windowDays
+local oldestHour = math.floor(now / 3600) - ${HOURLY_WINDOW_HOURS}
 
 local function int(n) return string.format('%d', n) end
 
@@ -127,6 +128,11 @@ local function countInWindow(ts, counter, delta)
     local bucket = int(day) .. ':' .. counter
     windows[bucket] = (windows[bucket] or 0) + delta
   end
+  local hour = math.floor(ts / 3600)
+  if hour >= oldestHour then
+    local bucket = '${HOUR_BUCKET_PREFIX}' .. int(hour) .. ':' .. counter
+    windows[bucket] = (windows[bucket] or 0) + delta
+  end
 end
 
 -- 3. The events, in order, on the working copy.
@@ -178,12 +184,13 @@ for _, e in ipairs(fresh) do
   end
 end
 
--- Daily buckets older than the window go, at most once a day per visitor.
+-- Buckets older than their window go, at most once a day per visitor.
 local accepted = #fresh
 if accepted > 0 and (num('${F.windowsPrunedDay}') or 0) < today then
   for _, field in ipairs(redis.call('HKEYS', W)) do
     local day = tonumber(string.match(field, '^(%d+):'))
-    if day and day < oldestDay then redis.call('HDEL', W, field) end
+    local hour = tonumber(string.match(field, '^${HOUR_BUCKET_PREFIX}(%d+):'))
+    if (day and day < oldestDay) or (hour and hour < oldestHour) then redis.call('HDEL', W, field) end
   end
   put('${F.windowsPrunedDay}', int(today))
 end
