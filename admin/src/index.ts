@@ -22,10 +22,8 @@ export default {
       intlLabel: { id: `${PLUGIN_ID}.plugin.name`, defaultMessage: 'Personalization' },
       // Shown to roles that may read at least one of the plugin's pages.
       permissions: MENU_PERMISSIONS,
-      Component: async () => {
-        const { App } = await import('./pages/App');
-        return App;
-      },
+      // A dynamic import with a default export, as Strapi's router expects (an async wrapper is deprecated).
+      Component: () => import('./pages/App').then((module) => ({ default: module.App })),
     });
     app.registerPlugin({ id: PLUGIN_ID, name: PLUGIN_ID });
   },

@@ -37,16 +37,25 @@ describe('analytics and settings (admin API)', () => {
       await request(app.server).get(`/api/articles/${article.documentId}`).set('X-Visitor-Token', credentialFor(app, visitor)).expect(200);
     }
     await send('analytics-a', [trackEvent('CTA Clicked', { category: 'cta', properties: { variant: variant.body.data.id } })]);
+    // A click naming no live variant adds no counter (any string would otherwise grow the day's hash).
+    await send('analytics-c', [trackEvent('CTA Clicked', { category: 'cta', properties: { variant: 'not-a-variant-anyone-served' } })]);
     await send('analytics-b', [{ type: 'identify', traits: { plan: 'pro' } }]);
 
     const response = await admin('/analytics').expect(200);
     const today = response.body.data.days[response.body.data.days.length - 1];
     expect(response.body.data.days).toHaveLength(30);
-    expect(today).toMatchObject({ events: { page: 3, track: 4, identify: 1 }, activeVisitors: 3 });
+    expect(today).toMatchObject({ events: { page: 3, screen: 0, track: 5, identify: 1, alias: 0, group: 0 }, activeVisitors: 3 });
     expect(response.body.data.variants).toEqual([
-      expect.objectContaining({ id: variant.body.data.id, label: 'Readers CTA', segment: 'readers', served: 3, clicks: 1, clickThrough: 0.3333 }),
+      expect.objectContaining({ id: variant.body.data.id, label: 'Readers CTA', entryTitle: 'A', segment: 'readers', served: 3, clicks: 1, clickThrough: 0.3333 }),
     ]);
-    expect(response.body.data.segments).toEqual([expect.objectContaining({ slug: 'readers', current: 3 })]);
+    const stored = await redis.client.hgetall(`psn:stats:${Math.floor(Date.now() / 86_400_000)}`);
+    expect(Object.keys(stored).filter((name) => name.startsWith('clicked:'))).toEqual([`clicked:${variant.body.data.id}`]);
+    // Before any periodic pass has recorded a size, today's is the size now: the chart is not empty.
+    expect(response.body.data.segments).toEqual([
+      expect.objectContaining({ slug: 'readers', current: 3, sizes: [{ date: new Date().toISOString().slice(0, 10), size: 3 }] }),
+    ]);
+    const list = await admin('/segments').expect(200);
+    expect(list.body.data[0].trend).toEqual([{ date: new Date().toISOString().slice(0, 10), size: 3 }]);
 
     const facts = await admin('/segments/facts').expect(200);
     expect(facts.body.data.seen).toMatchObject({ events: ['CTA Clicked', 'Signup'], categories: ['account', 'cta'], topics: ['Cinema'], traits: ['plan'] });

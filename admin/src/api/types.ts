@@ -1,4 +1,5 @@
 /** Shapes of the plugin's admin API, as the pages use them. */
+import type { AnalyticsOverview } from '../../../server/src/analytics/analytics-overview';
 import type { Goal } from '../../../server/src/experiments/experiment-input';
 import type { ExperimentRecord } from '../../../server/src/experiments/experiments-service';
 import type { SegmentRecord } from '../../../server/src/segments/segments-service';
@@ -47,14 +48,7 @@ export interface Variant {
   fields: Record<string, unknown>;
 }
 
-export interface Analytics {
-  from: string;
-  to: string;
-  days: { date: string; events: { page: number; track: number; identify: number }; activeVisitors: number; duplicates: number; bots: number; degraded: number }[];
-  segments: { slug: string; name: string; current: number; sizes: { date: string; size: number }[] }[];
-  variants: { id: string; label: string | null; contentType: string; documentId: string; segment: string | null; served: number; clicks: number; clickThrough: number | null }[];
-  totals: { events: number; duplicates: number; bots: number; degraded: number };
-}
+export type Analytics = AnalyticsOverview;
 
 export interface Settings {
   consent: { mode: string; cookieName: string; honorBrowserSignals: boolean };

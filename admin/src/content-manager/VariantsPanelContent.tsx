@@ -65,8 +65,9 @@ export const VariantsPanelContent = ({ contentType, documentId, locale }: Props)
       {variants.data?.map((variant) => (
         <Box key={variant.id} padding={3} hasRadius borderColor="neutral200" borderStyle="solid" borderWidth="1px" data-testid="personalization-variant">
           <Flex direction="column" alignItems="stretch" gap={1}>
-            <Flex justifyContent="space-between" gap={2}>
-              <Typography fontWeight="bold" ellipsis>
+            {/* The side panel is narrow: a long title wraps rather than being cut off. */}
+            <Flex justifyContent="space-between" alignItems="flex-start" gap={2}>
+              <Typography fontWeight="bold" style={{ overflowWrap: 'anywhere' }}>
                 {variant.label ?? (variant.segment ? segmentName(variant.segment) : `${variant.experiment} · ${variant.arm}`)}
               </Typography>
               <StatusBadge status={variant.enabled ? 'enabled' : 'disabled'} />

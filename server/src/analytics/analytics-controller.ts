@@ -3,7 +3,11 @@ import type { Context } from 'koa';
 import { z } from 'zod';
 import { pluginService } from '../shared/plugin-services';
 import { parseOrThrow, validationError } from '../shared/validation';
+import { EVENT_TYPES, type EventType } from '../ingest/event-schema';
+import type { AnalyticsOverview } from './analytics-overview';
+import { sizeSeries } from '../segments/size-series';
 import { utcDay } from '../store/keys';
+import type { VariantRecord } from '../variants/variants-service';
 
 const DAY_MS = 86_400_000;
 const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date YYYY-MM-DD');
@@ -12,6 +16,26 @@ const MAX_DAYS = 180;
 
 const dayOf = (value: string) => Math.floor(Date.parse(`${value}T00:00:00Z`) / DAY_MS);
 const dateOf = (day: number) => new Date(day * DAY_MS).toISOString().slice(0, 10);
+
+/** Attributes that usually name an entry, in order: what the admin shows for a variant's entry. */
+const TITLE_ATTRIBUTES = ['title', 'name', 'headline', 'label', 'slug'];
+
+/** `<uid>|<documentId>` -> the entry's title, one query per content type. */
+const entryTitles = async (strapi: Core.Strapi, variants: VariantRecord[]): Promise<Map<string, string>> => {
+  const byType = new Map<string, Set<string>>();
+  for (const variant of variants) byType.set(variant.contentType, (byType.get(variant.contentType) ?? new Set()).add(variant.entryDocumentId));
+  const titles = new Map<string, string>();
+  await Promise.all(
+    [...byType].map(async ([uid, documentIds]) => {
+      const attributes = strapi.contentType(uid as never)?.attributes ?? {};
+      const field = TITLE_ATTRIBUTES.find((name) => name in attributes);
+      if (!field) return;
+      const rows = (await strapi.db.query(uid as never).findMany({ where: { documentId: { $in: [...documentIds] } }, select: ['documentId', field] })) as Record<string, unknown>[];
+      for (const row of rows) if (typeof row[field] === 'string') titles.set(`${uid}|${row.documentId}`, row[field] as string);
+    })
+  );
+  return titles;
+};
 
 /**
  * `GET /personalization/analytics?from=&to=`: per day, events by type, active visitors, duplicates,
@@ -37,52 +61,53 @@ const analyticsController = ({ strapi }: { strapi: Core.Strapi }) => ({
     const histories = await Promise.all(segments.map((segment) => store.segmentSizeHistory(segment.slug, from, to)));
     const current = await store.segmentSizes(segments.map((segment) => segment.slug));
     const sum = (name: string) => days.reduce((total, day) => total + (stats[day]?.[name] ?? 0), 0);
+    const titles = await entryTitles(strapi, variants);
 
-    ctx.body = {
-      data: {
-        from: dateOf(from),
-        to: dateOf(to),
-        days: days.map((day) => ({
-          date: dateOf(day),
-          events: { page: stats[day]?.['events:page'] ?? 0, track: stats[day]?.['events:track'] ?? 0, identify: stats[day]?.['events:identify'] ?? 0 },
-          activeVisitors: active[day] ?? 0,
-          duplicates: stats[day]?.duplicates ?? 0,
-          bots: stats[day]?.bots ?? 0,
-          degraded: stats[day]?.degraded ?? 0,
-        })),
-        segments: segments.map((segment, i) => ({
-          slug: segment.slug,
-          name: segment.name,
-          current: current[segment.slug] ?? 0,
-          sizes: Object.entries(histories[i]).map(([day, size]) => ({ date: dateOf(Number(day)), size })),
-        })),
-        variants: variants
-          .map((variant) => {
-            const served = sum(`served:${variant.documentId}`);
-            const clicks = sum(`clicked:${variant.documentId}`);
-            return {
-              id: variant.documentId,
-              label: variant.label,
-              contentType: variant.contentType,
-              documentId: variant.entryDocumentId,
-              locale: variant.locale,
-              segment: variant.segment,
-              experiment: variant.experiment,
-              arm: variant.arm,
-              served,
-              clicks,
-              clickThrough: served > 0 ? Math.round((clicks / served) * 10_000) / 10_000 : null,
-            };
-          })
-          .sort((a, b) => b.served - a.served),
-        totals: {
-          events: sum('events:page') + sum('events:track') + sum('events:identify'),
-          duplicates: sum('duplicates'),
-          bots: sum('bots'),
-          degraded: sum('degraded'),
-        },
+    const overview: AnalyticsOverview = {
+      from: dateOf(from),
+      to: dateOf(to),
+      days: days.map((day) => ({
+        date: dateOf(day),
+        events: Object.fromEntries(EVENT_TYPES.map((type) => [type, stats[day]?.[`events:${type}`] ?? 0])) as Record<EventType, number>,
+        activeVisitors: active[day] ?? 0,
+        duplicates: stats[day]?.duplicates ?? 0,
+        bots: stats[day]?.bots ?? 0,
+        degraded: stats[day]?.degraded ?? 0,
+      })),
+      segments: segments.map((segment, i) => ({
+        slug: segment.slug,
+        name: segment.name,
+        current: current[segment.slug] ?? 0,
+        sizes: sizeSeries(histories[i], current[segment.slug] ?? 0, today, from, to),
+      })),
+      variants: variants
+        .map((variant) => {
+          const served = sum(`served:${variant.documentId}`);
+          const clicks = sum(`clicked:${variant.documentId}`);
+          return {
+            id: variant.documentId,
+            label: variant.label,
+            entryTitle: titles.get(`${variant.contentType}|${variant.entryDocumentId}`) ?? null,
+            contentType: variant.contentType,
+            documentId: variant.entryDocumentId,
+            locale: variant.locale,
+            segment: variant.segment,
+            experiment: variant.experiment,
+            arm: variant.arm,
+            served,
+            clicks,
+            clickThrough: served > 0 ? Math.round((clicks / served) * 10_000) / 10_000 : null,
+          };
+        })
+        .sort((a, b) => b.served - a.served),
+      totals: {
+        events: EVENT_TYPES.reduce((total, type) => total + sum(`events:${type}`), 0),
+        duplicates: sum('duplicates'),
+        bots: sum('bots'),
+        degraded: sum('degraded'),
       },
     };
+    ctx.body = { data: overview };
   },
 });
 

@@ -9,6 +9,7 @@ import { FACT_FAMILIES, SCALAR_FACTS } from './rules/facts';
 import { OPERATORS, ruleTreeSchema } from './rules/rule-schema';
 import { segmentCreateSchema, segmentUpdateSchema, type SegmentCreate } from './segment-input';
 import type { SegmentRecord } from './segments-service';
+import { sizeSeries } from './size-series';
 import { SEGMENT_TEMPLATES } from './templates';
 
 const membersQuery = z.strictObject({ limit: z.coerce.number().int().min(1).max(1000).default(100) });
@@ -23,11 +24,6 @@ const TREND_DAYS = 14;
 /** A dry run reads at most this many stored profiles. */
 const VALIDATE_SAMPLE = 10_000;
 
-/** `{ <utc day>: size }` as a dated list, oldest first. */
-const dailySizes = (history: Record<number, number>) =>
-  Object.entries(history)
-    .map(([day, size]) => ({ date: new Date(Number(day) * 86_400_000).toISOString().slice(0, 10), size }))
-    .sort((a, b) => a.date.localeCompare(b.date));
 
 const body = (ctx: Context): unknown => (ctx.request as { body?: unknown }).body ?? {};
 
@@ -54,7 +50,7 @@ const segmentsController = ({ strapi }: { strapi: Core.Strapi }) => {
       const today = utcDay(Date.now() / 1000);
       const histories = await Promise.all(all.map((segment) => store().segmentSizeHistory(segment.slug, today - TREND_DAYS + 1, today)));
       ctx.body = {
-        data: all.map((segment, i) => ({ ...present(segment, sizes), trend: dailySizes(histories[i]) })),
+        data: all.map((segment, i) => ({ ...present(segment, sizes), trend: sizeSeries(histories[i], sizes[segment.slug] ?? 0, today, today - TREND_DAYS + 1, today) })),
         meta: { reevaluation: await pluginService(strapi, 'reevaluation').status() },
       };
     },
@@ -117,9 +113,10 @@ const segmentsController = ({ strapi }: { strapi: Core.Strapi }) => {
       const segment = await segments().find(ctx.params.id);
       const today = utcDay(Date.now() / 1000);
       const history = await store().segmentSizeHistory(segment.slug, today - days + 1, today);
+      const current = (await store().segmentSizes([segment.slug]))[segment.slug] ?? 0;
       ctx.body = {
-        data: dailySizes(history),
-        meta: { segment: segment.slug, current: (await store().segmentSizes([segment.slug]))[segment.slug] },
+        data: sizeSeries(history, current, today, today - days + 1, today),
+        meta: { segment: segment.slug, current },
       };
     },
 

@@ -7,14 +7,13 @@ import type { Analytics } from '../../api/types';
 import { Panel } from '../../components/Layout/Panel';
 import { useApi } from '../../api/use-api';
 import { TableHead } from '../../components/Layout/TableHead';
+import { dateOfDay, dayOfDate } from '../../utils/calendar-day';
 import { useTranslate } from '../../utils/use-translate';
 
 const RANGES = [7, 30, 90];
 const COLORS = ['#4945ff', '#ee5e52', '#328048', '#d9822f', '#7b79ff', '#0c75af'];
 
 const isoDay = (daysAgo: number) => new Date(Date.now() - daysAgo * 86_400_000).toISOString().slice(0, 10);
-const dateOf = (day: string) => new Date(`${day}T00:00:00Z`);
-const dayOf = (date: Date) => new Date(Date.UTC(date.getFullYear(), date.getMonth(), date.getDate())).toISOString().slice(0, 10);
 
 
 /**
@@ -69,16 +68,16 @@ export const AnalyticsPage = () => {
               <>
                 <DatePicker
                   aria-label={t('analytics.range.from', 'From')}
-                  value={dateOf(custom.from)}
-                  maxDate={dateOf(custom.to)}
-                  onChange={(date: Date | undefined) => date && setCustom((previous) => ({ ...previous, from: dayOf(date) }))}
+                  value={dateOfDay(custom.from)}
+                  maxDate={dateOfDay(custom.to)}
+                  onChange={(date: Date | undefined) => date && setCustom((previous) => ({ ...previous, from: dayOfDate(date) }))}
                 />
                 <DatePicker
                   aria-label={t('analytics.range.to', 'To')}
-                  value={dateOf(custom.to)}
-                  minDate={dateOf(custom.from)}
+                  value={dateOfDay(custom.to)}
+                  minDate={dateOfDay(custom.from)}
                   maxDate={new Date()}
-                  onChange={(date: Date | undefined) => date && setCustom((previous) => ({ ...previous, to: dayOf(date) }))}
+                  onChange={(date: Date | undefined) => date && setCustom((previous) => ({ ...previous, to: dayOfDate(date) }))}
                 />
               </>
             )}
@@ -165,7 +164,7 @@ export const AnalyticsPage = () => {
                 <Tbody>
                   {data.variants.map((variant) => (
                     <Tr key={variant.id}>
-                      <Td><Typography>{variant.label ?? `${variant.contentType.split('.').pop()} ${variant.documentId}`}</Typography></Td>
+                      <Td><Typography>{variant.label ?? variant.entryTitle ?? `${variant.contentType.split('.').pop()} ${variant.documentId}`}</Typography></Td>
                       <Td><Typography>{variant.segment ? segmentNames.get(variant.segment) ?? variant.segment : '—'}</Typography></Td>
                       <Td><Typography>{formatNumber(variant.served)}</Typography></Td>
                       <Td><Typography>{formatNumber(variant.clicks)}</Typography></Td>

@@ -1,0 +1,33 @@
+import type { EventType } from '../ingest/event-schema';
+import type { DailySize } from '../segments/size-series';
+
+/** What `GET /personalization/analytics` answers (the admin's Analytics page reads this type). */
+export interface AnalyticsOverview {
+  from: string;
+  to: string;
+  days: {
+    date: string;
+    events: Record<EventType, number>;
+    activeVisitors: number;
+    duplicates: number;
+    bots: number;
+    degraded: number;
+  }[];
+  segments: { slug: string; name: string; current: number; sizes: DailySize[] }[];
+  variants: {
+    id: string;
+    label: string | null;
+    /** The title (or name) of the entry the variant belongs to, for people. */
+    entryTitle: string | null;
+    contentType: string;
+    documentId: string;
+    locale: string | null;
+    segment: string | null;
+    experiment: string | null;
+    arm: string | null;
+    served: number;
+    clicks: number;
+    clickThrough: number | null;
+  }[];
+  totals: { events: number; duplicates: number; bots: number; degraded: number };
+}

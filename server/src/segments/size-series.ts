@@ -1,0 +1,22 @@
+/** A day's size of a segment, as the admin charts it. */
+export interface DailySize {
+  /** `YYYY-MM-DD` (UTC). */
+  date: string;
+  size: number;
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * A segment's daily sizes from `from` to `to` (UTC day numbers), oldest first. Sizes are recorded
+ * by the periodic pass; today's, until that pass has run, is the size now, so a new segment (or a
+ * new install) charts something on its first day rather than nothing. Pure.
+ */
+export const sizeSeries = (history: Record<number, number>, current: number, today: number, from: number, to: number): DailySize[] => {
+  const sizes = new Map(Object.entries(history).map(([day, size]) => [Number(day), size]));
+  if (today >= from && today <= to) sizes.set(today, current);
+  return [...sizes]
+    .filter(([day]) => day >= from && day <= to)
+    .sort(([a], [b]) => a - b)
+    .map(([day, size]) => ({ date: new Date(day * DAY_MS).toISOString().slice(0, 10), size }));
+};
