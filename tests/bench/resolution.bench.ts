@@ -21,7 +21,7 @@ const redisCommands = async (redisPort: number, url: string, headers: Record<str
   const monitor = await client.monitor();
   const seen: string[] = [];
   monitor.on('monitor', (_time: string, args: string[], source: string) => {
-    if (source !== 'lua' && !/^(info|ping)$/i.test(args[0])) seen.push(args[0].toLowerCase());
+    if (source !== 'lua' && !/^(info|ping)$/i.test(args[0])) seen.push(`${args[0].toLowerCase()} ${args[1] ?? ''}`.trim());
   });
   await new Promise((resolve) => setTimeout(resolve, 100));
   await (await fetch(url, { headers })).text();

@@ -93,6 +93,14 @@ export class RedisProfileStore implements ProfileStore {
 
   readonly client: Client;
 
+  /**
+   * The connection of content resolution's read, without auto-pipelining. ioredis runs one
+   * auto-pipeline per node at a time: a batch waits until the previous batch's replies have been
+   * processed, which on a busy event loop is late, so a resolution read queued behind ingest scripts
+   * was not even sent when its budget ran out. On its own connection the GET leaves at once.
+   */
+  private readonly readClient: Client;
+
   private readonly pendingMembership = new MembershipWrites();
   private membershipTimer: NodeJS.Timeout | undefined;
   private closed = false;
@@ -111,10 +119,13 @@ export class RedisProfileStore implements ProfileStore {
       // Shutdown should not wait seconds for a socket that never opened.
       disconnectTimeout: 200,
     };
-    this.client =
+    const create = (clientOptions: typeof options): Client =>
       'url' in connection
-        ? new Redis(connection.url, { ...options, maxRetriesPerRequest: 1 })
-        : new Cluster(connection.cluster, { ...options, redisOptions: options });
+        ? new Redis(connection.url, { ...clientOptions, maxRetriesPerRequest: 1 })
+        : new Cluster(connection.cluster, { ...clientOptions, redisOptions: clientOptions });
+    this.client = create(options);
+    this.readClient = create({ ...options, enableAutoPipelining: false });
+    this.readClient.on('error', () => {});
     this.client.defineCommand('psnApplyUpdates', { numberOfKeys: 9, lua: APPLY_UPDATES_SCRIPT });
     this.client.defineCommand('psnMerge', { numberOfKeys: 5, lua: MERGE_SCRIPT });
     this.client.defineCommand('psnLinkUser', { numberOfKeys: 1, lua: LINK_USER_SCRIPT });
@@ -140,7 +151,7 @@ export class RedisProfileStore implements ProfileStore {
     const timeout = new Promise<boolean>((resolve) => {
       timer = setTimeout(() => resolve(false), timeoutMs);
     });
-    const ready = this.client.connect().then(
+    const ready = Promise.all([this.client.connect(), this.readClient.connect()]).then(
       () => true,
       () => false
     );
@@ -458,9 +469,9 @@ export class RedisProfileStore implements ProfileStore {
   async readResolutionState(visitorId: string, { assignments: withAssignments = true }: { assignments?: boolean } = {}): Promise<ResolutionState> {
     const keys = this.keys(visitorId);
     // Without running experiments, one GET is the whole read.
-    if (!withAssignments) return { segments: decodeSegments(await this.client.get(keys.segments)), assignments: {} };
+    if (!withAssignments) return { segments: decodeSegments(await this.readClient.get(keys.segments)), assignments: {} };
     const [segments, assignments] = await execPipeline<[string | null, Record<string, string>]>(
-      this.client.pipeline().get(keys.segments).hgetall(keys.assignments)
+      this.readClient.pipeline().get(keys.segments).hgetall(keys.assignments)
     );
     return { segments: decodeSegments(segments), assignments: parseAssignments(assignments) };
   }
@@ -619,11 +630,15 @@ export class RedisProfileStore implements ProfileStore {
     await this.flushMembership();
     this.closed = true;
     clearTimeout(this.membershipTimer);
-    try {
-      await this.client.quit();
-    } catch {
-      this.client.disconnect();
-    }
+    await Promise.all(
+      [this.client, this.readClient].map(async (client) => {
+        try {
+          await client.quit();
+        } catch {
+          client.disconnect();
+        }
+      })
+    );
   }
 }
 
