@@ -226,6 +226,9 @@ describe('variants and resolution', () => {
         author: { documentId: guest.documentId, name: 'Guest Author' },
         cover: { id: file.id, name: 'cover.png', url: '/uploads/cover_hash.png' },
       });
+      // The read's own fields and populate inside the relation apply to the variant's target.
+      const narrowed = await asVisitor(visitors.video, `/api/articles/${article.documentId}?populate[author][fields][0]=name`).expect(200);
+      expect(narrowed.body.data.author).toEqual({ id: expect.any(Number), documentId: guest.documentId, name: 'Guest Author' });
       const unpopulated = await asVisitor(visitors.video, `/api/articles/${article.documentId}`).expect(200);
       expect(unpopulated.body.data.author).toBeUndefined();
       await admin('delete', `/variants/${variant.id}`).expect(200);

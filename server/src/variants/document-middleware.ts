@@ -1,4 +1,3 @@
-import { AsyncLocalStorage } from 'async_hooks';
 import type { Core } from '@strapi/strapi';
 import type { Context } from 'koa';
 import { getPluginConfig } from '../config/get-plugin-config';
@@ -9,13 +8,11 @@ import { overrideKind } from './override-schema';
 import { overlay } from './overlay';
 import { createPreviewPermission } from './preview-permission';
 import type { RequestPersonalization, VisitorOutcome } from './request-personalization';
+import { personalizationSwitch } from './resolution-scope';
 import { pickVariant, type LiveVariant } from './variant-selection';
 import type { VariantIndex } from './variants-service';
 
 const READS = new Set(['findOne', 'findMany', 'findFirst']);
-
-/** `personalization: false` on a GraphQL field switches resolution off for that field only. */
-export const personalizationSwitch = new AsyncLocalStorage<boolean>();
 
 interface DocumentContext {
   uid: string;
@@ -94,24 +91,31 @@ export const createDocumentMiddleware = (strapi: Core.Strapi) => {
     }
     await recordExposures(state, outcome, exposures);
     if (picks.length === 0) return;
-    const needsLoading = picks.some(({ entry, variant }) =>
-      Object.keys(variant.fields).some((name) => name in entry && shape.attributes[name] && overrideKind(shape.attributes[name]) !== 'value')
+    const references = referencesOnce(context, picks.map(({ variant }) => variant));
+    const loading = [...new Set(picks.flatMap(({ entry, variant }) => Object.keys(variant.fields).filter((name) => name in entry)))].filter(
+      (name) => shape.attributes[name] && overrideKind(shape.attributes[name]) !== 'value'
     );
-    const loaded = needsLoading
-      ? await variants.loadReferences(context.uid, picks.map(({ variant }) => variant), context.params.locale as string | undefined)
-      : undefined;
+    const loaded = new Map(await Promise.all(loading.map(async (name) => [name, await references(name)] as const)));
     for (const { entry, variant } of picks) {
-      const references: Record<string, unknown> = {};
-      if (loaded) {
-        for (const [name, value] of Object.entries(variant.fields)) {
-          const attribute = shape.attributes[name];
-          if (name in entry && attribute && overrideKind(attribute) !== 'value') {
-            references[name] = variants.referenceValue(context.uid, name, value, loaded);
-          }
-        }
-      }
-      overlay(entry, variant.fields, { componentFields: shape.componentFields, loaded: references });
+      const targets = Object.keys(variant.fields)
+        .filter((name) => name in entry && loaded.has(name))
+        .map((name) => [name, variants.referenceValue(context.uid, name, variant.fields[name], loaded.get(name)!)]);
+      overlay(entry, variant.fields, { componentFields: shape.componentFields, loaded: Object.fromEntries(targets) });
     }
+  };
+
+  /** The relation or media targets of one field across the picked variants, loaded at most once. */
+  const referencesOnce = (context: DocumentContext, picked: { fields: Record<string, unknown> }[]) => {
+    const loads = new Map<string, Promise<Map<string, unknown>>>();
+    const options = { locale: context.params.locale as string | undefined, populate: context.params.populate };
+    return (name: string) => {
+      let load = loads.get(name);
+      if (!load) {
+        load = pluginService(strapi, 'variants').loadReferences(context.uid, name, picked, options);
+        loads.set(name, load);
+      }
+      return load;
+    };
   };
 
   /** First exposures are recorded as they are served (sticky arms); a store failure costs only the count. */

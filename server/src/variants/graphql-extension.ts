@@ -1,7 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import type { Context } from 'koa';
 import { pluginService } from '../shared/plugin-services';
-import { personalizationSwitch } from './document-middleware';
+import { personalizationSwitch } from './resolution-scope';
 
 /* The GraphQL plugin's nexus and type registry are untyped from here. */
 /* eslint-disable @typescript-eslint/no-explicit-any */
