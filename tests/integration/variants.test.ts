@@ -326,6 +326,20 @@ describe('variants and resolution', () => {
       const withCookie = await graphql(null, '{ personalizationProfile { visitorId segments } }', { Cookie: `psn_vid=${credentialFor(app, visitors.both)}` });
       expect(withCookie.body.data.personalizationProfile).toEqual({ visitorId: visitors.both, segments: ['tech-fans', 'video-fans'] });
     });
+
+    it('keeps the plugin’s own content types out of the public schema', async () => {
+      const { naming } = app.strapi.plugin('graphql').service('utils') as { naming: { getTypeName(contentType: unknown): string } };
+      const schema = (await graphql(null, '{ __schema { types { name } queryType { fields { name } } mutationType { fields { name } } } }')).body.data.__schema;
+      const types: string[] = schema.types.map(({ name }: { name: string }) => name);
+      const operations: string[] = [...schema.queryType.fields, ...schema.mutationType.fields].map(({ name }: { name: string }) => name.toLowerCase());
+      for (const uid of ['plugin::personalization.segment', 'plugin::personalization.variant', 'plugin::personalization.experiment']) {
+        const typeName = naming.getTypeName(app.strapi.contentType(uid as never)); // e.g. PersonalizationSegment
+        expect(types.filter((name) => name.startsWith(typeName))).toEqual([]);
+        expect(operations.filter((name) => name.includes(typeName.toLowerCase()))).toEqual([]);
+      }
+      expect(types).toContain('PersonalizationProfile');
+      expect(operations).toContain('personalizationprofile');
+    });
   });
 
   describe('admin API', () => {

@@ -6,18 +6,24 @@ import { personalizationSwitch } from './resolution-scope';
 /* The GraphQL plugin's nexus and type registry are untyped from here. */
 /* eslint-disable @typescript-eslint/no-explicit-any */
 
+/** The plugin's own content types: internal, never in the public schema (as content-releases does). */
+const HIDDEN_CONTENT_TYPES = ['plugin::personalization.segment', 'plugin::personalization.variant', 'plugin::personalization.experiment'];
+
 /**
  * With `@strapi/plugin-graphql`: a `personalization: Boolean` argument on the queries of
  * personalized content types (`false` serves base entries for that field, like `?psn=off`), and a
- * `personalizationProfile` query with the caller's visitor id and segments. Resolution itself needs
- * nothing here: GraphQL resolvers read through the Document Service.
+ * `personalizationProfile` query with the caller's visitor id and segments, and the plugin's own
+ * content types left out of the schema. Resolution itself needs nothing here: GraphQL resolvers read
+ * through the Document Service.
  */
 export const registerGraphqlExtension = (strapi: Core.Strapi) => {
   const graphql = strapi.plugin('graphql');
   if (!graphql) return;
   const isEnabled = (uid: string | undefined) => Boolean(uid) && pluginService(strapi, 'contentTypes').isEnabled(uid!);
+  const extension = graphql.service('extension');
+  for (const uid of HIDDEN_CONTENT_TYPES) extension.shadowCRUD(uid).disable();
 
-  graphql.service('extension').use(({ nexus, typeRegistry }: { nexus: any; typeRegistry: any }) => ({
+  extension.use(({ nexus, typeRegistry }: { nexus: any; typeRegistry: any }) => ({
     plugins: [
       nexus.plugin({
         name: 'PersonalizationArg',
