@@ -157,10 +157,12 @@ describe('variants and resolution', () => {
       }
     });
 
-    it('does not add an overridden field the query did not select', async () => {
+    it('does not add an overridden field the query did not select, nor name a variant it did not serve', async () => {
       const selected = await asVisitor(visitors.tech, `/api/articles/${article.documentId}?fields[0]=title`).expect(200);
       expect(selected.body.data).toEqual({ id: expect.any(Number), documentId: article.documentId, title: 'Ten films that saw the future' });
-      expect(selected.body.meta.personalization.variants[article.documentId]).toEqual(expect.any(String));
+      expect(selected.body.meta.personalization.variants[article.documentId]).toBeNull();
+      const served = await asVisitor(visitors.tech, `/api/articles/${article.documentId}?fields[0]=title&fields[1]=cta`).expect(200);
+      expect(served.body.meta.personalization.variants[article.documentId]).toEqual(expect.any(String));
     });
 
     it('switches off with ?psn=off', async () => {

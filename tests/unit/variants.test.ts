@@ -1,4 +1,4 @@
-import { overlay } from '../../server/src/variants/overlay';
+import { overlay, overridesIn } from '../../server/src/variants/overlay';
 import { overrideSchema } from '../../server/src/variants/override-schema';
 import { byVariantPriority, pickVariant, type LiveVariant } from '../../server/src/variants/variant-selection';
 import { describeIssue, zodIssues } from '../../server/src/shared/validation';
@@ -46,6 +46,13 @@ describe('overlay', () => {
     const entry = { author: { documentId: 'base' } };
     overlay(entry, { author: 'guest' }, { componentFields, loaded: { author: { documentId: 'guest', name: 'Guest' } } });
     expect(entry.author).toEqual({ documentId: 'guest', name: 'Guest' });
+  });
+});
+
+describe('overridesIn', () => {
+  it('names the overridden fields the entry carries: those that go into the answer', () => {
+    expect(overridesIn({ title: 'Base', hero: null }, { cta: 'Watch', hero: { headline: 'New' } })).toEqual(['hero']);
+    expect(overridesIn({ title: 'Base' }, { cta: 'Watch' })).toEqual([]);
   });
 });
 

@@ -5,7 +5,7 @@ import { entryTarget } from '../experiments/experiments-service';
 import { decideArm, type RunningExperiment } from '../experiments/serve-decision';
 import { pluginService } from '../shared/plugin-services';
 import { overrideKind } from './override-schema';
-import { overlay } from './overlay';
+import { overlay, overridesIn } from './overlay';
 import { createPreviewPermission } from './preview-permission';
 import type { RequestPersonalization, VisitorOutcome } from './request-personalization';
 import { personalizationSwitch } from './resolution-scope';
@@ -83,7 +83,7 @@ export const createDocumentMiddleware = (strapi: Core.Strapi) => {
       const documentId = entry.documentId as string;
       const locale = shape.localized ? ((entry.locale as string | undefined) ?? queriedLocale) : undefined;
       const variant = chooseVariant(state, outcome, index, context.uid, documentId, locale, exposures);
-      state.variants[documentId] = variant?.key ?? null;
+      state.noteEntry(documentId);
       if (variant) {
         picks.push({ entry, variant });
         pluginService(strapi, 'stats').count(`served:${variant.key}`);
@@ -91,17 +91,18 @@ export const createDocumentMiddleware = (strapi: Core.Strapi) => {
     }
     await recordExposures(state, outcome, exposures);
     if (picks.length === 0) return;
+
     const references = referencesOnce(context, picks.map(({ variant }) => variant));
-    const loading = [...new Set(picks.flatMap(({ entry, variant }) => Object.keys(variant.fields).filter((name) => name in entry)))].filter(
-      (name) => shape.attributes[name] && overrideKind(shape.attributes[name]) !== 'value'
-    );
+    const present = picks.map(({ entry, variant }) => overridesIn(entry, variant.fields));
+    const loading = [...new Set(present.flat())].filter((name) => shape.attributes[name] && overrideKind(shape.attributes[name]) !== 'value');
     const loaded = new Map(await Promise.all(loading.map(async (name) => [name, await references(name)] as const)));
-    for (const { entry, variant } of picks) {
-      const targets = Object.keys(variant.fields)
-        .filter((name) => name in entry && loaded.has(name))
-        .map((name) => [name, variants.referenceValue(context.uid, name, variant.fields[name], loaded.get(name)!)]);
+    picks.forEach(({ entry, variant }, i) => {
+      const documentId = entry.documentId as string;
+      const targets = present[i].filter((name) => loaded.has(name)).map((name) => [name, variants.referenceValue(context.uid, name, variant.fields[name], loaded.get(name)!)]);
       overlay(entry, variant.fields, { componentFields: shape.componentFields, loaded: Object.fromEntries(targets) });
-    }
+      // The document is serialized: the overridden fields it carries go into the answer.
+      if (present[i].length > 0) state.markServed(documentId, variant.key);
+    });
   };
 
   /** The relation or media targets of one field across the picked variants, loaded at most once. */

@@ -22,21 +22,25 @@ const idAt = (base: unknown, index: number): unknown => {
   return isObject(item) && item.id !== undefined ? item.id : -(index + 1);
 };
 
-const withComponentIds = (value: unknown, base: unknown): unknown => {
+/** A component, repeatable component or dynamic zone value with ids: the base's at each position, else placeholders. */
+export const withComponentIds = (value: unknown, base: unknown): unknown => {
   if (Array.isArray(value)) return value.map((item, index) => (isObject(item) ? { id: idAt(base, index), ...item } : item));
   if (isObject(value)) return { id: idAt(base, 0), ...value };
   return value;
 };
+
+/** The overridden fields the entry carries: those overlay changes, and those that go into the answer. */
+export const overridesIn = (entry: Record<string, unknown>, fields: Record<string, unknown>): string[] =>
+  Object.keys(fields).filter((name) => name in entry);
 
 export const overlay = (
   entry: Record<string, unknown>,
   fields: Record<string, unknown>,
   { componentFields, loaded = {} }: OverlayContext
 ): Record<string, unknown> => {
-  for (const [name, value] of Object.entries(fields)) {
-    if (!(name in entry)) continue;
+  for (const name of overridesIn(entry, fields)) {
     if (name in loaded) entry[name] = loaded[name];
-    else entry[name] = componentFields.has(name) ? withComponentIds(value, entry[name]) : value;
+    else entry[name] = componentFields.has(name) ? withComponentIds(fields[name], entry[name]) : fields[name];
   }
   return entry;
 };

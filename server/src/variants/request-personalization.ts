@@ -3,7 +3,7 @@ import type { Assignment, ResolutionState } from '../store/profile-store';
 /**
  * What one content-API request knows about personalization: who the visitor is (or which segment
  * an editor previews), the visitor's segments and experiment arms (read from the store at most once
- * per request, with a time budget), and which variant each returned entry got. Created by the
+ * per request, with a time budget), and which variants went into the answer. Created by the
  * request middleware, filled by the Document Service middleware, reported by the request middleware.
  */
 export interface VisitorOutcome {
@@ -16,7 +16,10 @@ export interface VisitorOutcome {
 }
 
 export class RequestPersonalization {
-  /** documentId -> variant key, or null for the base entry. */
+  /**
+   * documentId -> the key of the variant served, or null: the base entry, or a variant none of whose
+   * overridden fields went into the answer (the answer never names a variant it did not serve).
+   */
   readonly variants: Record<string, string | null> = {};
 
   /** Experiment key -> the arm this visitor was served. */
@@ -85,6 +88,15 @@ export class RequestPersonalization {
       clearTimeout(timer);
     }
     return { segments: [], assignments: {}, degraded: true, preview: false };
+  }
+
+  /** An entry goes into the answer: reported as base until one of its variant's fields is served. */
+  noteEntry(documentId: string) {
+    if (!(documentId in this.variants)) this.variants[documentId] = null;
+  }
+
+  markServed(documentId: string, variantKey: string) {
+    this.variants[documentId] = variantKey;
   }
 
   /** The outcome if the visitor was read (for the response), without starting a read. */
