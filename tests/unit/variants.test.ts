@@ -1,3 +1,4 @@
+import { rootFieldOf, type ResponsePath } from '../../server/src/variants/graphql-entry-fields';
 import { overlay, overridesIn } from '../../server/src/variants/overlay';
 import { overrideSchema } from '../../server/src/variants/override-schema';
 import { byVariantPriority, pickVariant, type LiveVariant } from '../../server/src/variants/variant-selection';
@@ -53,6 +54,26 @@ describe('overridesIn', () => {
   it('names the overridden fields the entry carries: those that go into the answer', () => {
     expect(overridesIn({ title: 'Base', hero: null }, { cta: 'Watch', hero: { headline: 'New' } })).toEqual(['hero']);
     expect(overridesIn({ title: 'Base' }, { cta: 'Watch' })).toEqual([]);
+  });
+});
+
+describe('rootFieldOf', () => {
+  /** A response path from its keys, root first, each with the type owning the field (lists: numbers). */
+  const path = (...segments: [string | number, string?][]): ResponsePath =>
+    segments.reduce<ResponsePath | undefined>((prev, [key, typename]) => ({ prev, key, typename }), undefined)!;
+  const isEntryType = (name: string) => ['Article', 'Author', 'ComponentSectionsHero'].includes(name);
+
+  it('finds the root field of an entry it returned, alone, in a list or in the nodes of a connection', () => {
+    expect(rootFieldOf(path(['on', 'Query'], ['cta', 'Article']), isEntryType)).toBe('on');
+    expect(rootFieldOf(path(['articles', 'Query'], [3], ['hero', 'Article']), isEntryType)).toBe('articles');
+    expect(rootFieldOf(path(['articles_connection', 'Query'], ['nodes', 'ArticleEntityResponseCollection'], [0], ['cta', 'Article']), isEntryType)).toBe(
+      'articles_connection'
+    );
+  });
+
+  it('gives null for an entry reached through a relation of another entry or of a component', () => {
+    expect(rootFieldOf(path(['articles', 'Query'], [0], ['author', 'Article'], ['articles', 'Author'], [1], ['cta', 'Article']), isEntryType)).toBeNull();
+    expect(rootFieldOf(path(['page', 'Query'], ['hero', 'Page'], ['article', 'ComponentSectionsHero'], ['cta', 'Article']), isEntryType)).toBeNull();
   });
 });
 

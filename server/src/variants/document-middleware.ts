@@ -8,7 +8,7 @@ import { overrideKind } from './override-schema';
 import { overlay, overridesIn } from './overlay';
 import { createPreviewPermission } from './preview-permission';
 import type { RequestPersonalization, VisitorOutcome } from './request-personalization';
-import { personalizationSwitch } from './resolution-scope';
+import { graphqlRootField, personalizationSwitch } from './resolution-scope';
 import { pickVariant, type LiveVariant } from './variant-selection';
 import type { VariantIndex } from './variants-service';
 
@@ -78,14 +78,14 @@ export const createDocumentMiddleware = (strapi: Core.Strapi) => {
     // An entry read with `fields=` may come without its locale: it is the one the query asked for.
     const queriedLocale = shape.localized ? ((context.params.locale as string | undefined) ?? (await defaultLocale())) : undefined;
     const exposures = new Map<string, string>();
-    const picks: { entry: Record<string, unknown>; variant: LiveVariant }[] = [];
+    const picks: { entry: Record<string, unknown>; variant: LiveVariant; locale: string | undefined }[] = [];
     for (const entry of entries) {
       const documentId = entry.documentId as string;
       const locale = shape.localized ? ((entry.locale as string | undefined) ?? queriedLocale) : undefined;
       const variant = chooseVariant(state, outcome, index, context.uid, documentId, locale, exposures);
       state.noteEntry(documentId);
       if (variant) {
-        picks.push({ entry, variant });
+        picks.push({ entry, variant, locale });
         pluginService(strapi, 'stats').count(`served:${variant.key}`);
       }
     }
@@ -93,15 +93,19 @@ export const createDocumentMiddleware = (strapi: Core.Strapi) => {
     if (picks.length === 0) return;
 
     const references = referencesOnce(context, picks.map(({ variant }) => variant));
+    const rootField = graphqlRootField.getStore();
     const present = picks.map(({ entry, variant }) => overridesIn(entry, variant.fields));
     const loading = [...new Set(present.flat())].filter((name) => shape.attributes[name] && overrideKind(shape.attributes[name]) !== 'value');
     const loaded = new Map(await Promise.all(loading.map(async (name) => [name, await references(name)] as const)));
-    picks.forEach(({ entry, variant }, i) => {
+    picks.forEach(({ entry, variant, locale }, i) => {
       const documentId = entry.documentId as string;
       const targets = present[i].filter((name) => loaded.has(name)).map((name) => [name, variants.referenceValue(context.uid, name, variant.fields[name], loaded.get(name)!)]);
       overlay(entry, variant.fields, { componentFields: shape.componentFields, loaded: Object.fromEntries(targets) });
-      // The document is serialized: the overridden fields it carries go into the answer.
-      if (present[i].length > 0) state.markServed(documentId, variant.key);
+      // GraphQL reads documents without their components, relations and media and resolves every
+      // field itself: its field resolvers serve the variant (graphql-entry-fields.ts) and say what was
+      // served. REST serializes the document: the overridden fields it carries go into the answer.
+      if (rootField !== undefined) state.rememberPick({ rootField, uid: context.uid, documentId, locale }, { variant, references });
+      else if (present[i].length > 0) state.markServed(documentId, variant.key);
     });
   };
 
