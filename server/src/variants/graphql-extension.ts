@@ -10,7 +10,7 @@ import { graphqlRootField, personalizationSwitch } from './resolution-scope';
 /** The plugin's own content types: internal, never in the public schema (as content-releases does). */
 const HIDDEN_CONTENT_TYPES = ['plugin::personalization.segment', 'plugin::personalization.variant', 'plugin::personalization.experiment'];
 
-/** The object type names of content types (personalized ones by uid) and components. */
+/** The object type names of content types (personalized ones by uid) and components (by uid). */
 const entryTypesOf = (strapi: Core.Strapi): EntryTypes => {
   const { naming } = strapi.plugin('graphql').service('utils') as { naming: Record<'getTypeName' | 'getComponentName', (model: unknown) => string> };
   const personalized = new Map(
@@ -18,8 +18,9 @@ const entryTypesOf = (strapi: Core.Strapi): EntryTypes => {
       .listEnabled()
       .map(({ uid }) => [naming.getTypeName(strapi.contentType(uid as never)), uid] as const)
   );
-  const entryTypes = new Set([...Object.values(strapi.contentTypes).map(naming.getTypeName), ...Object.values(strapi.components).map(naming.getComponentName)]);
-  return { personalized, isEntryType: (typeName) => entryTypes.has(typeName) };
+  const components = new Map(Object.entries(strapi.components).map(([uid, component]) => [naming.getComponentName(component), uid] as const));
+  const entryTypes = new Set([...Object.values(strapi.contentTypes).map(naming.getTypeName), ...components.keys()]);
+  return { personalized, components, isEntryType: (typeName) => entryTypes.has(typeName) };
 };
 
 /**
@@ -38,9 +39,11 @@ export const registerGraphqlExtension = (strapi: Core.Strapi) => {
 
   /** Every root query runs under its response key, for the Document Service middleware to file its choices under. */
   const rootFieldResolver =
-    (takesSwitch: boolean) => (root: unknown, args: Record<string, unknown>, ctx: unknown, info: { path: { key: string | number } }, next: any) => {
+    (takesSwitch: boolean) => (root: unknown, args: Record<string, unknown>, ctx: any, info: { path: { key: string | number } }, next: any) => {
       const { personalization, ...rest } = args;
-      const resolve = () => graphqlRootField.run(String(info.path.key), () => next(root, takesSwitch ? rest : args, ctx, info));
+      const forward = () => next(root, takesSwitch ? rest : args, ctx, info);
+      if (!ctx?.state?.personalization) return forward();
+      const resolve = () => graphqlRootField.run(String(info.path.key), forward);
       return takesSwitch && personalization === false ? personalizationSwitch.run(false, resolve) : resolve();
     };
 
