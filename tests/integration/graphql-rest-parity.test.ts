@@ -40,17 +40,21 @@ const KEYS = new Set(['id', 'documentId', '__typename']);
 /**
  * The REST parameters that ask for the same fields: `fields` for the selected scalars (so that both
  * answers carry the same fields, and report the same variants), `populate` for the rest, each with
- * its own `fields` (a dynamic zone: whole).
+ * its own `fields`; a dynamic zone's members by component (`on`) when one of them nests a component.
  */
-const restParams = (selection: Selection, at = ''): string[] => {
+const restParams = (selection: Selection, componentOf: (typeName: string) => string, at = ''): string[] => {
   const scoped = (name: string) => (at ? `${at}[${name}]` : name);
-  const scalars = MEMBERS in selection ? [] : Object.keys(selection).filter((name) => selection[name] === true && !KEYS.has(name));
+  const scalars = Object.keys(selection).filter((name) => selection[name] === true && !KEYS.has(name));
   return [
     ...scalars.map((name, index) => `${scoped('fields')}[${index}]=${name}`),
     ...Object.entries(selection).flatMap(([name, sub]) => {
-      if (sub === true || name === MEMBERS) return [];
+      if (sub === true) return [];
       const populate = `${scoped('populate')}[${name}]`;
-      const nested = restParams(sub, populate);
+      const members = Object.entries((sub[MEMBERS] as Record<string, Selection> | undefined) ?? {});
+      if (members.some(([, member]) => Object.values(member).some((field) => field !== true))) {
+        return members.flatMap(([type, member]) => restParams(member, componentOf, `${populate}[on][${componentOf(type)}]`));
+      }
+      const nested = members.length > 0 ? [] : restParams(sub, componentOf, populate);
       return nested.length > 0 ? nested : [`${populate}=true`];
     }),
   ];
@@ -143,6 +147,7 @@ const READS: Record<string, (f: Fixture) => ReadCase> = {
           ComponentSectionsHero: HERO,
           ComponentSectionsCtaBanner: HIGHLIGHT,
           ComponentSectionsRichText: { id: true, body: true },
+          ComponentSectionsFeature: { id: true, title: true, button: HIGHLIGHT },
         },
       },
       featured: { documentId: true, title: true, cta: true, hero: { headline: true } },
@@ -198,7 +203,8 @@ describe('GraphQL serves what REST serves', () => {
 
   /** The same read through both APIs: the entries as each serves them, and each one's report. */
   const readBoth = async (reader: Reader, read: ReadCase) => {
-    const params = restParams(read.selection);
+    const componentOf = (typeName: string) => Object.values(app.strapi.components).find(({ globalId }) => globalId === typeName)!.uid;
+    const params = restParams(read.selection, componentOf);
     const restPath = params.length > 0 ? `${read.rest}${read.rest.includes('?') ? '&' : '?'}${params.join('&')}` : read.rest;
     const selection = graphqlSelection(read.selection);
     const [restResponse, graphqlResponse] = [await rest(reader, restPath), await graphql(reader, `{ result: ${read.graphql} { ${read.nodes ? `nodes { ${selection} }` : selection} } }`)];
@@ -263,6 +269,7 @@ describe('GraphQL serves what REST serves', () => {
         sections: [
           { __component: 'sections.hero', headline: 'Welcome', buttonLabel: 'Start' },
           { __component: 'sections.cta-banner', text: 'Join', buttonLabel: 'Sign up' },
+          { __component: 'sections.feature', title: 'Base feature', button: { text: 'Base button' } },
         ],
         featured: [second.documentId],
         gallery: [files.one.id],
@@ -329,6 +336,8 @@ describe('GraphQL serves what REST serves', () => {
               { __component: 'sections.rich-text', body: paragraph('Hello, builder') },
               { __component: 'sections.hero', headline: 'Welcome, builder' },
               { __component: 'sections.cta-banner', text: 'Read the docs' },
+              // A nested component: its own id is a placeholder, in both APIs.
+              { __component: 'sections.feature', title: 'Variant feature', button: { text: 'Variant button', buttonLabel: 'Go' } },
             ],
             featured: [article.documentId, second.documentId],
             gallery: [files.two.id, files.three.id],
@@ -388,7 +397,8 @@ describe('GraphQL serves what REST serves', () => {
         sections: [
           { __typename: 'ComponentSectionsRichText', body: [{ type: 'paragraph', children: [{ type: 'text', text: 'Hello, builder' }] }] },
           { __typename: 'ComponentSectionsHero', headline: 'Welcome, builder' },
-          { __typename: 'ComponentSectionsCtaBanner', id: '-3', text: 'Read the docs' },
+          { __typename: 'ComponentSectionsCtaBanner', id: expect.stringMatching(/^[1-9]\d*$/), text: 'Read the docs' },
+          { __typename: 'ComponentSectionsFeature', id: '-4', title: 'Variant feature', button: { id: '-1', text: 'Variant button', buttonLabel: 'Go' } },
         ],
         // Related entries are served as populated relations are: base, published.
         featured: [

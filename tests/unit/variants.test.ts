@@ -1,5 +1,5 @@
 import { rootFieldOf, type ResponsePath } from '../../server/src/variants/graphql-entry-fields';
-import { overlay, overridesIn } from '../../server/src/variants/overlay';
+import { componentFieldsByModel, overlay, overridesIn } from '../../server/src/variants/overlay';
 import { overrideSchema } from '../../server/src/variants/override-schema';
 import { byVariantPriority, pickVariant, type LiveVariant } from '../../server/src/variants/variant-selection';
 import { describeIssue, zodIssues } from '../../server/src/shared/validation';
@@ -40,6 +40,25 @@ describe('overlay', () => {
     expect(entry).toEqual({
       hero: { id: 7, headline: 'New' },
       sections: [{ id: 1, __component: 'b', text: 'y' }, { id: -2, __component: 'a', text: 'z' }],
+    });
+  });
+
+  it('gives components nested in an overridden one placeholder ids (no base is at hand for them)', () => {
+    const byModel = componentFieldsByModel({
+      'api::page.page': { attributes: { sections: { type: 'dynamiczone' }, hero: { type: 'component', component: 'x.hero' } } },
+      'x.hero': { attributes: { headline: { type: 'string' }, button: { type: 'component', component: 'x.button' } } },
+      'x.feature': { attributes: { buttons: { type: 'component', component: 'x.button' } } },
+      'x.button': { attributes: { text: { type: 'string' } } },
+    });
+    const entry = { hero: { id: 9, headline: 'Base' }, sections: [{ id: 4, __component: 'x.feature' }] };
+    overlay(
+      entry,
+      { hero: { headline: 'New', button: { text: 'a' } }, sections: [{ __component: 'x.feature', buttons: [{ text: 'b' }, { text: 'c' }] }] },
+      { componentFields, nesting: { uid: 'api::page.page', byModel } }
+    );
+    expect(entry).toEqual({
+      hero: { id: 9, headline: 'New', button: { id: -1, text: 'a' } },
+      sections: [{ id: 4, __component: 'x.feature', buttons: [{ id: -1, text: 'b' }, { id: -2, text: 'c' }] }],
     });
   });
 

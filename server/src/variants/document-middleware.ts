@@ -100,7 +100,7 @@ export const createDocumentMiddleware = (strapi: Core.Strapi) => {
     picks.forEach(({ entry, variant, locale }, i) => {
       const documentId = entry.documentId as string;
       const targets = present[i].filter((name) => loaded.has(name)).map((name) => [name, variants.referenceValue(context.uid, name, variant.fields[name], loaded.get(name)!)]);
-      overlay(entry, variant.fields, { componentFields: shape.componentFields, loaded: Object.fromEntries(targets) });
+      overlay(entry, variant.fields, { componentFields: shape.componentFields, nesting: shape.nesting, loaded: Object.fromEntries(targets) });
       // GraphQL reads documents without their components, relations and media and resolves every
       // field itself: its field resolvers serve the variant (graphql-entry-fields.ts) and say what was
       // served. REST serializes the document: the overridden fields it carries go into the answer.

@@ -1,7 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import { pluginService } from '../shared/plugin-services';
-import { NOT_OVERRIDABLE, overrideKind } from './override-schema';
-import { withComponentIds } from './overlay';
+import { isToManyRelation, NOT_OVERRIDABLE, overrideKind, type AttributeLike } from './override-schema';
+import { nestingOf, withComponentIds } from './overlay';
 import type { RequestPersonalization } from './request-personalization';
 
 /* Resolver arguments come from graphql-js and the GraphQL plugin, untyped from here. */
@@ -34,9 +34,35 @@ type Resolve = (root: any, args: any, ctx: any, info: any) => unknown;
 export interface EntryTypes {
   /** GraphQL object type name -> uid, for personalized content types. */
   personalized: ReadonlyMap<string, string>;
+  /** GraphQL object type name -> uid, for components. */
+  components: ReadonlyMap<string, string>;
   /** The object types of every content type and component. */
   isEntryType: (typeName: string) => boolean;
 }
+
+/**
+ * Component objects made from a variant's data. The plugin's resolvers of a component's own
+ * components, relations and media load them by the component's id, which here is the base item's
+ * (or a placeholder): for these objects the variant's data is the value instead.
+ */
+const fromVariants = new WeakSet<object>();
+
+const rememberVariantObjects = (value: unknown): unknown => {
+  if (typeof value === 'object' && value !== null && !fromVariants.has(value)) {
+    fromVariants.add(value);
+    for (const nested of Object.values(value)) rememberVariantObjects(nested);
+  }
+  return value;
+};
+
+/** The fields of a component the plugin loads by the component's id (components hold no dynamic zones). */
+const LOADED_BY_THE_PLUGIN = new Set(['component', 'relation', 'media']);
+
+/** A field of a component made from a variant's data: what the variant has there, else empty. */
+const componentFieldResolver = (name: string, attribute: AttributeLike) => {
+  const empty = attribute.repeatable || attribute.multiple || isToManyRelation(attribute) ? [] : null;
+  return (root: any, args: any, ctx: any, info: any, next: Resolve) => (fromVariants.has(root) ? (root[name] ?? empty) : next(root, args, ctx, info));
+};
 
 /**
  * The GraphQL side of resolution, as a nexus `onCreateFieldResolver`. Strapi's GraphQL plugin does
@@ -47,15 +73,21 @@ export interface EntryTypes {
  * belongs to got a variant overriding it (found in the request's state by root field, uid,
  * documentId and locale), the variant's value is answered in the shape the plugin's resolver gives,
  * and the variant is reported as served; otherwise the plugin's resolver runs. Components keep the
- * base ids at the same positions (the base is loaded for them); relations are the published targets
- * in the request's locale; media the file rows. `<relation>_connection` fields keep the base value.
+ * base ids at the same positions (the base is loaded for them) and their own nested components,
+ * relations and media come from the variant's data; relations are the published targets in the
+ * request's locale; media the file rows. `<relation>_connection` fields keep the base value.
  */
 export const createEntryFieldResolver = (strapi: Core.Strapi, types: EntryTypes) => (config: { parentTypeConfig: { name: string }; fieldConfig: { name: string } }) => {
-  const uid = types.personalized.get(config.parentTypeConfig.name);
   const name = config.fieldConfig.name;
+  const component = types.components.get(config.parentTypeConfig.name);
+  if (component) {
+    const attribute = (strapi.components[component as never] as unknown as { attributes: Record<string, AttributeLike> }).attributes[name];
+    return attribute && LOADED_BY_THE_PLUGIN.has(attribute.type) ? componentFieldResolver(name, attribute) : undefined;
+  }
+  const uid = types.personalized.get(config.parentTypeConfig.name);
   if (!uid) return undefined;
   const variants = pluginService(strapi, 'variants');
-  const { attributes, componentFields, localized } = variants.shapeOf(uid);
+  const { attributes, componentFields, localized, nesting } = variants.shapeOf(uid);
   const attribute = attributes[name];
   if (!attribute || NOT_OVERRIDABLE.has(name)) return undefined;
   const kind = componentFields.has(name) ? 'component' : overrideKind(attribute);
@@ -70,7 +102,9 @@ export const createEntryFieldResolver = (strapi: Core.Strapi, types: EntryTypes)
     state!.markServed(root.documentId, pick.variant.key);
     const value = pick.variant.fields[name];
     if (kind === 'value') return value;
-    if (kind === 'component') return Promise.resolve(next(root, args, ctx, info)).then((base) => withComponentIds(value, base));
+    if (kind === 'component') {
+      return Promise.resolve(next(root, args, ctx, info)).then((base) => rememberVariantObjects(withComponentIds(value, base, nestingOf(nesting, name))));
+    }
     return pick.references(name).then((rows) => variants.referenceValue(uid, name, value, rows));
   };
 };

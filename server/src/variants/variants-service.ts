@@ -2,6 +2,7 @@ import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import { pluginService } from '../shared/plugin-services';
 import { validationError, zodIssues, type IssueLike } from '../shared/validation';
+import { componentFieldsByModel, type ComponentFieldsByModel } from './overlay';
 import { isToManyRelation, overrideKind, overrideSchema, type Attributes, type ComponentsByUid } from './override-schema';
 import { personalizationSwitch } from './resolution-scope';
 import { byVariantPriority, type LiveVariant } from './variant-selection';
@@ -36,6 +37,8 @@ export interface ContentTypeShape {
   localized: boolean;
   attributes: Attributes;
   componentFields: Set<string>;
+  /** For the ids of components nested in overridden ones. */
+  nesting: { uid: string; byModel: ComponentFieldsByModel };
   overrides: ReturnType<typeof overrideSchema>;
 }
 
@@ -65,6 +68,7 @@ export interface VariantIndex {
 const variantsService = ({ strapi }: { strapi: Core.Strapi }) => {
   const query = () => strapi.db.query(VARIANT_UID as never);
   const shapes = new Map<string, ContentTypeShape>();
+  let byModel: ComponentFieldsByModel | undefined;
   const indexes = new Map<string, Promise<VariantIndex>>();
   /** Ids of every enabled variant, for telling a click on a served variant from any string. */
   let liveKeys: Promise<Set<string>> | undefined;
@@ -83,6 +87,10 @@ const variantsService = ({ strapi }: { strapi: Core.Strapi }) => {
             .filter(([, attribute]) => attribute.type === 'component' || attribute.type === 'dynamiczone')
             .map(([name]) => name)
         ),
+        nesting: {
+          uid,
+          byModel: (byModel ??= componentFieldsByModel({ ...(strapi.contentTypes as unknown as ComponentsByUid), ...components })),
+        },
         overrides: overrideSchema(contentType.attributes, components),
       };
       shapes.set(uid, shape);
