@@ -48,7 +48,7 @@ describe('variant editor and preview (admin API)', () => {
     const data = response.body.data;
     expect(data).toMatchObject({ contentType: ARTICLE, localized: true, baseStatus: 'published' });
     const names = data.fields.map((field: { name: string }) => field.name);
-    expect(names).toEqual(['title', 'topic', 'tags', 'summary', 'body', 'cta', 'ctaUrl', 'readingMinutes', 'cover', 'author', 'hero']);
+    expect(names).toEqual(['title', 'topic', 'tags', 'summary', 'body', 'cta', 'ctaUrl', 'readingMinutes', 'cover', 'author', 'hero', 'highlights']);
     expect(names).not.toContain('slug');
     expect(data.fields.find((field: { name: string }) => field.name === 'author')).toMatchObject({ kind: 'relation', target: 'api::author.author', relation: 'manyToOne' });
     expect(data.fields.find((field: { name: string }) => field.name === 'cover')).toMatchObject({ kind: 'media', multiple: false });
@@ -64,6 +64,7 @@ describe('variant editor and preview (admin API)', () => {
       cover: cover.id,
       author: author.documentId,
       hero: { headline: 'Base headline', subheadline: null, buttonLabel: 'Go', buttonUrl: null },
+      highlights: [],
     });
     expect(data.labels['api::author.author'][author.documentId].label).toBe('Ada Writer');
     expect(data.labels['plugin::upload.file'][String(cover.id)]).toEqual({ label: 'cover.jpg', url: '/uploads/cover_hash.jpg', mime: 'image/jpeg' });

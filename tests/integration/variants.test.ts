@@ -157,10 +157,12 @@ describe('variants and resolution', () => {
       }
     });
 
-    it('does not add an overridden field the query did not select', async () => {
+    it('does not add an overridden field the query did not select, nor name a variant it did not serve', async () => {
       const selected = await asVisitor(visitors.tech, `/api/articles/${article.documentId}?fields[0]=title`).expect(200);
       expect(selected.body.data).toEqual({ id: expect.any(Number), documentId: article.documentId, title: 'Ten films that saw the future' });
-      expect(selected.body.meta.personalization.variants[article.documentId]).toEqual(expect.any(String));
+      expect(selected.body.meta.personalization.variants[article.documentId]).toBeNull();
+      const served = await asVisitor(visitors.tech, `/api/articles/${article.documentId}?fields[0]=title&fields[1]=cta`).expect(200);
+      expect(served.body.meta.personalization.variants[article.documentId]).toEqual(expect.any(String));
     });
 
     it('switches off with ?psn=off', async () => {
@@ -226,6 +228,9 @@ describe('variants and resolution', () => {
         author: { documentId: guest.documentId, name: 'Guest Author' },
         cover: { id: file.id, name: 'cover.png', url: '/uploads/cover_hash.png' },
       });
+      // The read's own fields and populate inside the relation apply to the variant's target.
+      const narrowed = await asVisitor(visitors.video, `/api/articles/${article.documentId}?populate[author][fields][0]=name`).expect(200);
+      expect(narrowed.body.data.author).toEqual({ id: expect.any(Number), documentId: guest.documentId, name: 'Guest Author' });
       const unpopulated = await asVisitor(visitors.video, `/api/articles/${article.documentId}`).expect(200);
       expect(unpopulated.body.data.author).toBeUndefined();
       await admin('delete', `/variants/${variant.id}`).expect(200);
@@ -322,6 +327,20 @@ describe('variants and resolution', () => {
       expect(anonymous.body.data.personalizationProfile).toEqual({ visitorId: null, segments: [] });
       const withCookie = await graphql(null, '{ personalizationProfile { visitorId segments } }', { Cookie: `psn_vid=${credentialFor(app, visitors.both)}` });
       expect(withCookie.body.data.personalizationProfile).toEqual({ visitorId: visitors.both, segments: ['tech-fans', 'video-fans'] });
+    });
+
+    it('keeps the plugin’s own content types out of the public schema', async () => {
+      const { naming } = app.strapi.plugin('graphql').service('utils') as { naming: { getTypeName(contentType: unknown): string } };
+      const schema = (await graphql(null, '{ __schema { types { name } queryType { fields { name } } mutationType { fields { name } } } }')).body.data.__schema;
+      const types: string[] = schema.types.map(({ name }: { name: string }) => name);
+      const operations: string[] = [...schema.queryType.fields, ...schema.mutationType.fields].map(({ name }: { name: string }) => name.toLowerCase());
+      for (const uid of ['plugin::personalization.segment', 'plugin::personalization.variant', 'plugin::personalization.experiment']) {
+        const typeName = naming.getTypeName(app.strapi.contentType(uid as never)); // e.g. PersonalizationSegment
+        expect(types.filter((name) => name.startsWith(typeName))).toEqual([]);
+        expect(operations.filter((name) => name.includes(typeName.toLowerCase()))).toEqual([]);
+      }
+      expect(types).toContain('PersonalizationProfile');
+      expect(operations).toContain('personalizationprofile');
     });
   });
 

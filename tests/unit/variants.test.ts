@@ -1,4 +1,5 @@
-import { overlay } from '../../server/src/variants/overlay';
+import { rootFieldOf, type ResponsePath } from '../../server/src/variants/graphql-entry-fields';
+import { componentFieldsByModel, overlay, overridesIn } from '../../server/src/variants/overlay';
 import { overrideSchema } from '../../server/src/variants/override-schema';
 import { byVariantPriority, pickVariant, type LiveVariant } from '../../server/src/variants/variant-selection';
 import { describeIssue, zodIssues } from '../../server/src/shared/validation';
@@ -42,10 +43,56 @@ describe('overlay', () => {
     });
   });
 
+  it('gives components nested in an overridden one placeholder ids (no base is at hand for them)', () => {
+    const byModel = componentFieldsByModel({
+      'api::page.page': { attributes: { sections: { type: 'dynamiczone' }, hero: { type: 'component', component: 'x.hero' } } },
+      'x.hero': { attributes: { headline: { type: 'string' }, button: { type: 'component', component: 'x.button' } } },
+      'x.feature': { attributes: { buttons: { type: 'component', component: 'x.button' } } },
+      'x.button': { attributes: { text: { type: 'string' } } },
+    });
+    const entry = { hero: { id: 9, headline: 'Base' }, sections: [{ id: 4, __component: 'x.feature' }] };
+    overlay(
+      entry,
+      { hero: { headline: 'New', button: { text: 'a' } }, sections: [{ __component: 'x.feature', buttons: [{ text: 'b' }, { text: 'c' }] }] },
+      { componentFields, nesting: { uid: 'api::page.page', byModel } }
+    );
+    expect(entry).toEqual({
+      hero: { id: 9, headline: 'New', button: { id: -1, text: 'a' } },
+      sections: [{ id: 4, __component: 'x.feature', buttons: [{ id: -1, text: 'b' }, { id: -2, text: 'c' }] }],
+    });
+  });
+
   it('puts loaded relations and media in place of their ids', () => {
     const entry = { author: { documentId: 'base' } };
     overlay(entry, { author: 'guest' }, { componentFields, loaded: { author: { documentId: 'guest', name: 'Guest' } } });
     expect(entry.author).toEqual({ documentId: 'guest', name: 'Guest' });
+  });
+});
+
+describe('overridesIn', () => {
+  it('names the overridden fields the entry carries: those that go into the answer', () => {
+    expect(overridesIn({ title: 'Base', hero: null }, { cta: 'Watch', hero: { headline: 'New' } })).toEqual(['hero']);
+    expect(overridesIn({ title: 'Base' }, { cta: 'Watch' })).toEqual([]);
+  });
+});
+
+describe('rootFieldOf', () => {
+  /** A response path from its keys, root first, each with the type owning the field (lists: numbers). */
+  const path = (...segments: [string | number, string?][]): ResponsePath =>
+    segments.reduce<ResponsePath | undefined>((prev, [key, typename]) => ({ prev, key, typename }), undefined)!;
+  const isEntryType = (name: string) => ['Article', 'Author', 'ComponentSectionsHero'].includes(name);
+
+  it('finds the root field of an entry it returned, alone, in a list or in the nodes of a connection', () => {
+    expect(rootFieldOf(path(['on', 'Query'], ['cta', 'Article']), isEntryType)).toBe('on');
+    expect(rootFieldOf(path(['articles', 'Query'], [3], ['hero', 'Article']), isEntryType)).toBe('articles');
+    expect(rootFieldOf(path(['articles_connection', 'Query'], ['nodes', 'ArticleEntityResponseCollection'], [0], ['cta', 'Article']), isEntryType)).toBe(
+      'articles_connection'
+    );
+  });
+
+  it('gives null for an entry reached through a relation of another entry or of a component', () => {
+    expect(rootFieldOf(path(['articles', 'Query'], [0], ['author', 'Article'], ['articles', 'Author'], [1], ['cta', 'Article']), isEntryType)).toBeNull();
+    expect(rootFieldOf(path(['page', 'Query'], ['hero', 'Page'], ['article', 'ComponentSectionsHero'], ['cta', 'Article']), isEntryType)).toBeNull();
   });
 });
 

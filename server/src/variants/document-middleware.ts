@@ -1,4 +1,3 @@
-import { AsyncLocalStorage } from 'async_hooks';
 import type { Core } from '@strapi/strapi';
 import type { Context } from 'koa';
 import { getPluginConfig } from '../config/get-plugin-config';
@@ -6,16 +5,14 @@ import { entryTarget } from '../experiments/experiments-service';
 import { decideArm, type RunningExperiment } from '../experiments/serve-decision';
 import { pluginService } from '../shared/plugin-services';
 import { overrideKind } from './override-schema';
-import { overlay } from './overlay';
+import { overlay, overridesIn } from './overlay';
 import { createPreviewPermission } from './preview-permission';
 import type { RequestPersonalization, VisitorOutcome } from './request-personalization';
+import { graphqlRootField, personalizationSwitch } from './resolution-scope';
 import { pickVariant, type LiveVariant } from './variant-selection';
 import type { VariantIndex } from './variants-service';
 
 const READS = new Set(['findOne', 'findMany', 'findFirst']);
-
-/** `personalization: false` on a GraphQL field switches resolution off for that field only. */
-export const personalizationSwitch = new AsyncLocalStorage<boolean>();
 
 interface DocumentContext {
   uid: string;
@@ -81,37 +78,49 @@ export const createDocumentMiddleware = (strapi: Core.Strapi) => {
     // An entry read with `fields=` may come without its locale: it is the one the query asked for.
     const queriedLocale = shape.localized ? ((context.params.locale as string | undefined) ?? (await defaultLocale())) : undefined;
     const exposures = new Map<string, string>();
-    const picks: { entry: Record<string, unknown>; variant: LiveVariant }[] = [];
+    const picks: { entry: Record<string, unknown>; variant: LiveVariant; locale: string | undefined }[] = [];
     for (const entry of entries) {
       const documentId = entry.documentId as string;
       const locale = shape.localized ? ((entry.locale as string | undefined) ?? queriedLocale) : undefined;
       const variant = chooseVariant(state, outcome, index, context.uid, documentId, locale, exposures);
-      state.variants[documentId] = variant?.key ?? null;
+      state.noteEntry(documentId);
       if (variant) {
-        picks.push({ entry, variant });
+        picks.push({ entry, variant, locale });
         pluginService(strapi, 'stats').count(`served:${variant.key}`);
       }
     }
     await recordExposures(state, outcome, exposures);
     if (picks.length === 0) return;
-    const needsLoading = picks.some(({ entry, variant }) =>
-      Object.keys(variant.fields).some((name) => name in entry && shape.attributes[name] && overrideKind(shape.attributes[name]) !== 'value')
-    );
-    const loaded = needsLoading
-      ? await variants.loadReferences(context.uid, picks.map(({ variant }) => variant), context.params.locale as string | undefined)
-      : undefined;
-    for (const { entry, variant } of picks) {
-      const references: Record<string, unknown> = {};
-      if (loaded) {
-        for (const [name, value] of Object.entries(variant.fields)) {
-          const attribute = shape.attributes[name];
-          if (name in entry && attribute && overrideKind(attribute) !== 'value') {
-            references[name] = variants.referenceValue(context.uid, name, value, loaded);
-          }
-        }
+
+    const references = referencesOnce(context, picks.map(({ variant }) => variant));
+    const rootField = graphqlRootField.getStore();
+    const present = picks.map(({ entry, variant }) => overridesIn(entry, variant.fields));
+    const loading = [...new Set(present.flat())].filter((name) => shape.attributes[name] && overrideKind(shape.attributes[name]) !== 'value');
+    const loaded = new Map(await Promise.all(loading.map(async (name) => [name, await references(name)] as const)));
+    picks.forEach(({ entry, variant, locale }, i) => {
+      const documentId = entry.documentId as string;
+      const targets = present[i].filter((name) => loaded.has(name)).map((name) => [name, variants.referenceValue(context.uid, name, variant.fields[name], loaded.get(name)!)]);
+      overlay(entry, variant.fields, { componentFields: shape.componentFields, nesting: shape.nesting, loaded: Object.fromEntries(targets) });
+      // GraphQL reads documents without their components, relations and media and resolves every
+      // field itself: its field resolvers serve the variant (graphql-entry-fields.ts) and say what was
+      // served. REST serializes the document: the overridden fields it carries go into the answer.
+      if (rootField !== undefined) state.rememberPick({ rootField, uid: context.uid, documentId, locale }, { variant, references });
+      else if (present[i].length > 0) state.markServed(documentId, variant.key);
+    });
+  };
+
+  /** The relation or media targets of one field across the picked variants, loaded at most once. */
+  const referencesOnce = (context: DocumentContext, picked: { fields: Record<string, unknown> }[]) => {
+    const loads = new Map<string, Promise<Map<string, unknown>>>();
+    const options = { locale: context.params.locale as string | undefined, populate: context.params.populate };
+    return (name: string) => {
+      let load = loads.get(name);
+      if (!load) {
+        load = pluginService(strapi, 'variants').loadReferences(context.uid, name, picked, options);
+        loads.set(name, load);
       }
-      overlay(entry, variant.fields, { componentFields: shape.componentFields, loaded: references });
-    }
+      return load;
+    };
   };
 
   /** First exposures are recorded as they are served (sticky arms); a store failure costs only the count. */

@@ -34,7 +34,7 @@ const previewController = ({ strapi }: { strapi: Core.Strapi }) => ({
     if (!base) throw new errors.NotFoundError('the entry is not published (drafts are never personalized)');
     const index = await variants.index(query.contentType);
     const variant = pickVariant(index.bySegment.get(variants.entryKey(query.documentId, shape.localized ? (base.locale as string) : undefined)), [query.segment]);
-    const personalized = variant ? overlay(structuredClone(base), variant.fields, { componentFields: shape.componentFields }) : base;
+    const personalized = variant ? overlay(structuredClone(base), variant.fields, { componentFields: shape.componentFields, nesting: shape.nesting }) : base;
     ctx.body = {
       data: {
         segment: query.segment,

@@ -1,10 +1,33 @@
 import type { Assignment, ResolutionState } from '../store/profile-store';
+import type { LiveVariant } from './variant-selection';
+
+/**
+ * One entry as a GraphQL root field returned it: the root field's response key, the content type,
+ * the entry's documentId and locale (for localized types). GraphQL may copy the objects it resolves,
+ * so entries are told apart by what they are, not by object identity.
+ */
+export interface EntryRef {
+  rootField: string;
+  uid: string;
+  documentId: string;
+  locale: string | undefined;
+}
+
+/** The variant the Document Service middleware chose for an entry read through GraphQL. */
+export interface EntryPick {
+  variant: LiveVariant;
+  /** The targets of one of its relation or media fields, loaded at most once for all the entries of the same read. */
+  references: (field: string) => Promise<Map<string, unknown>>;
+}
+
+const refKey = ({ rootField, uid, documentId, locale }: EntryRef) => JSON.stringify([rootField, uid, documentId, locale ?? null]);
 
 /**
  * What one content-API request knows about personalization: who the visitor is (or which segment
  * an editor previews), the visitor's segments and experiment arms (read from the store at most once
- * per request, with a time budget), and which variant each returned entry got. Created by the
- * request middleware, filled by the Document Service middleware, reported by the request middleware.
+ * per request, with a time budget), which variant each entry read through GraphQL got, and which
+ * variants went into the answer. Created by the request middleware, filled by the Document Service
+ * middleware (and GraphQL's field resolvers), reported by the request middleware.
  */
 export interface VisitorOutcome {
   segments: string[];
@@ -16,7 +39,10 @@ export interface VisitorOutcome {
 }
 
 export class RequestPersonalization {
-  /** documentId -> variant key, or null for the base entry. */
+  /**
+   * documentId -> the key of the variant served, or null: the base entry, or a variant none of whose
+   * overridden fields went into the answer (the answer never names a variant it did not serve).
+   */
   readonly variants: Record<string, string | null> = {};
 
   /** Experiment key -> the arm this visitor was served. */
@@ -24,6 +50,8 @@ export class RequestPersonalization {
 
   /** An entry of a personalized type was read for this visitor: the answer depends on them. */
   touched = false;
+
+  private readonly picks = new Map<string, EntryPick>();
 
   private outcome?: Promise<VisitorOutcome>;
 
@@ -85,6 +113,24 @@ export class RequestPersonalization {
       clearTimeout(timer);
     }
     return { segments: [], assignments: {}, degraded: true, preview: false };
+  }
+
+  /** An entry goes into the answer: reported as base until one of its variant's fields is served. */
+  noteEntry(documentId: string) {
+    if (!(documentId in this.variants)) this.variants[documentId] = null;
+  }
+
+  markServed(documentId: string, variantKey: string) {
+    this.variants[documentId] = variantKey;
+  }
+
+  /** GraphQL: what the Document Service middleware chose, for the field resolvers of the entry. */
+  rememberPick(ref: EntryRef, pick: EntryPick) {
+    this.picks.set(refKey(ref), pick);
+  }
+
+  pickFor(ref: EntryRef): EntryPick | undefined {
+    return this.picks.get(refKey(ref));
   }
 
   /** The outcome if the visitor was read (for the response), without starting a read. */

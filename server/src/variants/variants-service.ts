@@ -2,11 +2,14 @@ import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import { pluginService } from '../shared/plugin-services';
 import { validationError, zodIssues, type IssueLike } from '../shared/validation';
+import { componentFieldsByModel, type ComponentFieldsByModel } from './overlay';
 import { isToManyRelation, overrideKind, overrideSchema, type Attributes, type ComponentsByUid } from './override-schema';
+import { personalizationSwitch } from './resolution-scope';
 import { byVariantPriority, type LiveVariant } from './variant-selection';
 import type { VariantCreate, VariantUpdate } from './variant-input';
 
 export const VARIANT_UID = 'plugin::personalization.variant';
+const FILE_UID = 'plugin::upload.file';
 const CHANGED_CHANNEL = 'variants-changed';
 
 export interface VariantRecord {
@@ -34,8 +37,18 @@ export interface ContentTypeShape {
   localized: boolean;
   attributes: Attributes;
   componentFields: Set<string>;
+  /** For the ids of components nested in overridden ones. */
+  nesting: { uid: string; byModel: ComponentFieldsByModel };
   overrides: ReturnType<typeof overrideSchema>;
 }
+
+/** The `fields` and `populate` a read asked for inside one relation (`populate[author][fields][0]=name`). */
+const nestedPopulate = (populate: unknown, name: string): { fields?: unknown; populate?: unknown } => {
+  const own = typeof populate === 'object' && populate !== null && !Array.isArray(populate) ? (populate as Record<string, unknown>)[name] : undefined;
+  if (typeof own !== 'object' || own === null) return {};
+  const { fields, populate: nested } = own as { fields?: unknown; populate?: unknown };
+  return { ...(fields !== undefined ? { fields } : {}), ...(nested !== undefined ? { populate: nested } : {}) };
+};
 
 const entryKey = (documentId: string, locale: string | null | undefined) => `${documentId}|${locale ?? ''}`;
 const armKey = (entry: string, experiment: string, arm: string) => `${entry}|${experiment}|${arm}`;
@@ -55,6 +68,7 @@ export interface VariantIndex {
 const variantsService = ({ strapi }: { strapi: Core.Strapi }) => {
   const query = () => strapi.db.query(VARIANT_UID as never);
   const shapes = new Map<string, ContentTypeShape>();
+  let byModel: ComponentFieldsByModel | undefined;
   const indexes = new Map<string, Promise<VariantIndex>>();
   /** Ids of every enabled variant, for telling a click on a served variant from any string. */
   let liveKeys: Promise<Set<string>> | undefined;
@@ -73,6 +87,10 @@ const variantsService = ({ strapi }: { strapi: Core.Strapi }) => {
             .filter(([, attribute]) => attribute.type === 'component' || attribute.type === 'dynamiczone')
             .map(([name]) => name)
         ),
+        nesting: {
+          uid,
+          byModel: (byModel ??= componentFieldsByModel({ ...(strapi.contentTypes as unknown as ComponentsByUid), ...components })),
+        },
         overrides: overrideSchema(contentType.attributes, components),
       };
       shapes.set(uid, shape);
@@ -143,7 +161,7 @@ const variantsService = ({ strapi }: { strapi: Core.Strapi }) => {
         if (missing.length > 0) issues.push({ path: ['fields', name], message: `no ${attribute.target} entry ${missing.join(', ')}` });
       }
       if (kind === 'media' && ids.length > 0) {
-        const found = await strapi.db.query('plugin::upload.file').findMany({ where: { id: { $in: ids } }, select: ['id'] });
+        const found = await strapi.db.query(FILE_UID).findMany({ where: { id: { $in: ids } }, select: ['id'] });
         const known = new Set((found as { id: number }[]).map((row) => row.id));
         const missing = (ids as number[]).filter((id) => !known.has(id));
         if (missing.length > 0) issues.push({ path: ['fields', name], message: `no media file ${missing.join(', ')}` });
@@ -310,51 +328,42 @@ const variantsService = ({ strapi }: { strapi: Core.Strapi }) => {
     },
 
     /**
-     * Loads the relation and media overrides of the picked variants: one query per target type
-     * (published, in the request's locale), each target with its own fields, as `populate=<field>`
-     * returns them. Deeper populates inside an overridden relation are not applied.
+     * Loads the targets of one relation or media field of the picked variants: one query, the
+     * published entries in the request's locale (or the file rows), as `populate=<field>` returns
+     * them, with the field's own `fields` and `populate` when the read gave some. Filters, sort and
+     * pagination of a to-many populate do not apply to a variant's list. The targets are served as
+     * populated relations are, without variants of their own.
      */
     async loadReferences(
       uid: string,
+      name: string,
       picks: { fields: Record<string, unknown> }[],
-      locale: string | undefined
-    ): Promise<Map<string, Map<string, unknown>>> {
-      const shape = shapeOf(uid);
-      const wanted = new Map<string, Set<string | number>>();
-      for (const { fields } of picks) {
-        for (const [name, value] of Object.entries(fields)) {
-          const attribute = shape.attributes[name];
-          if (!attribute || overrideKind(attribute) === 'value' || value === null) continue;
-          const target = attribute.type === 'media' ? 'plugin::upload.file' : attribute.target!;
-          const ids = wanted.get(target) ?? new Set();
-          for (const id of Array.isArray(value) ? value : [value]) ids.add(id as string | number);
-          wanted.set(target, ids);
-        }
+      { locale, populate }: { locale?: string; populate?: unknown } = {}
+    ): Promise<Map<string, unknown>> {
+      const attribute = shapeOf(uid).attributes[name];
+      const ids = [...new Set(picks.flatMap(({ fields }) => (fields[name] === undefined || fields[name] === null ? [] : [fields[name]].flat())))];
+      const rows = new Map<string, unknown>();
+      if (ids.length === 0) return rows;
+      if (attribute.type === 'media') {
+        for (const row of (await strapi.db.query(FILE_UID).findMany({ where: { id: { $in: ids } } })) as { id: number }[]) rows.set(String(row.id), row);
+        return rows;
       }
-      const loaded = new Map<string, Map<string, unknown>>();
-      await Promise.all(
-        [...wanted].map(async ([target, ids]) => {
-          const media = target === 'plugin::upload.file';
-          const rows = media
-            ? await strapi.db.query('plugin::upload.file').findMany({ where: { id: { $in: [...ids] } } })
-            : await strapi.documents(target as never).findMany({
-                filters: { documentId: { $in: [...ids] } },
-                status: 'published',
-                ...(locale && shapeOf(target).localized ? { locale } : {}),
-              } as never);
-          const byId = new Map<string, unknown>();
-          for (const row of rows as Record<string, unknown>[]) byId.set(String(media ? row.id : row.documentId), row);
-          loaded.set(target, byId);
-        })
+      const target = attribute.target!;
+      const found = await personalizationSwitch.run(false, () =>
+        strapi.documents(target as never).findMany({
+          filters: { documentId: { $in: ids } },
+          status: 'published',
+          ...(locale && shapeOf(target).localized ? { locale } : {}),
+          ...nestedPopulate(populate, name),
+        } as never)
       );
-      return loaded;
+      for (const row of found as { documentId: string }[]) rows.set(row.documentId, row);
+      return rows;
     },
 
-    /** The value of a relation or media override, from what `loadReferences` loaded. */
-    referenceValue(uid: string, name: string, value: unknown, loaded: Map<string, Map<string, unknown>>): unknown {
+    /** The value of a relation or media override, from the rows `loadReferences` loaded for its field. */
+    referenceValue(uid: string, name: string, value: unknown, rows: Map<string, unknown>): unknown {
       const attribute = shapeOf(uid).attributes[name];
-      const target = attribute.type === 'media' ? 'plugin::upload.file' : attribute.target!;
-      const rows = loaded.get(target) ?? new Map();
       if (value === null) return null;
       if (Array.isArray(value)) return value.map((id) => rows.get(String(id))).filter((row) => row !== undefined);
       const single = rows.get(String(value)) ?? null;
