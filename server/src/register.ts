@@ -1,6 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import { createPublicBodyMiddleware } from './ingest/public-body';
-import { createDocumentMiddleware } from './variants/document-middleware';
+import { createEntryLifecycleMiddleware } from './variants/entry-lifecycle-middleware';
+import { createResolutionMiddleware } from './variants/resolution-middleware';
 import { registerGraphqlExtension } from './variants/graphql-extension';
 
 const register = ({ strapi }: { strapi: Core.Strapi }) => {
@@ -8,7 +9,9 @@ const register = ({ strapi }: { strapi: Core.Strapi }) => {
   // rate-limited and their bodies read with a decoded-size cap before Strapi's body parser runs.
   strapi.server.use(createPublicBodyMiddleware(strapi));
   // Resolution of variants on every read through the Document Service (REST, GraphQL, plugins).
-  strapi.documents.use(createDocumentMiddleware(strapi) as never);
+  strapi.documents.use(createResolutionMiddleware(strapi) as never);
+  // After writes to personalized entries: fresh topics, and no variants left behind a deleted entry.
+  strapi.documents.use(createEntryLifecycleMiddleware(strapi) as never);
   registerGraphqlExtension(strapi);
 };
 

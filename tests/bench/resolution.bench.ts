@@ -77,6 +77,26 @@ const pagePattern = async (url: string, tokens: string[], documentIds: string[],
   return counts;
 };
 
+/** Reads while Redis answers nobody (CLIENT PAUSE, as a hung server): each must be served, degraded, within the budget. */
+const duringStall = async (redisPort: number, url: string, headers: Record<string, string>) => {
+  const admin = new Redis({ port: redisPort });
+  await admin.call('CLIENT', 'PAUSE', '3000', 'ALL');
+  const counts = { answered: 0, degraded: 0, slowestMs: 0 };
+  try {
+    for (let i = 0; i < 20; i++) {
+      const started = performance.now();
+      const text = await (await fetch(url, { headers })).text();
+      counts.slowestMs = Math.max(counts.slowestMs, performance.now() - started);
+      counts.answered += 1;
+      if (text.includes('"degraded":true')) counts.degraded += 1;
+    }
+  } finally {
+    await admin.call('CLIENT', 'UNPAUSE').catch(() => undefined);
+    admin.disconnect();
+  }
+  return counts;
+};
+
 const main = async () => {
   const server = await startBenchServer({ ingest: { perIpPerMinute: 1_000_000, perVisitorPerMinute: 1_000_000 } }, 'resolution');
   const { documentIds, listQueries, visitorTokens } = server as unknown as {
@@ -97,6 +117,7 @@ const main = async () => {
     await new Promise((resolve) => setTimeout(resolve, 3000));
     const commands = await redisCommands(server.redisPort, list, headers);
     const pages = await pagePattern(server.url, visitorTokens, documentIds, 20);
+    const stalled = await duringStall(server.redisPort, one, headers);
     console.log('\npersonalized reads vs the same request with ?psn=off, alternating runs');
     report('single entry, 32 connections: ?psn=off (req/s)', fixed(single.baseline.requestsPerSec, 0));
     report('single entry, 32 connections: personalized (req/s)', fixed(single.subject.requestsPerSec, 0));
@@ -113,6 +134,8 @@ const main = async () => {
     report('  reads served degraded (target < 0.1 %)', `${percent(pages.degraded, pages.reads)} (${pages.degraded})`);
     report('  reads carrying the variant', percent(pages.variant, pages.reads));
     report('  events sent / failed requests', `${pages.events} / ${pages.failures}`);
+    report('Redis stalled (CLIENT PAUSE): reads answered / degraded', `${stalled.answered} / ${stalled.degraded}`);
+    report('  their slowest answer (ms; budget 25 + margin)', fixed(stalled.slowestMs, 1));
   } finally {
     await server.stop();
   }

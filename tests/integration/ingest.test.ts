@@ -210,6 +210,12 @@ describe('POST /api/personalization/events', () => {
       const fields = await profileOf(id);
       expect(Object.keys(fields).filter((field) => field.startsWith('t:')).sort()).toEqual(['t:Horror', 't:Sci-Fi']);
       expect(await redis.client.lrange(`psn:{v:${id}}:r`, 0, -1)).toEqual([movie.documentId]);
+
+      // An edit changes the topics at once, not after the five minutes they are cached for.
+      await app.strapi.documents('api::movie.movie').update({ documentId: movie.documentId, data: { topic: 'Comedy', genres: ['Comedy'] }, status: 'published' } as never);
+      const later = visitorId();
+      await post({ anonymousId: later, events: [pageEvent({ properties: { contentType: 'movie', documentId: movie.documentId } })] }).expect(202);
+      expect(Object.keys(await profileOf(later)).filter((field) => field.startsWith('t:'))).toEqual(['t:Comedy']);
     });
 
     it('keeps bots out of profiles but counts them', async () => {

@@ -344,6 +344,32 @@ describe('variants and resolution', () => {
     });
   });
 
+  describe('failures that must not fail a request', () => {
+    it('serves base entries when the variants cannot be loaded (a database error), and logs it', async () => {
+      const variants = app.strapi.plugin('personalization').service('variants');
+      const index = jest.spyOn(variants, 'index').mockRejectedValueOnce(new Error('SQLITE_BUSY: database is locked'));
+      try {
+        const response = await asVisitor(visitors.video, `/api/articles/${article.documentId}`).expect(200);
+        expect(response.body.data.cta).toBe('Read more');
+      } finally {
+        index.mockRestore();
+      }
+      expect((await asVisitor(visitors.video, `/api/articles/${article.documentId}`).expect(200)).body.data.cta).toBe('Watch the demo');
+    });
+
+    it('deletes an entry even when its variants cannot be cleaned up', async () => {
+      const doomed = await app.strapi.documents(ARTICLE).create({ data: { title: 'Doomed', cta: 'x' }, locale: 'en', status: 'published' } as never);
+      const variants = app.strapi.plugin('personalization').service('variants');
+      const cleanup = jest.spyOn(variants, 'removeForEntry').mockRejectedValueOnce(new Error('SQLITE_BUSY: database is locked'));
+      try {
+        await app.strapi.documents(ARTICLE).delete({ documentId: doomed.documentId, locale: '*' } as never);
+      } finally {
+        cleanup.mockRestore();
+      }
+      expect(await app.strapi.documents(ARTICLE).findOne({ documentId: doomed.documentId, locale: 'en' } as never)).toBeNull();
+    });
+  });
+
   describe('admin API', () => {
     it.each([
       [{ contentType: ARTICLE, documentId: 'x', locale: 'en', segment: 'tech-fans', fields: { colour: 'red' } }, 'fields.colour: unknown field "colour" for this content type'],

@@ -25,10 +25,11 @@ interface DocumentContext {
  * content-API request with a visitor is being answered (REST, GraphQL, or any plugin reading through
  * the Document Service) gets, per entry, the variant of the visitor's highest-priority matching
  * segment. The query itself runs untouched (filters, sort, pagination apply to the base entries);
- * the visitor's segments are read from the store while it runs. Deleting an entry deletes its
- * variants. Never applies to drafts, or outside a content-API request (admin, Content Manager).
+ * the visitor's segments are read from the store while it runs. Never applies to drafts, or outside
+ * a content-API request (admin, Content Manager). Fails open: when the variants cannot be loaded
+ * (the database fails), the base entries are served and the failure is logged.
  */
-export const createDocumentMiddleware = (strapi: Core.Strapi) => {
+export const createResolutionMiddleware = (strapi: Core.Strapi) => {
   const requestOf = () => strapi.requestContext.get() as Context | undefined;
   let defaultLocaleCode: Promise<string | undefined> | undefined;
   const defaultLocale = () =>
@@ -138,17 +139,7 @@ export const createDocumentMiddleware = (strapi: Core.Strapi) => {
   };
 
   return async (context: DocumentContext, next: () => Promise<unknown>) => {
-    const enabled = pluginService(strapi, 'contentTypes').isEnabled(context.uid);
-    if (!enabled) return next();
-
-    if (context.action === 'delete') {
-      const result = await next();
-      const { documentId, locale } = context.params as { documentId?: string; locale?: string };
-      if (documentId) await pluginService(strapi, 'variants').removeForEntry(context.uid, documentId, locale);
-      return result;
-    }
-
-    if (!READS.has(context.action)) return next();
+    if (!READS.has(context.action) || !pluginService(strapi, 'contentTypes').isEnabled(context.uid)) return next();
     const ctx = requestOf();
     const state = ctx?.state.personalization as RequestPersonalization | undefined;
     if (!ctx || !state || personalizationSwitch.getStore() === false || context.params.status === 'draft') return next();
@@ -156,7 +147,12 @@ export const createDocumentMiddleware = (strapi: Core.Strapi) => {
     // Read the visitor's segments and arms while the query runs.
     void state.visitor(previewAllowed(ctx));
     const result = await next();
-    await personalize(context, state, ctx, result);
+    try {
+      await personalize(context, state, ctx, result);
+    } catch (error) {
+      // The entries are overlaid only once everything is loaded: on failure they are still the base.
+      strapi.log.error(`[personalization] serving ${context.uid} without variants: ${(error as Error).message}`);
+    }
     return result;
   };
 };
