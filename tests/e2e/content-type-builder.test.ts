@@ -13,12 +13,16 @@ const COPY_DIR = path.join(REPO_ROOT, 'tests', '.ctb-app');
 const AUTHOR_SCHEMA = path.join(COPY_DIR, 'src', 'api', 'author', 'content-types', 'author', 'schema.json');
 const ADMIN = { firstname: 'Builder', email: 'builder@example.com', password: 'Test-Admin-1234' };
 
+/** The end of `strapi develop`'s output, to say why a wait timed out. */
+let developLog = '';
+const logTail = () => (developLog ? `; strapi develop said:\n${developLog.slice(-3000)}` : '');
+
 const waitFor = async <T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs: number): Promise<T> => {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await Promise.resolve(probe()).catch(() => undefined);
     if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${logTail()}`);
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
 };
@@ -59,8 +63,8 @@ describe('Content-Type Builder option (strapi develop)', () => {
         NODE_ENV: 'development',
       },
     });
-    strapi.stdout!.on('data', (chunk: Buffer) => (log += chunk.toString()));
-    strapi.stderr!.on('data', (chunk: Buffer) => (log += chunk.toString()));
+    strapi.stdout!.on('data', (chunk: Buffer) => (developLog = log += chunk.toString()));
+    strapi.stderr!.on('data', (chunk: Buffer) => (developLog = log += chunk.toString()));
     await waitFor('strapi develop to start', () => (log.includes('Strapi started successfully') ? true : undefined), 240_000);
     browser = await launchChromium();
   }, 300_000);

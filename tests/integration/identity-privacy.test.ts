@@ -93,6 +93,42 @@ describe('identity, profiles and privacy (opt-out mode)', () => {
     });
   });
 
+  describe('links between devices and accounts', () => {
+    const identify = (browser: { token: string }, userId: string) =>
+      post({ visitorToken: browser.token, userId, userHash: userHashOf(userId), events: [{ type: 'identify' }] }).expect(202);
+
+    it('follows a device merged twice (A into B, then B into C) straight to C, never a 500', async () => {
+      const [a, b, c] = [await newBrowser([pageEvent()]), await newBrowser([pageEvent()]), await newBrowser([pageEvent()])];
+      await identify(b, 'chain-user-b');
+      await identify(c, 'chain-user-c');
+      await identify(a, 'chain-user-b'); // A joins B
+      await identify(b, 'chain-user-c'); // B joins C
+      const fromA = await post({ visitorToken: a.token, events: [trackEvent('Still Here')] }).expect(202);
+      expect(fromA.body.data).toMatchObject({ visitorId: c.visitorId, visitorToken: c.token });
+      expect(await profile(c.visitorId)).toMatchObject({ pv: '3', 'e:Still Here': '1' });
+      const read = await request(app.server).get('/api/personalization/profile').set('X-Visitor-Token', a.token).expect(200);
+      expect(read.body.data.visitorId).toBe(c.visitorId);
+    });
+
+    it('two devices switching between two accounts end on one visitor, and a cycle left by a race is broken', async () => {
+      const [phone, laptop] = [await newBrowser([pageEvent()]), await newBrowser([pageEvent()])];
+      await identify(phone, 'switch-user-1');
+      await identify(laptop, 'switch-user-2');
+      await identify(phone, 'switch-user-2');
+      await identify(laptop, 'switch-user-1');
+      const [first, second] = [await post({ visitorToken: phone.token, events: [pageEvent()] }).expect(202), await post({ visitorToken: laptop.token, events: [pageEvent()] }).expect(202)];
+      expect(first.body.data.visitorId).toBe(second.body.data.visitorId);
+      // Two merges racing each other can leave A -> B and B -> A behind: reading and writing go on.
+      const [x, y] = [await newBrowser([pageEvent()]), await newBrowser([pageEvent()])];
+      await redis.client.set(`psn:{v:${x.visitorId}}:a`, y.visitorId);
+      await redis.client.set(`psn:{v:${y.visitorId}}:a`, x.visitorId);
+      const written = await post({ visitorToken: x.token, events: [trackEvent('After The Race')] }).expect(202);
+      const read = await request(app.server).get('/api/personalization/profile').set('X-Visitor-Token', y.token).expect(200);
+      expect(read.body.data.profile).not.toBeNull();
+      expect([x.visitorId, y.visitorId]).toContain(written.body.data.visitorId);
+    });
+  });
+
   describe('GET /api/personalization/profile', () => {
     it('returns the caller’s own profile by cookie or signed token, never by a bare id', async () => {
       const { visitorId: id, token } = await newBrowser([pageEvent({ properties: { topic: 'Sci-Fi' } }), trackEvent('Signup')]);
