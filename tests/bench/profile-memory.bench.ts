@@ -11,6 +11,7 @@ import path from 'path';
 import { parse } from 'csv-parse/sync';
 import { batchToUpdates, type EventContext } from '../../server/src/ingest/event-to-update';
 import type { IncomingEvent } from '../../server/src/ingest/event-schema';
+import { FIELDS } from '../../server/src/profiles/profile-fields';
 import { RedisProfileStore } from '../../server/src/store/redis/redis-store';
 import type { UpdateSettings } from '../../server/src/store/profile-store';
 import { REPO_ROOT } from '../helpers/paths';
@@ -29,6 +30,8 @@ const SETTINGS: UpdateSettings = {
   maxWindowBuckets: 1_000,
   maxTraits: 50,
   eventQuota: { limit: 1_000_000, windowSec: 60 },
+  // One segment asks about page views by the hour (`window: "6h"`): hourly buckets for that counter.
+  hourlyCounters: [FIELDS.pageviews],
 };
 
 const dataDir = process.env.PSN_DATA_DIR ?? path.join(REPO_ROOT, '..', 'shared', 'data');

@@ -99,6 +99,7 @@ describe('re-evaluation at scale', () => {
       maxWindowBuckets: 1_000,
       maxTraits: 50,
       eventQuota: { limit: 1_000, windowSec: 60 },
+      hourlyCounters: [],
     };
     const now = Math.floor(Date.now() / 1000);
     // Profile i has i % 5 page views: 0, 1, 2, 3, 4.

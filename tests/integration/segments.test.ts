@@ -168,6 +168,29 @@ describe('segments', () => {
       await admin().get(`/segments/${id}`).expect(404);
     });
 
+    it('counts by the hour only what an hour-window segment asks about, from when it is saved', async () => {
+      const windowsOf = async (id: string) => Object.keys(await redis.client.hgetall(`psn:{v:${id}}:w`)).filter((key) => key.startsWith('h')).sort();
+      const before = visitorId();
+      await send(before, [trackEvent('Webinar Joined')]).expect(202);
+      expect(await windowsOf(before)).toEqual([]);
+
+      const created = await admin()
+        .post('/segments', { name: 'Webinar now', slug: 'webinar-now', rules: { fact: 'events.Webinar Joined', op: 'gte', value: 2, window: '6h' } })
+        .expect(201);
+      const after = visitorId();
+      const answer = await send(after, [trackEvent('Webinar Joined'), trackEvent('Webinar Joined', { timestamp: isoAgo(2 * HOUR) })]).expect(202);
+      expect(answer.body.data.segments).toContain('webinar-now');
+      const hour = (ago: number) => `h${Math.floor((Date.now() / 1000 - ago) / HOUR)}:e:Webinar Joined`;
+      expect(await windowsOf(after)).toEqual([hour(2 * HOUR), hour(0)].sort());
+
+      // Disabled, the segment no longer asks: new counts are daily only.
+      await admin().put(`/segments/${created.body.data.documentId}`, { enabled: false }).expect(200);
+      const later = visitorId();
+      await send(later, [trackEvent('Webinar Joined')]).expect(202);
+      expect(await windowsOf(later)).toEqual([]);
+      await admin().del(`/segments/${created.body.data.documentId}`).expect(200);
+    });
+
     it.each([
       [{ name: 'X', slug: 'x', rules: { all: [{ fact: 'pageviews', op: 'gt', value: 1 }, { fact: 'sessions', op: 'gt', value: 1 }, { fact: 'pageviews', op: 'greater', value: 3 }] } }, 'rules.all[2].op: unknown operator "greater"'],
       [{ name: 'X', slug: 'x', rules: { fact: 'pageveiws', op: 'gt', value: 1 } }, 'rules.fact: unknown fact "pageveiws"'],

@@ -22,6 +22,7 @@ const SETTINGS: UpdateSettings = {
   maxWindowBuckets: 1_000,
   maxTraits: 50,
   eventQuota: { limit: 10_000, windowSec: 60 },
+  hourlyCounters: ['pv', 'sn'],
 };
 /** A fixed "now" near the real clock, so Redis TTLs computed from it stay meaningful. */
 const NOW = Math.floor(Date.now() / 1000);
@@ -187,6 +188,19 @@ describe.each(drivers)('%s driver', (_name, getStore) => {
       [`${hour((today + 88) * DAY)}:sn`]: 1,
     });
     expect(later.profile.fields[F.windowsPrunedDay]).toBe(String(today + 88));
+  });
+
+  it('keeps hourly buckets only for the counters a segment asks about by the hour', async () => {
+    const now = NOW - 10;
+    const hour = `h${Math.floor(now / HOUR)}`;
+    const today = Math.floor(now / DAY);
+    const result = await apply([{ ts: now, windowed: { pv: 1, 'e:Signup': 1 } }], now, { ...SETTINGS, hourlyCounters: ['e:Signup'] });
+    expect(result.profile.windows).toEqual({
+      [`${today}:pv`]: 1,
+      [`${today}:e:Signup`]: 1,
+      [`${today}:sn`]: 1,
+      [`${hour}:e:Signup`]: 1,
+    });
   });
 
   it('keeps a capped, de-duplicated list of recent items, newest first', async () => {

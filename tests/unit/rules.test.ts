@@ -1,4 +1,4 @@
-import { compileRules } from '../../server/src/segments/rules/compile-rules';
+import { compileRules, hourWindowCounters } from '../../server/src/segments/rules/compile-rules';
 import { ProfileFacts } from '../../server/src/segments/rules/profile-facts';
 import { ruleIssues, type RuleNode } from '../../server/src/segments/rules/rule-schema';
 import { describeIssue } from '../../server/src/shared/validation';
@@ -218,5 +218,18 @@ describe('rule language: every bad form is refused with its path', () => {
 
   it('reports every problem of a tree, not just the first', () => {
     expect(errors({ all: [{ fact: 'x', op: 'eq', value: 1 }, { fact: 'pageviews', op: 'nope' }] })).toHaveLength(2);
+  });
+});
+
+describe('hourWindowCounters', () => {
+  it('lists the counters asked about by the hour, through all, any and not', () => {
+    const rules: RuleNode = {
+      all: [
+        { fact: 'pageviews', op: 'gt', value: 1, window: '6h' },
+        { any: [{ fact: 'events.Signup', op: 'exists', window: '7d' }, { not: { fact: 'sessions', op: 'gt', value: 2, window: '1h' } }] },
+        { fact: 'topics.Tech', op: 'gt', value: 1 },
+      ],
+    };
+    expect(hourWindowCounters(rules)).toEqual(['pv', 'sn']);
   });
 });

@@ -44,12 +44,14 @@ const MAX_APPLY_HOPS = 4;
 const ingestService = ({ strapi }: { strapi: Core.Strapi }) => {
   const store = () => pluginService(strapi, 'store').get();
   const identity = () => pluginService(strapi, 'identity');
-  // Derived once from the config, which is fixed for the life of the process.
-  let derived: { settings: UpdateSettings; isPersonalKey: (key: string) => boolean } | undefined;
-  const fromConfig = () => {
-    if (!derived) {
+  // Derived from the config, which is fixed for the life of the process, and from the enabled
+  // segments, which are not (the same settings object as long as they do not change).
+  let derived: { hourlyCounters: readonly string[]; settings: UpdateSettings; isPersonalKey: (key: string) => boolean } | undefined;
+  const derivedSettings = () => {
+    const hourlyCounters = pluginService(strapi, 'segments').hourlyCounters();
+    if (derived?.hourlyCounters !== hourlyCounters) {
       const config = getPluginConfig(strapi);
-      derived = { settings: updateSettings(config), isPersonalKey: personalKeyMatcher(config.identity.dropTraits) };
+      derived = { hourlyCounters, settings: updateSettings(config, hourlyCounters), isPersonalKey: personalKeyMatcher(config.identity.dropTraits) };
     }
     return derived;
   };
@@ -90,7 +92,7 @@ const ingestService = ({ strapi }: { strapi: Core.Strapi }) => {
     counter.active(visitorId);
     for (const event of events) {
       counter.count(`events:${event.type}`);
-      for (const { family, name } of seenNamesOf(event, fromConfig().isPersonalKey)) counter.seen(family, name);
+      for (const { family, name } of seenNamesOf(event, derivedSettings().isPersonalKey)) counter.seen(family, name);
       const variant = event.properties?.variant;
       // Only a variant that exists: any other string would add a field to the day's counters.
       if (event.type === 'track' && typeof variant === 'string' && (await pluginService(strapi, 'variants').isLive(variant).catch(() => false))) {
@@ -115,7 +117,7 @@ const ingestService = ({ strapi }: { strapi: Core.Strapi }) => {
       const bots = batch.events.length - events.length;
       if (bots > 0) stats().count('bots', bots);
       if (events.length === 0) return { status: 'bot', bots };
-      const { settings, isPersonalKey } = fromConfig();
+      const { settings, isPersonalKey } = derivedSettings();
       const entryTopics = await pluginService(strapi, 'entryTopics').prefetch(events);
       const { updates, events: ordered } = batchToUpdates(events, {
         nowSec: options.now,

@@ -1,8 +1,11 @@
 import type { PluginConfig } from '../config';
 import type { UpdateSettings } from '../store/profile-store';
 
-/** The store's update rules, from the plugin config. */
-export const updateSettings = (config: PluginConfig): UpdateSettings => ({
+/**
+ * The store's update rules: the plugin config's, and the counters kept per hour, which follow the
+ * enabled segments.
+ */
+export const updateSettings = (config: PluginConfig, hourlyCounters: readonly string[]): UpdateSettings => ({
   sessionGapSec: config.session.inactivityMinutes * 60,
   affinityHalfLifeSec: Math.round(config.affinity.halfLifeDays * 86_400),
   recentCap: config.profile.recentItems,
@@ -12,4 +15,5 @@ export const updateSettings = (config: PluginConfig): UpdateSettings => ({
   maxWindowBuckets: config.profile.maxWindowBuckets,
   maxTraits: config.profile.maxTraits,
   eventQuota: { limit: config.ingest.perVisitorPerMinute, windowSec: 60 },
+  hourlyCounters,
 });

@@ -7,7 +7,7 @@ import type { StoredProfile } from '../store/profile-store';
 import { engagementScore } from './engagement/engagement-score';
 import { percentileOf } from './engagement/percentiles';
 import { bySegmentPriority, evaluateMembership, membershipChange, type CompiledSegment } from './membership';
-import { compileRules } from './rules/compile-rules';
+import { compileRules, hourWindowCounters } from './rules/compile-rules';
 import { CLUSTER_FIELD } from './rules/profile-facts';
 import type { RuleNode } from './rules/rule-schema';
 import type { SegmentCreate, SegmentUpdate } from './segment-input';
@@ -50,6 +50,7 @@ const compile = (segment: SegmentRecord): CompiledSegment => ({
  */
 const segmentsService = ({ strapi }: { strapi: Core.Strapi }) => {
   let compiled: CompiledSegment[] = [];
+  let hourlyCounters: string[] = [];
   let engagementCuts: number[] = [];
   const query = () => strapi.db.query(SEGMENT_UID as never);
   const store = () => pluginService(strapi, 'store').get();
@@ -57,6 +58,7 @@ const segmentsService = ({ strapi }: { strapi: Core.Strapi }) => {
   const reload = async () => {
     const enabled = (await query().findMany({ where: { enabled: true } })) as SegmentRecord[];
     compiled = enabled.map(compile).sort(bySegmentPriority);
+    hourlyCounters = [...new Set(enabled.flatMap((segment) => (segment.rules ? hourWindowCounters(segment.rules) : [])))].sort();
   };
 
   const reloadEngagement = async () => {
@@ -97,6 +99,12 @@ const segmentsService = ({ strapi }: { strapi: Core.Strapi }) => {
 
     /** The enabled segments, compiled, highest priority first. */
     compiled: () => compiled,
+
+    /**
+     * Counters an enabled segment asks about by the hour: the store counts these per hour too. A
+     * new hour-window rule therefore counts from when it is saved (its daily buckets go back further).
+     */
+    hourlyCounters: (): readonly string[] => hourlyCounters,
 
     reload,
     reloadEngagement,

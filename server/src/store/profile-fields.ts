@@ -27,7 +27,9 @@ export const AFFINITY_SCALE = 1000;
 /**
  * Windowed counts live in the windows hash as daily buckets, `<utc day>:<counter>`, kept
  * `profile.windowDays`, and hourly buckets, `h<hour since epoch>:<counter>`, kept HOURLY_WINDOW_HOURS,
- * for rules over the last few hours (`window: "6h"`), which calendar days cannot answer.
+ * for rules over the last few hours (`window: "6h"`), which calendar days cannot answer. Hourly
+ * buckets are kept only for the counters an enabled segment asks about by the hour
+ * (`UpdateSettings.hourlyCounters`).
  */
 export const HOUR_BUCKET_PREFIX = 'h';
 export const HOURLY_WINDOW_HOURS = 48;

@@ -47,6 +47,12 @@ export interface UpdateSettings {
   /** Cap on daily buckets and on traits: no field name from events grows a visitor's keys without bound. */
   maxWindowBuckets: number;
   maxTraits: number;
+  /**
+   * Counters also kept per hour (for rules with an hour window, `window: "6h"`). Only those some
+   * enabled segment asks about: an hourly bucket per counter would otherwise add about 40 % to a
+   * typical profile.
+   */
+  hourlyCounters: readonly string[];
   /** At most `limit` events per visitor per `windowSec`, counted in the store (across instances). */
   eventQuota: { limit: number; windowSec: number };
 }

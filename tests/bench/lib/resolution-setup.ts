@@ -31,7 +31,7 @@ export const setupResolution = async (strapi: Core.Strapi) => {
   }
   // Each visitor has a profile (a page view) and is in the segment; reads personalize only a proven visitor.
   const store = plugin.service('store').get();
-  const settings = { sessionGapSec: 1800, affinityHalfLifeSec: 14 * 86_400, recentCap: 10, retentionSec: 86_400, windowDays: 90, maxFields: 120, maxWindowBuckets: 1_000, maxTraits: 50, eventQuota: { limit: 1_000_000, windowSec: 60 } };
+  const settings = { sessionGapSec: 1800, affinityHalfLifeSec: 14 * 86_400, recentCap: 10, retentionSec: 86_400, windowDays: 90, maxFields: 120, maxWindowBuckets: 1_000, maxTraits: 50, eventQuota: { limit: 1_000_000, windowSec: 60 }, hourlyCounters: [] };
   const now = Math.floor(Date.now() / 1000);
   for (const visitor of BENCH_VISITORS) {
     await store.applyUpdates(visitor, [{ ts: now, incr: { pv: 1 } }], settings, now);

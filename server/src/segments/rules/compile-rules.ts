@@ -115,6 +115,18 @@ const compileCondition = (condition: Condition): Predicate => {
   return (facts) => test(read(facts));
 };
 
+/**
+ * The counters a rule tree asks about over hours (`window: "6h"`): the store keeps hourly buckets
+ * for these only.
+ */
+export const hourWindowCounters = (node: RuleNode): string[] => {
+  if ('all' in node) return node.all.flatMap(hourWindowCounters);
+  if ('any' in node) return node.any.flatMap(hourWindowCounters);
+  if ('not' in node) return hourWindowCounters(node.not);
+  const counter = resolveFact(node.fact)?.windowCounter;
+  return counter && node.window?.endsWith('h') ? [counter] : [];
+};
+
 /** Compiles a rule tree that `ruleIssues` accepted. */
 export const compileRules = (node: RuleNode): Predicate => {
   if ('all' in node) {

@@ -19,11 +19,12 @@ export const applyUpdates = (
   const today = utcDay(now);
   const oldestDay = today - settings.windowDays;
   const oldestHour = Math.floor(now / 3600) - HOURLY_WINDOW_HOURS;
+  const hourly = new Set(settings.hourlyCounters);
   const countInWindow = (ts: number, counter: string, delta: number) => {
     const day = utcDay(ts);
     if (day >= oldestDay) addToWindow(state, `${day}:${counter}`, delta, settings.maxWindowBuckets);
     const hour = Math.floor(ts / 3600);
-    if (hour >= oldestHour) addToWindow(state, `${HOUR_BUCKET_PREFIX}${hour}:${counter}`, delta, settings.maxWindowBuckets);
+    if (hourly.has(counter) && hour >= oldestHour) addToWindow(state, `${HOUR_BUCKET_PREFIX}${hour}:${counter}`, delta, settings.maxWindowBuckets);
   };
   let accepted = 0;
   let duplicates = 0;

@@ -13,7 +13,7 @@ import { CAPPED_HASH_WRITE } from './lua-prelude';
  * KEYS: profile, windows, recent, traits, segments, dedupToday, dedupYesterday, quota, alias
  * ARGV: events JSON, sessionGapSec, halfLifeSec, recentCap, retentionSec, windowDays, maxFields,
  *       now, dedupTtlSec, quotaLimit, quotaWindowSec, returnProfile ('1' or '0'), maxWindowBuckets,
- *       maxTraits
+ *       maxTraits, hourlyCounters JSON (a list of counter names)
  * Returns one of:
  *   { 'applied', accepted, duplicates, segments or false, mask [, fields, windows, recent, traits] }
  *     mask: one character per update, '1' applied, '0' skipped as a duplicate
@@ -44,6 +44,8 @@ local now = tonumber(ARGV[8])
 local dedupTtl = tonumber(ARGV[9])
 local maxWindowBuckets = tonumber(ARGV[13])
 local maxTraits = tonumber(ARGV[14])
+local hourly = {}
+for _, counter in ipairs(cjson.decode(ARGV[15])) do hourly[counter] = true end
 local LN2 = math.log(2)
 local today = math.floor(now / 86400)
 local oldestDay = today - windowDays
@@ -129,7 +131,7 @@ local function countInWindow(ts, counter, delta)
     windows[bucket] = (windows[bucket] or 0) + delta
   end
   local hour = math.floor(ts / 3600)
-  if hour >= oldestHour then
+  if hourly[counter] and hour >= oldestHour then
     local bucket = '${HOUR_BUCKET_PREFIX}' .. int(hour) .. ':' .. counter
     windows[bucket] = (windows[bucket] or 0) + delta
   end

@@ -185,7 +185,8 @@ export class RedisProfileStore implements ProfileStore {
       settings.eventQuota.windowSec,
       returnProfile ? '1' : '0',
       settings.maxWindowBuckets,
-      settings.maxTraits
+      settings.maxTraits,
+      JSON.stringify(settings.hourlyCounters)
     );
     if (reply[0] === 'aliased') return { status: 'aliased', visitorId: reply[1] };
     if (reply[0] === 'limited') return { status: 'rate-limited', retryAfterSec: reply[1] };
@@ -297,7 +298,8 @@ export class RedisProfileStore implements ProfileStore {
       settings.retentionSec,
       settings.maxFields,
       settings.maxWindowBuckets,
-      settings.maxTraits
+      settings.maxTraits,
+      JSON.stringify(settings.hourlyCounters)
     );
     return fromSnapshot(snapshot);
   }
