@@ -54,7 +54,7 @@ export const load = async (options: autocannon.Options): Promise<LoadResult> => 
 
 /**
  * Alternates baseline and subject runs (`rounds` each, after a warm-up of both) so that both see
- * the same machine noise, and reports means.
+ * the same machine noise, and reports the medians of the runs.
  */
 export const compare = async (
   baseline: autocannon.Options,
@@ -68,14 +68,20 @@ export const compare = async (
     runs.baseline.push(await load({ ...baseline, duration: seconds }));
     runs.subject.push(await load({ ...subject, duration: seconds }));
   }
-  const mean = (results: LoadResult[]): LoadResult => ({
-    requestsPerSec: results.reduce((sum, r) => sum + r.requestsPerSec, 0) / results.length,
-    p50Ms: results.reduce((sum, r) => sum + r.p50Ms, 0) / results.length,
-    p99Ms: results.reduce((sum, r) => sum + r.p99Ms, 0) / results.length,
+  // Medians of the alternating runs: one run disturbed by the machine does not move the figure.
+  const median = (values: number[]) => {
+    const sorted = [...values].sort((a, b) => a - b);
+    const middle = Math.floor(sorted.length / 2);
+    return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+  };
+  const summarize = (results: LoadResult[]): LoadResult => ({
+    requestsPerSec: median(results.map((r) => r.requestsPerSec)),
+    p50Ms: median(results.map((r) => r.p50Ms)),
+    p99Ms: median(results.map((r) => r.p99Ms)),
     non2xx: results.reduce((sum, r) => sum + r.non2xx, 0),
     errors: results.reduce((sum, r) => sum + r.errors, 0),
   });
-  const summary = { baseline: mean(runs.baseline), subject: mean(runs.subject) };
+  const summary = { baseline: summarize(runs.baseline), subject: summarize(runs.subject) };
   return { ...summary, ratio: summary.subject.requestsPerSec / summary.baseline.requestsPerSec };
 };
 
