@@ -48,7 +48,8 @@ describe('Content-Type Builder option (strapi develop)', () => {
     redis = await startRedis();
     const port = await freePort();
     baseUrl = `http://127.0.0.1:${port}`;
-    strapi = spawn(path.join(REPO_ROOT, 'node_modules', '.bin', 'strapi'), ['develop'], {
+    // --debug: the restart's steps (reload message, worker killed, forked) appear in the log.
+    strapi = spawn(path.join(REPO_ROOT, 'node_modules', '.bin', 'strapi'), ['develop', '--debug'], {
       cwd: COPY_DIR,
       detached: true,
       env: {

@@ -610,9 +610,8 @@ describe('redis driver specifics', () => {
   it('fails fast instead of queueing while Redis is unreachable', async () => {
     const store = new RedisProfileStore({ url: 'redis://127.0.0.1:1', commandTimeoutMs: 200 }, 'psn:');
     expect(await store.connect(300)).toBe(false);
-    const started = Date.now();
-    await expect(store.readSegments(newVisitor())).rejects.toThrow();
-    expect(Date.now() - started).toBeLessThan(1000);
+    // Refused at once by the client (no offline queue), not after a wait for a connection.
+    await expect(store.readSegments(newVisitor())).rejects.toThrow(/Stream isn't writeable/);
     expect(await store.health()).toEqual({ connected: false, latencyMs: null });
     await store.close();
   });
