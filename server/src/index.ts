@@ -15,6 +15,8 @@ import ingestController from './ingest/ingest-controller';
 import ingestService from './ingest/ingest-service';
 import adminProfilesController from './profiles/admin-profiles-controller';
 import profileController from './profiles/profile-controller';
+import recommendationsController from './recommendations/recommendations-controller';
+import recommendationsService from './recommendations/recommendations-service';
 import register from './register';
 import contentTypes from './content-types';
 import reevaluationService from './segments/reevaluation-service';
@@ -53,6 +55,7 @@ export default {
     settings: settingsController,
     preview: previewController,
     variantEditor: variantEditorController,
+    recommendations: recommendationsController,
   },
   services: {
     store: storeService,
@@ -66,6 +69,7 @@ export default {
     reevaluation: reevaluationService,
     variants: variantsService,
     experiments: experimentsService,
+    recommendations: recommendationsService,
   },
   policies: {},
   middlewares: {},

@@ -2,6 +2,7 @@ import type { Core } from '@strapi/strapi';
 import { createPublicBodyMiddleware } from './ingest/public-body';
 import { createEntryLifecycleMiddleware } from './variants/entry-lifecycle-middleware';
 import { createResolutionMiddleware } from './variants/resolution-middleware';
+import { registerRecommendationsGraphql } from './recommendations/graphql-recommendations';
 import { registerGraphqlExtension } from './variants/graphql-extension';
 
 const register = ({ strapi }: { strapi: Core.Strapi }) => {
@@ -13,6 +14,7 @@ const register = ({ strapi }: { strapi: Core.Strapi }) => {
   // After writes to personalized entries: fresh topics, and no variants left behind a deleted entry.
   strapi.documents.use(createEntryLifecycleMiddleware(strapi) as never);
   registerGraphqlExtension(strapi);
+  registerRecommendationsGraphql(strapi);
 };
 
 export default register;

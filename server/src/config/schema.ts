@@ -135,6 +135,32 @@ export const pluginConfigSchema = z
         batchSize: z.number().int().min(10).max(10_000).default(500),
       })
       .prefault({}),
+    recommendations: z
+      .strictObject({
+        /** Off: no co-engagement is recorded and the recommendations endpoint answers 404. */
+        enabled: z.boolean().default(true),
+        /** The strategy served when the request names none and no experiment decides. */
+        defaultStrategy: z.enum(['cf-v1', 'topic-v1', 'popular-v1']).default('cf-v1'),
+        /** At most this many entries per request (`limit`). */
+        maxLimit: z.number().int().min(1).max(100).default(50),
+      })
+      .prefault({}),
+    clusters: z
+      .strictObject({
+        /** Off: no clustering job runs and no profile is assigned a cluster. */
+        enabled: z.boolean().default(true),
+        /** How often clustering re-runs on its own; 0: only on demand (admin API) and on drift. */
+        refreshHours: z.number().min(0).max(24 * 30).default(24),
+        /** k is chosen in this range by silhouette. */
+        kMin: z.number().int().min(2).max(50).default(2),
+        kMax: z.number().int().min(2).max(50).default(10),
+        /** Profiles the model is fitted on (reservoir sample); every profile is then assigned. */
+        sampleSize: z.number().int().min(100).max(1_000_000).default(50_000),
+        /** A feature whose population stability index passes this re-runs clustering early. */
+        driftThreshold: z.number().min(0.01).max(10).default(0.25),
+      })
+      .refine((clusters) => clusters.kMin <= clusters.kMax, { message: 'kMin must not exceed kMax', path: ['kMin'] })
+      .prefault({}),
   })
   .superRefine((config, ctx) => {
     if (config.redis.url && config.redis.cluster) {

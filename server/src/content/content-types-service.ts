@@ -14,11 +14,21 @@ const contentTypesService = ({ strapi }: { strapi: Core.Strapi }) => {
     enabled ??= listEnabledContentTypes(strapi.contentTypes as unknown as Record<string, ContentTypeLike>);
     return enabled;
   };
+  const isEnabled = (uid: string) => {
+    enabledUids ??= new Set(listEnabled().map((contentType) => contentType.uid));
+    return enabledUids.has(uid);
+  };
   return {
     listEnabled,
-    isEnabled: (uid: string) => {
-      enabledUids ??= new Set(listEnabled().map((contentType) => contentType.uid));
-      return enabledUids.has(uid);
+    isEnabled,
+    /**
+     * The uid of a personalized content type named by its uid (`api::movie.movie`) or its singular
+     * name (`movie`, as events and the tracker's `data-psn-entry` may say); undefined otherwise.
+     */
+    resolveUid: (name: unknown): string | undefined => {
+      if (typeof name !== 'string') return undefined;
+      if (isEnabled(name)) return name;
+      return listEnabled().find(({ uid }) => strapi.contentType(uid as never)?.info.singularName === name)?.uid;
     },
   };
 };

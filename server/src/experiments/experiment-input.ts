@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isStrategyId, STRATEGIES } from '../recommendations/strategies';
 import { SEGMENT_SLUG_PATTERN } from '../segments/segment-input';
 
 /** The admin API body of an experiment, and of stopping one. */
@@ -37,8 +38,10 @@ const target = z.union(
   [
     z.strictObject({ contentType: z.string().max(255), documentId: z.string().min(1).max(64), locale: z.string().min(2).max(35).optional() }),
     z.strictObject({ segment: slug('a segment slug') }),
+    /** The recommendation strategies served for one content type: arms are strategy ids, control the default one. */
+    z.strictObject({ recommendations: z.string().min(1).max(255) }),
   ],
-  { error: 'expected { contentType, documentId, locale? } (one entry) or { segment } (every entry with a variant for it)' }
+  { error: 'expected { contentType, documentId, locale? } (one entry), { segment } (every entry with a variant for it) or { recommendations: <content type> }' }
 );
 
 export const experimentCreateSchema = z
@@ -53,6 +56,13 @@ export const experimentCreateSchema = z
     goals: z.strictObject({ primary: goal, secondary: z.array(goal).max(5).default([]) }),
   })
   .superRefine((value, ctx) => {
+    if ('recommendations' in value.target) {
+      value.arms.forEach((arm, index) => {
+        if (arm.key !== CONTROL && !isStrategyId(arm.key)) {
+          ctx.addIssue({ code: 'custom', path: ['arms', index, 'key'], message: `expected "${CONTROL}" (the default strategy) or a strategy: ${STRATEGIES.map((strategy) => strategy.id).join(', ')}` });
+        }
+      });
+    }
     if ('segment' in value.target && value.arms.length !== 2) {
       ctx.addIssue({ code: 'custom', path: ['arms'], message: 'a segment-level experiment has two arms: control (base) and one serving the segment’s variants' });
     }

@@ -19,7 +19,7 @@ export interface ExperimentRecord {
   name: string;
   key: string;
   description: string | null;
-  targetKind: 'entry' | 'segment';
+  targetKind: 'entry' | 'segment' | 'recommendations';
   contentType: string | null;
   entryDocumentId: string | null;
   locale: string | null;
@@ -41,9 +41,9 @@ const toRunning = (record: ExperimentRecord): RunningExperiment => ({
   id: record.documentId,
   key: record.key,
   targetKind: record.targetKind,
-  ...(record.targetKind === 'entry'
-    ? { entry: entryTarget(record.contentType!, record.entryDocumentId!, record.locale), uid: record.contentType! }
-    : { targetSegment: record.targetSegment! }),
+  ...(record.targetKind === 'entry' ? { entry: entryTarget(record.contentType!, record.entryDocumentId!, record.locale), uid: record.contentType! } : {}),
+  ...(record.targetKind === 'segment' ? { targetSegment: record.targetSegment! } : {}),
+  ...(record.targetKind === 'recommendations' ? { uid: record.contentType! } : {}),
   audience: record.audience,
   arms: record.arms,
   holdoutPercent: Number(record.holdoutPercent ?? 0),
@@ -58,11 +58,13 @@ const toRunning = (record: ExperimentRecord): RunningExperiment => ({
 const experimentsService = ({ strapi }: { strapi: Core.Strapi }) => {
   const query = () => strapi.db.query(EXPERIMENT_UID as never);
   const store = () => pluginService(strapi, 'store').get();
-  let running: { all: RunningExperiment[]; byEntry: Map<string, RunningExperiment>; bySegment: Map<string, RunningExperiment> } = {
-    all: [],
-    byEntry: new Map(),
-    bySegment: new Map(),
-  };
+  let running: {
+    all: RunningExperiment[];
+    byEntry: Map<string, RunningExperiment>;
+    bySegment: Map<string, RunningExperiment>;
+    /** Experiments on recommendation strategies, by content type. */
+    byRecommendations: Map<string, RunningExperiment>;
+  } = { all: [], byEntry: new Map(), bySegment: new Map(), byRecommendations: new Map() };
 
   const reload = async () => {
     const records = (await query().findMany({ where: { status: 'running' } })) as ExperimentRecord[];
@@ -71,6 +73,7 @@ const experimentsService = ({ strapi }: { strapi: Core.Strapi }) => {
       all,
       byEntry: new Map(all.filter((experiment) => experiment.entry).map((experiment) => [experiment.entry!, experiment])),
       bySegment: new Map(all.filter((experiment) => experiment.targetSegment).map((experiment) => [experiment.targetSegment!, experiment])),
+      byRecommendations: new Map(all.filter((experiment) => experiment.targetKind === 'recommendations').map((experiment) => [experiment.uid!, experiment])),
     };
   };
 
@@ -127,6 +130,12 @@ const experimentsService = ({ strapi }: { strapi: Core.Strapi }) => {
       if ('segment' in input.target) {
         await assertSegment(input.target.segment, ['target', 'segment']);
         target = { targetKind: 'segment', targetSegment: input.target.segment };
+      } else if ('recommendations' in input.target) {
+        const uid = pluginService(strapi, 'contentTypes').resolveUid(input.target.recommendations);
+        if (!uid || strapi.contentType(uid as never)?.kind !== 'collectionType') {
+          throw validationError([{ path: ['target', 'recommendations'], message: `"${input.target.recommendations}" is not a personalized collection type` }]);
+        }
+        target = { targetKind: 'recommendations', contentType: uid };
       } else {
         const { contentType, documentId, locale } = input.target;
         if (!pluginService(strapi, 'contentTypes').isEnabled(contentType)) {
@@ -191,8 +200,13 @@ const experimentsService = ({ strapi }: { strapi: Core.Strapi }) => {
         if (missing.length > 0) {
           throw validationError([{ path: ['arms'], message: `arms without an enabled variant: ${missing.join(', ')} (create variants with experiment "${experiment.key}" and these arms)` }]);
         }
-        const clash = running.all.find((other) => other.key !== experiment.key && other.entry && other.entry === toRunning(experiment).entry);
-        if (clash) throw forbidden(`experiment "${clash.key}" already runs on this entry`);
+        const candidate = toRunning(experiment);
+        const clash = running.all.find(
+          (other) =>
+            other.key !== experiment.key &&
+            ((other.entry && other.entry === candidate.entry) || (other.targetKind === 'recommendations' && candidate.targetKind === 'recommendations' && other.uid === candidate.uid))
+        );
+        if (clash) throw forbidden(`experiment "${clash.key}" already runs on this ${candidate.entry ? 'entry' : "content type's recommendations"}`);
       }
       const updated = (await query().update({
         where: { id: experiment.id },

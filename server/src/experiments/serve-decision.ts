@@ -11,9 +11,10 @@ export interface RunningExperiment {
    */
   id: string;
   key: string;
-  targetKind: 'entry' | 'segment';
+  targetKind: 'entry' | 'segment' | 'recommendations';
   /** `<uid>|<documentId>|<locale>` of an entry experiment. */
   entry?: string;
+  /** The content type of an entry experiment, or whose recommendations are tested. */
   uid?: string;
   /** The segment whose variants a segment-level experiment tests. */
   targetSegment?: string;

@@ -2,6 +2,7 @@ import type { Core } from '@strapi/strapi';
 import type { Context } from 'koa';
 import { LRUCache } from 'lru-cache';
 import { getPluginConfig } from '../config/get-plugin-config';
+import { consentOf } from '../consent/consent-of-request';
 import { mergeInstruction } from '../profiles/merge-profiles';
 import { containsPersonalData } from '../profiles/personal-data';
 import { header, readCookie, setCookie } from '../shared/http';
@@ -100,6 +101,16 @@ const identityService = ({ strapi }: { strapi: Core.Strapi }) => {
         getKeys()
       );
       return hasCredential(visitor) ? visitor : null;
+    },
+
+    /**
+     * The visitor whose profile this read may use: one that proved itself and consents, followed
+     * to the visitor it was merged into; null otherwise (the read is answered without a profile).
+     */
+    async consentingReader(ctx: Context): Promise<string | null> {
+      const visitor = this.credentialOf(ctx);
+      if (!visitor || !consentOf(ctx, getPluginConfig(strapi).consent)) return null;
+      return this.finalVisitor(visitor.visitorId);
     },
 
     newVisitorId,

@@ -20,16 +20,9 @@ const entryTopicsService = ({ strapi }: { strapi: Core.Strapi }) => {
   const cache = new LRUCache<string, string[]>({ max: 10_000, ttl: TOPIC_CACHE_TTL_MS });
   const cacheKey = ({ uid, documentId }: EntryRef) => `${uid}|${documentId}`;
 
-  /** `api::movie.movie` or its singular name `movie`, if that type is personalized. */
-  const resolveUid = (contentType: unknown): string | undefined => {
-    if (typeof contentType !== 'string') return undefined;
-    const enabled = pluginService(strapi, 'contentTypes').listEnabled();
-    return enabled.find(({ uid }) => uid === contentType || strapi.contentType(uid as never)?.info.singularName === contentType)?.uid;
-  };
-
   const refOf = (event: IncomingEvent): EntryRef | undefined => {
     const documentId = event.properties?.documentId;
-    const uid = resolveUid(event.properties?.contentType);
+    const uid = pluginService(strapi, 'contentTypes').resolveUid(event.properties?.contentType);
     return uid && typeof documentId === 'string' && documentId.length <= 64 ? { uid, documentId } : undefined;
   };
 

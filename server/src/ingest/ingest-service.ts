@@ -3,6 +3,7 @@ import { isbot } from 'isbot';
 import { getPluginConfig } from '../config/get-plugin-config';
 import { personalKeyMatcher } from '../profiles/personal-data';
 import { updateSettings } from '../profiles/update-settings';
+import { isStrategyId } from '../recommendations/strategies';
 import { pluginService } from '../shared/plugin-services';
 import { CORE_FIELDS } from '../store/profile-fields';
 import type { ApplyResult, EventUpdate, UpdateSettings } from '../store/profile-store';
@@ -98,6 +99,9 @@ const ingestService = ({ strapi }: { strapi: Core.Strapi }) => {
       if (event.type === 'track' && typeof variant === 'string' && (await pluginService(strapi, 'variants').isLive(variant).catch(() => false))) {
         counter.count(`clicked:${variant}`);
       }
+      // Clicks inside a recommended list (`data-psn-recommendation`): that strategy's click-through.
+      const recommendation = event.properties?.recommendation;
+      if (event.type === 'track' && isStrategyId(recommendation)) counter.count(`rec-clicked:${recommendation}`);
     }
   };
 
@@ -147,13 +151,15 @@ const ingestService = ({ strapi }: { strapi: Core.Strapi }) => {
       const segments = profile
         ? await pluginService(strapi, 'segments').reconcile(applied.visitorId, profile, options.now)
         : applied.result.segments;
+      // An event the store skipped as a duplicate (a retried batch) counts no second time below.
+      const { applied: stored } = applied.result;
+      const storedEvents = ordered.filter((_, index) => stored[index]);
       if (pluginService(strapi, 'experiments').running().all.length > 0) {
-        // Goal events of visitors exposed to a running experiment before them count as conversions;
-        // an event the store skipped as a duplicate (a retried batch) counts no second time.
-        const { applied: stored } = applied.result;
-        const timed = ordered.filter((_, index) => stored[index]).map((event) => ({ ...event, ts: eventTime(event, options.now) }));
+        // Goal events of visitors exposed to a running experiment before them count as conversions.
+        const timed = storedEvents.map((event) => ({ ...event, ts: eventTime(event, options.now) }));
         await pluginService(strapi, 'experiments').recordConversions(applied.visitorId, timed);
       }
+      pluginService(strapi, 'recommendations').noteEngagements(applied.visitorId, segments, storedEvents, (event) => eventTime(event, options.now));
       return {
         status: 'stored',
         visitorId: applied.visitorId,

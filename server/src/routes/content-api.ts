@@ -21,6 +21,9 @@ export default {
     publicRoute('GET', '/profile', 'profile.find'),
     publicRoute('DELETE', '/profile', 'profile.erase'),
     publicRoute('GET', '/tracker.js', 'tracker.serve'),
+    // Needs the role's or token's permission for this action and the `find` permission of the
+    // content type asked for (checked by the controller).
+    { method: 'GET' as const, path: '/recommendations', handler: 'recommendations.find', config: { policies: [] } },
     // Needs an API token allowed this action (its name is the scope that `?psn_segment=` asks for).
     { method: 'GET' as const, path: '/preview/segments', handler: 'preview.segments', config: { policies: [] } },
   ],

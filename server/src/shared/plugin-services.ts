@@ -5,6 +5,7 @@ import type { ExperimentsService } from '../experiments/experiments-service';
 import type { IdentityService } from '../identity/identity-service';
 import type { EntryTopicsService } from '../ingest/entry-topics-service';
 import type { IngestService } from '../ingest/ingest-service';
+import type { RecommendationsService } from '../recommendations/recommendations-service';
 import type { ReevaluationService } from '../segments/reevaluation-service';
 import type { SegmentsService } from '../segments/segments-service';
 import type { StatsService } from '../stats/stats-service';
@@ -24,6 +25,7 @@ export interface PluginServices {
   reevaluation: ReevaluationService;
   variants: VariantsService;
   experiments: ExperimentsService;
+  recommendations: RecommendationsService;
 }
 
 export const PLUGIN_ID = 'personalization';

@@ -2,13 +2,15 @@ import type { Core } from '@strapi/strapi';
 
 /** Content the public (anonymous) role may read: what the tests, benchmarks and demo fetch. */
 const PUBLIC_READ = ['api::article.article', 'api::page.page', 'api::movie.movie', 'api::author.author'];
+/** Plugin actions the public role may call (recommendations also need the type's own find). */
+const PUBLIC_ACTIONS = ['plugin::personalization.recommendations.find'];
 
 const grantPublicRead = async (strapi: Core.Strapi) => {
   const publicRole = await strapi.db
     .query('plugin::users-permissions.role')
     .findOne({ where: { type: 'public' } });
   if (!publicRole) return;
-  const wanted = PUBLIC_READ.flatMap((uid) => [`${uid}.find`, `${uid}.findOne`]);
+  const wanted = [...PUBLIC_READ.flatMap((uid) => [`${uid}.find`, `${uid}.findOne`]), ...PUBLIC_ACTIONS];
   const existing = await strapi.db
     .query('plugin::users-permissions.permission')
     .findMany({ where: { role: publicRole.id, action: { $in: wanted } } });

@@ -106,6 +106,7 @@ const api = {
   identify,
   consent,
   flush,
+  recommend,
 };
 
 const campaign = () => {
@@ -189,6 +190,32 @@ async function consent(granted: boolean) {
     if (result?.data?.visitorToken) storage.set(TOKEN_KEY, result.data.visitorToken);
     page();
   }
+}
+
+interface RecommendOptions {
+  contentType: string;
+  limit?: number;
+  /** Entries related to this documentId rather than to the visitor's history. */
+  for?: string;
+  strategy?: string;
+  locale?: string;
+  includeViewed?: boolean;
+}
+
+/**
+ * Recommended entries for this visitor: `{ data, meta: { recommendations, strategy } }`, as
+ * `GET /recommendations` answers. Render them inside `data-psn-recommendation="<strategy>"` so
+ * that clicks on them count as that strategy's click-through.
+ */
+async function recommend(options: RecommendOptions): Promise<unknown> {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(options)) if (value !== undefined) params.set(key, String(value));
+  const visitorToken = storage.get(TOKEN_KEY);
+  const response = await fetch(`${base}/recommendations?${params}`, {
+    credentials: 'include',
+    headers: visitorToken && enabled() ? { 'X-Visitor-Token': visitorToken } : {},
+  });
+  return response.json();
 }
 
 let timer: ReturnType<typeof setTimeout> | undefined;
@@ -304,6 +331,13 @@ const onClick = (domEvent: Event) => {
   // A click inside an entry rendered with a variant (`data-psn-variant`, from
   // meta.personalization.variants) counts as that variant's click-through.
   const variant = element.closest('[data-psn-variant]')?.getAttribute('data-psn-variant') || undefined;
+  // Inside a list rendered from psn.recommend(): that strategy's click-through (and the goal an
+  // experiment on strategies counts).
+  const recommendation = element.closest('[data-psn-recommendation]')?.getAttribute('data-psn-recommendation');
+  if (recommendation) {
+    track('Recommendation Clicked', { recommendation, label: text(element), href: (element as HTMLAnchorElement).href });
+    return;
+  }
   const category = attribute(element, 'category');
   if (attribute(element, 'event') || category) {
     track(attribute(element, 'event') ?? 'Element Clicked', {

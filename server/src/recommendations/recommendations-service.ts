@@ -1,0 +1,152 @@
+import type { Core } from '@strapi/strapi';
+import { getPluginConfig } from '../config/get-plugin-config';
+import { decideArm } from '../experiments/serve-decision';
+import type { IncomingEvent } from '../ingest/event-schema';
+import { topicShares } from '../profiles/profile-view';
+import { pluginService } from '../shared/plugin-services';
+import { isUnavailability } from '../store/store-unavailable';
+import { itemKeyEngagementOf } from './item-engagement';
+import { itemKey, parseItemKey } from './item-ref';
+import { recommend, type Recommendation } from './recommend';
+import { isStrategyId, type StrategyId } from './strategies';
+
+/** History items whose neighbours are read: the newest say most (cf-v1 weighs them by recency). */
+const ANCHORS = 10;
+const NEIGHBOURS_PER_ANCHOR = 50;
+/** Popular candidates read, for topic-v1 to rank and for the popular fallback. */
+const POPULAR_CANDIDATES = 200;
+/** Recommended beyond `limit`: some may turn out unpublished, deleted or absent in the locale. */
+const SPARE = 5;
+
+export interface RecommendRequest {
+  uid: string;
+  /** A visitor who proved itself and consents; null: nothing personal is read. */
+  visitorId: string | null;
+  /** "Related to this entry". */
+  forDocumentId: string | null;
+  strategy: StrategyId | null;
+  limit: number;
+  includeViewed: boolean;
+  now: number;
+}
+
+export interface Served {
+  items: Recommendation[];
+  strategy: StrategyId;
+  /** The experiment on this content type's strategies that chose `strategy`, and the visitor's arm. */
+  experiment?: { key: string; arm: string };
+  /** The store could not be read: nothing to recommend, the request still answers. */
+  degraded?: boolean;
+}
+
+/**
+ * Recommendations: reads what the co-engagement store and the profile hold about the visitor (or
+ * one entry), ranks with the pure recommender, and records engagements from ingest (coalesced
+ * into one write per flush, see co-engagement-writes.ts).
+ */
+const recommendationsService = ({ strapi }: { strapi: Core.Strapi }) => {
+  const stores = () => pluginService(strapi, 'store');
+  const affinityHalfLifeSec = () => getPluginConfig(strapi).affinity.halfLifeDays * 86_400;
+
+  /** Topics of candidate entries, from the same cache ingest uses. */
+  const topicsOf = async (items: string[]): Promise<Record<string, string[]>> => {
+    const events = items.flatMap((item) => {
+      const ref = parseItemKey(item);
+      return ref ? [{ type: 'page', properties: { contentType: ref.contentType, documentId: ref.documentId } } as IncomingEvent] : [];
+    });
+    const lookup = await pluginService(strapi, 'entryTopics').prefetch(events);
+    return Object.fromEntries(items.map((item, index) => [item, lookup(events[index])]));
+  };
+
+  /**
+   * The strategy asked for; else the visitor's arm of an experiment on this content type's
+   * strategies (control: the default strategy), recording the first exposure; else the default.
+   */
+  const decideStrategy = async (request: RecommendRequest): Promise<Pick<Served, 'strategy' | 'experiment'>> => {
+    const config = getPluginConfig(strapi);
+    const fallback = config.recommendations.defaultStrategy;
+    if (request.strategy) return { strategy: request.strategy };
+    const experiment = pluginService(strapi, 'experiments').running().byRecommendations.get(request.uid);
+    if (!experiment || !request.visitorId) return { strategy: fallback };
+    const state = await stores().get().readResolutionState(request.visitorId, { assignments: true });
+    const decision = decideArm(experiment, request.visitorId, state.segments, state.assignments);
+    if (!decision) return { strategy: fallback };
+    if (decision.firstExposure) {
+      await stores().get().recordExposure(request.visitorId, decision.experimentId, decision.arm, request.now, config.retentionDays * 86_400);
+    }
+    return {
+      strategy: decision.servesBase || !isStrategyId(decision.arm) ? fallback : decision.arm,
+      experiment: { key: decision.experiment, arm: decision.arm },
+    };
+  };
+
+  return {
+    async recommend(request: RecommendRequest): Promise<Served> {
+      let strategy = request.strategy ?? getPluginConfig(strapi).recommendations.defaultStrategy;
+      const coEngagement = stores().coEngagement();
+      try {
+        const decided = await decideStrategy(request);
+        strategy = decided.strategy;
+        const [history, profile] = await Promise.all([
+          request.visitorId ? coEngagement.history(request.visitorId, ANCHORS * 2) : Promise.resolve([]),
+          request.visitorId && strategy !== 'popular-v1' ? stores().get().readProfile(request.visitorId) : Promise.resolve(null),
+        ]);
+        const ofType = history.filter((entry) => parseItemKey(entry.item)?.contentType === request.uid);
+        const anchors = request.forDocumentId
+          ? [{ item: itemKey({ contentType: request.uid, documentId: request.forDocumentId }) }]
+          : ofType.slice(0, ANCHORS);
+        const segment = profile?.segments[0] ?? null;
+        const [neighbours, popularInSegment, popular] = await Promise.all([
+          strategy === 'cf-v1' ? coEngagement.neighbours(anchors.map((anchor) => anchor.item), NEIGHBOURS_PER_ANCHOR, request.now) : Promise.resolve({}),
+          segment ? coEngagement.popular(request.uid, segment, POPULAR_CANDIDATES, request.now) : Promise.resolve([]),
+          coEngagement.popular(request.uid, null, POPULAR_CANDIDATES, request.now),
+        ]);
+        // "Popular in your segment" first, then popular everywhere.
+        const candidates = [...popularInSegment, ...popular];
+        const topicAffinities = profile ? topicShares(profile.fields, request.now, affinityHalfLifeSec()) : {};
+        const candidateTopics = strategy !== 'popular-v1' && Object.keys(topicAffinities).length > 0 ? await topicsOf([...new Set(candidates.map((c) => c.item))]) : {};
+        const exclude = request.includeViewed ? [] : [...anchors.map((anchor) => anchor.item), ...history.map((entry) => entry.item)];
+        const items = recommend({
+          strategy,
+          contentType: request.uid,
+          history: anchors,
+          neighbours,
+          popular: candidates,
+          topicAffinities,
+          candidateTopics,
+          exclude,
+          limit: request.limit + SPARE,
+        });
+        return { items, ...decided };
+      } catch (error) {
+        if (!isUnavailability(error)) throw error;
+        pluginService(strapi, 'stats').count('degraded');
+        return { items: [], strategy, degraded: true };
+      }
+    },
+
+    /**
+     * Notes the entries a stored batch engaged with (views, plays, adds of personalized content
+     * types); written with other requests' in the next flush, so ingest waits for no extra round trip.
+     */
+    noteEngagements(visitorId: string, segments: readonly string[], events: readonly IncomingEvent[], eventTime: (event: IncomingEvent) => number): void {
+      if (!getPluginConfig(strapi).recommendations.enabled) return;
+      const contentTypes = pluginService(strapi, 'contentTypes');
+      const items = events.flatMap((event) => {
+        const uid = contentTypes.resolveUid(event.properties?.contentType);
+        if (!uid) return [];
+        const engagement = itemKeyEngagementOf({ ...event, properties: { ...event.properties, contentType: uid } });
+        return engagement ? [{ ...engagement, at: eventTime(event) }] : [];
+      });
+      if (items.length > 0) stores().coEngagementWrites().add({ visitorId, segments: [...segments], items });
+    },
+
+    /** Writes what is pending now (tests, shutdown). */
+    flush: () => stores().coEngagementWrites().flush(),
+
+    isStrategy: isStrategyId,
+  };
+};
+
+export type RecommendationsService = ReturnType<typeof recommendationsService>;
+export default recommendationsService;
