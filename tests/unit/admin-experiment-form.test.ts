@@ -1,4 +1,4 @@
-import { emptyExperimentForm, toExperimentBody } from '../../admin/src/pages/Experiments/experiment-form';
+import { emptyExperimentForm, initialArms, toExperimentBody } from '../../admin/src/pages/Experiments/experiment-form';
 import { slugify } from '../../admin/src/utils/slugify';
 
 describe('new experiment form (pure)', () => {
@@ -20,6 +20,18 @@ describe('new experiment form (pure)', () => {
       ],
       holdoutPercent: 0,
       goals: { primary: { event: 'Signup' }, secondary: [] },
+    });
+  });
+
+  it('builds an experiment on recommendation strategies, starting from the default against popular-v1', () => {
+    const form = { ...emptyExperimentForm(), name: 'Recs', key: 'recs', targetKind: 'recommendations' as const, contentType: 'api::movie.movie', arms: initialArms('recommendations'), goalEvent: 'Recommendation Clicked' };
+    expect(toExperimentBody(form)).toMatchObject({
+      target: { recommendations: 'api::movie.movie' },
+      arms: [
+        { key: 'control', weight: 50 },
+        { key: 'popular-v1', weight: 50 },
+      ],
+      goals: { primary: { event: 'Recommendation Clicked' } },
     });
   });
 

@@ -1,6 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import type { Context } from 'koa';
 import { z } from 'zod';
+import { STRATEGIES } from '../recommendations/strategies';
 import { pluginService } from '../shared/plugin-services';
 import { parseOrThrow, validationError } from '../shared/validation';
 import { EVENT_TYPES, type EventType } from '../ingest/event-schema';
@@ -16,6 +17,9 @@ const MAX_DAYS = 180;
 
 const dayOf = (value: string) => Math.floor(Date.parse(`${value}T00:00:00Z`) / DAY_MS);
 const dateOf = (day: number) => new Date(day * DAY_MS).toISOString().slice(0, 10);
+
+/** Clicks per serve, to four decimals; null before anything was served. */
+const clickThrough = (clicks: number, served: number): number | null => (served > 0 ? Math.round((clicks / served) * 10_000) / 10_000 : null);
 
 /** Attributes that usually name an entry, in order: what the admin shows for a variant's entry. */
 const TITLE_ATTRIBUTES = ['title', 'name', 'headline', 'label', 'slug'];
@@ -39,7 +43,8 @@ const entryTitles = async (strapi: Core.Strapi, variants: VariantRecord[]): Prom
 
 /**
  * `GET /personalization/analytics?from=&to=`: per day, events by type, active visitors, duplicates,
- * bots and degraded reads; segment sizes over the range; each variant's serves and clicks.
+ * bots and degraded reads; segment sizes over the range; each variant's serves and clicks; each
+ * recommendation strategy's lists served and clicks in them.
  */
 const analyticsController = ({ strapi }: { strapi: Core.Strapi }) => ({
   async overview(ctx: Context) {
@@ -96,10 +101,21 @@ const analyticsController = ({ strapi }: { strapi: Core.Strapi }) => ({
             arm: variant.arm,
             served,
             clicks,
-            clickThrough: served > 0 ? Math.round((clicks / served) * 10_000) / 10_000 : null,
+            clickThrough: clickThrough(clicks, served),
           };
         })
         .sort((a, b) => b.served - a.served),
+      recommendations: STRATEGIES.map(({ id }) => {
+        const served = sum(`rec-served:${id}`);
+        const clicks = sum(`rec-clicked:${id}`);
+        return {
+          strategy: id,
+          served,
+          clicks,
+          clickThrough: clickThrough(clicks, served),
+          days: days.map((day) => ({ date: dateOf(day), served: stats[day]?.[`rec-served:${id}`] ?? 0, clicks: stats[day]?.[`rec-clicked:${id}`] ?? 0 })),
+        };
+      }),
       totals: {
         events: EVENT_TYPES.reduce((total, type) => total + sum(`events:${type}`), 0),
         duplicates: sum('duplicates'),

@@ -29,5 +29,13 @@ export interface AnalyticsOverview {
     clicks: number;
     clickThrough: number | null;
   }[];
+  /** Recommendation lists served and clicks in them, per strategy: over the range and per day. */
+  recommendations: {
+    strategy: string;
+    served: number;
+    clicks: number;
+    clickThrough: number | null;
+    days: { date: string; served: number; clicks: number }[];
+  }[];
   totals: { events: number; duplicates: number; bots: number; degraded: number };
 }

@@ -18,8 +18,8 @@ const isoDay = (daysAgo: number) => new Date(Date.now() - daysAgo * 86_400_000).
 
 /**
  * Analytics: events per day by type, active visitors, segment sizes over time, how often each
- * variant was served and clicked, and how often content was served without personalization because
- * Redis was slow (degraded).
+ * variant was served and clicked, each recommendation strategy's click-through, and how often
+ * content was served without personalization because Redis was slow (degraded).
  */
 export const AnalyticsPage = () => {
   const { formatNumber, formatDate } = useIntl();
@@ -38,6 +38,16 @@ export const AnalyticsPage = () => {
   const sizes = data.days.map((entry) => ({
     date: day(entry.date),
     ...Object.fromEntries(data.segments.map((segment) => [segment.slug, segment.sizes.find((size) => size.date === entry.date)?.size])),
+  }));
+  // Click-through per strategy and day (null where nothing was served that day: a gap, not a 0 %).
+  const recommendationDays = data.days.map((entry, index) => ({
+    date: day(entry.date),
+    ...Object.fromEntries(
+      data.recommendations.map((strategy) => {
+        const { served, clicks } = strategy.days[index];
+        return [strategy.strategy, served > 0 ? clicks / served : null];
+      })
+    ),
   }));
   const totals = [
     [t('analytics.total.events', 'Events'), data.totals.events],
@@ -173,6 +183,48 @@ export const AnalyticsPage = () => {
                   ))}
                 </Tbody>
               </Table>
+            )}
+          </Panel>
+          <Panel title={t('analytics.recommendations', 'Recommendations: click-through per strategy')}>
+            {data.recommendations.every((strategy) => strategy.served === 0) ? (
+              <Typography textColor="neutral600">{t('analytics.recommendations.empty', 'No recommendations served in this period.')}</Typography>
+            ) : (
+              <Flex direction="column" alignItems="stretch" gap={4}>
+                <Box height="220px" data-testid="analytics-recommendations-chart">
+                  <ResponsiveContainer width="100%" height="100%">
+                    <LineChart data={recommendationDays}>
+                      <CartesianGrid strokeDasharray="3 3" />
+                      <XAxis dataKey="date" />
+                      <YAxis tickFormatter={(value: number) => formatNumber(value, { style: 'percent', maximumFractionDigits: 0 })} />
+                      <Tooltip formatter={(value) => formatNumber(Number(value), { style: 'percent', maximumFractionDigits: 1 })} />
+                      <Legend />
+                      {data.recommendations.map((strategy, i) => (
+                        <Line key={strategy.strategy} type="monotone" dataKey={strategy.strategy} name={strategy.strategy} stroke={COLORS[i % COLORS.length]} connectNulls />
+                      ))}
+                    </LineChart>
+                  </ResponsiveContainer>
+                </Box>
+                <Table colCount={4} rowCount={data.recommendations.length + 1}>
+                  <TableHead
+                    labels={[
+                      t('analytics.strategy', 'Strategy'),
+                      t('analytics.recommendations.served', 'Lists served'),
+                      t('analytics.clicks', 'Clicks'),
+                      t('analytics.ctr', 'Click-through'),
+                    ]}
+                  />
+                  <Tbody>
+                    {data.recommendations.map((strategy) => (
+                      <Tr key={strategy.strategy}>
+                        <Td><Typography>{strategy.strategy}</Typography></Td>
+                        <Td><Typography>{formatNumber(strategy.served)}</Typography></Td>
+                        <Td><Typography>{formatNumber(strategy.clicks)}</Typography></Td>
+                        <Td><Typography>{strategy.clickThrough === null ? '—' : formatNumber(strategy.clickThrough, { style: 'percent', maximumFractionDigits: 1 })}</Typography></Td>
+                      </Tr>
+                    ))}
+                  </Tbody>
+                </Table>
+              </Flex>
             )}
           </Panel>
         </Flex>

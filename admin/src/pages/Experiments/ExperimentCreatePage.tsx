@@ -8,7 +8,7 @@ import { useApi } from '../../api/use-api';
 import { Panel } from '../../components/Layout/Panel';
 import { useTranslate } from '../../utils/use-translate';
 import { slugify } from '../../utils/slugify';
-import { emptyExperimentForm, toExperimentBody, type ExperimentForm } from './experiment-form';
+import { emptyExperimentForm, initialArms, toExperimentBody, type ExperimentForm } from './experiment-form';
 
 type InputEvent = React.ChangeEvent<HTMLInputElement>;
 
@@ -88,15 +88,27 @@ export const ExperimentCreatePage = () => {
 
           <Panel title={t('experiment.target', 'What it tests')}>
             <Flex direction="column" alignItems="stretch" gap={4}>
-              <Radio.Group aria-label={t('experiment.target', 'What it tests')} value={form.targetKind} onValueChange={(value: string) => set({ targetKind: value as ExperimentForm['targetKind'], arms: emptyExperimentForm().arms })}>
+              <Radio.Group aria-label={t('experiment.target', 'What it tests')} value={form.targetKind} onValueChange={(value: string) => set({ targetKind: value as ExperimentForm['targetKind'], arms: initialArms(value as ExperimentForm['targetKind']) })}>
                 <Radio.Item value="segment">{t('experiment.target.segment', "A segment's variants on every entry that has one, against the base")}</Radio.Item>
                 <Radio.Item value="entry">{t('experiment.target.entry', 'Variants of one entry, against the base (A/B or multivariate)')}</Radio.Item>
+                <Radio.Item value="recommendations">{t('experiment.target.recommendations', 'Recommendation strategies of one content type (arms: cf-v1, topic-v1, popular-v1; control is the default strategy)')}</Radio.Item>
               </Radio.Group>
               {form.targetKind === 'segment' ? (
                 <Field.Root name="targetSegment" required>
                   <Field.Label>{t('experiment.targetSegment', 'Segment')}</Field.Label>
                   <SingleSelect value={form.targetSegment} onChange={(value: string | number) => set({ targetSegment: String(value) })}>
                     {segmentOptions}
+                  </SingleSelect>
+                </Field.Root>
+              ) : form.targetKind === 'recommendations' ? (
+                <Field.Root name="contentType" required>
+                  <Field.Label>{t('experiment.contentType', 'Content type')}</Field.Label>
+                  <SingleSelect value={form.contentType} onChange={(value: string | number) => set({ contentType: String(value) })}>
+                    {contentTypes.data.map((type) => (
+                      <SingleSelectOption key={type.uid} value={type.uid}>
+                        {type.displayName}
+                      </SingleSelectOption>
+                    ))}
                   </SingleSelect>
                 </Field.Root>
               ) : (
@@ -153,14 +165,14 @@ export const ExperimentCreatePage = () => {
                   <Box minWidth="140px">
                     <NumberInput aria-label={t('experiment.arm.weight', 'Weight')} value={arm.weight} onValueChange={(value: number | undefined) => setArm(index, { weight: value ?? 0 })} />
                   </Box>
-                  {form.targetKind === 'entry' && index > 1 && (
+                  {form.targetKind !== 'segment' && index > 1 && (
                     <IconButton label={t('experiment.arm.remove', 'Remove arm')} onClick={() => set({ arms: form.arms.filter((_, i) => i !== index) })}>
                       <Trash />
                     </IconButton>
                   )}
                 </Flex>
               ))}
-              {form.targetKind === 'entry' && form.arms.length < 10 && (
+              {form.targetKind !== 'segment' && form.arms.length < 10 && (
                 <Box>
                   <Button variant="tertiary" startIcon={<Plus />} onClick={() => set({ arms: [...form.arms, { key: `variant-${form.arms.length}`, weight: 50 }] })}>
                     {t('experiment.arm.add', 'Add arm')}

@@ -58,7 +58,9 @@ export const ExperimentListPage = () => {
                     <Typography>
                       {experiment.targetKind === 'segment'
                         ? t('experiments.target.segment', 'Variants of segment {segment}', { segment: experiment.targetSegment ?? '' })
-                        : t('experiments.target.entry', '{type} {documentId}', { type: experiment.contentType?.split('.').pop() ?? '', documentId: experiment.entryDocumentId ?? '' })}
+                        : experiment.targetKind === 'recommendations'
+                          ? t('experiments.target.recommendations', 'Recommendation strategies of {type}', { type: experiment.contentType?.split('.').pop() ?? '' })
+                          : t('experiments.target.entry', '{type} {documentId}', { type: experiment.contentType?.split('.').pop() ?? '', documentId: experiment.entryDocumentId ?? '' })}
                     </Typography>
                   </Td>
                   <Td><Typography>{experiment.arms.map((arm) => `${arm.key} ${arm.weight}`).join(' · ')}</Typography></Td>

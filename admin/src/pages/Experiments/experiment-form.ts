@@ -5,7 +5,7 @@ export interface ExperimentForm {
   name: string;
   key: string;
   description: string;
-  targetKind: 'segment' | 'entry';
+  targetKind: 'segment' | 'entry' | 'recommendations';
   targetSegment: string;
   contentType: string;
   documentId: string;
@@ -20,6 +20,18 @@ export interface ExperimentForm {
   goalAction: string;
 }
 
+/** The arms a new experiment of this kind starts with: on strategies, the default against popular-v1. */
+export const initialArms = (targetKind: ExperimentForm['targetKind']): ExperimentForm['arms'] =>
+  targetKind === 'recommendations'
+    ? [
+        { key: 'control', weight: 50 },
+        { key: 'popular-v1', weight: 50 },
+      ]
+    : [
+        { key: 'control', weight: 50 },
+        { key: 'variant', weight: 50 },
+      ];
+
 export const emptyExperimentForm = (): ExperimentForm => ({
   name: '',
   key: '',
@@ -30,10 +42,7 @@ export const emptyExperimentForm = (): ExperimentForm => ({
   documentId: '',
   locale: '',
   audience: '',
-  arms: [
-    { key: 'control', weight: 50 },
-    { key: 'variant', weight: 50 },
-  ],
+  arms: initialArms('segment'),
   holdoutPercent: 0,
   goalKind: 'event',
   goalEvent: '',
@@ -48,7 +57,9 @@ export const toExperimentBody = (form: ExperimentForm) => ({
   target:
     form.targetKind === 'segment'
       ? { segment: form.targetSegment }
-      : { contentType: form.contentType, documentId: form.documentId.trim(), ...(form.locale ? { locale: form.locale } : {}) },
+      : form.targetKind === 'recommendations'
+        ? { recommendations: form.contentType }
+        : { contentType: form.contentType, documentId: form.documentId.trim(), ...(form.locale ? { locale: form.locale } : {}) },
   audience: form.audience || null,
   arms: form.arms.map((arm) => ({ key: arm.key, weight: arm.weight })),
   holdoutPercent: form.holdoutPercent,
