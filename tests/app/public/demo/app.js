@@ -51,6 +51,20 @@ const renderLists = async () => {
   $('scifi').innerHTML = scifi.data.map((movie) => movieCard(movie, { trailer: false })).join('');
 };
 
+/**
+ * A row of recommended movies, rendered inside `data-psn-recommendation` so that the tracker
+ * reports clicks on them as that strategy's click-through. `forMovie`: "related to this movie".
+ */
+const renderRecommendations = async (element, { forMovie } = {}) => {
+  const query = new URLSearchParams({ contentType: 'api::movie.movie', limit: '6', ...(forMovie ? { for: forMovie } : {}) });
+  const { data, meta } = await api(`/personalization/recommendations?${query}`);
+  const reasons = new Map((meta?.recommendations ?? []).map((item) => [item.documentId, item.reason]));
+  element.dataset.psnRecommendation = meta?.strategy ?? '';
+  element.innerHTML = (data ?? [])
+    .map((movie) => movieCard(movie, { trailer: false }).replace('</h3>', `</h3><div class="reason">${escape(reasons.get(movie.documentId))}</div>`))
+    .join('');
+};
+
 /** An entry's own view: sets the entry on <body> so that the tracker's page view carries its topics. */
 const openEntry = async (kind, documentId) => {
   const uid = kind === 'movie' ? 'api::movie.movie' : 'api::article.article';
@@ -61,8 +75,10 @@ const openEntry = async (kind, documentId) => {
   $('detail').innerHTML = `<p><a href="/demo/" id="back">← Back</a></p><h1>${escape(data.title)}</h1>
     <p class="topic">${escape(kind === 'movie' ? (data.genres ?? []).join(' · ') : data.topic)}</p>
     <p>${escape(data.summary ?? data.tagline ?? '')}</p>
-    ${kind === 'article' ? `<button type="button" data-psn-event="Article CTA Clicked" data-psn-category="cta">${escape(data.cta)}</button>` : ''}`;
+    ${kind === 'article' ? `<button type="button" data-psn-event="Article CTA Clicked" data-psn-category="cta">${escape(data.cta)}</button>` : ''}
+    ${kind === 'movie' ? '<h2>People who watched this also watched</h2><div id="related" class="row"></div>' : ''}`;
   history.pushState({}, '', `/demo/?${kind}=${documentId}`);
+  if (kind === 'movie') await renderRecommendations($('related'), { forMovie: documentId });
 };
 
 document.addEventListener('click', (event) => {
@@ -87,5 +103,6 @@ window.addEventListener('psn:segments', (event) => {
 const params = new URLSearchParams(location.search);
 renderHero();
 renderLists();
+renderRecommendations($('recommended'));
 if (params.get('movie')) openEntry('movie', params.get('movie'));
 if (params.get('article')) openEntry('article', params.get('article'));
