@@ -269,11 +269,3 @@ export interface ProfileStore {
   health(): Promise<StoreHealth>;
   close(): Promise<void>;
 }
-
-export const EMPTY_PROFILE: StoredProfile = Object.freeze({
-  fields: {},
-  windows: {},
-  recent: [],
-  traits: {},
-  segments: [],
-}) as StoredProfile;

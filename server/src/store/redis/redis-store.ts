@@ -663,11 +663,10 @@ export const parseAssignments = (raw: Record<string, string>): Record<string, As
 
 /**
  * A log entry's changes, newest first within the entry: one visitor's entries (`e`) and exits
- * (`l`) of one batch; entries written before batching hold one change (`s`, `c`).
+ * (`l`) of one batch.
  */
 const membershipEvents = (entry: Record<string, string>): MembershipEvent[] => {
   const at = Number(entry.t);
-  if (entry.s) return [{ visitorId: entry.v, segment: entry.s, change: entry.c as 'enter' | 'leave', at }];
   const list = (value: string | undefined) => (value ? value.split(',') : []);
   return [
     ...list(entry.l).reverse().map((segment) => ({ visitorId: entry.v, segment, change: 'leave' as const, at })),
