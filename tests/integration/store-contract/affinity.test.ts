@@ -5,10 +5,10 @@
  * must store the same strings, to the last thousandth.
  */
 import { addAffinity, affinityAt } from '../../../server/src/store/affinity';
-import { MemoryProfileStore } from '../../../server/src/store/memory/memory-store';
+import { memoryStores, redisStores } from '../../../server/src/store/create-stores';
 import type { MergeInstruction, UpdateSettings } from '../../../server/src/store/profile-store';
 import { AFFINITY_LUA } from '../../../server/src/store/redis/affinity-lua';
-import { RedisProfileStore } from '../../../server/src/store/redis/redis-store';
+import { RedisConnection } from '../../../server/src/store/redis/redis-connection';
 import { startRedis, type PrivateRedis } from '../../helpers/redis-server';
 
 const DAY = 86_400;
@@ -69,9 +69,9 @@ describe('topic affinity: the Lua and TypeScript definitions agree', () => {
   });
 
   it('through both drivers: batches and merges store what the TypeScript definition computes', async () => {
-    const redisStore = new RedisProfileStore({ url: redis.url, commandTimeoutMs: 2000 }, 'aff:');
-    await redisStore.connect(2000);
-    const memoryStore = new MemoryProfileStore();
+    const connection = new RedisConnection({ url: redis.url, commandTimeoutMs: 2000 }, 'aff:');
+    await connection.connect(2000);
+    const [redisStore, memoryStore] = [redisStores(connection), memoryStores()];
     try {
       let visitorCounter = 0;
       for (const halfLife of HALF_LIVES) {
@@ -83,7 +83,7 @@ describe('topic affinity: the Lua and TypeScript definitions agree', () => {
           const weight = 1 + (gap % 3);
           expected = addAffinity(expected, weight, ts, halfLife);
           for (const store of [redisStore, memoryStore]) {
-            const result = await store.applyUpdates(visitor, [{ ts, affinity: { topic: weight } }], settings(halfLife), ts, { returnProfile: true });
+            const result = await store.profiles.applyUpdates(visitor, [{ ts, affinity: { topic: weight } }], settings(halfLife), ts, { returnProfile: true });
             expect(result.status === 'applied' && result.profile?.fields['t:topic']).toBe(expected);
           }
         }
@@ -94,14 +94,14 @@ describe('topic affinity: the Lua and TypeScript definitions agree', () => {
         };
         expected = addAffinity(expected, 4.567, ts - 3 * halfLife, halfLife);
         for (const store of [redisStore, memoryStore]) {
-          expect((await store.applyMerge(visitor, merge, settings(halfLife), ts)).fields['t:topic']).toBe(expected);
+          expect((await store.profiles.applyMerge(visitor, merge, settings(halfLife), ts)).fields['t:topic']).toBe(expected);
         }
         // And the profile view reads it back decayed: one half-life on, half of it.
         expect(affinityAt(expected, ts + halfLife, halfLife)).toBeCloseTo(affinityAt(expected, ts, halfLife) / 2, 9);
       }
     } finally {
-      await redisStore.close();
-      await memoryStore.close();
+      await redisStore.connection.close();
+      await memoryStore.connection.close();
     }
   });
 });
