@@ -1,6 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import { createPublicBodyMiddleware } from './ingest/public-body';
-import { createEntryLifecycleMiddleware } from './variants/entry-lifecycle-middleware';
+import { createTopicsInvalidationMiddleware, createVariantsCleanupMiddleware } from './variants/entry-lifecycle-middleware';
 import { createResolutionMiddleware } from './variants/resolution-middleware';
 import { registerRecommendationsGraphql } from './recommendations/graphql-recommendations';
 import { registerGraphqlExtension } from './variants/graphql-extension';
@@ -11,8 +11,10 @@ const register = ({ strapi }: { strapi: Core.Strapi }) => {
   strapi.server.use(createPublicBodyMiddleware(strapi));
   // Resolution of variants on every read through the Document Service (REST, GraphQL, plugins).
   strapi.documents.use(createResolutionMiddleware(strapi) as never);
-  // After writes to personalized entries: fresh topics, and no variants left behind a deleted entry.
-  strapi.documents.use(createEntryLifecycleMiddleware(strapi) as never);
+  // After writes to personalized entries, one middleware per concern: fresh topics, and no
+  // variants left behind a deleted entry.
+  strapi.documents.use(createTopicsInvalidationMiddleware(strapi) as never);
+  strapi.documents.use(createVariantsCleanupMiddleware(strapi) as never);
   registerGraphqlExtension(strapi);
   registerRecommendationsGraphql(strapi);
 };

@@ -12,7 +12,8 @@ import { parse } from 'csv-parse/sync';
 import { batchToUpdates, type EventContext } from '../../server/src/ingest/event-to-update';
 import type { IncomingEvent } from '../../server/src/ingest/event-schema';
 import { FIELDS } from '../../server/src/profiles/profile-fields';
-import { RedisProfileStore } from '../../server/src/store/redis/redis-store';
+import { redisStores } from '../../server/src/store/create-stores';
+import { RedisConnection } from '../../server/src/store/redis/redis-connection';
 import type { UpdateSettings } from '../../server/src/store/profile-store';
 import { REPO_ROOT } from '../helpers/paths';
 import { startRedis } from '../helpers/redis-server';
@@ -93,8 +94,9 @@ const percentile = (values: number[], p: number) => [...values].sort((a, b) => a
 
 const main = async () => {
   const redis = await startRedis();
-  const store = new RedisProfileStore({ url: redis.url, commandTimeoutMs: 5000 }, 'psn:');
-  await store.connect(2000);
+  const connection = new RedisConnection({ url: redis.url, commandTimeoutMs: 5000 }, 'psn:');
+  await connection.connect(2000);
+  const store = redisStores(connection).profiles;
   const { movies, users, source } = loadMovieLens();
   const now = Math.floor(Date.now() / 1000);
   const context: EventContext = {
@@ -145,7 +147,7 @@ const main = async () => {
     report('by key, mean bytes', Object.entries(byKind).map(([kind, bytes]) => `${kind}=${fixed(bytes / VISITORS, 0)}`).join(' '));
     report('profile hash fields, mean; encoding', `${fixed(fieldCount / VISITORS, 1)}; ${String(encoding)}`);
   } finally {
-    await store.close();
+    await connection.close();
     await redis.stop();
   }
 };

@@ -182,7 +182,7 @@ describe('identity, profiles and privacy (opt-out mode)', () => {
       await post({ visitorToken: first.token, ...proof, events: [{ type: 'identify', traits: { plan: 'gold' } }] }).expect(202);
       await post({ visitorToken: second.token, ...proof, events: [pageEvent()] }).expect(202);
       // Member sets and the log are written in the background: wait until they name the visitor.
-      await app.strapi.plugin('personalization').service('store').get().segmentMembers('readers', 10);
+      await app.strapi.plugin('personalization').service('store').membership().segmentMembers('readers', 10);
       const before = await everythingStored();
       expect(before).toContain(first.visitorId);
       expect(before).toContain(`seg:readers:members`);

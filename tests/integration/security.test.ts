@@ -44,7 +44,7 @@ describe('security', () => {
   };
   const profile = (id: string) => redis.client.hgetall(`psn:{v:${id}}:p`);
   const userVisitor = (userId: string) =>
-    app.strapi.plugin('personalization').service('store').get().userVisitor(app.strapi.plugin('personalization').service('identity').hashUserId(userId));
+    app.strapi.plugin('personalization').service('store').profiles().userVisitor(app.strapi.plugin('personalization').service('identity').hashUserId(userId));
 
   describe('identity', () => {
     it('a user id from a browser, without proof, links nothing and hands out nothing', async () => {
@@ -155,13 +155,13 @@ describe('security', () => {
       const contents = await redisContents(redis.client);
       expect(contents).not.toContain(granted.body.data.visitorId);
       expect(await redis.client.exists(`psn:{v:${refusing.visitorId}}:e`)).toBe(0);
-      const counters = await app.strapi.plugin('personalization').service('store').get().experimentCounters(created.body.data.documentId);
+      const counters = await app.strapi.plugin('personalization').service('store').experiments().experimentCounters(created.body.data.documentId);
       expect(counters.totals).toEqual({});
       // Only what the two browsers' own events wrote, and site-wide counters: no key per stranger.
       expect((await redis.client.dbsize()) - keysBefore).toBeLessThan(20);
       // A known visitor's read is counted.
       await request(app.server).get(`/api/articles/${entry.documentId}`).set('X-Visitor-Token', refusing.token).expect(200);
-      expect(Object.values((await app.strapi.plugin('personalization').service('store').get().experimentCounters(created.body.data.documentId)).totals)).toEqual([1]);
+      expect(Object.values((await app.strapi.plugin('personalization').service('store').experiments().experimentCounters(created.body.data.documentId)).totals)).toEqual([1]);
     });
   });
 

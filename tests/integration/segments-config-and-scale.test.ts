@@ -88,7 +88,7 @@ describe('re-evaluation at scale', () => {
 
   it('re-evaluates 10,000 stored profiles after a segment is added, without holding up requests', async () => {
     const plugin = app.strapi.plugin('personalization');
-    const store = plugin.service('store').get();
+    const store = plugin.service('store').profiles();
     const settings = {
       sessionGapSec: 1800,
       affinityHalfLifeSec: 14 * 86_400,

@@ -42,7 +42,7 @@ describe('server sources', () => {
   const basic = (key: string) => `Basic ${Buffer.from(`${key}:`).toString('base64')}`;
   const send = (body: unknown, authorization = basic(BACKEND_KEY), path = '/api/personalization/events') =>
     request(app.server).post(path).set('Authorization', authorization).send(body as object);
-  const store = () => app.strapi.plugin('personalization').service('store').get();
+  const store = () => app.strapi.plugin('personalization').service('store').profiles();
   const hashOf = (userId: string): string => app.strapi.plugin('personalization').service('identity').hashUserId(userId);
   const userVisitor = async (userId: string): Promise<string> => {
     const visitor = await store().userVisitor(hashOf(userId));

@@ -1,4 +1,4 @@
-import { MembershipWrites } from '../../server/src/store/membership-writes';
+import { MembershipWrites } from '../../server/src/segments/store/membership-writes';
 
 describe('membership writes waiting for a flush (pure)', () => {
   it('collects member-set changes per segment and one log entry per batch', () => {

@@ -56,15 +56,15 @@ const analyticsController = ({ strapi }: { strapi: Core.Strapi }) => ({
     if (to - from + 1 > MAX_DAYS) throw validationError([{ path: ['from'], message: `at most ${MAX_DAYS} days at once` }]);
     const days = Array.from({ length: to - from + 1 }, (_, i) => from + i);
 
-    const store = pluginService(strapi, 'store').get();
+    const membership = pluginService(strapi, 'store').membership();
     const [stats, active, segments, variants] = await Promise.all([
       pluginService(strapi, 'stats').read(from, to),
-      store.countActiveVisitors(days),
+      pluginService(strapi, 'store').analytics().countActiveVisitors(days),
       pluginService(strapi, 'segments').list(),
       pluginService(strapi, 'variants').list({}),
     ]);
-    const histories = await Promise.all(segments.map((segment) => store.segmentSizeHistory(segment.slug, from, to)));
-    const current = await store.segmentSizes(segments.map((segment) => segment.slug));
+    const histories = await Promise.all(segments.map((segment) => membership.segmentSizeHistory(segment.slug, from, to)));
+    const current = await membership.segmentSizes(segments.map((segment) => segment.slug));
     const sum = (name: string) => days.reduce((total, day) => total + (stats[day]?.[name] ?? 0), 0);
     const titles = await entryTitles(strapi, variants);
 

@@ -13,7 +13,7 @@ type Handler = (message: string) => void;
  * counter is what bounds staleness: a lost message is made up for within one poll.
  */
 const changesService = ({ strapi }: { strapi: Core.Strapi }) => {
-  const store = () => pluginService(strapi, 'store').get();
+  const coordinationStore = () => pluginService(strapi, 'store').coordination();
   const handlers = new Map<string, Set<Handler>>();
   /** The counter of each topic as last seen here; missing before the first poll. */
   const seen = new Map<string, number>();
@@ -22,7 +22,7 @@ const changesService = ({ strapi }: { strapi: Core.Strapi }) => {
   const unsubscribes: (() => Promise<void>)[] = [];
 
   const poll = async () => {
-    const versions = await store().changeVersions().catch(() => null);
+    const versions = await coordinationStore().changeVersions().catch(() => null);
     if (!versions) return;
     for (const [topic, version] of Object.entries(versions)) {
       const known = seen.get(topic) ?? 0;
@@ -35,14 +35,14 @@ const changesService = ({ strapi }: { strapi: Core.Strapi }) => {
   return {
     /** Tells every instance (this one has already applied the change itself). */
     async announce(topic: string, message: string): Promise<void> {
-      const version = await store().announceChange(topic, message).catch(() => undefined);
+      const version = await coordinationStore().announceChange(topic, message).catch(() => undefined);
       if (version !== undefined) seen.set(topic, version);
     },
 
     /** Calls `handler` on every change announced elsewhere: the message, or '*' when only the counter moved. */
     async watch(topic: string, handler: Handler): Promise<void> {
       handlers.set(topic, (handlers.get(topic) ?? new Set()).add(handler));
-      const unsubscribe = await store().subscribe(topic, handler).catch(() => undefined);
+      const unsubscribe = await coordinationStore().subscribe(topic, handler).catch(() => undefined);
       if (unsubscribe) unsubscribes.push(unsubscribe);
     },
 

@@ -57,7 +57,7 @@ const toRunning = (record: ExperimentRecord): RunningExperiment => ({
  */
 const experimentsService = ({ strapi }: { strapi: Core.Strapi }) => {
   const query = () => strapi.db.query(EXPERIMENT_UID as never);
-  const store = () => pluginService(strapi, 'store').get();
+  const experimentStore = () => pluginService(strapi, 'store').experiments();
   let running: {
     all: RunningExperiment[];
     byEntry: Map<string, RunningExperiment>;
@@ -185,7 +185,7 @@ const experimentsService = ({ strapi }: { strapi: Core.Strapi }) => {
       const experiment = await findOrThrow(documentId);
       if (experiment.status === 'running') throw forbidden('stop the experiment before deleting it');
       await query().delete({ where: { id: experiment.id } });
-      await store().deleteExperimentData(experiment.documentId).catch(() => {});
+      await experimentStore().deleteExperimentData(experiment.documentId).catch(() => {});
       await changed();
       return experiment;
     },
@@ -252,7 +252,7 @@ const experimentsService = ({ strapi }: { strapi: Core.Strapi }) => {
     /** Statistics per arm and goal, the sample-ratio check, and a daily series. */
     async results(documentId: string) {
       const experiment = await findOrThrow(documentId);
-      const { totals, daily } = await store().experimentCounters(experiment.documentId);
+      const { totals, daily } = await experimentStore().experimentCounters(experiment.documentId);
       const goals = keyedGoals(experiment.goals).map((goal) => goal.key);
       const arms: ArmCounts[] = experiment.arms.map((arm) => ({
         key: arm.key,
@@ -293,13 +293,13 @@ const experimentsService = ({ strapi }: { strapi: Core.Strapi }) => {
         )
       );
       if (matches.length === 0) return 0;
-      const assignments = await store().readAssignments(visitorId);
+      const assignments = await experimentStore().readAssignments(visitorId);
       const retentionSec = getPluginConfig(strapi).retentionDays * 86_400;
       let counted = 0;
       for (const match of matches) {
         const assignment = assignments[match.experiment];
         if (!assignment || assignment.arm === HOLDOUT || match.ts < assignment.at) continue;
-        await store().recordConversion(visitorId, match.experiment, assignment.arm, match.goal, match.ts, retentionSec);
+        await experimentStore().recordConversion(visitorId, match.experiment, assignment.arm, match.goal, match.ts, retentionSec);
         counted += 1;
       }
       return counted;

@@ -1,4 +1,4 @@
-import type { Assignment } from '../store/profile-store';
+import type { Assignment } from './store/experiment-store';
 import { assignArm, HOLDOUT, type ArmWeight } from './bucketing';
 import { CONTROL } from './experiment-input';
 import type { KeyedGoal } from './goals';

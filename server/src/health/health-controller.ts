@@ -8,7 +8,7 @@ import { pluginService } from '../shared/plugin-services';
  */
 const healthController = ({ strapi }: { strapi: Core.Strapi }) => ({
   async check(ctx: Context) {
-    const store = pluginService(strapi, 'store').get();
+    const store = pluginService(strapi, 'store').connection();
     const redis = await store.health();
     const status = store.kind === 'memory' || redis.connected ? 'ok' : 'degraded';
     ctx.set('Cache-Control', 'no-store');

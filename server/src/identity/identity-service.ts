@@ -8,6 +8,8 @@ import { containsPersonalData } from '../profiles/personal-data';
 import { header, readCookie, setCookie } from '../shared/http';
 import { pluginService } from '../shared/plugin-services';
 import type { UpdateSettings } from '../store/profile-store';
+import { eraseVisitor } from './erase-visitor';
+import { retireVisitor } from './retire-visitor';
 import { identityKeys, identitySecret, type IdentityKeys } from './secret';
 import { hashUserId } from './user-hash';
 import { isValidUserHash } from './user-verification';
@@ -35,23 +37,28 @@ const identityService = ({ strapi }: { strapi: Core.Strapi }) => {
   let keys: IdentityKeys | undefined;
   const tokens = new LRUCache<string, string>({ max: 10_000 });
   const getKeys = () => (keys ??= identityKeys(identitySecret(getPluginConfig(strapi).identity.secret, strapi.config.get('server.app.keys'))));
-  const store = () => pluginService(strapi, 'store').get();
+  const profileStore = () => pluginService(strapi, 'store').profiles();
+  /** What names a visitor: erase and retire span these capabilities. */
+  const visitorStores = () => {
+    const stores = pluginService(strapi, 'store');
+    return { profiles: stores.profiles(), membership: stores.membership(), experiments: stores.experiments() };
+  };
 
   /** Follows aliases to the visitor that holds the data; a cycle (left by a race) is broken where found. */
   const finalVisitor = async (visitorId: string): Promise<string> => {
     const seen = new Set<string>([visitorId]);
     let current = visitorId;
     for (let hop = 0; hop < MAX_ALIAS_HOPS; hop++) {
-      const next = await store().aliasOf(current);
+      const next = await profileStore().aliasOf(current);
       if (!next) return current;
       if (seen.has(next)) {
-        await store().clearAlias(current);
+        await profileStore().clearAlias(current);
         return current;
       }
       seen.add(next);
       current = next;
     }
-    await store().clearAlias(current);
+    await profileStore().clearAlias(current);
     return current;
   };
 
@@ -123,7 +130,7 @@ const identityService = ({ strapi }: { strapi: Core.Strapi }) => {
 
     /** The visitor a server source's `userId`-only events belong to: the user's, or one derived from the user. */
     async visitorOfUser(userHash: string): Promise<string> {
-      return (await store().userVisitor(userHash)) ?? visitorIdOfUser(getKeys().visitorKey, userHash);
+      return (await profileStore().userVisitor(userHash)) ?? visitorIdOfUser(getKeys().visitorKey, userHash);
     },
 
     /** Whether a browser proved `userId`: a users-permissions JWT of that very user, or the site backend's `userHash`. */
@@ -153,11 +160,11 @@ const identityService = ({ strapi }: { strapi: Core.Strapi }) => {
      */
     async linkToUser(visitorId: string, userHash: string, settings: UpdateSettings, now: number): Promise<string> {
       const own = await finalVisitor(visitorId);
-      const target = await finalVisitor(await store().linkUser(userHash, own, settings.retentionSec));
+      const target = await finalVisitor(await profileStore().linkUser(userHash, own, settings.retentionSec));
       if (target === own) return own;
-      const [source, into] = await Promise.all([store().readProfile(own), store().readProfile(target)]);
-      if (source) await store().applyMerge(target, mergeInstruction(into, source), settings, now);
-      await store().retireInto(own, target, settings.retentionSec);
+      const [source, into] = await Promise.all([profileStore().readProfile(own), profileStore().readProfile(target)]);
+      if (source) await profileStore().applyMerge(target, mergeInstruction(into, source), settings, now);
+      await retireVisitor(visitorStores(), own, target, settings.retentionSec);
       return target;
     },
 
@@ -165,8 +172,8 @@ const identityService = ({ strapi }: { strapi: Core.Strapi }) => {
     async erase(visitorId: string): Promise<boolean> {
       const target = await finalVisitor(visitorId);
       const segments = (await pluginService(strapi, 'segments').list()).map((segment) => segment.slug);
-      const erased = await store().erase(target, segments);
-      if (target !== visitorId) await store().erase(visitorId, []);
+      const erased = await eraseVisitor(visitorStores(), target, segments);
+      if (target !== visitorId) await eraseVisitor(visitorStores(), visitorId, []);
       return erased;
     },
   };

@@ -43,7 +43,7 @@ const MAX_APPLY_HOPS = 4;
  * retries safe).
  */
 const ingestService = ({ strapi }: { strapi: Core.Strapi }) => {
-  const store = () => pluginService(strapi, 'store').get();
+  const profileStore = () => pluginService(strapi, 'store').profiles();
   const identity = () => pluginService(strapi, 'identity');
   // Derived from the config, which is fixed for the life of the process, and from the enabled
   // segments, which are not (the same settings object as long as they do not change).
@@ -70,15 +70,15 @@ const ingestService = ({ strapi }: { strapi: Core.Strapi }) => {
     // The profile only comes back when there are segments to evaluate it against.
     const options = { returnProfile: pluginService(strapi, 'segments').compiled().length > 0 };
     let target = visitorId;
-    let result: ApplyResult = await store().applyUpdates(target, updates, settings, now, options);
+    let result: ApplyResult = await profileStore().applyUpdates(target, updates, settings, now, options);
     for (let hop = 0; result.status === 'aliased' && hop < MAX_APPLY_HOPS; hop++) {
       target = hop === 0 ? result.visitorId : await identity().finalVisitor(result.visitorId);
-      result = await store().applyUpdates(target, updates, settings, now, options);
+      result = await profileStore().applyUpdates(target, updates, settings, now, options);
     }
     if (result.status === 'aliased') {
       // A cycle of aliases (two merges racing each other): break it here rather than fail forever.
-      await store().clearAlias(target);
-      result = await store().applyUpdates(target, updates, settings, now, options);
+      await profileStore().clearAlias(target);
+      result = await profileStore().applyUpdates(target, updates, settings, now, options);
     }
     return { visitorId: target, result };
   };
@@ -110,7 +110,7 @@ const ingestService = ({ strapi }: { strapi: Core.Strapi }) => {
     for (const event of events) {
       if (event.type !== 'alias' || !event.previousId || !event.userId) continue;
       const previous =
-        (await store().userVisitor(identity().hashUserId(event.previousId))) ?? identity().visitorOfAnonymousId(event.previousId);
+        (await profileStore().userVisitor(identity().hashUserId(event.previousId))) ?? identity().visitorOfAnonymousId(event.previousId);
       await identity().linkToUser(previous, identity().hashUserId(event.userId), settings, now);
     }
   };

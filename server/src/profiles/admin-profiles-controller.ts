@@ -19,12 +19,12 @@ const lookupQuery = z.strictObject({
  * site owner): `GET /personalization/profiles?visitorId=|userId=` and `DELETE` likewise.
  */
 const adminProfilesController = ({ strapi }: { strapi: Core.Strapi }) => {
-  const store = () => pluginService(strapi, 'store').get();
+  const profileStore = () => pluginService(strapi, 'store').profiles();
 
   const resolveVisitorId = async (ctx: Context): Promise<string> => {
     const query = parseOrThrow(lookupQuery, ctx.query);
     const identity = pluginService(strapi, 'identity');
-    const visitorId = query.visitorId ?? (await store().userVisitor(identity.hashUserId(query.userId!)));
+    const visitorId = query.visitorId ?? (await profileStore().userVisitor(identity.hashUserId(query.userId!)));
     if (!visitorId) throw new errors.NotFoundError('no profile is linked to this user id');
     return identity.finalVisitor(visitorId);
   };
@@ -32,7 +32,7 @@ const adminProfilesController = ({ strapi }: { strapi: Core.Strapi }) => {
   return {
     async find(ctx: Context) {
       const visitorId = await resolveVisitorId(ctx);
-      const stored = await store().readProfile(visitorId);
+      const stored = await profileStore().readProfile(visitorId);
       if (!stored) throw new errors.NotFoundError('nothing is held about this visitor');
       ctx.body = { data: profileExport(visitorId, stored, Math.floor(Date.now() / 1000), getPluginConfig(strapi)) };
     },

@@ -1,4 +1,5 @@
-import { AFFINITY_PREFIX, AFFINITY_SCALE, CORE_FIELDS } from '../store/profile-fields';
+import { parseAffinity } from '../store/affinity';
+import { AFFINITY_PREFIX, CORE_FIELDS } from '../store/profile-fields';
 import type { MergeInstruction, StoredProfile } from '../store/profile-store';
 import { FIELDS, PREFIX } from './profile-fields';
 
@@ -46,8 +47,8 @@ export const mergeInstruction = (target: StoredProfile | null, source: StoredPro
     } else if (MINNED.has(field)) {
       merge.min[field] = Number(value);
     } else if (field.startsWith(AFFINITY_PREFIX)) {
-      const [milli, at] = value.split('|').map(Number);
-      merge.affinity[field.slice(AFFINITY_PREFIX.length)] = [milli / AFFINITY_SCALE, at];
+      const affinity = parseAffinity(value);
+      if (affinity) merge.affinity[field.slice(AFFINITY_PREFIX.length)] = [affinity.score, affinity.at];
     } else {
       const sourceWins = field.startsWith(PREFIX.firstSession) ? sourceStartedFirst : sourceActiveLast;
       (sourceWins ? merge.set : merge.setIfAbsent)[field] = value;

@@ -29,7 +29,7 @@ const profileController = ({ strapi }: { strapi: Core.Strapi }) => {
       const query = parseOrThrow(findQuery, ctx.query);
       // A device merged into its user's visitor reads the user's profile.
       const visitorId = await identity().finalVisitor(callerVisitorId(ctx));
-      const stored = await pluginService(strapi, 'store').get().readProfile(visitorId);
+      const stored = await pluginService(strapi, 'store').profiles().readProfile(visitorId);
       const now = Math.floor(Date.now() / 1000);
       ctx.set('Cache-Control', 'no-store');
       const exported = profileExport(visitorId, stored, now, getPluginConfig(strapi));

@@ -1,4 +1,5 @@
-import { AFFINITY_PREFIX, AFFINITY_SCALE, CORE_FIELDS } from '../store/profile-fields';
+import { affinityAt } from '../store/affinity';
+import { AFFINITY_PREFIX, CORE_FIELDS } from '../store/profile-fields';
 import type { StoredProfile } from '../store/profile-store';
 import { ATTRIBUTION, FIELDS, PREFIX } from './profile-fields';
 
@@ -69,10 +70,7 @@ export const topicShareMap = (fields: Record<string, string>, now: number, halfL
   let total = 0;
   for (const field in fields) {
     if (!field.startsWith(AFFINITY_PREFIX)) continue;
-    const value = fields[field];
-    const bar = value.indexOf('|');
-    const age = Math.max(0, now - Number(value.slice(bar + 1)));
-    const score = (Number(value.slice(0, bar)) / AFFINITY_SCALE) * Math.exp((-Math.LN2 * age) / halfLifeSec);
+    const score = affinityAt(fields[field], now, halfLifeSec);
     shares.set(field.slice(AFFINITY_PREFIX.length), score);
     total += score;
   }

@@ -1,6 +1,7 @@
 import { requires, type ActionUid } from '../permissions';
+import type { HandlerName } from './handler';
 
-const route = (method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, handler: string, action?: ActionUid) => ({
+const route = (method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, handler: HandlerName, action?: ActionUid) => ({
   method,
   path,
   handler,

@@ -1,9 +1,11 @@
+import type { HandlerName } from './handler';
+
 /**
  * Content-API routes, mounted under `/api/personalization`. The public ones need no Strapi user or
  * API token: each validates its own input and identifies visitors by cookie or signed token (the
  * event routes also take a server source's write key). Segment's HTTP API paths live under `/v1`.
  */
-const publicRoute = (method: 'GET' | 'POST' | 'DELETE', path: string, handler: string) => ({
+const publicRoute = (method: 'GET' | 'POST' | 'DELETE', path: string, handler: HandlerName) => ({
   method,
   path,
   handler,
@@ -25,6 +27,6 @@ export default {
     // content type asked for (checked by the controller).
     { method: 'GET' as const, path: '/recommendations', handler: 'recommendations.find', config: { policies: [] } },
     // Needs an API token allowed this action (its name is the scope that `?psn_segment=` asks for).
-    { method: 'GET' as const, path: '/preview/segments', handler: 'preview.segments', config: { policies: [] } },
+    { method: 'GET' as const, path: '/preview/segments', handler: 'preview.segments' satisfies HandlerName, config: { policies: [] } },
   ],
 };

@@ -39,11 +39,13 @@ const reevaluationService = ({ strapi }: { strapi: Core.Strapi }) => {
   let again: string | undefined;
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
-  const store = () => pluginService(strapi, 'store').get();
+  const coordinationStore = () => pluginService(strapi, 'store').coordination();
+  const profileStore = () => pluginService(strapi, 'store').profiles();
+  const membershipStore = () => pluginService(strapi, 'store').membership();
 
   const pass = async (reason: string) => {
     const config = getPluginConfig(strapi);
-    if (!(await store().acquireLock(REEVALUATION_JOB, instance, LOCK_TTL_SEC))) {
+    if (!(await coordinationStore().acquireLock(REEVALUATION_JOB, instance, LOCK_TTL_SEC))) {
       // Another instance is on it; it heard about the change too (pub/sub) and will run again.
       return;
     }
@@ -64,7 +66,7 @@ const reevaluationService = ({ strapi }: { strapi: Core.Strapi }) => {
     const report = async (force = false) => {
       if (force || Date.now() - lastWrite >= STATUS_EVERY_MS) {
         lastWrite = Date.now();
-        await store().writeJobStatus(REEVALUATION_JOB, { ...status });
+        await coordinationStore().writeJobStatus(REEVALUATION_JOB, { ...status });
       }
     };
     try {
@@ -73,9 +75,9 @@ const reevaluationService = ({ strapi }: { strapi: Core.Strapi }) => {
       const retentionSec = config.retentionDays * 86_400;
       let cursor = '0';
       do {
-        const page = await store().scanVisitors(cursor, config.segmentJobs.batchSize);
+        const page = await profileStore().scanVisitors(cursor, config.segmentJobs.batchSize);
         cursor = page.cursor;
-        const profiles = await store().readProfiles(page.visitorIds);
+        const profiles = await profileStore().readProfiles(page.visitorIds);
         const now = Math.floor(Date.now() / 1000);
         const members = new Map<string, string[]>();
         const writes: Promise<boolean>[] = [];
@@ -92,14 +94,14 @@ const reevaluationService = ({ strapi }: { strapi: Core.Strapi }) => {
           const change = membershipChange(profile.segments, segments);
           if (change) {
             status.changed += 1;
-            writes.push(store().updateMembership(visitorId, change, now, retentionSec));
+            writes.push(membershipStore().updateMembership(visitorId, change, now, retentionSec));
           }
         });
         await Promise.all(writes);
-        await Promise.all([...members].map(([slug, visitorIds]) => store().confirmMembers(slug, visitorIds, startedSec)));
+        await Promise.all([...members].map(([slug, visitorIds]) => membershipStore().confirmMembers(slug, visitorIds, startedSec)));
         status.scanned += page.visitorIds.length;
         await report();
-        if (!(await store().acquireLock(REEVALUATION_JOB, instance, LOCK_TTL_SEC))) throw new Error('lost the job lock');
+        if (!(await coordinationStore().acquireLock(REEVALUATION_JOB, instance, LOCK_TTL_SEC))) throw new Error('lost the job lock');
         await yieldToRequests();
       } while (cursor !== '0' && !stopped);
 
@@ -113,9 +115,9 @@ const reevaluationService = ({ strapi }: { strapi: Core.Strapi }) => {
       }
       // Members not confirmed during this pass left (or their profiles expired).
       const slugs = segmentsService.compiled().map((segment) => segment.slug);
-      await Promise.all(slugs.map((slug) => store().pruneSegmentMembers(slug, startedSec)));
-      await store().recordSegmentSizes(utcDay(Date.now() / 1000), await store().segmentSizes(slugs));
-      await store().writeEngagementCuts(percentileCuts(scores));
+      await Promise.all(slugs.map((slug) => membershipStore().pruneSegmentMembers(slug, startedSec)));
+      await membershipStore().recordSegmentSizes(utcDay(Date.now() / 1000), await membershipStore().segmentSizes(slugs));
+      await membershipStore().writeEngagementCuts(percentileCuts(scores));
       await segmentsService.reloadEngagement();
       status.state = 'done';
       status.finishedAt = new Date().toISOString();
@@ -127,7 +129,7 @@ const reevaluationService = ({ strapi }: { strapi: Core.Strapi }) => {
       strapi.log.warn(`[personalization] segment re-evaluation failed: ${status.error}`);
       await report(true).catch(() => {});
     } finally {
-      await store().releaseLock(REEVALUATION_JOB, instance).catch(() => {});
+      await coordinationStore().releaseLock(REEVALUATION_JOB, instance).catch(() => {});
     }
   };
 
@@ -163,7 +165,7 @@ const reevaluationService = ({ strapi }: { strapi: Core.Strapi }) => {
     },
 
     async status(): Promise<ReevaluationStatus> {
-      const stored = (await store().readJobStatus(REEVALUATION_JOB)) as ReevaluationStatus | null;
+      const stored = (await coordinationStore().readJobStatus(REEVALUATION_JOB)) as ReevaluationStatus | null;
       return stored ?? { state: 'idle', scanned: 0, changed: 0 };
     },
 

@@ -33,7 +33,9 @@ const body = (ctx: Context): unknown => (ctx.request as { body?: unknown }).body
  */
 const segmentsController = ({ strapi }: { strapi: Core.Strapi }) => {
   const segments = () => pluginService(strapi, 'segments');
-  const store = () => pluginService(strapi, 'store').get();
+  const membershipStore = () => pluginService(strapi, 'store').membership();
+  const profileStore = () => pluginService(strapi, 'store').profiles();
+  const analyticsStore = () => pluginService(strapi, 'store').analytics();
 
   /** A segment as the admin sees it: its record, whether it may be edited, its current size. */
   const present = (segment: SegmentRecord, sizes: Record<string, number>) => ({
@@ -46,9 +48,9 @@ const segmentsController = ({ strapi }: { strapi: Core.Strapi }) => {
     /** Every segment with its size now and its daily sizes over the last two weeks (the trend). */
     async list(ctx: Context) {
       const all = await segments().list();
-      const sizes = await store().segmentSizes(all.map((segment) => segment.slug));
+      const sizes = await membershipStore().segmentSizes(all.map((segment) => segment.slug));
       const today = utcDay(Date.now() / 1000);
-      const histories = await Promise.all(all.map((segment) => store().segmentSizeHistory(segment.slug, today - TREND_DAYS + 1, today)));
+      const histories = await Promise.all(all.map((segment) => membershipStore().segmentSizeHistory(segment.slug, today - TREND_DAYS + 1, today)));
       ctx.body = {
         data: all.map((segment, i) => ({ ...present(segment, sizes), trend: sizeSeries(histories[i], sizes[segment.slug] ?? 0, today, today - TREND_DAYS + 1, today) })),
         meta: { reevaluation: await pluginService(strapi, 'reevaluation').status() },
@@ -57,7 +59,7 @@ const segmentsController = ({ strapi }: { strapi: Core.Strapi }) => {
 
     async find(ctx: Context) {
       const segment = await segments().find(ctx.params.id);
-      ctx.body = { data: present(segment, await store().segmentSizes([segment.slug])) };
+      ctx.body = { data: present(segment, await membershipStore().segmentSizes([segment.slug])) };
     },
 
     async create(ctx: Context) {
@@ -70,7 +72,7 @@ const segmentsController = ({ strapi }: { strapi: Core.Strapi }) => {
     async update(ctx: Context) {
       const input = parseOrThrow(segmentUpdateSchema, body(ctx));
       const updated = await segments().update(ctx.params.id, input);
-      ctx.body = { data: present(updated, await store().segmentSizes([updated.slug])) };
+      ctx.body = { data: present(updated, await membershipStore().segmentSizes([updated.slug])) };
     },
 
     async remove(ctx: Context) {
@@ -87,9 +89,9 @@ const segmentsController = ({ strapi }: { strapi: Core.Strapi }) => {
       let scanned = 0;
       let matching = 0;
       do {
-        const page = await store().scanVisitors(cursor, 500);
+        const page = await profileStore().scanVisitors(cursor, 500);
         cursor = page.cursor;
-        for (const profile of await store().readProfiles(page.visitorIds)) {
+        for (const profile of await profileStore().readProfiles(page.visitorIds)) {
           if (!profile || Object.keys(profile.fields).length === 0) continue;
           scanned += 1;
           if (probe(profile, now)) matching += 1;
@@ -101,10 +103,10 @@ const segmentsController = ({ strapi }: { strapi: Core.Strapi }) => {
     async members(ctx: Context) {
       const { limit } = parseOrThrow(membersQuery, ctx.query);
       const segment = await segments().find(ctx.params.id);
-      const members = await store().segmentMembers(segment.slug, limit);
+      const members = await membershipStore().segmentMembers(segment.slug, limit);
       ctx.body = {
         data: members.map(({ visitorId, confirmedAt }) => ({ visitorId, confirmedAt: new Date(confirmedAt * 1000).toISOString() })),
-        meta: { segment: segment.slug, size: (await store().segmentSizes([segment.slug]))[segment.slug] },
+        meta: { segment: segment.slug, size: (await membershipStore().segmentSizes([segment.slug]))[segment.slug] },
       };
     },
 
@@ -112,8 +114,8 @@ const segmentsController = ({ strapi }: { strapi: Core.Strapi }) => {
       const { days } = parseOrThrow(sizesQuery, ctx.query);
       const segment = await segments().find(ctx.params.id);
       const today = utcDay(Date.now() / 1000);
-      const history = await store().segmentSizeHistory(segment.slug, today - days + 1, today);
-      const current = (await store().segmentSizes([segment.slug]))[segment.slug] ?? 0;
+      const history = await membershipStore().segmentSizeHistory(segment.slug, today - days + 1, today);
+      const current = (await membershipStore().segmentSizes([segment.slug]))[segment.slug] ?? 0;
       ctx.body = {
         data: sizeSeries(history, current, today, today - days + 1, today),
         meta: { segment: segment.slug, current },
@@ -139,7 +141,7 @@ const segmentsController = ({ strapi }: { strapi: Core.Strapi }) => {
     async facts(ctx: Context) {
       await pluginService(strapi, 'stats').flush();
       const families = ['events', 'pages', 'categories', 'topics', 'traits'] as const;
-      const seen = await Promise.all(families.map((family) => store().seenNames(family, 200)));
+      const seen = await Promise.all(families.map((family) => analyticsStore().seenNames(family, 200)));
       ctx.body = {
         data: {
           scalars: Object.entries(SCALAR_FACTS).map(([name, spec]) => ({ name, ...spec })),
@@ -152,7 +154,7 @@ const segmentsController = ({ strapi }: { strapi: Core.Strapi }) => {
 
     async log(ctx: Context) {
       const { limit } = parseOrThrow(logQuery, ctx.query);
-      const entries = await store().membershipLog(limit);
+      const entries = await membershipStore().membershipLog(limit);
       ctx.body = { data: entries.map((entry) => ({ ...entry, at: new Date(entry.at * 1000).toISOString() })) };
     },
 

@@ -53,7 +53,8 @@ const segmentsService = ({ strapi }: { strapi: Core.Strapi }) => {
   let hourlyCounters: string[] = [];
   let engagementCuts: number[] = [];
   const query = () => strapi.db.query(SEGMENT_UID as never);
-  const store = () => pluginService(strapi, 'store').get();
+  const membershipStore = () => pluginService(strapi, 'store').membership();
+  const profileStore = () => pluginService(strapi, 'store').profiles();
 
   const reload = async () => {
     const enabled = (await query().findMany({ where: { enabled: true } })) as SegmentRecord[];
@@ -62,7 +63,7 @@ const segmentsService = ({ strapi }: { strapi: Core.Strapi }) => {
   };
 
   const reloadEngagement = async () => {
-    engagementCuts = await store().readEngagementCuts().catch(() => engagementCuts);
+    engagementCuts = await membershipStore().readEngagementCuts().catch(() => engagementCuts);
   };
 
   /** After any change: recompile, tell the other instances, re-evaluate stored profiles. */
@@ -146,16 +147,16 @@ const segmentsService = ({ strapi }: { strapi: Core.Strapi }) => {
         const segments = this.evaluate(current, now);
         const change = membershipChange(current.segments, segments);
         if (!change) return segments;
-        if (await store().updateMembership(visitorId, change, now, retentionSec)) {
+        if (await membershipStore().updateMembership(visitorId, change, now, retentionSec)) {
           const stats = pluginService(strapi, 'stats');
           for (const slug of change.entered) stats.count(`segment:${slug}:entered`);
           for (const slug of change.left) stats.count(`segment:${slug}:left`);
           return segments;
         }
-        current = await store().readProfile(visitorId);
+        current = await profileStore().readProfile(visitorId);
       }
       // Lost the race every time (or the profile is gone): the last writer's membership stands.
-      return store().readSegments(visitorId);
+      return membershipStore().readSegments(visitorId);
     },
 
     async list(): Promise<SegmentRecord[]> {
@@ -197,7 +198,7 @@ const segmentsService = ({ strapi }: { strapi: Core.Strapi }) => {
       const segment = await findOrThrow(documentId);
       assertEditable(segment);
       await query().delete({ where: { id: segment.id } });
-      await store().deleteSegmentData(segment.slug).catch(() => {});
+      await membershipStore().deleteSegmentData(segment.slug).catch(() => {});
       await pluginService(strapi, 'variants').disableForSegment(segment.slug);
       await changed(`segment "${segment.slug}" deleted`);
       return segment;
@@ -229,7 +230,7 @@ const segmentsService = ({ strapi }: { strapi: Core.Strapi }) => {
       for (const segment of stored) {
         if (segment.source === 'config' && !declared.some((definition) => definition.slug === segment.slug)) {
           await query().delete({ where: { id: segment.id } });
-          await store().deleteSegmentData(segment.slug).catch(() => {});
+          await membershipStore().deleteSegmentData(segment.slug).catch(() => {});
           await pluginService(strapi, 'variants').disableForSegment(segment.slug);
           result.removed.push(segment.slug);
         }

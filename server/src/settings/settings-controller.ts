@@ -2,7 +2,7 @@ import type { Core } from '@strapi/strapi';
 import type { Context } from 'koa';
 import { getPluginConfig } from '../config/get-plugin-config';
 import { pluginService } from '../shared/plugin-services';
-import { describeStore } from '../store/create-store';
+import { describeStore } from '../store/create-stores';
 
 /**
  * `GET /personalization/settings`: what the plugin runs with (set in config/plugins.ts; shown,
@@ -11,7 +11,7 @@ import { describeStore } from '../store/create-store';
 const settingsController = ({ strapi }: { strapi: Core.Strapi }) => ({
   async find(ctx: Context) {
     const config = getPluginConfig(strapi);
-    const store = pluginService(strapi, 'store').get();
+    const store = pluginService(strapi, 'store').connection();
     const health = await store.health();
     const base = `${ctx.origin}${String(strapi.config.get('api.rest.prefix', '/api'))}/personalization`;
     ctx.body = {

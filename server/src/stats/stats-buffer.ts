@@ -1,4 +1,4 @@
-import type { StatsCounts } from '../store/profile-store';
+import type { StatsCounts } from '../analytics/store/analytics-store';
 
 export interface StatsSink {
   counts(day: number, counts: StatsCounts): Promise<void>;

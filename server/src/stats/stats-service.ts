@@ -4,11 +4,11 @@ import { StatsBuffer } from './stats-buffer';
 
 /** Site-wide analytics, buffered in process and written every 5 s (see StatsBuffer). */
 const statsService = ({ strapi }: { strapi: Core.Strapi }) => {
-  const store = () => pluginService(strapi, 'store').get();
+  const analyticsStore = () => pluginService(strapi, 'store').analytics();
   const buffer = new StatsBuffer({
-    counts: (day, counts) => store().incrementStats(day, counts),
-    activeVisitors: (day, visitorIds) => store().addActiveVisitors(day, visitorIds),
-    seenNames: (family, names) => store().addSeenNames(family, names),
+    counts: (day, counts) => analyticsStore().incrementStats(day, counts),
+    activeVisitors: (day, visitorIds) => analyticsStore().addActiveVisitors(day, visitorIds),
+    seenNames: (family, names) => analyticsStore().addSeenNames(family, names),
   });
   return {
     start: () => buffer.start(),
@@ -19,7 +19,7 @@ const statsService = ({ strapi }: { strapi: Core.Strapi }) => {
     stop: () => buffer.stop(),
     async read(fromDay: number, toDay: number) {
       await buffer.flush();
-      return store().readStats(fromDay, toDay);
+      return analyticsStore().readStats(fromDay, toDay);
     },
   };
 };

@@ -1,11 +1,16 @@
 import { StoreUsageError } from './store-usage-error';
 
 /**
- * The one place that knows every Redis key. All keys of a visitor share the hash tag
- * `{v:<visitorId>}`, so a visitor's update is a single-slot script on Redis Cluster.
+ * The one place that knows every Redis key, of every capability's store. All keys of a visitor
+ * share the hash tag `{v:<visitorId>}`, so a visitor's update is a single-slot script on Redis
+ * Cluster; an experiment's counters share `{<experiment>}`. A capability adding keys adds their
+ * builders here, so that the hash-tag rule is kept in one place.
  */
 
 const SECONDS_PER_DAY = 86_400;
+
+/** Site-wide counters, active-visitor counts and segment sizes are kept a little over a year. */
+export const STATS_RETENTION_SEC = 400 * SECONDS_PER_DAY;
 
 /** Visitor ids reach key names, so they are restricted to a safe alphabet (no `{`, `}` or spaces). */
 export const VISITOR_ID_PATTERN = /^[A-Za-z0-9_.:-]{8,128}$/;
@@ -77,18 +82,22 @@ export const applyScriptKeys = (keys: VisitorKeys): string[] => [
   keys.alias,
 ];
 
-/** Every key a visitor can have, for erase. */
+/** The keys of a visitor's profile and identity (the profile store's), for erase. */
+export const profileVisitorKeys = (keys: VisitorKeys): string[] => [...applyScriptKeys(keys), keys.merged, keys.users];
+
+/**
+ * Every key a visitor can have, whichever capability writes it: the profile's, its log entries
+ * (segments), its assignments and conversions (experiments). All under one hash tag.
+ */
 export const allVisitorKeys = (keys: VisitorKeys): string[] => [
-  ...applyScriptKeys(keys),
-  keys.merged,
-  keys.users,
+  ...profileVisitorKeys(keys),
   keys.logEntries,
   keys.assignments,
   keys.conversions,
 ];
 
-/** What a visitor merged into another leaves behind: only its alias. */
-export const retiredVisitorKeys = (keys: VisitorKeys): string[] => allVisitorKeys(keys).filter((key) => key !== keys.alias);
+/** What a visitor merged into another leaves behind of its profile: only its alias. */
+export const retiredVisitorKeys = (keys: VisitorKeys): string[] => profileVisitorKeys(keys).filter((key) => key !== keys.alias);
 
 /** An experiment's counters, all under its own hash tag. */
 export const experimentKeys = (prefix: string, experiment: string) => ({

@@ -1,50 +1,57 @@
 import type { Core } from '@strapi/strapi';
 import { getPluginConfig } from '../config/get-plugin-config';
-import { createStore, describeStore } from './create-store';
-import type { ProfileStore } from './profile-store';
-import { RedisProfileStore } from './redis/redis-store';
+import { createStores, describeStore, type Stores } from './create-stores';
+import { RedisConnection } from './redis/redis-connection';
 import { guardStore } from './store-unavailable';
 
 const CONNECT_WAIT_MS = 2_000;
 
 /**
- * Owns the profile store for the life of the Strapi instance: opened in bootstrap, closed in
- * destroy. A Redis that is down at boot does not stop Strapi: content is served without
- * personalization and the client keeps reconnecting.
+ * Owns the stores for the life of the Strapi instance: opened in bootstrap, closed in destroy. A
+ * Redis that is down at boot does not stop Strapi: content is served without personalization and
+ * the client keeps reconnecting. Callers take the one capability store they need.
  */
 const storeService = ({ strapi }: { strapi: Core.Strapi }) => {
-  let store: ProfileStore | undefined;
-  let guarded: ProfileStore | undefined;
+  let stores: Stores | undefined;
+  let guarded: Stores | undefined;
+
+  /** The open store; its failures reach callers as 503 errors (`store-unavailable.ts`). */
+  const open = <Name extends keyof Stores>(name: Name): Stores[Name] => {
+    if (!guarded) throw new Error('personalization: the store is not open (bootstrap has not run)');
+    return guarded[name];
+  };
 
   return {
     async open(): Promise<void> {
       const config = getPluginConfig(strapi);
-      store = createStore(config);
-      guarded = guardStore(store);
-      if (store instanceof RedisProfileStore) {
-        const ready = await store.connect(CONNECT_WAIT_MS);
-        const where = describeStore(config);
+      stores = createStores(config);
+      guarded = Object.fromEntries(Object.entries(stores).map(([name, store]) => [name, guardStore(store)])) as unknown as Stores;
+      const where = describeStore(config);
+      if (stores.connection instanceof RedisConnection) {
+        const ready = await stores.connection.connect(CONNECT_WAIT_MS);
         if (ready) strapi.log.info(`[personalization] profile store: ${where}`);
         else strapi.log.warn(`[personalization] ${where} is not reachable yet; serving without personalization until it is`);
       } else {
-        strapi.log.info(`[personalization] profile store: ${describeStore(config)}`);
+        strapi.log.info(`[personalization] profile store: ${where}`);
       }
     },
 
-    /** The open store; its failures reach callers as 503 errors (`store-unavailable.ts`). */
-    get(): ProfileStore {
-      if (!guarded) throw new Error('personalization: the profile store is not open (bootstrap has not run)');
-      return guarded;
-    },
+    connection: () => open('connection'),
+    profiles: () => open('profiles'),
+    membership: () => open('membership'),
+    experiments: () => open('experiments'),
+    analytics: () => open('analytics'),
+    coordination: () => open('coordination'),
+    resolution: () => open('resolution'),
 
-    /** The driver itself, for benchmarks and tests that inspect it. */
-    driver(): ProfileStore | undefined {
-      return store;
+    /** The drivers themselves, for benchmarks and tests that inspect them. */
+    drivers(): Stores | undefined {
+      return stores;
     },
 
     async close(): Promise<void> {
-      await store?.close();
-      store = undefined;
+      await stores?.connection.close();
+      stores = undefined;
       guarded = undefined;
     },
   };

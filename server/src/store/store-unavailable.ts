@@ -1,6 +1,5 @@
 import { ReplyError } from 'ioredis';
 import createHttpError, { isHttpError } from 'http-errors';
-import type { ProfileStore } from './profile-store';
 import { StoreUsageError } from './store-usage-error';
 
 /** Redis replies that mean "not now" rather than "wrong": retrying later can succeed. */
@@ -24,8 +23,8 @@ export const storeUnavailable = (cause: unknown) => {
   return error;
 };
 
-/** The same store, whose failures from unavailability are 503 errors. */
-export const guardStore = (store: ProfileStore): ProfileStore =>
+/** The same store (any capability's), whose failures from unavailability are 503 errors. */
+export const guardStore = <Store extends object>(store: Store): Store =>
   new Proxy(store, {
     get(target, property, receiver) {
       const value = Reflect.get(target, property, receiver);

@@ -88,7 +88,7 @@ export const registerGraphqlExtension = (strapi: Core.Strapi) => {
                 if (!visitor) return { visitorId: null, segments: [] };
                 // A device merged into its user's visitor answers for that visitor.
                 const visitorId = await pluginService(strapi, 'identity').finalVisitor(visitor.visitorId);
-                return { visitorId, segments: await pluginService(strapi, 'store').get().readSegments(visitorId) };
+                return { visitorId, segments: await pluginService(strapi, 'store').membership().readSegments(visitorId) };
               },
             });
           },

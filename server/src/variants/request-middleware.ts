@@ -49,7 +49,7 @@ export const createRequestMiddleware = (strapi: Core.Strapi) => {
       preview,
       (visitorId) =>
         pluginService(strapi, 'store')
-          .get()
+          .resolution()
           .readResolutionState(visitorId, { assignments: pluginService(strapi, 'experiments').running().all.length > 0 }),
       config.resolve.timeoutMs,
       () => pluginService(strapi, 'stats').count('degraded')

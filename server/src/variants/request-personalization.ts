@@ -1,4 +1,5 @@
-import type { Assignment, ResolutionState } from '../store/profile-store';
+import type { Assignment } from '../experiments/store/experiment-store';
+import type { ResolutionState } from './store/resolution-store';
 import type { LiveVariant } from './variant-selection';
 
 /**

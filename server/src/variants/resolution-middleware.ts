@@ -133,7 +133,7 @@ export const createResolutionMiddleware = (strapi: Core.Strapi) => {
       [...exposures].map(async ([experimentId, arm]) => {
         // Later reads in this request see the arm as recorded.
         outcome.assignments[experimentId] = { arm, at: now };
-        await pluginService(strapi, 'store').get().recordExposure(state.visitorId!, experimentId, arm, now, retentionSec).catch(() => false);
+        await pluginService(strapi, 'store').experiments().recordExposure(state.visitorId!, experimentId, arm, now, retentionSec).catch(() => false);
       })
     );
   };

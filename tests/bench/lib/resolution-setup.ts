@@ -30,12 +30,12 @@ export const setupResolution = async (strapi: Core.Strapi) => {
     documentIds.push(article.documentId);
   }
   // Each visitor has a profile (a page view) and is in the segment; reads personalize only a proven visitor.
-  const store = plugin.service('store').get();
+  const store = plugin.service('store');
   const settings = { sessionGapSec: 1800, affinityHalfLifeSec: 14 * 86_400, recentCap: 10, retentionSec: 86_400, windowDays: 90, maxFields: 120, maxWindowBuckets: 1_000, maxTraits: 50, eventQuota: { limit: 1_000_000, windowSec: 60 }, hourlyCounters: [] };
   const now = Math.floor(Date.now() / 1000);
   for (const visitor of BENCH_VISITORS) {
-    await store.applyUpdates(visitor, [{ ts: now, incr: { pv: 1 } }], settings, now);
-    await store.writeSegments(visitor, [BENCH_SEGMENT], 86_400);
+    await store.profiles().applyUpdates(visitor, [{ ts: now, incr: { pv: 1 } }], settings, now);
+    await store.membership().writeSegments(visitor, [BENCH_SEGMENT], 86_400);
   }
   const visitorTokens: string[] = BENCH_VISITORS.map((visitor) => plugin.service('identity').visitorToken(visitor));
   return { documentIds, visitorTokens };

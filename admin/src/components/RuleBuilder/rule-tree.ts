@@ -109,6 +109,3 @@ export const fromRules = (rule: Rule | null | undefined): GroupNode => {
   const root = convert(rule);
   return root.kind === 'group' ? root : { id: newId(), kind: 'group', match: 'all', negate: false, children: [root] };
 };
-
-/** `fact` of a family fact: `events.Signup` -> family `events`. */
-export const familyOf = (fact: string) => (fact.includes('.') ? fact.slice(0, fact.indexOf('.')) : fact);

@@ -1,8 +1,9 @@
-import { AFFINITY_PREFIX, AFFINITY_SCALE } from '../profile-fields';
+import { addAffinity } from '../affinity';
+import { AFFINITY_PREFIX } from '../profile-fields';
 
 /**
  * Field-level writes on a profile hash, with the same rules as the Lua prelude
- * (`store/redis/lua-prelude.ts`): the field cap, max/min, and decayed affinity.
+ * (`store/redis/lua-prelude.ts`): the field cap, max/min, and decayed affinity (`store/affinity.ts`).
  */
 export const profileHash = (fields: Map<string, string>, maxFields: number, halfLifeSec: number) => {
   const room = (field: string) => fields.size < maxFields || fields.has(field);
@@ -13,8 +14,6 @@ export const profileHash = (fields: Map<string, string>, maxFields: number, half
     const value = fields.get(field);
     return value === undefined ? undefined : Number(value);
   };
-  const decay = (score: number, from: number, to: number) =>
-    score * Math.exp((-Math.LN2 * (to - from)) / halfLifeSec);
 
   return {
     put,
@@ -35,12 +34,7 @@ export const profileHash = (fields: Map<string, string>, maxFields: number, half
     },
     addAffinity(topic: string, weight: number, ts: number) {
       const field = AFFINITY_PREFIX + topic;
-      const stored = fields.get(field)?.match(/^(\d+)\|(\d+)$/);
-      const score = stored ? Number(stored[1]) / AFFINITY_SCALE : 0;
-      const at = stored ? Number(stored[2]) : ts;
-      const ref = Math.max(at, ts);
-      const value = decay(score, at, ref) + decay(weight, ts, ref);
-      put(field, `${Math.floor(value * AFFINITY_SCALE + 0.5)}|${ref}`);
+      put(field, addAffinity(fields.get(field), weight, ts, halfLifeSec));
     },
   };
 };

@@ -1,4 +1,5 @@
-import { AFFINITY_PREFIX, AFFINITY_SCALE, CORE_FIELDS as F, HOUR_BUCKET_PREFIX, HOURLY_WINDOW_HOURS } from '../profile-fields';
+import { AFFINITY_PREFIX, CORE_FIELDS as F, HOUR_BUCKET_PREFIX, HOURLY_WINDOW_HOURS } from '../profile-fields';
+import { AFFINITY_LUA } from './affinity-lua';
 import { CAPPED_HASH_WRITE } from './lua-prelude';
 
 /**
@@ -46,7 +47,6 @@ local maxWindowBuckets = tonumber(ARGV[13])
 local maxTraits = tonumber(ARGV[14])
 local hourly = {}
 for _, counter in ipairs(cjson.decode(ARGV[15])) do hourly[counter] = true end
-local LN2 = math.log(2)
 local today = math.floor(now / 86400)
 local oldestDay = today - windowDays
 local oldestHour = math.floor(now / 3600) - ${HOURLY_WINDOW_HOURS}
@@ -121,7 +121,7 @@ local function put(field, value)
   end
 end
 local function num(field) return tonumber(current[field]) end
-local function decay(score, from, to) return score * math.exp(-LN2 * (to - from) / halfLife) end
+${AFFINITY_LUA}
 
 local windows, recentItems, traits = {}, nil, nil
 local function countInWindow(ts, counter, delta)
@@ -162,14 +162,7 @@ for _, e in ipairs(fresh) do
   for field, value in pairs(e.set or {}) do put(field, value) end
   for topic, weight in pairs(e.affinity or {}) do
     local field = '${AFFINITY_PREFIX}' .. topic
-    local score, at = 0, ts
-    if current[field] then
-      local milli, storedAt = string.match(current[field], '^(%d+)|(%d+)$')
-      score, at = tonumber(milli) / ${AFFINITY_SCALE}, tonumber(storedAt)
-    end
-    local ref = math.max(at, ts)
-    local value = decay(score, at, ref) + decay(weight, ts, ref)
-    put(field, int(math.floor(value * ${AFFINITY_SCALE} + 0.5)) .. '|' .. int(ref))
+    put(field, addedAffinity(current[field], weight, ts, halfLife))
   end
   for counter, delta in pairs(e.windowed or {}) do countInWindow(ts, counter, delta) end
   if e.recentItem then

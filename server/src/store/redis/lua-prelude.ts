@@ -1,11 +1,12 @@
-import { AFFINITY_PREFIX, AFFINITY_SCALE } from '../profile-fields';
+import { AFFINITY_PREFIX } from '../profile-fields';
+import { AFFINITY_LUA } from './affinity-lua';
 
 /**
  * Helpers shared by the scripts that write a profile hash. Expects `P` (the profile key),
  * `maxFields` and `halfLife` to be defined before it. Mirrors `store/memory/profile-hash.ts`.
  */
 export const PROFILE_HASH_PRELUDE = `
-local LN2 = math.log(2)
+${AFFINITY_LUA}
 local nfields = redis.call('HLEN', P)
 
 local function int(n) return string.format('%d', n) end
@@ -39,15 +40,7 @@ end
 -- Adds weight (scored at time ts) to a topic's affinity, both decayed to the later of the two times.
 local function addAffinity(topic, weight, ts)
   local field = '${AFFINITY_PREFIX}' .. topic
-  local score, at = 0, ts
-  local stored = redis.call('HGET', P, field)
-  if stored then
-    local milli, storedAt = string.match(stored, '^(%d+)|(%d+)$')
-    score, at = tonumber(milli) / ${AFFINITY_SCALE}, tonumber(storedAt)
-  end
-  local ref = math.max(at, ts)
-  local value = score * math.exp(-LN2 * (ref - at) / halfLife) + weight * math.exp(-LN2 * (ref - ts) / halfLife)
-  put(field, int(math.floor(value * ${AFFINITY_SCALE} + 0.5)) .. '|' .. int(ref))
+  put(field, addedAffinity(redis.call('HGET', P, field), weight, ts, halfLife))
 end
 `;
 

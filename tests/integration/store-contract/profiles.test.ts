@@ -1,50 +1,22 @@
 /**
- * The profile-store contract: every case runs against the Redis driver (a private redis-server)
+ * The profile store's contract: every case runs against the Redis driver (a private redis-server)
  * and the embedded memory driver, and a randomized replay checks that both end in the same state.
+ * Erase and retire go through `identity/erase-visitor.ts` and `retire-visitor.ts`, as the plugin
+ * calls them.
  */
-import { AFFINITY_SCALE, CORE_FIELDS as F } from '../../server/src/store/profile-fields';
 import clusterKeySlot from 'cluster-key-slot';
-import { allVisitorKeys, visitorKeys } from '../../server/src/store/keys';
-import { MemoryProfileStore } from '../../server/src/store/memory/memory-store';
-import type { ApplyResult, EventUpdate, ProfileStore, UpdateSettings } from '../../server/src/store/profile-store';
-import { RedisProfileStore } from '../../server/src/store/redis/redis-store';
-import { startRedis, type PrivateRedis } from '../helpers/redis-server';
+import { eraseVisitor } from '../../../server/src/identity/erase-visitor';
+import { retireVisitor } from '../../../server/src/identity/retire-visitor';
+import type { Stores } from '../../../server/src/store/create-stores';
+import { allVisitorKeys, visitorKeys } from '../../../server/src/store/keys';
+import { MemoryKeyspace } from '../../../server/src/store/memory/memory-keyspace';
+import { memoryStores, redisStores } from '../../../server/src/store/create-stores';
+import { AFFINITY_SCALE, CORE_FIELDS as F } from '../../../server/src/store/profile-fields';
+import type { ApplyResult, EventUpdate } from '../../../server/src/store/profile-store';
+import { RedisConnection } from '../../../server/src/store/redis/redis-connection';
+import { DAY, HOUR, NOW, SETTINGS, newVisitor, useDrivers } from './drivers';
 
-const HOUR = 3600;
-const DAY = 86_400;
-const SETTINGS: UpdateSettings = {
-  sessionGapSec: 30 * 60,
-  affinityHalfLifeSec: 7 * DAY,
-  recentCap: 5,
-  retentionSec: 180 * DAY,
-  windowDays: 90,
-  maxFields: 120,
-  maxWindowBuckets: 1_000,
-  maxTraits: 50,
-  eventQuota: { limit: 10_000, windowSec: 60 },
-  hourlyCounters: ['pv', 'sn'],
-};
-/** A fixed "now" near the real clock, so Redis TTLs computed from it stay meaningful. */
-const NOW = Math.floor(Date.now() / 1000);
-
-let redis: PrivateRedis;
-let redisStore: RedisProfileStore;
-let memoryStore: MemoryProfileStore;
-let visitorCounter = 0;
-const newVisitor = () => `visitor-${process.pid}-${++visitorCounter}`;
-
-beforeAll(async () => {
-  redis = await startRedis();
-  redisStore = new RedisProfileStore({ url: redis.url, commandTimeoutMs: 2000 }, 'psn:');
-  await redisStore.connect(2000);
-  memoryStore = new MemoryProfileStore();
-});
-
-afterAll(async () => {
-  await redisStore?.close();
-  await memoryStore?.close();
-  await redis?.stop();
-});
+const drivers = useDrivers();
 
 const applied = (result: ApplyResult) => {
   if (result.status !== 'applied' || !result.profile) {
@@ -53,30 +25,25 @@ const applied = (result: ApplyResult) => {
   return { ...result, profile: result.profile };
 };
 
-const drivers: [string, () => ProfileStore][] = [
-  ['redis', () => redisStore],
-  ['memory', () => memoryStore],
-];
-
-describe.each(drivers)('%s driver', (_name, getStore) => {
-  let store: ProfileStore;
+describe.each(drivers.each)('%s driver', (driverName, getStores) => {
+  let stores: Stores;
   let visitor: string;
   const apply = async (events: EventUpdate[], now = NOW, settings = SETTINGS) =>
-    applied(await store.applyUpdates(visitor, events, settings, now, { returnProfile: true }));
+    applied(await stores.profiles.applyUpdates(visitor, events, settings, now, { returnProfile: true }));
 
   beforeEach(() => {
-    store = getStore();
+    stores = getStores();
     visitor = newVisitor();
   });
 
   it('holds nothing for an unknown visitor', async () => {
-    expect(await store.readProfile(visitor)).toBeNull();
-    expect(await store.readSegments(visitor)).toEqual([]);
-    expect(await store.erase(visitor, [])).toBe(false);
+    expect(await stores.profiles.readProfile(visitor)).toBeNull();
+    expect(await stores.membership.readSegments(visitor)).toEqual([]);
+    expect(await eraseVisitor(stores, visitor, [])).toBe(false);
   });
 
   it('rejects visitor ids that could break key names', async () => {
-    await expect(store.readProfile('bad{id}with braces')).rejects.toThrow(/invalid visitor id/);
+    await expect(stores.profiles.readProfile('bad{id}with braces')).rejects.toThrow(/invalid visitor id/);
   });
 
   it('records first and last seen and counts counters', async () => {
@@ -94,7 +61,7 @@ describe.each(drivers)('%s driver', (_name, getStore) => {
       pv: '2',
       'e:Video Played': '1',
     });
-    expect(await store.readProfile(visitor)).toEqual(result.profile);
+    expect(await stores.profiles.readProfile(visitor)).toEqual(result.profile);
   });
 
   it('opens a new session after 30 minutes of inactivity, not before', async () => {
@@ -158,7 +125,7 @@ describe.each(drivers)('%s driver', (_name, getStore) => {
       { ts: now - 3 * HOUR, windowed: { pv: 1 } },
       { ts: today * DAY + 5, windowed: { pv: 1 } },
     ], now);
-    const profile = await store.readProfile(visitor);
+    const profile = await stores.profiles.readProfile(visitor);
     // Sessions are counted per day too (the day-100 session is outside the window); the last 48
     // hours are counted per hour as well.
     expect(profile?.windows).toEqual({
@@ -250,25 +217,25 @@ describe.each(drivers)('%s driver', (_name, getStore) => {
     expect(full.profile.windows[`${Math.floor(NOW / DAY)}:e:a0`]).toBe(2);
     expect(Object.keys(full.profile.traits)).toHaveLength(5);
     expect(full.profile.traits.t0).toBe('2');
-    const merged = await store.applyMerge(visitor, { sum: {}, max: {}, min: {}, set: {}, setIfAbsent: {}, affinity: {}, windows: many(10, 'e:c'), recent: [], traits: { m1: '1', m2: '1' }, traitsWin: true }, settings, NOW);
+    const merged = await stores.profiles.applyMerge(visitor, { sum: {}, max: {}, min: {}, set: {}, setIfAbsent: {}, affinity: {}, windows: many(10, 'e:c'), recent: [], traits: { m1: '1', m2: '1' }, traitsWin: true }, settings, NOW);
     expect(Object.keys(merged.windows)).toHaveLength(20);
     expect(Object.keys(merged.traits)).toHaveLength(5);
   });
 
   it('writes and reads segment membership, and returns it from every batch', async () => {
-    await store.writeSegments(visitor, ['new-visitors', 'tech-fans'], SETTINGS.retentionSec);
-    expect(await store.readSegments(visitor)).toEqual(['new-visitors', 'tech-fans']);
+    await stores.membership.writeSegments(visitor, ['new-visitors', 'tech-fans'], SETTINGS.retentionSec);
+    expect(await stores.membership.readSegments(visitor)).toEqual(['new-visitors', 'tech-fans']);
     const result = await apply([{ ts: NOW - 1, incr: { pv: 1 } }]);
     expect(result.profile.segments).toEqual(['new-visitors', 'tech-fans']);
-    const lean = await store.applyUpdates(visitor, [{ ts: NOW, incr: { pv: 1 } }], SETTINGS, NOW);
+    const lean = await stores.profiles.applyUpdates(visitor, [{ ts: NOW, incr: { pv: 1 } }], SETTINGS, NOW);
     expect(lean).toEqual({ status: 'applied', accepted: 1, duplicates: 0, applied: [true], segments: ['new-visitors', 'tech-fans'] });
   });
 
   it('erases every key of a visitor', async () => {
     await apply([{ ts: NOW - 1, dedup: 1, incr: { pv: 1 }, windowed: { pv: 1 }, recentItem: 'x', traits: { a: '1' } }]);
-    await store.writeSegments(visitor, ['s'], SETTINGS.retentionSec);
-    expect(await store.erase(visitor, ['s'])).toBe(true);
-    expect(await store.readProfile(visitor)).toBeNull();
+    await stores.membership.writeSegments(visitor, ['s'], SETTINGS.retentionSec);
+    expect(await eraseVisitor(stores, visitor, ['s'])).toBe(true);
+    expect(await stores.profiles.readProfile(visitor)).toBeNull();
     // The dedup window went too: the same messageId is new again.
     const again = await apply([{ ts: NOW - 1, dedup: 1, incr: { pv: 1 } }]);
     expect(again.accepted).toBe(1);
@@ -277,20 +244,20 @@ describe.each(drivers)('%s driver', (_name, getStore) => {
   it('refuses a batch over the per-visitor event quota without writing it', async () => {
     const settings = { ...SETTINGS, eventQuota: { limit: 5, windowSec: 60 } };
     await apply([{ ts: NOW - 3, incr: { pv: 1 } }, { ts: NOW - 2, incr: { pv: 1 } }, { ts: NOW - 1, incr: { pv: 1 } }], NOW, settings);
-    const over = await store.applyUpdates(visitor, [{ ts: NOW, incr: { pv: 1 } }, { ts: NOW, incr: { pv: 1 } }, { ts: NOW, incr: { pv: 1 } }], settings, NOW);
+    const over = await stores.profiles.applyUpdates(visitor, [{ ts: NOW, incr: { pv: 1 } }, { ts: NOW, incr: { pv: 1 } }, { ts: NOW, incr: { pv: 1 } }], settings, NOW);
     expect(over).toEqual({ status: 'rate-limited', retryAfterSec: expect.any(Number) });
     if (over.status === 'rate-limited') expect(over.retryAfterSec).toBeLessThanOrEqual(60);
-    expect((await store.readProfile(visitor))?.fields.pv).toBe('3');
+    expect((await stores.profiles.readProfile(visitor))?.fields.pv).toBe('3');
     const fits = await apply([{ ts: NOW, incr: { pv: 1 } }, { ts: NOW, incr: { pv: 1 } }], NOW, settings);
     expect(fits.profile.fields.pv).toBe('5');
   });
 
   it('links a user to the first visitor that identifies and keeps that link', async () => {
     const userHash = `user-${visitor}`;
-    expect(await store.linkUser(userHash, visitor, SETTINGS.retentionSec)).toBe(visitor);
+    expect(await stores.profiles.linkUser(userHash, visitor, SETTINGS.retentionSec)).toBe(visitor);
     const other = newVisitor();
-    expect(await store.linkUser(userHash, other, SETTINGS.retentionSec)).toBe(visitor);
-    expect(await store.userVisitor(userHash)).toBe(visitor);
+    expect(await stores.profiles.linkUser(userHash, other, SETTINGS.retentionSec)).toBe(visitor);
+    expect(await stores.profiles.userVisitor(userHash)).toBe(visitor);
   });
 
   it('folds another profile in: sums, min/max, decayed affinity, windows, recent, traits', async () => {
@@ -298,7 +265,7 @@ describe.each(drivers)('%s driver', (_name, getStore) => {
       { ts: NOW - 10 * DAY, incr: { pv: 2 }, max: { sx: 40 }, affinity: { tech: 1 }, recentItem: 'a', traits: { plan: '"free"' } },
       { ts: NOW - 10 * DAY + 5, recentItem: 'b', windowed: { pv: 1 } },
     ]);
-    const merged = await store.applyMerge(
+    const merged = await stores.profiles.applyMerge(
       visitor,
       {
         sum: { pv: 3, sn: 2 },
@@ -335,262 +302,100 @@ describe.each(drivers)('%s driver', (_name, getStore) => {
   it('retires a merged visitor: its keys go, an alias redirects its next batch', async () => {
     const into = newVisitor();
     await apply([{ ts: NOW - 5, incr: { pv: 1 } }]);
-    await store.applyUpdates(into, [{ ts: NOW - 5, incr: { pv: 1 } }], SETTINGS, NOW);
-    await store.retireInto(visitor, into, SETTINGS.retentionSec);
-    expect(await store.readProfile(visitor)).toBeNull();
-    expect(await store.applyUpdates(visitor, [{ ts: NOW, incr: { pv: 1 } }], SETTINGS, NOW)).toEqual({
+    await stores.profiles.applyUpdates(into, [{ ts: NOW - 5, incr: { pv: 1 } }], SETTINGS, NOW);
+    await retireVisitor(stores, visitor, into, SETTINGS.retentionSec);
+    expect(await stores.profiles.readProfile(visitor)).toBeNull();
+    expect(await stores.profiles.applyUpdates(visitor, [{ ts: NOW, incr: { pv: 1 } }], SETTINGS, NOW)).toEqual({
       status: 'aliased',
       visitorId: into,
     });
-    expect((await store.readProfile(into))?.merged).toEqual([visitor]);
-    expect(await store.aliasOf(visitor)).toBe(into);
-    expect(await store.aliasOf(into)).toBeNull();
+    expect((await stores.profiles.readProfile(into))?.merged).toEqual([visitor]);
+    expect(await stores.profiles.aliasOf(visitor)).toBe(into);
+    expect(await stores.profiles.aliasOf(into)).toBeNull();
   });
 
   it('never chains aliases: what pointed at a retired visitor points at the one it joined', async () => {
     // A merged into B, then B into C: A's next batch goes straight to C, and B's user follows.
     const [a, b, c] = [visitor, newVisitor(), newVisitor()];
-    for (const id of [a, b, c]) await store.applyUpdates(id, [{ ts: NOW - 5, dedup: 7, incr: { pv: 1 } }], SETTINGS, NOW);
-    await store.linkUser('user-of-b', b, SETTINGS.retentionSec);
-    await store.retireInto(a, b, SETTINGS.retentionSec);
-    await store.retireInto(b, c, SETTINGS.retentionSec);
-    expect(await store.aliasOf(a)).toBe(c);
-    expect(await store.aliasOf(b)).toBe(c);
-    expect(await store.userVisitor('user-of-b')).toBe(c);
-    expect((await store.readProfile(c))?.merged).toEqual([a, b].sort());
+    for (const id of [a, b, c]) await stores.profiles.applyUpdates(id, [{ ts: NOW - 5, dedup: 7, incr: { pv: 1 } }], SETTINGS, NOW);
+    await stores.profiles.linkUser('user-of-b', b, SETTINGS.retentionSec);
+    await retireVisitor(stores, a, b, SETTINGS.retentionSec);
+    await retireVisitor(stores, b, c, SETTINGS.retentionSec);
+    expect(await stores.profiles.aliasOf(a)).toBe(c);
+    expect(await stores.profiles.aliasOf(b)).toBe(c);
+    expect(await stores.profiles.userVisitor('user-of-b')).toBe(c);
+    expect((await stores.profiles.readProfile(c))?.merged).toEqual([a, b].sort());
     // A message id seen by a retired visitor stays seen: a batch retried after the merge counts once.
-    const retried = await store.applyUpdates(c, [{ ts: NOW - 4, dedup: 7, incr: { pv: 1 } }], SETTINGS, NOW);
+    const retried = await stores.profiles.applyUpdates(c, [{ ts: NOW - 4, dedup: 7, incr: { pv: 1 } }], SETTINGS, NOW);
     expect(retried).toMatchObject({ status: 'applied', accepted: 0, duplicates: 1, applied: [false] });
-    await store.clearAlias(a);
-    expect(await store.aliasOf(a)).toBeNull();
+    await stores.profiles.clearAlias(a);
+    expect(await stores.profiles.aliasOf(a)).toBeNull();
   });
 
   it('erases a user entirely: merged visitors, their aliases and the user link', async () => {
     const otherDevice = newVisitor();
     const userHash = `user-${visitor}`;
     await apply([{ ts: NOW - 5, incr: { pv: 1 }, set: { [F.userHash]: userHash } }]);
-    await store.linkUser(userHash, visitor, SETTINGS.retentionSec);
+    await stores.profiles.linkUser(userHash, visitor, SETTINGS.retentionSec);
     // The other device had a user of its own before it joined.
-    await store.linkUser('user-of-the-other-device', otherDevice, SETTINGS.retentionSec);
-    await store.retireInto(otherDevice, visitor, SETTINGS.retentionSec);
-    expect(await store.erase(visitor, [])).toBe(true);
-    expect(await store.userVisitor('user-of-the-other-device')).toBeNull();
-    expect(await store.readProfile(visitor)).toBeNull();
+    await stores.profiles.linkUser('user-of-the-other-device', otherDevice, SETTINGS.retentionSec);
+    await retireVisitor(stores, otherDevice, visitor, SETTINGS.retentionSec);
+    expect(await eraseVisitor(stores, visitor, [])).toBe(true);
+    expect(await stores.profiles.userVisitor('user-of-the-other-device')).toBeNull();
+    expect(await stores.profiles.readProfile(visitor)).toBeNull();
     // The other device's alias is gone: its next batch starts a fresh profile of its own.
-    expect((await store.applyUpdates(otherDevice, [{ ts: NOW, incr: { pv: 1 } }], SETTINGS, NOW)).status).toBe('applied');
+    expect((await stores.profiles.applyUpdates(otherDevice, [{ ts: NOW, incr: { pv: 1 } }], SETTINGS, NOW)).status).toBe('applied');
     // The user link is gone: the next visitor to identify becomes the user's visitor.
     const next = newVisitor();
-    expect(await store.linkUser(userHash, next, SETTINGS.retentionSec)).toBe(next);
+    expect(await stores.profiles.linkUser(userHash, next, SETTINGS.retentionSec)).toBe(next);
   });
 
-  it('adds up daily site-wide counters', async () => {
-    const day = 20_000 + visitorCounter;
-    await store.incrementStats(day, { 'events:page': 3, bots: 1 });
-    await store.incrementStats(day, { 'events:page': 2 });
-    await store.incrementStats(day + 2, { 'events:track': 7 });
-    expect(await store.readStats(day, day + 2)).toEqual({
-      [day]: { 'events:page': 5, bots: 1 },
-      [day + 2]: { 'events:track': 7 },
-    });
-  });
 
   it('is atomic per visitor under concurrent batches', async () => {
     await Promise.all(
       Array.from({ length: 50 }, (_, i) => apply([{ ts: NOW - 100 + i, incr: { pv: 1 }, dedup: i }]))
     );
-    const profile = await store.readProfile(visitor);
+    const profile = await stores.profiles.readProfile(visitor);
     expect(profile?.fields.pv).toBe('50');
     expect(profile?.fields[F.sessions]).toBe('1');
   });
-});
-
-describe.each([
-  ['redis', (prefix: string) => new RedisProfileStore({ url: redis.url, commandTimeoutMs: 2000 }, prefix)],
-  ['memory', () => new MemoryProfileStore()],
-] as const)('%s driver: segments, scans, locks and messages', (_name, create) => {
-  let store: ProfileStore;
-  let prefixCounter = 0;
-
-  beforeEach(async () => {
-    store = create(`t${++prefixCounter}-${process.pid}:`);
-    if (store instanceof RedisProfileStore) await store.connect(2000);
-  });
-
-  afterEach(async () => {
-    await store.close();
-  });
-
-  it('stores membership changes, member sets and a log of entries and exits', async () => {
-    const [a, b] = [newVisitor(), newVisitor()];
-    await store.updateMembership(a, { previous: [], segments: ['new', 'fans'], entered: ['new', 'fans'], left: [] }, NOW - 10, SETTINGS.retentionSec);
-    await store.updateMembership(b, { previous: [], segments: ['new'], entered: ['new'], left: [] }, NOW - 5, SETTINGS.retentionSec);
-    await store.updateMembership(a, { previous: ['new', 'fans'], segments: ['fans'], entered: [], left: ['new'] }, NOW, SETTINGS.retentionSec);
-    expect(await store.readSegments(a)).toEqual(['fans']);
-    expect(await store.segmentMembers('new', 10)).toEqual([{ visitorId: b, confirmedAt: NOW - 5 }]);
-    expect(await store.segmentSizes(['new', 'fans', 'none'])).toEqual({ new: 1, fans: 1, none: 0 });
-    expect(await store.membershipLog(10)).toEqual([
-      { visitorId: a, segment: 'new', change: 'leave', at: NOW },
-      { visitorId: b, segment: 'new', change: 'enter', at: NOW - 5 },
-      { visitorId: a, segment: 'fans', change: 'enter', at: NOW - 10 },
-      { visitorId: a, segment: 'new', change: 'enter', at: NOW - 10 },
-    ]);
-  });
-
-  it('writes membership only over the membership it was computed from: a stale write changes and logs nothing', async () => {
-    const visitor = newVisitor();
-    expect(await store.updateMembership(visitor, { previous: [], segments: ['fans'], entered: ['fans'], left: [] }, NOW - 10, SETTINGS.retentionSec)).toBe(true);
-    // A second writer computed from the same old snapshot (before 'fans'): refused.
-    expect(await store.updateMembership(visitor, { previous: [], segments: ['new'], entered: ['new'], left: [] }, NOW - 9, SETTINGS.retentionSec)).toBe(false);
-    expect(await store.readSegments(visitor)).toEqual(['fans']);
-    expect(await store.segmentSizes(['fans', 'new'])).toEqual({ fans: 1, new: 0 });
-    expect((await store.membershipLog(10)).filter((event) => event.visitorId === visitor)).toEqual([{ visitorId: visitor, segment: 'fans', change: 'enter', at: NOW - 10 }]);
-  });
-
-  it('writes the other changes when a visitor enters and leaves a segment between two writes', async () => {
-    const [a, b] = [newVisitor(), newVisitor()];
-    await store.updateMembership(a, { previous: [], segments: ['brief'], entered: ['brief'], left: [] }, NOW - 2, SETTINGS.retentionSec);
-    await store.updateMembership(b, { previous: [], segments: ['steady'], entered: ['steady'], left: [] }, NOW - 1, SETTINGS.retentionSec);
-    await store.updateMembership(a, { previous: ['brief'], segments: [], entered: [], left: ['brief'] }, NOW, SETTINGS.retentionSec);
-    expect(await store.segmentSizes(['brief', 'steady'])).toEqual({ brief: 0, steady: 1 });
-    expect(await store.segmentMembers('steady', 10)).toEqual([{ visitorId: b, confirmedAt: NOW - 1 }]);
-    // Written once: nothing of that write is left to be written again.
-    const ours = (await store.membershipLog(100)).filter((event) => event.visitorId === a || event.visitorId === b);
-    expect(ours).toEqual([
-      { visitorId: a, segment: 'brief', change: 'leave', at: NOW },
-      { visitorId: b, segment: 'steady', change: 'enter', at: NOW - 1 },
-      { visitorId: a, segment: 'brief', change: 'enter', at: NOW - 2 },
-    ]);
-  });
-
-  it('confirms members and prunes those not confirmed since a time', async () => {
-    const [a, b, c] = [newVisitor(), newVisitor(), newVisitor()];
-    await store.confirmMembers('fans', [a, b, c], NOW - 100);
-    await store.confirmMembers('fans', [b], NOW);
-    await store.pruneSegmentMembers('fans', NOW - 50);
-    expect(await store.segmentMembers('fans', 10)).toEqual([{ visitorId: b, confirmedAt: NOW }]);
-    await store.deleteSegmentData('fans');
-    expect(await store.segmentSizes(['fans'])).toEqual({ fans: 0 });
-  });
-
-  it('keeps daily segment sizes', async () => {
-    await store.recordSegmentSizes(20_000, { fans: 10, new: 3 });
-    await store.recordSegmentSizes(20_001, { fans: 12 });
-    expect(await store.segmentSizeHistory('fans', 20_000, 20_005)).toEqual({ 20_000: 10, 20_001: 12 });
-    expect(await store.segmentSizeHistory('fans', 20_001, 20_001)).toEqual({ 20_001: 12 });
-  });
 
   it('scans every stored visitor page by page and reads profiles in bulk', async () => {
+    // Stores of their own: the scan must find exactly these visitors.
+    const stores = await drivers.create(driverName);
     const ids = Array.from({ length: 25 }, () => newVisitor());
-    for (const id of ids) await store.applyUpdates(id, [{ ts: NOW, incr: { pv: 1 } }], SETTINGS, NOW);
+    for (const id of ids) await stores.profiles.applyUpdates(id, [{ ts: NOW, incr: { pv: 1 } }], SETTINGS, NOW);
     const seen = new Set<string>();
     let cursor = '0';
     let pages = 0;
     do {
-      const page = await store.scanVisitors(cursor, 10);
+      const page = await stores.profiles.scanVisitors(cursor, 10);
       page.visitorIds.forEach((id) => seen.add(id));
       cursor = page.cursor;
       pages += 1;
     } while (cursor !== '0' && pages < 100);
     expect([...seen].sort()).toEqual([...ids].sort());
-    const profiles = await store.readProfiles([ids[0], 'unknown-visitor-1', ids[1]]);
+    const profiles = await stores.profiles.readProfiles([ids[0], 'unknown-visitor-1', ids[1]]);
     expect(profiles.map((profile) => profile?.fields.pv ?? null)).toEqual(['1', null, '1']);
   });
 
-  it('keeps the engagement distribution and job status', async () => {
-    expect(await store.readEngagementCuts()).toEqual([]);
-    await store.writeEngagementCuts([0, 1.5, 3]);
-    expect(await store.readEngagementCuts()).toEqual([0, 1.5, 3]);
-    expect(await store.readJobStatus('reevaluation')).toBeNull();
-    await store.writeJobStatus('reevaluation', { state: 'running', scanned: 10 });
-    expect(await store.readJobStatus('reevaluation')).toEqual({ state: 'running', scanned: 10 });
-  });
-
-  it('gives a lock to one owner at a time, renewable by its owner', async () => {
-    expect(await store.acquireLock('job', 'a', 30)).toBe(true);
-    expect(await store.acquireLock('job', 'b', 30)).toBe(false);
-    expect(await store.acquireLock('job', 'a', 30)).toBe(true);
-    await store.releaseLock('job', 'b');
-    expect(await store.acquireLock('job', 'b', 30)).toBe(false);
-    await store.releaseLock('job', 'a');
-    expect(await store.acquireLock('job', 'b', 30)).toBe(true);
-  });
-
-  it('erases a visitor from member sets and the segment log, pending writes included', async () => {
-    const [gone, stays] = [newVisitor(), newVisitor()];
-    await store.applyUpdates(gone, [{ ts: NOW, incr: { pv: 1 } }], SETTINGS, NOW);
-    await store.updateMembership(gone, { previous: [], segments: ['fans'], entered: ['fans'], left: [] }, NOW - 10, SETTINGS.retentionSec);
-    await store.updateMembership(stays, { previous: [], segments: ['fans'], entered: ['fans'], left: [] }, NOW - 5, SETTINGS.retentionSec);
-    expect(await store.segmentSizes(['fans'])).toEqual({ fans: 2 });
-    // A change still waiting for the next write when the erase comes.
-    await store.updateMembership(gone, { previous: ['fans'], segments: ['fans', 'new'], entered: ['new'], left: [] }, NOW, SETTINGS.retentionSec);
-    expect(await store.erase(gone, ['fans', 'new'])).toBe(true);
-    expect(await store.segmentMembers('fans', 10)).toEqual([{ visitorId: stays, confirmedAt: NOW - 5 }]);
-    expect(await store.segmentSizes(['new'])).toEqual({ new: 0 });
-    expect((await store.membershipLog(100)).map((event) => event.visitorId)).toEqual([stays]);
-  });
-
-  it("erases the log entries of a merged visitor written after its merge", async () => {
-    const [user, device] = [newVisitor(), newVisitor()];
-    for (const id of [user, device]) await store.applyUpdates(id, [{ ts: NOW, incr: { pv: 1 } }], SETTINGS, NOW);
-    await store.updateMembership(device, { previous: [], segments: ['fans'], entered: ['fans'], left: [] }, NOW, SETTINGS.retentionSec);
-    // Merged before that change was written: the entry is written under the device's id.
-    await store.retireInto(device, user, SETTINGS.retentionSec);
-    expect((await store.membershipLog(10)).map((event) => event.visitorId)).toEqual([device]);
-    await store.erase(user, ['fans']);
-    expect(await store.membershipLog(10)).toEqual([]);
-  });
-
-  it('records an experiment arm once (sticky), counts exposures and conversions, erases them with the visitor', async () => {
-    const visitor = newVisitor();
-    // A read by a visitor the store knows nothing of records nothing.
-    expect(await store.recordExposure(visitor, 'exp-a', 'b', NOW - 100, 3600)).toBe(false);
-    expect(await store.readAssignments(visitor)).toEqual({});
-    expect(await store.experimentCounters('exp-a')).toEqual({ totals: {}, daily: {} });
-    await store.applyUpdates(visitor, [{ ts: NOW - 200, incr: { pv: 1 } }], SETTINGS, NOW);
-    expect(await store.recordExposure(visitor, 'exp-a', 'b', NOW - 100, 3600)).toBe(true);
-    expect(await store.recordExposure(visitor, 'exp-a', 'control', NOW - 50, 3600)).toBe(false);
-    expect(await store.readAssignments(visitor)).toEqual({ 'exp-a': { arm: 'b', at: NOW - 100 } });
-    await store.writeSegments(visitor, ['fans'], 3600);
-    expect(await store.readResolutionState(visitor)).toEqual({ segments: ['fans'], assignments: { 'exp-a': { arm: 'b', at: NOW - 100 } } });
-    // Without running experiments, resolution reads the segments alone.
-    expect(await store.readResolutionState(visitor, { assignments: false })).toEqual({ segments: ['fans'], assignments: {} });
-    expect(await store.recordConversion(visitor, 'exp-a', 'b', 'signup', NOW, 3600)).toBe(true);
-    expect(await store.recordConversion(visitor, 'exp-a', 'b', 'signup', NOW, 3600)).toBe(false);
-    const [exposureDay, day] = [Math.floor((NOW - 100) / DAY), Math.floor(NOW / DAY)];
-    expect(await store.experimentCounters('exp-a')).toEqual({
-      totals: { 'v|b': 1, 'ct|signup|b': 2, 'cv|signup|b': 1 },
-      daily: { [`${exposureDay}|v|b`]: 1, [`${day}|ct|signup|b`]: 2, [`${day}|cv|signup|b`]: 1 },
-    });
-    await store.erase(visitor, []);
-    expect(await store.readAssignments(visitor)).toEqual({});
-    expect(await store.recordConversion(visitor, 'exp-a', 'b', 'signup', NOW, 3600)).toBe(true);
-    await store.deleteExperimentData('exp-a');
-    expect(await store.experimentCounters('exp-a')).toEqual({ totals: {}, daily: {} });
-  });
-
-  it('delivers published messages to subscribers', async () => {
-    const received: string[] = [];
-    const unsubscribe = await store.subscribe('segments-changed', (message) => received.push(message));
-    await store.publish('segments-changed', 'v1');
-    for (let i = 0; i < 50 && received.length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 10));
-    expect(received).toEqual(['v1']);
-    await unsubscribe();
-  });
 });
+
+const [[, sharedRedis], [, sharedMemory]] = drivers.each;
 
 describe('redis driver specifics', () => {
   it('keeps every key of a visitor in one hash slot and expires them after the retention period', async () => {
     const visitor = newVisitor();
-    await redisStore.applyUpdates(
+    await sharedRedis().profiles.applyUpdates(
       visitor,
       [{ ts: NOW - 5, dedup: 9, incr: { pv: 1 }, windowed: { pv: 1 }, recentItem: 'x', traits: { a: '1' } }],
       SETTINGS,
       NOW
     );
-    expect(await redis.client.ttl(`psn:{v:${visitor}}:q`)).toBeLessThanOrEqual(60);
-    await redisStore.writeSegments(visitor, ['s'], SETTINGS.retentionSec);
+    expect(await drivers.redis().client.ttl(`psn:{v:${visitor}}:q`)).toBeLessThanOrEqual(60);
+    await sharedRedis().membership.writeSegments(visitor, ['s'], SETTINGS.retentionSec);
     // Every key that names the visitor, found by scanning the whole server, not by its expected prefix.
-    const keys = (await redis.client.keys('*')).filter((key) => key.includes(visitor));
+    const keys = (await drivers.redis().client.keys('*')).filter((key) => key.includes(visitor));
     // profile, windows, recent, traits, segments, today's dedup set, the quota counter
     expect(keys).toHaveLength(7);
     // The slot Redis Cluster would give each (CRC16 of the hash tag, as ioredis computes it), and of
@@ -599,35 +404,36 @@ describe('redis driver specifics', () => {
     expect(new Set([...keys, ...allVisitorKeys(visitorKeys('psn:', visitor, NOW))].map(slotOf)).size).toBe(1);
     expect(slotOf(`psn:{v:${visitor}}:p`)).not.toBe(slotOf(`psn:{v:${visitor}x}:p`));
     for (const key of keys.filter((key) => !/:(d\d+|q)$/.test(key))) {
-      const ttl = await redis.client.ttl(key);
+      const ttl = await drivers.redis().client.ttl(key);
       expect(ttl).toBeGreaterThan(SETTINGS.retentionSec - 10);
       expect(ttl).toBeLessThanOrEqual(SETTINGS.retentionSec);
     }
     const dedupKey = keys.find((key) => /:d\d+$/.test(key)) as string;
-    expect(await redis.client.ttl(dedupKey)).toBeLessThanOrEqual(2 * DAY);
+    expect(await drivers.redis().client.ttl(dedupKey)).toBeLessThanOrEqual(2 * DAY);
   });
 
   it('fails fast instead of queueing while Redis is unreachable', async () => {
-    const store = new RedisProfileStore({ url: 'redis://127.0.0.1:1', commandTimeoutMs: 200 }, 'psn:');
-    expect(await store.connect(300)).toBe(false);
+    const connection = new RedisConnection({ url: 'redis://127.0.0.1:1', commandTimeoutMs: 200 }, 'psn:');
+    expect(await connection.connect(300)).toBe(false);
     // Refused at once by the client (no offline queue), not after a wait for a connection.
-    await expect(store.readSegments(newVisitor())).rejects.toThrow(/Stream isn't writeable/);
-    expect(await store.health()).toEqual({ connected: false, latencyMs: null });
-    await store.close();
+    await expect(redisStores(connection).membership.readSegments(newVisitor())).rejects.toThrow(/Stream isn't writeable/);
+    expect(await connection.health()).toEqual({ connected: false, latencyMs: null });
+    await connection.close();
   });
 });
 
 describe('memory driver specifics', () => {
   it('forgets a visitor once the retention period has passed since the last update', async () => {
     let clock = 1_000_000;
-    const store = new MemoryProfileStore(() => clock);
+    const keyspace = new MemoryKeyspace(() => clock);
+    const stores = memoryStores(keyspace);
     const visitor = newVisitor();
-    await store.applyUpdates(visitor, [{ ts: NOW, incr: { pv: 1 } }], { ...SETTINGS, retentionSec: 60 }, NOW);
+    await stores.profiles.applyUpdates(visitor, [{ ts: NOW, incr: { pv: 1 } }], { ...SETTINGS, retentionSec: 60 }, NOW);
     clock += 59_000;
-    expect(await store.readProfile(visitor)).not.toBeNull();
+    expect(await stores.profiles.readProfile(visitor)).not.toBeNull();
     clock += 2_000;
-    expect(await store.readProfile(visitor)).toBeNull();
-    await store.close();
+    expect(await stores.profiles.readProfile(visitor)).toBeNull();
+    await keyspace.close();
   });
 });
 
@@ -664,8 +470,8 @@ describe('both drivers end in the same state', () => {
       }
       events.sort((a, b) => a.ts - b.ts);
       const [fromRedis, fromMemory] = await Promise.all([
-        redisStore.applyUpdates(visitor, events, SETTINGS, clock, { returnProfile: true }),
-        memoryStore.applyUpdates(visitor, events, SETTINGS, clock, { returnProfile: true }),
+        sharedRedis().profiles.applyUpdates(visitor, events, SETTINGS, clock, { returnProfile: true }),
+        sharedMemory().profiles.applyUpdates(visitor, events, SETTINGS, clock, { returnProfile: true }),
       ]);
       expect(fromRedis).toEqual(fromMemory);
     }

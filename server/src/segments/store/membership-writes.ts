@@ -1,4 +1,4 @@
-import type { MembershipUpdate } from './profile-store';
+import type { MembershipUpdate } from './membership-store';
 
 /** One visitor's entries and exits of one batch, as the membership log keeps them. */
 export interface MembershipChangeSet {

@@ -1,0 +1,40 @@
+import type { Core } from '@strapi/strapi';
+import adminProfilesController from './profiles/admin-profiles-controller';
+import analyticsController from './analytics/analytics-controller';
+import consentController from './consent/consent-controller';
+import contentTypesController from './content/content-types-controller';
+import experimentsController from './experiments/experiments-controller';
+import healthController from './health/health-controller';
+import ingestController from './ingest/ingest-controller';
+import previewController from './variants/preview-controller';
+import profileController from './profiles/profile-controller';
+import recommendationsController from './recommendations/recommendations-controller';
+import segmentsController from './segments/segments-controller';
+import settingsController from './settings/settings-controller';
+import trackerController from './tracker/tracker-controller';
+import variantEditorController from './variants/editor/editor-controller';
+import variantsController from './variants/variants-controller';
+
+/**
+ * The plugin's controllers by name. Routes name their handlers as `<controller>.<action>`, checked
+ * against this map at compile time (`routes/handler.ts`): a renamed action is a type error, not a 404.
+ */
+export const controllers = {
+  health: healthController,
+  contentTypes: contentTypesController,
+  ingest: ingestController,
+  consent: consentController,
+  profile: profileController,
+  adminProfiles: adminProfilesController,
+  tracker: trackerController,
+  segments: segmentsController,
+  variants: variantsController,
+  experiments: experimentsController,
+  analytics: analyticsController,
+  settings: settingsController,
+  preview: previewController,
+  variantEditor: variantEditorController,
+  recommendations: recommendationsController,
+} satisfies Record<string, (context: { strapi: Core.Strapi }) => object>;
+
+export type PluginControllers = typeof controllers;

@@ -1,0 +1,20 @@
+import type { Stores } from '../store/create-stores';
+
+/**
+ * Erases a visitor from every capability that names it: its profile and those of the visitors
+ * merged into it with their aliases and user links, their assignments and conversions, their
+ * entries in the segment log and in the member sets of `segments` (every segment that may list
+ * them). Resolves to whether anything was held.
+ */
+export const eraseVisitor = async (
+  stores: Pick<Stores, 'profiles' | 'membership' | 'experiments'>,
+  visitorId: string,
+  segments: readonly string[]
+): Promise<boolean> => {
+  const { held, visitorIds } = await stores.profiles.erase(visitorId);
+  const [inMembership, inExperiments] = await Promise.all([
+    stores.membership.forgetVisitors(visitorIds, segments),
+    stores.experiments.forgetVisitors(visitorIds),
+  ]);
+  return held || inMembership || inExperiments;
+};

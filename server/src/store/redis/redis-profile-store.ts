@@ -1,0 +1,218 @@
+import { Cluster } from 'ioredis';
+import { decodeSegments } from '../../segments/store/segments-encoding';
+import { applyScriptKeys, dedupTtlSec, profileKeyPattern, profileVisitorKeys, retiredVisitorKeys, userKey, visitorIdOfProfileKey } from '../keys';
+import { CORE_FIELDS } from '../profile-fields';
+import type { ApplyResult, ErasedProfile, EventUpdate, MergeInstruction, ProfileStore, StoredProfile, UpdateSettings } from '../profile-store';
+import { APPLY_UPDATES_SCRIPT } from './apply-updates-script';
+import { LINK_USER_SCRIPT } from './link-user-script';
+import { MERGE_SCRIPT } from './merge-script';
+import type { RedisConnection } from './redis-connection';
+import { execPipeline, pairsToObject } from './replies';
+
+/** `HGETALL P, HGETALL W, LRANGE R, HGETALL X, GET S` as a script returns them. */
+type Snapshot = [string[], string[], string[], string[], string | null];
+
+type ApplyReply =
+  | ['applied', number, number, string | null, string, ...Partial<[string[], string[], string[], string[]]>]
+  | ['aliased', string]
+  | ['limited', number];
+
+/** KEYS: key   ARGV: values   Deletes the key if it holds one of the values (a user link to an erased visitor). */
+const DELETE_IF_ONE_OF_SCRIPT = `
+local current = redis.call('GET', KEYS[1])
+for _, value in ipairs(ARGV) do
+  if current == value then return redis.call('DEL', KEYS[1]) end
+end
+return 0
+`;
+
+interface ProfileScripts {
+  psnApplyUpdates(...args: (string | number)[]): Promise<ApplyReply>;
+  psnMerge(...args: (string | number)[]): Promise<Snapshot>;
+  psnLinkUser(key: string, visitorId: string, retentionSec: number): Promise<string>;
+  psnDeleteIfOneOf(key: string, ...values: string[]): Promise<number>;
+}
+
+/** Every profile write is one Lua script on the visitor's slot: one round trip per ingest batch. */
+export class RedisProfileStore implements ProfileStore {
+  private readonly scripts: ProfileScripts;
+
+  constructor(private readonly redis: RedisConnection) {
+    redis.script('psnApplyUpdates', 9, APPLY_UPDATES_SCRIPT);
+    redis.script('psnMerge', 5, MERGE_SCRIPT);
+    redis.script('psnLinkUser', 1, LINK_USER_SCRIPT);
+    redis.script('psnDeleteIfOneOf', 1, DELETE_IF_ONE_OF_SCRIPT);
+    this.scripts = redis.client as unknown as ProfileScripts;
+  }
+
+  private get client() {
+    return this.redis.client;
+  }
+
+  async applyUpdates(
+    visitorId: string,
+    events: EventUpdate[],
+    settings: UpdateSettings,
+    now: number,
+    { returnProfile = false }: { returnProfile?: boolean } = {}
+  ): Promise<ApplyResult> {
+    const keys = this.redis.visitorKeys(visitorId, now);
+    const reply = await this.scripts.psnApplyUpdates(
+      ...applyScriptKeys(keys),
+      JSON.stringify(events),
+      settings.sessionGapSec,
+      settings.affinityHalfLifeSec,
+      settings.recentCap,
+      settings.retentionSec,
+      settings.windowDays,
+      settings.maxFields,
+      now,
+      dedupTtlSec(now),
+      settings.eventQuota.limit,
+      settings.eventQuota.windowSec,
+      returnProfile ? '1' : '0',
+      settings.maxWindowBuckets,
+      settings.maxTraits,
+      JSON.stringify(settings.hourlyCounters)
+    );
+    if (reply[0] === 'aliased') return { status: 'aliased', visitorId: reply[1] };
+    if (reply[0] === 'limited') return { status: 'rate-limited', retryAfterSec: reply[1] };
+    const [, accepted, duplicates, segments, mask, fields, windows, recent, traits] = reply;
+    return {
+      status: 'applied',
+      accepted,
+      duplicates,
+      applied: [...mask].map((flag) => flag === '1'),
+      segments: decodeSegments(segments),
+      ...(returnProfile ? { profile: fromSnapshot([fields!, windows!, recent!, traits!, segments]) } : {}),
+    };
+  }
+
+  async readProfile(visitorId: string): Promise<StoredProfile | null> {
+    const keys = this.redis.visitorKeys(visitorId);
+    const [fields, windows, recent, traits, segments, merged] = await execPipeline<
+      [Record<string, string>, Record<string, string>, string[], Record<string, string>, string | null, string[]]
+    >(this.client.pipeline().hgetall(keys.profile).hgetall(keys.windows).lrange(keys.recent, 0, -1).hgetall(keys.traits).get(keys.segments).smembers(keys.merged));
+    const nothingHeld =
+      Object.keys(fields).length === 0 &&
+      Object.keys(windows).length === 0 &&
+      recent.length === 0 &&
+      Object.keys(traits).length === 0 &&
+      segments === null;
+    if (nothingHeld) return null;
+    return {
+      ...buildProfile(fields, windows, recent, traits, segments),
+      ...(merged.length > 0 ? { merged: merged.sort() } : {}),
+    };
+  }
+
+  async readProfiles(visitorIds: string[]): Promise<(StoredProfile | null)[]> {
+    return Promise.all(visitorIds.map((visitorId) => this.readProfile(visitorId)));
+  }
+
+  async scanVisitors(cursor: string, count: number): Promise<{ cursor: string; visitorIds: string[] }> {
+    const { keyPrefix } = this.redis;
+    // A Cluster is scanned node by node: the cursor is "<master index>:<node cursor>".
+    const nodes = this.client instanceof Cluster ? this.client.nodes('master') : [this.client];
+    let [nodeIndex, nodeCursor] = cursor === '0' ? [0, '0'] : [Number(cursor.split(':')[0]), cursor.split(':')[1]];
+    const [next, keys] = await nodes[nodeIndex].scan(nodeCursor, 'MATCH', profileKeyPattern(keyPrefix), 'COUNT', count);
+    const visitorIds = keys.map((key) => visitorIdOfProfileKey(keyPrefix, key)).filter((id): id is string => id !== null);
+    if (next !== '0') return { cursor: `${nodeIndex}:${next}`, visitorIds };
+    nodeIndex += 1;
+    return { cursor: nodeIndex < nodes.length ? `${nodeIndex}:0` : '0', visitorIds };
+  }
+
+  async erase(visitorId: string): Promise<ErasedProfile> {
+    const keys = this.redis.visitorKeys(visitorId);
+    const [userHash, merged, users] = await execPipeline<[string | null, string[], string[]]>(
+      this.client.pipeline().hget(keys.profile, CORE_FIELDS.userHash).smembers(keys.merged).smembers(keys.users)
+    );
+    const visitorIds = [visitorId, ...merged];
+    // A visitor's profile is one slot: a single DEL. Merged visitors and user links live in other
+    // slots, so they go one command each (a Cluster cannot pipeline across slots; auto-pipelining
+    // still sends them together).
+    const deleted = await this.client.del(...profileVisitorKeys(keys));
+    const userHashes = new Set([...users, ...(userHash ? [userHash] : [])]);
+    await Promise.all([
+      ...merged.map((mergedId) => this.client.del(...profileVisitorKeys(this.redis.visitorKeys(mergedId)))),
+      ...[...userHashes].map((hash) => this.scripts.psnDeleteIfOneOf(userKey(this.redis.keyPrefix, hash), ...visitorIds)),
+    ]);
+    return { held: deleted > 0, visitorIds };
+  }
+
+  async linkUser(userHash: string, visitorId: string, retentionSec: number): Promise<string> {
+    const linked = await this.scripts.psnLinkUser(userKey(this.redis.keyPrefix, userHash), visitorId, retentionSec);
+    const { users } = this.redis.visitorKeys(linked);
+    await execPipeline(this.client.pipeline().sadd(users, userHash).expire(users, retentionSec));
+    return linked;
+  }
+
+  async userVisitor(userHash: string): Promise<string | null> {
+    return this.client.get(userKey(this.redis.keyPrefix, userHash));
+  }
+
+  async aliasOf(visitorId: string): Promise<string | null> {
+    return this.client.get(this.redis.visitorKeys(visitorId).alias);
+  }
+
+  async clearAlias(visitorId: string): Promise<void> {
+    await this.client.del(this.redis.visitorKeys(visitorId).alias);
+  }
+
+  async applyMerge(visitorId: string, merge: MergeInstruction, settings: UpdateSettings, now: number): Promise<StoredProfile> {
+    const keys = this.redis.visitorKeys(visitorId, now);
+    const snapshot = await this.scripts.psnMerge(
+      keys.profile,
+      keys.windows,
+      keys.recent,
+      keys.traits,
+      keys.segments,
+      JSON.stringify(merge),
+      settings.affinityHalfLifeSec,
+      settings.recentCap,
+      settings.retentionSec,
+      settings.maxFields,
+      settings.maxWindowBuckets,
+      settings.maxTraits,
+      JSON.stringify(settings.hourlyCounters)
+    );
+    return fromSnapshot(snapshot);
+  }
+
+  async retireInto(fromVisitorId: string, intoVisitorId: string, retentionSec: number): Promise<void> {
+    const now = Date.now() / 1000;
+    const from = this.redis.visitorKeys(fromVisitorId, now);
+    const into = this.redis.visitorKeys(intoVisitorId, now);
+    const [merged, users, seenToday, seenYesterday] = await execPipeline<[string[], string[], string[], string[]]>(
+      this.client.pipeline().smembers(from.merged).smembers(from.users).smembers(from.dedupToday).smembers(from.dedupYesterday)
+    );
+    // What points at `from` moves to `into` first, so that stopping halfway loses nothing.
+    const moving = this.client.multi().sadd(into.merged, fromVisitorId, ...merged).expire(into.merged, retentionSec);
+    if (users.length > 0) moving.sadd(into.users, ...users).expire(into.users, retentionSec);
+    if (seenToday.length > 0) moving.sadd(into.dedupToday, ...seenToday).expire(into.dedupToday, dedupTtlSec(now));
+    if (seenYesterday.length > 0) moving.sadd(into.dedupYesterday, ...seenYesterday).expire(into.dedupYesterday, Math.max(1, dedupTtlSec(now) - 86_400));
+    await moving.exec();
+    await Promise.all([
+      ...merged.map((mergedId) => this.client.set(this.redis.visitorKeys(mergedId).alias, intoVisitorId, 'EX', retentionSec)),
+      ...users.map((hash) => this.client.set(userKey(this.redis.keyPrefix, hash), intoVisitorId, 'EX', retentionSec)),
+    ]);
+    await this.client.multi().del(...retiredVisitorKeys(from)).set(from.alias, intoVisitorId, 'EX', retentionSec).exec();
+  }
+}
+
+const fromSnapshot = ([fields, windows, recent, traits, segments]: Snapshot): StoredProfile =>
+  buildProfile(pairsToObject(fields), pairsToObject(windows), recent, pairsToObject(traits), segments);
+
+const buildProfile = (
+  fields: Record<string, string>,
+  windows: Record<string, string>,
+  recent: string[],
+  traits: Record<string, string>,
+  segments: string | null
+): StoredProfile => ({
+  fields,
+  windows: Object.fromEntries(Object.entries(windows).map(([key, count]) => [key, Number(count)])),
+  recent,
+  traits,
+  segments: decodeSegments(segments),
+});
