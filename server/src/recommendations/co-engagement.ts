@@ -103,6 +103,8 @@ export interface EngagementPlan {
 
 /** Segment slugs reach key names: the same small alphabet as elsewhere. */
 const SEGMENT_PATTERN = /^[a-z0-9][a-z0-9_-]{0,63}$/i;
+
+export const isSegmentSlug = (value: unknown): value is string => typeof value === 'string' && SEGMENT_PATTERN.test(value);
 /** A visitor counts toward the popularity of at most this many of its segments. */
 export const MAX_SEGMENTS_PER_VISITOR = 32;
 
@@ -125,7 +127,7 @@ export const planEngagement = (
 ): EngagementPlan => {
   const known = new Map<string, number>();
   for (const entry of previous) if (parseItemKey(entry.item) && Number.isFinite(entry.at)) known.set(entry.item, entry.at);
-  const validSegments = [...new Set(segments.filter((segment) => SEGMENT_PATTERN.test(segment)))].slice(0, MAX_SEGMENTS_PER_VISITOR);
+  const validSegments = [...new Set(segments.filter(isSegmentSlug))].slice(0, MAX_SEGMENTS_PER_VISITOR);
   const byContentType = new Map<string, ContentTypeIncrements>();
   const history = new Map<string, number>();
   const ordered = engagements.filter(isValidEngagement).sort((a, b) => a.at - b.at);
@@ -133,14 +135,14 @@ export const planEngagement = (
     const ref = parseItemKey(item)!;
     const increments = incrementsOf(byContentType, ref.contentType);
     const increment = weight * forwardWeight(at, settings);
-    add(increments.popularity, ref.documentId, increment);
-    for (const segment of validSegments) add(mapOf(increments.segmentPopularity, segment), ref.documentId, increment);
+    addTo(increments.popularity, ref.documentId, increment);
+    for (const segment of validSegments) addTo(mapOf(increments.segmentPopularity, segment), ref.documentId, increment);
     if (!known.has(item)) {
       for (const [other] of mostRecent(known, settings.historySize)) {
         const otherRef = parseItemKey(other)!;
         if (otherRef.contentType !== ref.contentType || Math.abs(at - known.get(other)!) > settings.pairWindowSec) continue;
-        add(mapOf(increments.neighbours, ref.documentId), otherRef.documentId, increment);
-        add(mapOf(increments.neighbours, otherRef.documentId), ref.documentId, increment);
+        addTo(mapOf(increments.neighbours, ref.documentId), otherRef.documentId, increment);
+        addTo(mapOf(increments.neighbours, otherRef.documentId), ref.documentId, increment);
       }
     }
     const latest = Math.max(at, known.get(item) ?? -Infinity);
@@ -168,13 +170,14 @@ const incrementsOf = (byContentType: Map<string, ContentTypeIncrements>, content
   return increments;
 };
 
-const mapOf = <V>(maps: Map<string, Map<string, V>>, key: string): Map<string, V> => {
+/** The map under `key`, created empty when missing. */
+export const mapOf = <V>(maps: Map<string, Map<string, V>>, key: string): Map<string, V> => {
   let map = maps.get(key);
   if (!map) maps.set(key, (map = new Map()));
   return map;
 };
 
-const add = (map: Map<string, number>, key: string, increment: number) => map.set(key, (map.get(key) ?? 0) + increment);
+export const addTo = (map: Map<string, number>, key: string, increment: number) => map.set(key, (map.get(key) ?? 0) + increment);
 
 /** Raw neighbour sums of one item as a driver reads them: forward-decayed, same landmark. */
 export interface StoredNeighbours {
