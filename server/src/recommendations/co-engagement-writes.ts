@@ -1,0 +1,110 @@
+import type { EngagedItem } from './co-engagement';
+import type { VisitorEngagements } from './co-engagement-batch';
+import type { CoEngagementStore } from './store/co-engagement-store';
+
+/**
+ * Engagements waiting to be recorded together. Ingest hands each batch's engagements here and
+ * answers without waiting: every flush costs the store two round trips (histories, then pairs)
+ * whatever it holds, so a busy site pays them once per `flushMs` instead of per request, and the
+ * request path pays none (the same trade as segments' member sets, `store/membership-writes.ts`).
+ * A visitor's engagements of one flush travel as one entry. A crash loses at most one interval of
+ * co-engagement, never events or profiles; a failed write is retried under newer engagements,
+ * within a bound.
+ */
+
+export interface CoEngagementWritesOptions {
+  flushMs: number;
+  /** Engagements that trigger a flush at once (the caller that crossed it waits for it). */
+  flushSize: number;
+  /** Most engagements kept while the store fails; beyond, the failed batch is dropped. */
+  pendingLimit: number;
+}
+
+export const DEFAULT_CO_ENGAGEMENT_WRITES: CoEngagementWritesOptions = { flushMs: 250, flushSize: 2_000, pendingLimit: 50_000 };
+
+export class CoEngagementWrites {
+  private pending = new Map<string, VisitorEngagements>();
+  private count = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private closed = false;
+  private readonly options: CoEngagementWritesOptions;
+
+  constructor(
+    private readonly store: Pick<CoEngagementStore, 'record'>,
+    options: Partial<CoEngagementWritesOptions> = {},
+    /** Epoch seconds; the store decays and clamps against it. */
+    private readonly clock: () => number = () => Date.now() / 1000
+  ) {
+    this.options = { ...DEFAULT_CO_ENGAGEMENT_WRITES, ...options };
+  }
+
+  /** Engagements waiting. */
+  get size(): number {
+    return this.count;
+  }
+
+  /** Queues a visitor's engagements; resolves at once unless this filled the buffer (then after the flush). */
+  async add(visitorId: string, segments: string[], items: EngagedItem[]): Promise<void> {
+    if (items.length === 0 || this.closed) return;
+    this.put({ visitorId, segments, items });
+    if (this.count >= this.options.flushSize) await this.flush();
+    else this.timer ??= setTimeout(() => void this.flush(), this.options.flushMs).unref();
+  }
+
+  /** Records everything waiting; a failure keeps it for the next flush (never throws). */
+  async flush(): Promise<void> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.count === 0) return;
+    const batch = this.take();
+    try {
+      await this.store.record(batch, this.clock());
+    } catch {
+      this.restore(batch);
+      if (!this.closed) this.timer ??= setTimeout(() => void this.flush(), this.options.flushMs * 4).unref();
+    }
+  }
+
+  /** Drops every waiting engagement of these visitors (they are being erased). */
+  forget(visitorIds: readonly string[]): void {
+    for (const visitorId of visitorIds) {
+      const entry = this.pending.get(visitorId);
+      if (!entry) continue;
+      this.count -= entry.items.length;
+      this.pending.delete(visitorId);
+    }
+  }
+
+  /** Flushes what waits and accepts nothing more. */
+  async close(): Promise<void> {
+    await this.flush();
+    this.closed = true;
+    clearTimeout(this.timer);
+  }
+
+  private put({ visitorId, segments, items }: VisitorEngagements, newer = true): void {
+    const entry = this.pending.get(visitorId);
+    if (!entry) this.pending.set(visitorId, { visitorId, segments, items: [...items] });
+    else if (newer) {
+      entry.items.push(...items);
+      entry.segments = segments;
+    } else {
+      entry.items.unshift(...items);
+    }
+    this.count += items.length;
+  }
+
+  private take(): VisitorEngagements[] {
+    const batch = [...this.pending.values()];
+    this.pending = new Map();
+    this.count = 0;
+    return batch;
+  }
+
+  /** Puts a failed batch back under what was added since, unless that would pass the bound. */
+  private restore(failed: VisitorEngagements[]): void {
+    const failedSize = failed.reduce((sum, entry) => sum + entry.items.length, 0);
+    if (failedSize + this.count > this.options.pendingLimit) return;
+    for (const entry of failed) this.put(entry, false);
+  }
+}

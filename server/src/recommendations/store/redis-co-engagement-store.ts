@@ -1,0 +1,149 @@
+import type { Cluster, Redis } from 'ioredis';
+import { coEngagementHistoryKey, itemNeighboursKey, itemPopularityKey } from '../../store/keys';
+import {
+  decayedAt,
+  DEFAULT_CO_ENGAGEMENT_SETTINGS,
+  isSegmentSlug,
+  neighboursToRead,
+  normalizeNeighbours,
+  type CoEngagementSettings,
+  type ContentTypeIncrements,
+  type HistoryEntry,
+} from '../co-engagement';
+import { planBatch, visitorEntries, type VisitorEngagements } from '../co-engagement-batch';
+import { isContentTypeUid, itemKey, parseItemKey } from '../item-ref';
+import { clampCount, READ_LIMITS, type CoEngagementStore } from './co-engagement-store';
+import { READ_NEIGHBOURS_SCRIPT, RECORD_HISTORY_SCRIPT, RECORD_PAIRS_SCRIPT } from './co-engagement-scripts';
+
+interface ScriptedClient {
+  psnCoRecordHistory(key: string, historySize: number, retentionSec: number, ...itemsAndTimes: string[]): Promise<string[]>;
+  psnCoRecordPairs(...keysAndArgs: (string | number)[]): Promise<number>;
+  psnCoReadNeighbours(...keysAndArgs: (string | number)[]): Promise<[string, string[], (string | null)[]][]>;
+}
+
+/**
+ * The Redis driver, on a client the caller owns (the profile store's, with auto-pipelining: the
+ * scripts of one call leave in one socket write per node). `record` is two round trips per call
+ * whatever the batch's size: one script per visitor (update the history, return it as it was),
+ * then one script per content type (all the batch's pairs and popularity of that type). Reads are
+ * one round trip: `history` a ZREVRANGE, `neighbours` one script per content type, `popular` a
+ * ZREVRANGE.
+ */
+export class RedisCoEngagementStore implements CoEngagementStore {
+  readonly kind = 'redis' as const;
+  readonly settings: CoEngagementSettings;
+
+  constructor(
+    private readonly client: Redis | Cluster,
+    private readonly keyPrefix: string,
+    settings: Partial<CoEngagementSettings> = {}
+  ) {
+    this.settings = { ...DEFAULT_CO_ENGAGEMENT_SETTINGS, ...settings };
+    // numberOfKeys is given per call (the key count varies): numberOfKeys omitted, first argument.
+    client.defineCommand('psnCoRecordHistory', { numberOfKeys: 1, lua: RECORD_HISTORY_SCRIPT });
+    client.defineCommand('psnCoRecordPairs', { lua: RECORD_PAIRS_SCRIPT });
+    client.defineCommand('psnCoReadNeighbours', { lua: READ_NEIGHBOURS_SCRIPT });
+  }
+
+  private get scripts(): ScriptedClient {
+    return this.client as unknown as ScriptedClient;
+  }
+
+  async record(batch: VisitorEngagements[], now: number): Promise<void> {
+    const entries = visitorEntries(batch, now);
+    if (entries.length === 0) return;
+    const { historySize, retentionSec } = this.settings;
+    const replies = await Promise.all(
+      entries.map((entry) =>
+        this.scripts.psnCoRecordHistory(
+          coEngagementHistoryKey(this.keyPrefix, entry.visitorId),
+          historySize,
+          retentionSec,
+          ...entry.history.flatMap(({ item, at }) => [item, String(at)])
+        )
+      )
+    );
+    const previous = new Map(entries.map((entry, i) => [entry.visitorId, historyOf(replies[i])]));
+    const increments = planBatch(entries, (visitorId) => previous.get(visitorId) ?? [], this.settings);
+    await Promise.all([...increments].map(([contentType, counts]) => this.writeIncrements(contentType, counts)));
+  }
+
+  private writeIncrements(contentType: string, { popularity, segmentPopularity, neighbours }: ContentTypeIncrements): Promise<number> {
+    const sets: [string, Map<string, number>][] = [
+      [itemPopularityKey(this.keyPrefix, contentType, null), popularity],
+      ...[...segmentPopularity].map(([segment, counts]): [string, Map<string, number>] => [itemPopularityKey(this.keyPrefix, contentType, segment), counts]),
+    ];
+    const popularityKeys = sets.length;
+    for (const [documentId, counts] of neighbours) sets.push([itemNeighboursKey(this.keyPrefix, contentType, documentId), counts]);
+    const args: string[] = [];
+    for (const [, counts] of sets) {
+      args.push(String(counts.size));
+      for (const [member, increment] of counts) args.push(member, String(increment));
+    }
+    const { maxItems, maxNeighbours, retentionSec } = this.settings;
+    return this.scripts.psnCoRecordPairs(sets.length, ...sets.map(([key]) => key), maxItems, maxNeighbours, retentionSec, popularityKeys, ...args);
+  }
+
+  async neighbours(items: string[], perItem: number, now: number): Promise<Record<string, { item: string; score: number }[]>> {
+    const limit = clampCount(perItem, READ_LIMITS.perItem);
+    const byContentType = new Map<string, { item: string; documentId: string }[]>();
+    for (const item of [...new Set(items)].slice(0, READ_LIMITS.items)) {
+      const ref = parseItemKey(item);
+      if (!ref) continue;
+      const list = byContentType.get(ref.contentType) ?? [];
+      list.push({ item, documentId: ref.documentId });
+      byContentType.set(ref.contentType, list);
+    }
+    const toRead = neighboursToRead(limit, this.settings);
+    const result: Record<string, { item: string; score: number }[]> = {};
+    await Promise.all(
+      [...byContentType].map(async ([contentType, list]) => {
+        const replies = await this.scripts.psnCoReadNeighbours(
+          list.length + 1,
+          itemPopularityKey(this.keyPrefix, contentType, null),
+          ...list.map(({ documentId }) => itemNeighboursKey(this.keyPrefix, contentType, documentId)),
+          toRead,
+          ...list.map(({ documentId }) => documentId)
+        );
+        list.forEach(({ item }, i) => {
+          const [own, flat, engagement] = replies[i];
+          const neighbours = [];
+          for (let j = 0; j < flat.length; j += 2) {
+            neighbours.push({ documentId: flat[j], coEngagement: Number(flat[j + 1]), engagement: Number(engagement[j / 2] ?? 0) });
+          }
+          result[item] = normalizeNeighbours(contentType, { engagement: Number(own), neighbours }, limit, now, this.settings);
+        });
+      })
+    );
+    return result;
+  }
+
+  async popular(contentType: string, segment: string | null, limit: number, now: number): Promise<{ item: string; score: number }[]> {
+    const count = clampCount(limit, READ_LIMITS.popular);
+    if (!isContentTypeUid(contentType) || (segment !== null && !isSegmentSlug(segment)) || count === 0) return [];
+    const flat = await this.client.zrevrange(itemPopularityKey(this.keyPrefix, contentType, segment), 0, count - 1, 'WITHSCORES');
+    const result: { item: string; score: number }[] = [];
+    for (let i = 0; i < flat.length; i += 2) {
+      result.push({ item: itemKey({ contentType, documentId: flat[i] }), score: decayedAt(Number(flat[i + 1]), now, this.settings) });
+    }
+    return result;
+  }
+
+  async history(visitorId: string, limit: number): Promise<{ item: string; at: number }[]> {
+    const key = coEngagementHistoryKey(this.keyPrefix, visitorId);
+    const count = clampCount(limit, READ_LIMITS.history);
+    if (count === 0) return [];
+    return historyOf(await this.client.zrevrange(key, 0, count - 1, 'WITHSCORES'));
+  }
+
+  async eraseVisitor(visitorId: string): Promise<void> {
+    await this.client.del(coEngagementHistoryKey(this.keyPrefix, visitorId));
+  }
+}
+
+/** A flat `member, score` reply as history entries, in the reply's order. */
+const historyOf = (flat: string[]): HistoryEntry[] => {
+  const entries: HistoryEntry[] = [];
+  for (let i = 0; i < flat.length; i += 2) entries.push({ item: flat[i], at: Number(flat[i + 1]) });
+  return entries;
+};
