@@ -1,7 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import type { Context } from 'koa';
 import { z } from 'zod';
-import { STRATEGIES } from '../recommendations/strategies';
+import { STRATEGY_IDS } from '../recommendations/strategies';
 import { pluginService } from '../shared/plugin-services';
 import { parseOrThrow, validationError } from '../shared/validation';
 import { EVENT_TYPES, type EventType } from '../ingest/event-schema';
@@ -105,7 +105,7 @@ const analyticsController = ({ strapi }: { strapi: Core.Strapi }) => ({
           };
         })
         .sort((a, b) => b.served - a.served),
-      recommendations: STRATEGIES.map(({ id }) => {
+      recommendations: STRATEGY_IDS.map((id) => {
         const served = sum(`rec-served:${id}`);
         const clicks = sum(`rec-clicked:${id}`);
         return {

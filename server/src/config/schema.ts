@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DEFAULT_DROP_TRAITS } from '../profiles/personal-data';
+import { DEFAULT_STRATEGY, STRATEGY_IDS } from '../recommendations/strategies';
 import { configSegmentsSchema } from '../segments/segment-input';
 
 /**
@@ -140,7 +141,7 @@ export const pluginConfigSchema = z
         /** Off: no co-engagement is recorded and the recommendations endpoint answers 404. */
         enabled: z.boolean().default(true),
         /** The strategy served when the request names none and no experiment decides. */
-        defaultStrategy: z.enum(['cf-v1', 'topic-v1', 'popular-v1']).default('cf-v1'),
+        defaultStrategy: z.enum(STRATEGY_IDS).default(DEFAULT_STRATEGY),
         /** At most this many entries per request (`limit`). */
         maxLimit: z.number().int().min(1).max(100).default(50),
       })

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isStrategyId, STRATEGIES } from '../recommendations/strategies';
+import { isStrategyId, STRATEGY_IDS } from '../recommendations/strategies';
 import { SEGMENT_SLUG_PATTERN } from '../segments/segment-input';
 
 /** The admin API body of an experiment, and of stopping one. */
@@ -59,7 +59,7 @@ export const experimentCreateSchema = z
     if ('recommendations' in value.target) {
       value.arms.forEach((arm, index) => {
         if (arm.key !== CONTROL && !isStrategyId(arm.key)) {
-          ctx.addIssue({ code: 'custom', path: ['arms', index, 'key'], message: `expected "${CONTROL}" (the default strategy) or a strategy: ${STRATEGIES.map((strategy) => strategy.id).join(', ')}` });
+          ctx.addIssue({ code: 'custom', path: ['arms', index, 'key'], message: `expected "${CONTROL}" (the default strategy) or a strategy: ${STRATEGY_IDS.join(', ')}` });
         }
       });
     }

@@ -3,11 +3,11 @@ import type { Stores } from '../store/create-stores';
 /**
  * Erases a visitor from every capability that names it: its profile and those of the visitors
  * merged into it with their aliases and user links, their assignments and conversions, their
- * entries in the segment log and in the member sets of `segments` (every segment that may list
+ * engagement histories (what recommendations pair new items with), their entries in the segment log and in the member sets of `segments` (every segment that may list
  * them). Resolves to whether anything was held.
  */
 export const eraseVisitor = async (
-  stores: Pick<Stores, 'profiles' | 'membership' | 'experiments'>,
+  stores: Pick<Stores, 'profiles' | 'membership' | 'experiments' | 'coEngagement'>,
   visitorId: string,
   segments: readonly string[]
 ): Promise<boolean> => {
@@ -15,6 +15,7 @@ export const eraseVisitor = async (
   const [inMembership, inExperiments] = await Promise.all([
     stores.membership.forgetVisitors(visitorIds, segments),
     stores.experiments.forgetVisitors(visitorIds),
+    ...visitorIds.map((id) => stores.coEngagement.eraseVisitor(id)),
   ]);
   return held || inMembership || inExperiments;
 };

@@ -41,7 +41,7 @@ const identityService = ({ strapi }: { strapi: Core.Strapi }) => {
   /** What names a visitor: erase and retire span these capabilities. */
   const visitorStores = () => {
     const stores = pluginService(strapi, 'store');
-    return { profiles: stores.profiles(), membership: stores.membership(), experiments: stores.experiments() };
+    return { profiles: stores.profiles(), membership: stores.membership(), experiments: stores.experiments(), coEngagement: stores.coEngagement() };
   };
 
   /** Follows aliases to the visitor that holds the data; a cycle (left by a race) is broken where found. */
@@ -172,6 +172,8 @@ const identityService = ({ strapi }: { strapi: Core.Strapi }) => {
     async erase(visitorId: string): Promise<boolean> {
       const target = await finalVisitor(visitorId);
       const segments = (await pluginService(strapi, 'segments').list()).map((segment) => segment.slug);
+      // Engagements still waiting to be written would bring the history back after the erase.
+      pluginService(strapi, 'recommendations').forget([target, visitorId]);
       const erased = await eraseVisitor(visitorStores(), target, segments);
       if (target !== visitorId) await eraseVisitor(visitorStores(), visitorId, []);
       return erased;

@@ -4,7 +4,7 @@ import { getPluginConfig } from '../config/get-plugin-config';
 import { pluginService } from '../shared/plugin-services';
 import { parseOrThrow } from '../shared/validation';
 import { recommendationQuerySchema } from './recommendation-query';
-import { STRATEGIES } from './strategies';
+import { STRATEGY_IDS } from './strategies';
 
 /* The GraphQL plugin's nexus and type registry are untyped from here. */
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -67,7 +67,7 @@ export const registerRecommendationsGraphql = (strapi: Core.Strapi) => {
               args: {
                 limit: nexus.intArg(),
                 for: nexus.idArg(),
-                strategy: nexus.stringArg({ description: STRATEGIES.map((strategy) => strategy.id).join(', ') }),
+                strategy: nexus.stringArg({ description: STRATEGY_IDS.join(', ') }),
                 includeViewed: nexus.booleanArg(),
                 locale: nexus.stringArg(),
               },

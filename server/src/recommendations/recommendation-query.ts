@@ -1,7 +1,5 @@
 import { z } from 'zod';
-
-export const STRATEGY_NAMES = ['cf-v1', 'topic-v1', 'popular-v1'] as const;
-export type StrategyName = (typeof STRATEGY_NAMES)[number];
+import { STRATEGY_IDS } from './strategies';
 
 const DOCUMENT_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
@@ -17,7 +15,7 @@ export const recommendationQuerySchema = (maxLimit: number) =>
     limit: z.coerce.number().int().min(1).max(maxLimit).default(10),
     /** "Related to this entry": recommendations around one document rather than the visitor's history. */
     for: z.string().regex(DOCUMENT_ID, 'expected a documentId').optional(),
-    strategy: z.enum(STRATEGY_NAMES).optional(),
+    strategy: z.enum(STRATEGY_IDS).optional(),
     /** Entries the visitor already engaged with are left out unless this is `true`. */
     includeViewed: z.enum(['true', 'false']).optional(),
     locale: z.string().max(35).optional(),

@@ -5,6 +5,7 @@ import type { IncomingEvent } from '../ingest/event-schema';
 import { topicShares } from '../profiles/profile-view';
 import { pluginService } from '../shared/plugin-services';
 import { isUnavailability } from '../store/store-unavailable';
+import { CoEngagementWrites } from './co-engagement-writes';
 import { itemKeyEngagementOf } from './item-engagement';
 import { itemKey, parseItemKey } from './item-ref';
 import { recommend, type Recommendation } from './recommend';
@@ -46,6 +47,8 @@ export interface Served {
  */
 const recommendationsService = ({ strapi }: { strapi: Core.Strapi }) => {
   const stores = () => pluginService(strapi, 'store');
+  let pendingWrites: CoEngagementWrites | undefined;
+  const writes = () => (pendingWrites ??= new CoEngagementWrites(stores().coEngagement()));
   const affinityHalfLifeSec = () => getPluginConfig(strapi).affinity.halfLifeDays * 86_400;
 
   /** Topics of candidate entries, from the same cache ingest uses. */
@@ -68,11 +71,11 @@ const recommendationsService = ({ strapi }: { strapi: Core.Strapi }) => {
     if (request.strategy) return { strategy: request.strategy };
     const experiment = pluginService(strapi, 'experiments').running().byRecommendations.get(request.uid);
     if (!experiment || !request.visitorId) return { strategy: fallback };
-    const state = await stores().get().readResolutionState(request.visitorId, { assignments: true });
+    const state = await stores().resolution().readResolutionState(request.visitorId, { assignments: true });
     const decision = decideArm(experiment, request.visitorId, state.segments, state.assignments);
     if (!decision) return { strategy: fallback };
     if (decision.firstExposure) {
-      await stores().get().recordExposure(request.visitorId, decision.experimentId, decision.arm, request.now, config.retentionDays * 86_400);
+      await stores().experiments().recordExposure(request.visitorId, decision.experimentId, decision.arm, request.now, config.retentionDays * 86_400);
     }
     return {
       strategy: decision.servesBase || !isStrategyId(decision.arm) ? fallback : decision.arm,
@@ -89,7 +92,7 @@ const recommendationsService = ({ strapi }: { strapi: Core.Strapi }) => {
         strategy = decided.strategy;
         const [history, profile] = await Promise.all([
           request.visitorId ? coEngagement.history(request.visitorId, ANCHORS * 2) : Promise.resolve([]),
-          request.visitorId && strategy !== 'popular-v1' ? stores().get().readProfile(request.visitorId) : Promise.resolve(null),
+          request.visitorId && strategy !== 'popular-v1' ? stores().profiles().readProfile(request.visitorId) : Promise.resolve(null),
         ]);
         const ofType = history.filter((entry) => parseItemKey(entry.item)?.contentType === request.uid);
         const anchors = request.forDocumentId
@@ -138,11 +141,20 @@ const recommendationsService = ({ strapi }: { strapi: Core.Strapi }) => {
         const engagement = itemKeyEngagementOf({ ...event, properties: { ...event.properties, contentType: uid } });
         return engagement ? [{ ...engagement, at: eventTime(event) }] : [];
       });
-      if (items.length > 0) stores().coEngagementWrites().add({ visitorId, segments: [...segments], items });
+      if (items.length > 0) void writes().add(visitorId, [...segments], items);
     },
 
-    /** Writes what is pending now (tests, shutdown). */
-    flush: () => stores().coEngagementWrites().flush(),
+    /** Writes what is pending now (tests). */
+    flush: () => writes().flush(),
+
+    /** Drops pending engagements of visitors being erased. */
+    forget: (visitorIds: readonly string[]) => pendingWrites?.forget(visitorIds),
+
+    /** Writes what is pending and stops (shutdown, before the store closes). */
+    async close() {
+      await pendingWrites?.close();
+      pendingWrites = undefined;
+    },
 
     isStrategy: isStrategyId,
   };

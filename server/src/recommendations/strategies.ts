@@ -15,6 +15,9 @@ export const STRATEGIES = [
 
 export type StrategyId = (typeof STRATEGIES)[number]['id'];
 
+/** The ids, as a tuple (for zod enums). */
+export const STRATEGY_IDS = STRATEGIES.map((strategy) => strategy.id) as [StrategyId, ...StrategyId[]];
+
 export const DEFAULT_STRATEGY: StrategyId = 'cf-v1';
 
 export const isStrategyId = (value: unknown): value is StrategyId => STRATEGIES.some((strategy) => strategy.id === value);

@@ -2,6 +2,9 @@ import { MemoryAnalyticsStore } from '../analytics/store/memory-analytics-store'
 import { RedisAnalyticsStore } from '../analytics/store/redis-analytics-store';
 import type { AnalyticsStore } from '../analytics/store/analytics-store';
 import type { PluginConfig } from '../config';
+import type { CoEngagementStore } from '../recommendations/store/co-engagement-store';
+import { MemoryCoEngagementStore } from '../recommendations/store/memory-co-engagement-store';
+import { RedisCoEngagementStore } from '../recommendations/store/redis-co-engagement-store';
 import { DEFAULT_REDIS_URL } from '../config/schema';
 import type { CoordinationStore } from '../coordination/store/coordination-store';
 import { MemoryCoordinationStore } from '../coordination/store/memory-coordination-store';
@@ -32,6 +35,7 @@ export interface Stores {
   analytics: AnalyticsStore;
   coordination: CoordinationStore;
   resolution: ResolutionStore;
+  coEngagement: CoEngagementStore;
 }
 
 /** The capability stores of the Redis driver, sharing one connection (its two clients). */
@@ -43,6 +47,7 @@ export const redisStores = (connection: RedisConnection): Stores => ({
   analytics: new RedisAnalyticsStore(connection),
   coordination: new RedisCoordinationStore(connection),
   resolution: new RedisResolutionStore(connection),
+  coEngagement: new RedisCoEngagementStore(connection.client, connection.keyPrefix),
 });
 
 /** The capability stores of the embedded driver, sharing one keyspace (so erase and expiry span them). */
@@ -57,6 +62,7 @@ export const memoryStores = (keyspace = new MemoryKeyspace()): Stores => {
     analytics: new MemoryAnalyticsStore(),
     coordination: new MemoryCoordinationStore(keyspace),
     resolution: new MemoryResolutionStore(membership, experiments),
+    coEngagement: new MemoryCoEngagementStore(),
   };
 };
 

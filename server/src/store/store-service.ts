@@ -43,6 +43,7 @@ const storeService = ({ strapi }: { strapi: Core.Strapi }) => {
     analytics: () => open('analytics'),
     coordination: () => open('coordination'),
     resolution: () => open('resolution'),
+    coEngagement: () => open('coEngagement'),
 
     /** The drivers themselves, for benchmarks and tests that inspect them. */
     drivers(): Stores | undefined {
