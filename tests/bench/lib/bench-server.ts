@@ -5,6 +5,7 @@
  */
 import { startRedis } from '../../helpers/redis-server';
 import { startTestApp } from '../../helpers/strapi-app';
+import { setupRecommendations } from './recommendations-setup';
 import { countQueries, setupResolution } from './resolution-setup';
 
 const main = async () => {
@@ -25,6 +26,11 @@ const main = async () => {
       plain: await countQueries(app.strapi, `${list}&psn=off`, headers),
       personalized: await countQueries(app.strapi, list, headers),
     };
+  }
+  if (process.env.BENCH_SETUP === 'recommendations') {
+    const { documentIds, visitorTokens } = await setupRecommendations(app.strapi);
+    extra.documentIds = documentIds.slice(0, 1_000);
+    extra.visitorTokens = visitorTokens;
   }
   process.stdout.write(`${JSON.stringify({ url, redisPort: redis.port, ...extra })}\n`);
   // Stopped through IPC: Strapi installs its own SIGTERM handler.

@@ -5,7 +5,7 @@ import autocannon from 'autocannon';
 /** Starts `bench-server` (bundled by `npm run bench` into lib/ beside the bench) and waits for its URL. */
 export const startBenchServer = async (
   pluginConfig: Record<string, unknown> = {},
-  setup?: 'resolution'
+  setup?: 'resolution' | 'recommendations'
 ): Promise<{ url: string; redisPort: number; [extra: string]: unknown; stop(): Promise<void> }> => {
   const nodeOptions = process.env.BENCH_SERVER_NODE_OPTIONS?.split(' ') ?? [];
   const child: ChildProcess = spawn(process.execPath, [...nodeOptions, path.join(__dirname, 'lib', 'bench-server.js')], {
