@@ -8,9 +8,9 @@ import { engagementScore } from './engagement/engagement-score';
 import { percentileOf } from './engagement/percentiles';
 import { bySegmentPriority, evaluateMembership, membershipChange, type CompiledSegment } from './membership';
 import { compileRules, hourWindowCounters } from './rules/compile-rules';
-import { CLUSTER_FIELD } from './rules/profile-facts';
 import type { RuleNode } from './rules/rule-schema';
 import type { SegmentCreate, SegmentUpdate } from './segment-input';
+import { CORE_FIELDS } from '../store/profile-fields';
 
 export const SEGMENT_UID = 'plugin::personalization.segment';
 const CHANGED_CHANNEL = 'segments-changed';
@@ -39,7 +39,7 @@ const compile = (segment: SegmentRecord): CompiledSegment => ({
   // A cluster segment holds the visitors that k-means put in the cluster named by its slug.
   matches:
     segment.kind === 'cluster'
-      ? (facts) => facts.text(CLUSTER_FIELD) === segment.slug
+      ? (facts) => facts.text(CORE_FIELDS.cluster) === segment.slug
       : compileRules(segment.rules ?? { any: [] }),
 });
 

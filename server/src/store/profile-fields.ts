@@ -16,6 +16,8 @@ export const CORE_FIELDS = {
   windowsPrunedDay: 'wp',
   /** HMAC of the user id, once the visitor has identified (erase removes the user's link too). */
   userHash: 'uid',
+  /** The visitor's k-means cluster id (set by the clustering job and by ingest, see clusters/). */
+  cluster: 'cl',
 } as const;
 
 /** Prefix of topic-affinity fields; the value is `<milli-score>|<epoch seconds of the score>`. */

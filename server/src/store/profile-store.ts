@@ -140,6 +140,11 @@ export interface ProfileStore {
   readProfile(visitorId: string): Promise<StoredProfile | null>;
   /** Profiles of many visitors, in order (null where nothing is held). */
   readProfiles(visitorIds: string[]): Promise<(StoredProfile | null)[]>;
+  /**
+   * Sets the visitor's k-means cluster (`cl`) on a profile that exists (a profile that expired
+   * meanwhile is not brought back); resolves to whether it was written.
+   */
+  writeCluster(visitorId: string, cluster: string): Promise<boolean>;
   /** One page of stored visitor ids; start and end with cursor '0'. */
   scanVisitors(cursor: string, count: number): Promise<{ cursor: string; visitorIds: string[] }>;
   /**

@@ -36,6 +36,16 @@ describe.each(drivers.each)('%s driver', (driverName, getStores) => {
     visitor = newVisitor();
   });
 
+  it('sets the cluster on a stored profile only (an expired one is not brought back)', async () => {
+    expect(await stores.profiles.writeCluster(visitor, 'c2')).toBe(false);
+    expect(await stores.profiles.readProfile(visitor)).toBeNull();
+    await apply([{ ts: NOW, incr: { pv: 1 } }]);
+    expect(await stores.profiles.writeCluster(visitor, 'c2')).toBe(true);
+    expect((await stores.profiles.readProfile(visitor))!.fields[F.cluster]).toBe('c2');
+    expect(await stores.profiles.writeCluster(visitor, 'c3')).toBe(true);
+    expect((await stores.profiles.readProfile(visitor))!.fields[F.cluster]).toBe('c3');
+  });
+
   it('holds nothing for an unknown visitor', async () => {
     expect(await stores.profiles.readProfile(visitor)).toBeNull();
     expect(await stores.membership.readSegments(visitor)).toEqual([]);

@@ -1,7 +1,7 @@
-import { CORE_FIELDS } from '../../store/profile-fields';
 import { FIELDS } from '../../profiles/profile-fields';
+import { CORE_FIELDS } from '../../store/profile-fields';
 import { ATTRIBUTION_FIELDS, resolveFact, type ResolvedFact } from './facts';
-import { CLUSTER_FIELD, ProfileFacts } from './profile-facts';
+import { ProfileFacts } from './profile-facts';
 import type { Condition, Primitive, RuleNode } from './rule-schema';
 
 /**
@@ -58,7 +58,7 @@ const readerOf = (spec: ResolvedFact, window: string | undefined): { read: Reade
     case 'recent':
       return { read: (facts) => facts.recent(), counter: false };
     case 'cluster':
-      return { read: (facts) => facts.text(CLUSTER_FIELD), counter: false };
+      return { read: (facts) => facts.text(CORE_FIELDS.cluster), counter: false };
     case 'engagement.percentile':
       return { read: (facts) => facts.engagementPercentile(), counter: false };
     default:

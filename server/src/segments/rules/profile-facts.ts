@@ -4,9 +4,6 @@ import type { StoredProfile } from '../../store/profile-store';
 import { FIELDS } from '../../profiles/profile-fields';
 import { topicShareMap } from '../../profiles/profile-view';
 
-/** The profile field holding the visitor's k-means cluster, once clustering has run. */
-export const CLUSTER_FIELD = 'cl';
-
 export interface EvaluationInput {
   profile: StoredProfile;
   /** Epoch seconds. */

@@ -71,6 +71,14 @@ export class MemoryProfileStore implements ProfileStore {
     return Promise.all(visitorIds.map((visitorId) => this.readProfile(visitorId)));
   }
 
+  async writeCluster(visitorId: string, cluster: string): Promise<boolean> {
+    assertVisitorId(visitorId);
+    const state = this.visitors.get(visitorId)?.state;
+    if (!state || isEmpty(state)) return false;
+    state.fields.set(CORE_FIELDS.cluster, cluster);
+    return true;
+  }
+
   async scanVisitors(cursor: string, count: number): Promise<{ cursor: string; visitorIds: string[] }> {
     const all = this.visitors.keys();
     const start = Number(cursor);

@@ -26,11 +26,19 @@ end
 return 0
 `;
 
+/** KEYS: profile hash   ARGV: field, value   Sets the field only on a profile that exists. */
+const SET_IF_PROFILE_SCRIPT = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+return 1
+`;
+
 interface ProfileScripts {
   psnApplyUpdates(...args: (string | number)[]): Promise<ApplyReply>;
   psnMerge(...args: (string | number)[]): Promise<Snapshot>;
   psnLinkUser(key: string, visitorId: string, retentionSec: number): Promise<string>;
   psnDeleteIfOneOf(key: string, ...values: string[]): Promise<number>;
+  psnSetIfProfile(key: string, field: string, value: string): Promise<number>;
 }
 
 /** Every profile write is one Lua script on the visitor's slot: one round trip per ingest batch. */
@@ -42,6 +50,7 @@ export class RedisProfileStore implements ProfileStore {
     redis.script('psnMerge', 5, MERGE_SCRIPT);
     redis.script('psnLinkUser', 1, LINK_USER_SCRIPT);
     redis.script('psnDeleteIfOneOf', 1, DELETE_IF_ONE_OF_SCRIPT);
+    redis.script('psnSetIfProfile', 1, SET_IF_PROFILE_SCRIPT);
     this.scripts = redis.client as unknown as ProfileScripts;
   }
 
@@ -108,6 +117,11 @@ export class RedisProfileStore implements ProfileStore {
 
   async readProfiles(visitorIds: string[]): Promise<(StoredProfile | null)[]> {
     return Promise.all(visitorIds.map((visitorId) => this.readProfile(visitorId)));
+  }
+
+  async writeCluster(visitorId: string, cluster: string): Promise<boolean> {
+    const { profile } = this.redis.visitorKeys(visitorId, 0);
+    return (await this.scripts.psnSetIfProfile(profile, CORE_FIELDS.cluster, cluster)) === 1;
   }
 
   async scanVisitors(cursor: string, count: number): Promise<{ cursor: string; visitorIds: string[] }> {
