@@ -1,5 +1,5 @@
 import { FEATURES, featureSpecs, featureVector } from '../../server/src/clusters/feature-vector';
-import { applyScaling, fitScaling, rescaleCentroids, unscale } from '../../server/src/clusters/scaling';
+import { applyScaling, commonSpace, fitScaling, unscale } from '../../server/src/clusters/scaling';
 import type { StoredProfile } from '../../server/src/store/profile-store';
 
 const DAY = 86_400;
@@ -106,11 +106,17 @@ describe('scaling (golden)', () => {
     expect(Array.from(out).map((value) => Math.round(value * 1e9) / 1e9)).toEqual([-1, 1, 0]);
   });
 
-  it('rescales centroids into another model’s space by feature name (a missing topic reads as 0)', () => {
-    const from = { features: [features[0], features[1]], scaling: fitScaling([[0, 2], [Math.E - 1, 4]], [features[0], features[1]]), centroids: [[1, -1]] };
-    const to = { features: [features[1], features[0], { ...features[2], name: 'topic:New' }], scaling: { transforms: ['none', 'log1p', 'none'] as const, mean: [0, 0, 0.5], std: [2, 1, 0.25] } };
-    const [centroid] = rescaleCentroids(from, { features: [...to.features], scaling: { ...to.scaling, transforms: [...to.scaling.transforms] } });
-    // share: raw 2 -> (2 - 0) / 2; count: log1p(e - 1) = 1 -> (1 - 0) / 1; topic: raw 0 -> (0 - 0.5) / 0.25.
-    expect(centroid.map((value) => Math.round(value * 1e9) / 1e9)).toEqual([1, 1, -2]);
+  it('puts two models’ centroids in one space: the shared features, in the newer scaling', () => {
+    const previous = { features: [features[0], features[1]], scaling: fitScaling([[0, 2], [Math.E - 1, 4]], [features[0], features[1]]), centroids: [[1, -1]] };
+    const next = {
+      features: [features[1], { ...features[2], name: 'topic:New' }, features[0]],
+      scaling: { transforms: ['none', 'none', 'log1p'] as ('none' | 'log1p')[], mean: [0, 0.5, 0], std: [2, 0.25, 1] },
+      centroids: [[0.5, 3, 0.25]],
+    };
+    // share: raw 2 -> (2 - 0) / 2; count: log1p(e - 1) = 1 -> (1 - 0) / 1; the new topic is left out.
+    const space = commonSpace(previous, next);
+    expect(space.features).toEqual(['share', 'count']);
+    expect(space.previous.map((centroid) => centroid.map((value) => Math.round(value * 1e9) / 1e9))).toEqual([[1, 1]]);
+    expect(space.next).toEqual([[0.5, 0.25]]);
   });
 });

@@ -60,21 +60,28 @@ export const unscale = (value: number, d: number, scaling: Scaling): number => {
   return scaling.transforms[d] === 'log1p' ? Math.expm1(transformed) : transformed;
 };
 
+interface ScaledCentroids {
+  features: readonly FeatureSpec[];
+  scaling: Scaling;
+  centroids: readonly (readonly number[])[];
+}
+
 /**
- * Centroids of one model expressed in another model's scaled space, feature by feature (matched by
- * name: two runs may keep different top topics). A feature the source lacks counts as raw 0 there
- * (a topic it did not keep is one its centroids gave no share to worth keeping).
+ * Two models' centroids in one space, for matching clusters across runs: the features both models
+ * have (by name: two runs may keep different top topics, and a topic one model did not keep tells
+ * nothing about its centroids), in the newer model's scaled space.
  */
-export const rescaleCentroids = (
-  from: { features: readonly FeatureSpec[]; scaling: Scaling; centroids: readonly (readonly number[])[] },
-  to: { features: readonly FeatureSpec[]; scaling: Scaling }
-): number[][] => {
-  const sourceIndex = new Map(from.features.map((feature, index) => [feature.name, index]));
-  return from.centroids.map((centroid) =>
-    to.features.map((feature, d) => {
-      const source = sourceIndex.get(feature.name);
-      const transformed = source === undefined ? transformValue(0, to.scaling.transforms[d]) : unstandardize(centroid[source], source, from.scaling);
-      return (transformed - to.scaling.mean[d]) / to.scaling.std[d];
-    })
-  );
+export const commonSpace = (previous: ScaledCentroids, next: ScaledCentroids): { features: string[]; previous: number[][]; next: number[][] } => {
+  const previousIndex = new Map(previous.features.map((feature, index) => [feature.name, index]));
+  const shared = next.features.flatMap((feature, d) => {
+    const source = previousIndex.get(feature.name);
+    return source === undefined ? [] : [{ name: feature.name, d, source }];
+  });
+  return {
+    features: shared.map(({ name }) => name),
+    previous: previous.centroids.map((centroid) =>
+      shared.map(({ d, source }) => (unstandardize(centroid[source], source, previous.scaling) - next.scaling.mean[d]) / next.scaling.std[d])
+    ),
+    next: next.centroids.map((centroid) => shared.map(({ d }) => centroid[d])),
+  };
 };
