@@ -21,6 +21,7 @@ const bootstrap = async ({ strapi }: { strapi: Core.Strapi }) => {
   await segments.start();
   await pluginService(strapi, 'variants').start();
   await pluginService(strapi, 'experiments').start();
+  await pluginService(strapi, 'clusters').bootstrap();
   await pluginService(strapi, 'changes').start();
   pluginService(strapi, 'reevaluation').schedule();
   // After Strapi's own middlewares (query parsing, body), before the router.

@@ -1,6 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import adminProfilesController from './profiles/admin-profiles-controller';
 import analyticsController from './analytics/analytics-controller';
+import clustersController from './clusters/clusters-controller';
 import consentController from './consent/consent-controller';
 import contentTypesController from './content/content-types-controller';
 import experimentsController from './experiments/experiments-controller';
@@ -35,6 +36,7 @@ export const controllers = {
   preview: previewController,
   variantEditor: variantEditorController,
   recommendations: recommendationsController,
+  clusters: clustersController,
 } satisfies Record<string, (context: { strapi: Core.Strapi }) => object>;
 
 export type PluginControllers = typeof controllers;

@@ -1,4 +1,5 @@
 import bootstrap from './bootstrap';
+import clustersService from './clusters/clusters-service';
 import changesService from './coordination/changes-service';
 import config from './config';
 import { controllers } from './controllers';
@@ -40,6 +41,7 @@ export default {
     variants: variantsService,
     experiments: experimentsService,
     recommendations: recommendationsService,
+    clusters: clustersService,
   },
   policies: {},
   middlewares: {},

@@ -18,6 +18,8 @@ export const ACTIONS = [
   { uid: 'profiles.read', displayName: 'Look up visitor profiles', subCategory: 'Profiles' },
   { uid: 'profiles.erase', displayName: 'Erase visitor profiles', subCategory: 'Profiles' },
   { uid: 'analytics.read', displayName: 'Read analytics', subCategory: 'Analytics' },
+  { uid: 'clusters.read', displayName: 'Read clusters', subCategory: 'Clusters' },
+  { uid: 'clusters.run', displayName: 'Run clustering', subCategory: 'Clusters' },
   { uid: 'settings.read', displayName: 'Read settings and store status', subCategory: 'Settings' },
 ] as const;
 

@@ -17,6 +17,8 @@ describe('plugin config', () => {
       sources: [],
       segments: [],
       segmentJobs: { refreshMinutes: 60, batchSize: 500 },
+      recommendations: { enabled: true, defaultStrategy: 'cf-v1', maxLimit: 50 },
+      clusters: { enabled: true, refreshHours: 24, kMin: 2, kMax: 10, sampleSize: 50_000, driftThreshold: 0.25 },
     });
   });
 
@@ -51,6 +53,8 @@ describe('plugin config', () => {
     [{ cookie: { name: 'a b' } }, 'cookie.name: expected a cookie name'],
     [{ keyPrefix: 'psn{x}' }, 'keyPrefix: expected 1-32 characters'],
     [{ resolve: { timeoutMs: -1 } }, 'resolve.timeoutMs: Too small'],
+    [{ recommendations: { defaultStrategy: 'mine-v1' } }, 'recommendations.defaultStrategy: Invalid option'],
+    [{ clusters: { kMin: 8, kMax: 4 } }, 'clusters.kMin: kMin must not exceed kMax'],
     [{ reids: { url: 'redis://a:1' } }, 'unknown field "reids"'],
     [{ redis: { uri: 'redis://a:1' } }, 'redis: unknown field "uri"'],
     [{ identity: { secret: 'short' } }, 'identity.secret: expected at least 16 characters'],

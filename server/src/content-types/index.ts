@@ -1,3 +1,4 @@
+import clusterRunSchema from './cluster-run/schema.json';
 import experimentSchema from './experiment/schema.json';
 import segmentSchema from './segment/schema.json';
 import variantSchema from './variant/schema.json';
@@ -7,4 +8,5 @@ export default {
   segment: { schema: segmentSchema },
   variant: { schema: variantSchema },
   experiment: { schema: experimentSchema },
+  'cluster-run': { schema: clusterRunSchema },
 };

@@ -67,8 +67,8 @@ const ingestService = ({ strapi }: { strapi: Core.Strapi }) => {
 
   /** Applies to the visitor, following it if it was merged into another since. */
   const apply = async (visitorId: string, updates: EventUpdate[], settings: UpdateSettings, now: number) => {
-    // The profile only comes back when there are segments to evaluate it against.
-    const options = { returnProfile: pluginService(strapi, 'segments').compiled().length > 0 };
+    // The profile only comes back when there are segments to evaluate it against or clusters to assign.
+    const options = { returnProfile: pluginService(strapi, 'segments').compiled().length > 0 || pluginService(strapi, 'clusters').hasModel() };
     let target = visitorId;
     let result: ApplyResult = await profileStore().applyUpdates(target, updates, settings, now, options);
     for (let hop = 0; result.status === 'aliased' && hop < MAX_APPLY_HOPS; hop++) {
@@ -148,6 +148,8 @@ const ingestService = ({ strapi }: { strapi: Core.Strapi }) => {
       await noteForAnalytics(applied.visitorId, events);
       stats().count('duplicates', applied.result.duplicates);
       const { profile } = applied.result;
+      // The nearest cluster first: a cluster segment and a `cluster` rule see it in this same batch.
+      if (profile) await pluginService(strapi, 'clusters').updateStored(applied.visitorId, profile, options.now);
       const segments = profile
         ? await pluginService(strapi, 'segments').reconcile(applied.visitorId, profile, options.now)
         : applied.result.segments;

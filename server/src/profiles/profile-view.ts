@@ -36,6 +36,8 @@ export interface ProfileView {
   locale: string | null;
   traits: Record<string, unknown>;
   identified: boolean;
+  /** The behavioral cluster k-means put the visitor in, once clustering has run. */
+  cluster: string | null;
   segments: string[];
 }
 
@@ -119,6 +121,7 @@ export const toProfileView = (profile: StoredProfile, now: number, halfLifeSec: 
     locale: fields[FIELDS.locale] ?? null,
     traits: Object.fromEntries(Object.entries(profile.traits).map(([key, raw]) => [key, parseTrait(raw)])),
     identified: Boolean(fields[CORE_FIELDS.userHash]),
+    cluster: fields[CORE_FIELDS.cluster] || null,
     segments: profile.segments,
   };
 };

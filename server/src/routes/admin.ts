@@ -35,6 +35,10 @@ export default {
     route('GET', '/segments/:id/members', 'segments.members', 'segments.read'),
     route('GET', '/segments/:id/sizes', 'segments.sizes', 'segments.read'),
 
+    route('GET', '/clusters', 'clusters.overview', 'clusters.read'),
+    route('POST', '/clusters/run', 'clusters.run', 'clusters.run'),
+    route('POST', '/clusters/:clusterId/segment', 'clusters.makeSegment', 'segments.create'),
+
     route('GET', '/variants', 'variants.list', 'variants.read'),
     route('GET', '/variants/editor', 'variantEditor.show', 'variants.read'),
     route('POST', '/variants', 'variants.create', 'variants.create'),

@@ -1,5 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import type contentTypesService from '../content/content-types-service';
+import type { ClustersService } from '../clusters/clusters-service';
 import type { ChangesService } from '../coordination/changes-service';
 import type { ExperimentsService } from '../experiments/experiments-service';
 import type { IdentityService } from '../identity/identity-service';
@@ -26,6 +27,7 @@ export interface PluginServices {
   variants: VariantsService;
   experiments: ExperimentsService;
   recommendations: RecommendationsService;
+  clusters: ClustersService;
 }
 
 export const PLUGIN_ID = 'personalization';

@@ -8,7 +8,12 @@ import { graphqlRootField, personalizationSwitch } from './resolution-scope';
 /* eslint-disable @typescript-eslint/no-explicit-any */
 
 /** The plugin's own content types: internal, never in the public schema (as content-releases does). */
-const HIDDEN_CONTENT_TYPES = ['plugin::personalization.segment', 'plugin::personalization.variant', 'plugin::personalization.experiment'];
+const HIDDEN_CONTENT_TYPES = [
+  'plugin::personalization.segment',
+  'plugin::personalization.variant',
+  'plugin::personalization.experiment',
+  'plugin::personalization.cluster-run',
+];
 
 /** The object type names of content types (personalized ones by uid) and components (by uid). */
 const entryTypesOf = (strapi: Core.Strapi): EntryTypes => {
