@@ -6,6 +6,7 @@ export const PERMISSIONS = {
   variants: { read: action('variants.read'), create: action('variants.create'), update: action('variants.update'), delete: action('variants.delete') },
   experiments: { read: action('experiments.read'), create: action('experiments.create'), update: action('experiments.update'), delete: action('experiments.delete') },
   analytics: { read: action('analytics.read') },
+  clusters: { read: action('clusters.read'), run: action('clusters.run') },
   settings: { read: action('settings.read') },
 };
 
@@ -15,4 +16,5 @@ export const MENU_PERMISSIONS = [
   ...PERMISSIONS.analytics.read,
   ...PERMISSIONS.settings.read,
   ...PERMISSIONS.experiments.read,
+  ...PERMISSIONS.clusters.read,
 ];

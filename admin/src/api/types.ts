@@ -1,5 +1,8 @@
 /** Shapes of the plugin's admin API, as the pages use them. */
 import type { AnalyticsOverview } from '../../../server/src/analytics/analytics-overview';
+import type { ClusterRunRecord, ClustersJobStatus } from '../../../server/src/clusters/clusters-service';
+import type { FeatureDrift } from '../../../server/src/clusters/drift';
+import type { FeatureSpec } from '../../../server/src/clusters/feature-vector';
 import type { Goal } from '../../../server/src/experiments/experiment-input';
 import type { ExperimentRecord } from '../../../server/src/experiments/experiments-service';
 import type { SegmentRecord } from '../../../server/src/segments/segments-service';
@@ -96,6 +99,17 @@ export interface VariantEditorData {
   base: Record<string, unknown>;
   mainFields: Record<string, string>;
   labels: Record<string, Record<string, ReferenceLabel>>;
+}
+
+/** `GET /personalization/clusters`. */
+export interface ClustersOverview {
+  enabled: boolean;
+  status: ClustersJobStatus;
+  current: ClusterRunRecord | null;
+  live: { profiles: number; drift: FeatureDrift[] } | null;
+  runs: Pick<ClusterRunRecord, 'documentId' | 'status' | 'reason' | 'startedAt' | 'finishedAt' | 'report'>[];
+  featureCatalog: FeatureSpec[];
+  segments: { documentId: string; slug: string; name: string }[];
 }
 
 /** Strapi's error answer: `{ error: { message, details: { errors: [{ path, message }] } } }`. */

@@ -5,6 +5,7 @@ import { NavLink, Navigate, Route, Routes } from 'react-router-dom';
 import { PERMISSIONS } from '../permissions';
 import { useTranslate } from '../utils/use-translate';
 import { AnalyticsPage } from './Analytics/AnalyticsPage';
+import { ClustersPage } from './Clusters/ClustersPage';
 import { ExperimentsPage } from './Experiments/ExperimentsPage';
 import { PreviewPage } from './Preview/PreviewPage';
 import { SegmentEditPage } from './Segments/SegmentEditPage';
@@ -17,19 +18,21 @@ const Protect = ({ permissions, children }: { permissions: { action: string; sub
 
 /**
  * The plugin's pages under /admin/plugins/personalization, with a side navigation showing only
- * the pages the user's role may read. A new page (clusters, say) is one link and one route here.
+ * the pages the user's role may read. A new page is one link and one route here.
  */
 export const App = () => {
   const t = useTranslate();
   const segments = useRBAC(PERMISSIONS.segments);
   const experiments = useRBAC(PERMISSIONS.experiments);
   const analytics = useRBAC(PERMISSIONS.analytics);
+  const clusters = useRBAC(PERMISSIONS.clusters);
   const settings = useRBAC(PERMISSIONS.settings);
-  if ([segments, experiments, analytics, settings].some((access) => access.isLoading)) return <Page.Loading />;
+  if ([segments, experiments, analytics, clusters, settings].some((access) => access.isLoading)) return <Page.Loading />;
 
   const links = [
     { to: 'segments', label: t('nav.segments', 'Segments'), allowed: segments.allowedActions.canRead },
     { to: 'experiments', label: t('nav.experiments', 'Experiments'), allowed: experiments.allowedActions.canRead },
+    { to: 'clusters', label: t('nav.clusters', 'Clusters'), allowed: clusters.allowedActions.canRead },
     { to: 'analytics', label: t('nav.analytics', 'Analytics'), allowed: analytics.allowedActions.canRead },
     { to: 'settings', label: t('nav.settings', 'Settings'), allowed: settings.allowedActions.canRead },
   ].filter((link) => link.allowed);
@@ -57,6 +60,7 @@ export const App = () => {
         <Route path="segments/new" element={<Protect permissions={PERMISSIONS.segments.create}><SegmentEditPage /></Protect>} />
         <Route path="segments/:documentId" element={<Protect permissions={PERMISSIONS.segments.read}><SegmentEditPage /></Protect>} />
         <Route path="experiments/*" element={<Protect permissions={PERMISSIONS.experiments.read}><ExperimentsPage /></Protect>} />
+        <Route path="clusters" element={<Protect permissions={PERMISSIONS.clusters.read}><ClustersPage /></Protect>} />
         <Route path="analytics" element={<Protect permissions={PERMISSIONS.analytics.read}><AnalyticsPage /></Protect>} />
         <Route path="settings" element={<Protect permissions={PERMISSIONS.settings.read}><SettingsPage /></Protect>} />
         <Route path="preview" element={<Protect permissions={PERMISSIONS.variants.read}><PreviewPage /></Protect>} />
