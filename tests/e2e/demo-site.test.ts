@@ -1,4 +1,5 @@
 import type { Browser, Page } from 'playwright-core';
+import { seedDemoEngagement } from '../app/src/demo/engagement';
 import { seedDemoPersonalization } from '../app/src/demo/personalization';
 import { seedDemoContent } from '../app/src/demo/seed';
 import { launchChromium, screenshot } from '../helpers/browser';
@@ -24,6 +25,7 @@ describe('demo site', () => {
     app = await startTestApp({ redisUrl: redis.url, pluginConfig: { resolve: { timeoutMs: 1000 } } });
     await seedDemoContent(app.strapi, APP_DIR, { movies: 60 });
     await seedDemoPersonalization(app.strapi);
+    await seedDemoEngagement(app.strapi, APP_DIR);
     baseUrl = await app.listen();
     browser = await launchChromium();
   });
@@ -73,6 +75,28 @@ describe('demo site', () => {
     expect(await headline(page)).toBe('Your next favourite trailer is one click away');
     expect(await page.locator('#articles button').first().innerText()).toBe('Watch the trailers first');
     await screenshot(page, 'demo-trailer-watcher');
+    await context.close();
+  });
+
+  it('shows recommended and related movies, and reports clicks on them as the strategy\'s click-through', async () => {
+    const { context, page } = await visit();
+    await page.waitForSelector('#recommended [data-open-movie]');
+    expect(await page.locator('#recommended').getAttribute('data-psn-recommendation')).toBe('cf-v1');
+    expect(await page.locator('#recommended .card').count()).toBeGreaterThan(0);
+    // The tracker's own psn.recommend(), as a site would call it.
+    const answer = await page.evaluate(() =>
+      (window as unknown as { psn: { recommend(options: object): Promise<{ data: unknown[]; meta: { strategy: string } }> } }).psn.recommend({ contentType: 'api::movie.movie', limit: 3 })
+    );
+    expect(answer.data.length).toBe(3);
+    expect(answer.meta.strategy).toBe('cf-v1');
+    const clicked = page.waitForRequest((request) => request.url().endsWith('/api/personalization/events') && (request.postData() ?? '').includes('Recommendation Clicked'));
+    await page.locator('#recommended [data-open-movie]').first().click();
+    await page.waitForSelector('#related [data-open-movie]');
+    expect(await page.locator('#related .reason').first().innerText()).toBe('co-engagement');
+    await flush(page);
+    const body = JSON.parse((await clicked).postData()!);
+    expect(body.events.find((event: { event?: string }) => event.event === 'Recommendation Clicked').properties.recommendation).toBe('cf-v1');
+    await screenshot(page, 'demo-related');
     await context.close();
   });
 

@@ -25,8 +25,10 @@ const main = async () => {
   await strapi.load();
   const { seedDemoContent, ensureDemoAdmin, DEMO_ADMIN } = require(path.join(APP_DIR, 'dist', 'src', 'demo', 'seed.js'));
   const { seedDemoPersonalization } = require(path.join(APP_DIR, 'dist', 'src', 'demo', 'personalization.js'));
+  const { seedDemoEngagement } = require(path.join(APP_DIR, 'dist', 'src', 'demo', 'engagement.js'));
   const { seeded } = await seedDemoContent(strapi, APP_DIR);
   await seedDemoPersonalization(strapi);
+  const engagement = await seedDemoEngagement(strapi, APP_DIR);
   await ensureDemoAdmin(strapi);
   await strapi.start();
 
@@ -36,6 +38,7 @@ const main = async () => {
  Personalization demo is running on ${base}
  Profile store: ${store.description}
  ${seeded ? 'Seeded 400 MovieLens movies, 6 articles, a landing page, 3 segments and their variants.' : 'Using the content seeded on an earlier run (tests/app/.tmp/data.db).'}
+ ${engagement.seeded ? `Replayed ${engagement.views} MovieLens views of 150 sample visitors, for recommendations to start from.` : 'Recommendations start from the co-engagement already in the store.'}
 
  Admin panel:  ${base}/admin
    email:      ${DEMO_ADMIN.email}

@@ -35,16 +35,27 @@ const movies = readCsv('movies.csv')
     ratings: ratingCounts.get(movie.movieId) ?? 0,
   }));
 
+// Who watched what, for the demo's "recommended" and "related" rows to start from: the ratings of
+// the first VIEW_USERS users on these movies, as views (userId, movieId, timestamp).
+const VIEW_USERS = 150;
+const kept = new Set(movies.map((/** @type {{movieId: string}} */ movie) => movie.movieId));
+const views = readCsv('ratings.csv')
+  .filter((/** @type {{userId: string, movieId: string}} */ rating) => Number(rating.userId) <= VIEW_USERS && kept.has(rating.movieId))
+  .map((/** @type {{userId: string, movieId: string, timestamp: string}} */ rating) => ({ userId: rating.userId, movieId: rating.movieId, timestamp: rating.timestamp }));
+
 fs.mkdirSync(TARGET, { recursive: true });
 fs.writeFileSync(path.join(TARGET, 'movies.csv'), stringify(movies, { header: true }));
+fs.writeFileSync(path.join(TARGET, 'views.csv'), stringify(views, { header: true }));
 fs.copyFileSync(path.join(SOURCE, 'README.txt'), path.join(TARGET, 'MOVIELENS-README.txt'));
 fs.writeFileSync(
   path.join(TARGET, 'NOTICE.md'),
   `# MovieLens subset
 
 \`movies.csv\` holds the ${MOVIE_COUNT} most-rated movies of MovieLens \`ml-latest-small\` (movieId,
-title, genres as in the original, plus \`ratings\`: how many ratings the movie has in that data set),
-derived by \`tests/scripts/derive-demo-data.js\`.
+title, genres as in the original, plus \`ratings\`: how many ratings the movie has in that data set);
+\`views.csv\` the ratings of users 1 to ${VIEW_USERS} on those movies (userId, movieId, timestamp), which the
+demo replays as views so that its recommendations have co-engagement to start from. Both derived by
+\`tests/scripts/derive-demo-data.js\`.
 
 The data set is by GroupLens Research, University of Minnesota, and is redistributed here, transformed,
 under its own licence (research and non-commercial use; see \`MOVIELENS-README.txt\`, the original notice).
@@ -54,4 +65,4 @@ F. Maxwell Harper and Joseph A. Konstan. 2015. The MovieLens Datasets: History a
 Transactions on Interactive Intelligent Systems (TiiS) 5, 4: 19:1–19:19. https://doi.org/10.1145/2827872
 `
 );
-console.log(`wrote ${movies.length} movies to ${path.relative(REPO_ROOT, TARGET)}`);
+console.log(`wrote ${movies.length} movies and ${views.length} views to ${path.relative(REPO_ROOT, TARGET)}`);
