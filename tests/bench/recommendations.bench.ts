@@ -5,8 +5,8 @@
  *   GET /api/movies?pagination[pageSize]=10 of the same app, alternating runs: p50/p99 at one
  *   connection (target p99 < 20 ms), throughput at 32, and the share of answers carrying 10
  *   co-engagement recommendations;
- * - ingest of 20-event batches whose page views name movies, with co-engagement recorded against
- *   the same load on a server with recommendations turned off (target: within 10 %).
+ * - ingest of the ingest benchmark's 20-event batches on four movie pages each, with co-engagement
+ *   recorded, against the same load on a server with recommendations turned off (target: within 10 %).
  */
 import { randomUUID } from 'crypto';
 import type autocannon from 'autocannon';
@@ -38,14 +38,25 @@ const percent = (part: number, whole: number) => (whole === 0 ? 'n/a' : `${fixed
 
 let counter = 0;
 const runTag = randomUUID().slice(0, 8);
-/** A 20-event batch: views of movies (what co-engagement records), clicks and scrolls. */
+/**
+ * The ingest benchmark's 20-event batch (page views, clicks, scroll, dwell, video plays), on four
+ * movie pages: each page view names its movie and the track events after it carry that page's
+ * movie too, as the tracker sends them (`data-psn-entry`). Views and plays are what co-engagement
+ * records: four new entries per batch.
+ */
 const batchBody = (documentIds: readonly string[]) => () => {
   const id = counter++;
-  const events = Array.from({ length: BATCH }, (_, i) =>
-    i % 2 === 0
-      ? { type: 'page', messageId: `${runTag}-${id}-${i}`, properties: { contentType: MOVIE, documentId: pick(documentIds) } }
-      : { type: 'track', event: 'Scroll Depth', messageId: `${runTag}-${id}-${i}`, properties: { depth: 50 } }
-  );
+  let entry = { contentType: MOVIE, documentId: pick(documentIds) };
+  const events = Array.from({ length: BATCH }, (_, i) => {
+    const kind = i % 5;
+    if (kind === 0) entry = { contentType: MOVIE, documentId: pick(documentIds) };
+    const base = { messageId: `${runTag}-${id}-${i}`, context: { page: { url: 'https://example.com/movies/42', path: '/movies/42' } } };
+    if (kind === 0) return { ...base, type: 'page', properties: { ...entry } };
+    if (kind === 1) return { ...base, type: 'track', event: 'CTA Clicked', category: 'cta', action: 'click', properties: { ...entry } };
+    if (kind === 2) return { ...base, type: 'track', event: 'Scroll Depth', properties: { ...entry, depth: 50, previous: 25 } };
+    if (kind === 3) return { ...base, type: 'track', event: 'Dwell Time', properties: { ...entry, seconds: 12 } };
+    return { ...base, type: 'track', event: 'Video Playback Started', category: 'video', action: 'play', properties: { ...entry } };
+  });
   return JSON.stringify({ anonymousId: `bench-rec-ingest-${id % VISITORS}`, events });
 };
 

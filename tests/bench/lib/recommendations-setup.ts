@@ -1,5 +1,6 @@
 import { randomBytes } from 'crypto';
 import type { Core } from '@strapi/strapi';
+import { itemKey } from '../../../server/src/recommendations/item-ref';
 
 const MOVIE = 'api::movie.movie';
 export const BENCH_ITEMS = 10_000;
@@ -47,7 +48,7 @@ export const setupRecommendations = async (strapi: Core.Strapi) => {
         visitorId: visitorOf(start + offset),
         segments: [],
         items: Array.from({ length: ITEMS_PER_VISITOR }, (_, k) => ({
-          item: `${MOVIE}|${ids[group + Math.floor(Math.random() * 100)]}`,
+          item: itemKey({ contentType: MOVIE, documentId: ids[group + Math.floor(Math.random() * 100)] }),
           weight: 1,
           at: nowSec - (ITEMS_PER_VISITOR - k) * 60,
         })),

@@ -6,10 +6,10 @@ const MOVIE = 'api::movie.movie';
 
 /**
  * Co-engagement for the demo's "Recommended for you" and "related" rows to start from: the shipped
- * MovieLens views (tests/app/data/movielens/views.csv) replayed as 150 sample visitors' views of the
- * seeded movies, written through the plugin's own co-engagement store, in each user's order and
- * over the last day (the original dates are decades old, and engagement decays). Skipped when the
- * store already has movie popularity (a restart, or a Redis that kept it).
+ * MovieLens views (tests/app/data/movielens/views.csv) replayed, through the path ingest takes, as
+ * 150 sample visitors' views of the seeded movies, in each user's order and over the last day (the
+ * original dates are decades old, and engagement decays). Skipped when the store already has movie
+ * popularity (a restart, or a Redis that kept it).
  */
 export const seedDemoEngagement = async (strapi: Core.Strapi, appRoot: string): Promise<{ seeded: boolean; views: number }> => {
   const coEngagement = strapi.plugin('personalization').service('store').coEngagement();
@@ -28,14 +28,16 @@ export const seedDemoEngagement = async (strapi: Core.Strapi, appRoot: string): 
     list.push({ documentId, timestamp: Number(row.timestamp) });
     byUser.set(row.userId, list);
   }
-  const batch = [...byUser].map(([userId, views]) => {
+  // Through the same path as ingest's (the recommendations service's coalescing writes).
+  const recommendations = strapi.plugin('personalization').service('recommendations');
+  let count = 0;
+  for (const [userId, views] of byUser) {
     views.sort((a, b) => a.timestamp - b.timestamp);
-    return {
-      visitorId: `demo-movielens-${userId}`,
-      segments: [],
-      items: views.map((view, index) => ({ item: `${MOVIE}|${view.documentId}`, weight: 1, at: now - 86_400 + Math.floor((index / views.length) * 86_000) })),
-    };
-  });
-  for (let start = 0; start < batch.length; start += 25) await coEngagement.record(batch.slice(start, start + 25), now);
-  return { seeded: true, views: batch.reduce((sum, entry) => sum + entry.items.length, 0) };
+    const at = new Map(views.map((view, index) => [view, now - 86_400 + Math.floor((index / views.length) * 86_000)]));
+    const events = views.map((view) => ({ type: 'page', properties: { contentType: MOVIE, documentId: view.documentId }, view }));
+    recommendations.noteEngagements(`demo-movielens-${userId}`, [], events, (event: { view: (typeof views)[number] }) => at.get(event.view));
+    count += views.length;
+  }
+  await recommendations.flush();
+  return { seeded: true, views: count };
 };
