@@ -44,7 +44,7 @@ const DAY = 86_400;
 export const DEFAULT_CO_ENGAGEMENT_SETTINGS: CoEngagementSettings = {
   halfLifeSec: 30 * DAY,
   landmarkSec: Date.UTC(2026, 0, 1) / 1000,
-  historySize: 20,
+  historySize: 10,
   pairWindowSec: 30 * DAY,
   maxNeighbours: 100,
   maxItems: 50_000,
