@@ -4,8 +4,8 @@ import type { CoEngagementStore } from './store/co-engagement-store';
 
 /**
  * Engagements waiting to be recorded together. Ingest hands each batch's engagements here and
- * answers without waiting for them: every flush costs the store two round trips (histories, then pairs)
- * whatever it holds, so a busy site pays them once per `flushMs` instead of per request, and the
+ * answers without waiting for them: every flush costs the store two round trips (histories, then
+ * pairs) whatever it holds, so a busy site pays them once per `flushMs` instead of per request, and the
  * request path pays none (the same trade as segments' member sets, `store/membership-writes.ts`).
  * A visitor's engagements of one flush travel as one entry. A crash loses at most one interval of
  * co-engagement, never events or profiles; a failed write is retried under newer engagements,
@@ -16,7 +16,7 @@ export interface CoEngagementWritesOptions {
   flushMs: number;
   /** Engagements that start a flush at once. */
   flushSize: number;
-  /** Most engagements kept while the store fails; beyond, the failed batch is dropped. */
+  /** Most engagements waiting; beyond, new ones (and a failed batch that no longer fits) are dropped. */
   pendingLimit: number;
 }
 
