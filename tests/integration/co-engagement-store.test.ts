@@ -193,4 +193,18 @@ describe('both drivers', () => {
     const rounded = (value: unknown) => JSON.parse(JSON.stringify(value, (_key, v) => (typeof v === 'number' ? Number(v.toPrecision(10)) : v)));
     expect(rounded(fromRedis)).toEqual(rounded(fromMemory));
   });
+
+  it('answer alike after one flush large enough to be cut into several scripts', async () => {
+    const stores = drivers.map(([, create]) => create());
+    const items = Array.from({ length: 3_000 }, (_, i) => M(`big${i}`));
+    // 400 visitors × 12 items: tens of thousands of pair increments in one record call.
+    const batch = Array.from({ length: 400 }, (_, v) => views(visitor(), Array.from({ length: 12 }, (_, i) => items[(v * 37 + i * 101) % items.length]), NOW - 100));
+    for (const store of stores) await store.record(batch, NOW);
+    const [fromRedis, fromMemory] = await Promise.all(stores.map((store) => store.neighbours(items.slice(0, 100), 10, NOW)));
+    expect(Object.values(fromRedis).flat().length).toBeGreaterThan(100);
+    expect(fromRedis).toEqual(fromMemory);
+    const [popularRedis, popularMemory] = await Promise.all(stores.map((store) => store.popular(MOVIE, null, 1_000, NOW)));
+    expect(popularRedis).toHaveLength(1_000);
+    expect(popularRedis).toEqual(popularMemory);
+  });
 });

@@ -23,9 +23,9 @@ describe('co-engagement writes waiting for a flush', () => {
   it('coalesces a visitor’s engagements into one entry per flush, with the latest segments', async () => {
     const store = recordingStore();
     const writes = new CoEngagementWrites(store, { flushMs: 60_000 }, () => 1000);
-    await writes.add('visitor-a1', ['new'], [view(M('a'), 1)]);
-    await writes.add('visitor-b1', [], [view(M('x'), 2)]);
-    await writes.add('visitor-a1', ['fans'], [view(M('b'), 3)]);
+    writes.add('visitor-a1', ['new'], [view(M('a'), 1)]);
+    writes.add('visitor-b1', [], [view(M('x'), 2)]);
+    writes.add('visitor-a1', ['fans'], [view(M('b'), 3)]);
     expect(writes.size).toBe(3);
     expect(store.calls).toEqual([]);
     await writes.flush();
@@ -44,13 +44,31 @@ describe('co-engagement writes waiting for a flush', () => {
     await writes.close();
   });
 
-  it('flushes at once when full, and the caller that filled it waits for the flush', async () => {
-    const store = recordingStore();
-    const writes = new CoEngagementWrites(store, { flushMs: 60_000, flushSize: 3 });
-    await writes.add('visitor-a1', [], [view(M('a'), 1), view(M('b'), 2)]);
-    expect(store.calls).toHaveLength(0);
-    await writes.add('visitor-b1', [], [view(M('c'), 3)]);
-    expect(store.calls).toHaveLength(1);
+  it('starts a flush at once when full, without making the caller wait, one flush at a time', async () => {
+    let release = () => {};
+    const calls: VisitorEngagements[][] = [];
+    const slowStore = {
+      record: (batch: VisitorEngagements[]) => {
+        calls.push(batch);
+        return new Promise<void>((resolve) => (release = resolve));
+      },
+    };
+    const writes = new CoEngagementWrites(slowStore, { flushMs: 60_000, flushSize: 3 });
+    writes.add('visitor-a1', [], [view(M('a'), 1), view(M('b'), 2)]);
+    expect(calls).toHaveLength(0);
+    expect(writes.add('visitor-b1', [], [view(M('c'), 3)])).toBeUndefined();
+    expect(calls).toHaveLength(1);
+    // Full again while the first flush runs: the next one waits for it, and asks share it.
+    writes.add('visitor-c1', [], [view(M('d'), 4), view(M('e'), 5), view(M('f'), 6)]);
+    const queued = writes.flush();
+    expect(writes.flush()).toBe(queued);
+    expect(calls).toHaveLength(1);
+    release();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(calls).toHaveLength(2);
+    expect(calls[1].map((entry) => entry.visitorId)).toEqual(['visitor-c1']);
+    release();
+    await queued;
     await writes.close();
   });
 
@@ -58,36 +76,37 @@ describe('co-engagement writes waiting for a flush', () => {
     const store = recordingStore();
     const writes = new CoEngagementWrites(store, { flushMs: 60_000, pendingLimit: 3 });
     store.fail(true);
-    await writes.add('visitor-a1', [], [view(M('a'), 1)]);
+    writes.add('visitor-a1', [], [view(M('a'), 1)]);
     await writes.flush();
     expect(writes.size).toBe(1);
-    await writes.add('visitor-a1', ['fans'], [view(M('b'), 2)]);
+    writes.add('visitor-a1', ['fans'], [view(M('b'), 2)]);
     store.fail(false);
     await writes.flush();
     expect(store.calls[0].batch).toEqual([{ visitorId: 'visitor-a1', segments: ['fans'], items: [view(M('a'), 1), view(M('b'), 2)] }]);
 
     store.fail(true);
-    await writes.add('visitor-a1', [], [view(M('c'), 3), view(M('d'), 4)]);
+    writes.add('visitor-a1', [], [view(M('c'), 3), view(M('d'), 4)]);
     await writes.flush();
     expect(writes.size).toBe(2);
-    await writes.add('visitor-b1', [], [view(M('e'), 5), view(M('f'), 6)]);
-    await writes.flush(); // 4 waiting > 3: dropped rather than held without bound
-    expect(writes.size).toBe(0);
+    // 2 waiting + 2 > 3: the new engagements are dropped, and counted.
+    writes.add('visitor-b1', [], [view(M('e'), 5), view(M('f'), 6)]);
+    expect(writes.size).toBe(2);
+    expect(writes.dropped).toBe(2);
     store.fail(false);
     await writes.close();
-    expect(store.calls).toHaveLength(1);
+    expect(store.calls[1].batch).toEqual([{ visitorId: 'visitor-a1', segments: [], items: [view(M('c'), 3), view(M('d'), 4)] }]);
   });
 
   it('forgets an erased visitor’s waiting engagements, and takes nothing after close', async () => {
     const store = recordingStore();
     const writes = new CoEngagementWrites(store, { flushMs: 60_000 });
-    await writes.add('visitor-a1', [], [view(M('a'), 1)]);
-    await writes.add('visitor-b1', [], [view(M('b'), 1)]);
+    writes.add('visitor-a1', [], [view(M('a'), 1)]);
+    writes.add('visitor-b1', [], [view(M('b'), 1)]);
     writes.forget(['visitor-a1', 'visitor-zz']);
     expect(writes.size).toBe(1);
     await writes.close();
     expect(store.calls[0].batch.map((entry) => entry.visitorId)).toEqual(['visitor-b1']);
-    await writes.add('visitor-c1', [], [view(M('c'), 1)]);
+    writes.add('visitor-c1', [], [view(M('c'), 1)]);
     expect(writes.size).toBe(0);
   });
 });

@@ -1,8 +1,6 @@
 import { isValidVisitorId } from '../store/keys';
 import {
-  addTo,
   isValidEngagement,
-  mapOf,
   planEngagement,
   type CoEngagementSettings,
   type ContentTypeIncrements,
@@ -64,22 +62,6 @@ export const planBatch = (
   settings: CoEngagementSettings
 ): Map<string, ContentTypeIncrements> => {
   const total = new Map<string, ContentTypeIncrements>();
-  for (const entry of entries) {
-    const plan = planEngagement(previousOf(entry.visitorId), entry.items, entry.segments, settings);
-    for (const [contentType, increments] of plan.byContentType) {
-      const into = total.get(contentType);
-      if (!into) {
-        total.set(contentType, increments);
-        continue;
-      }
-      addAll(into.popularity, increments.popularity);
-      for (const [segment, counts] of increments.segmentPopularity) addAll(mapOf(into.segmentPopularity, segment), counts);
-      for (const [documentId, counts] of increments.neighbours) addAll(mapOf(into.neighbours, documentId), counts);
-    }
-  }
+  for (const entry of entries) planEngagement(previousOf(entry.visitorId), entry.items, entry.segments, settings, total);
   return total;
-};
-
-const addAll = (into: Map<string, number>, from: Map<string, number>) => {
-  for (const [key, value] of from) addTo(into, key, value);
 };

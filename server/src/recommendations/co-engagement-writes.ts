@@ -4,8 +4,8 @@ import type { CoEngagementStore } from './store/co-engagement-store';
 
 /**
  * Engagements waiting to be recorded together. Ingest hands each batch's engagements here and
- * answers without waiting: every flush costs the store two round trips (histories, then pairs)
- * whatever it holds, so a busy site pays them once per `flushMs` instead of per request, and the
+ * answers without waiting for them: every flush costs the store two round trips (histories, then
+ * pairs) whatever it holds, so a busy site pays them once per `flushMs` instead of per request, and the
  * request path pays none (the same trade as segments' member sets, `store/membership-writes.ts`).
  * A visitor's engagements of one flush travel as one entry. A crash loses at most one interval of
  * co-engagement, never events or profiles; a failed write is retried under newer engagements,
@@ -14,9 +14,9 @@ import type { CoEngagementStore } from './store/co-engagement-store';
 
 export interface CoEngagementWritesOptions {
   flushMs: number;
-  /** Engagements that trigger a flush at once (the caller that crossed it waits for it). */
+  /** Engagements that start a flush at once. */
   flushSize: number;
-  /** Most engagements kept while the store fails; beyond, the failed batch is dropped. */
+  /** Most engagements waiting; beyond, new ones (and a failed batch that no longer fits) are dropped. */
   pendingLimit: number;
 }
 
@@ -26,6 +26,9 @@ export class CoEngagementWrites {
   private pending = new Map<string, VisitorEngagements>();
   private count = 0;
   private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private queued: Promise<void> | undefined;
+  private droppedCount = 0;
   private closed = false;
   private readonly options: CoEngagementWritesOptions;
 
@@ -43,18 +46,50 @@ export class CoEngagementWrites {
     return this.count;
   }
 
-  /** Queues a visitor's engagements; resolves at once unless this filled the buffer (then after the flush). */
-  async add(visitorId: string, segments: string[], items: EngagedItem[]): Promise<void> {
+  /**
+   * Queues a visitor's engagements and returns at once: ingest never waits for co-engagement. A
+   * full buffer starts a flush; beyond `pendingLimit` (the store is down or slower than the
+   * traffic) new engagements are dropped and counted: recommendations are statistics, and holding
+   * more would only grow the process.
+   */
+  add(visitorId: string, segments: string[], items: EngagedItem[]): void {
     if (items.length === 0 || this.closed) return;
+    if (this.count + items.length > this.options.pendingLimit) {
+      this.droppedCount += items.length;
+      return;
+    }
     this.put({ visitorId, segments, items });
-    if (this.count >= this.options.flushSize) await this.flush();
+    if (this.count >= this.options.flushSize) void this.flush();
     else this.timer ??= setTimeout(() => void this.flush(), this.options.flushMs).unref();
   }
 
-  /** Records everything waiting; a failure keeps it for the next flush (never throws). */
-  async flush(): Promise<void> {
+  /** Engagements dropped because too many were waiting. */
+  get dropped(): number {
+    return this.droppedCount;
+  }
+
+  /**
+   * Records everything waiting, one flush at a time: asked for while one runs, it follows that one
+   * (and all such asks share it). A failure keeps the batch for the next flush; never throws.
+   */
+  flush(): Promise<void> {
     clearTimeout(this.timer);
     this.timer = undefined;
+    if (this.queued) return this.queued;
+    if (this.running) {
+      this.queued = this.running.then(() => {
+        this.queued = undefined;
+        return this.flush();
+      });
+      return this.queued;
+    }
+    this.running = this.flushNow().finally(() => {
+      this.running = undefined;
+    });
+    return this.running;
+  }
+
+  private async flushNow(): Promise<void> {
     if (this.count === 0) return;
     const batch = this.take();
     try {

@@ -1,4 +1,4 @@
-import { itemKey, parseItemKey } from './item-ref';
+import { itemKey, parseItemKey, type ItemRef } from './item-ref';
 
 /**
  * Co-engagement bookkeeping shared by both store drivers and the reads: what one batch of
@@ -44,7 +44,7 @@ const DAY = 86_400;
 export const DEFAULT_CO_ENGAGEMENT_SETTINGS: CoEngagementSettings = {
   halfLifeSec: 30 * DAY,
   landmarkSec: Date.UTC(2026, 0, 1) / 1000,
-  historySize: 20,
+  historySize: 10,
   pairWindowSec: 30 * DAY,
   maxNeighbours: 100,
   maxItems: 50_000,
@@ -123,12 +123,18 @@ export const planEngagement = (
   previous: readonly HistoryEntry[],
   engagements: readonly EngagedItem[],
   segments: readonly string[],
-  settings: CoEngagementSettings
+  settings: CoEngagementSettings,
+  /** Where to add the increments (a whole batch's, `co-engagement-batch.ts`); a new map by default. */
+  byContentType: Map<string, ContentTypeIncrements> = new Map()
 ): EngagementPlan => {
-  const known = new Map<string, number>();
-  for (const entry of previous) if (parseItemKey(entry.item) && Number.isFinite(entry.at)) known.set(entry.item, entry.at);
+  // Known items newest first, each parsed once: a pair costs two map additions and nothing more.
+  const known = new Map<string, KnownItem>();
+  for (const { item, at } of previous) {
+    const ref = parseItemKey(item);
+    if (ref && Number.isFinite(at)) known.set(item, { item, at, ...ref });
+  }
+  let recent = newestFirst([...known.values()]);
   const validSegments = [...new Set(segments.filter(isSegmentSlug))].slice(0, MAX_SEGMENTS_PER_VISITOR);
-  const byContentType = new Map<string, ContentTypeIncrements>();
   const history = new Map<string, number>();
   const ordered = engagements.filter(isValidEngagement).sort((a, b) => a.at - b.at);
   for (const { item, weight, at } of ordered) {
@@ -137,32 +143,40 @@ export const planEngagement = (
     const increment = weight * forwardWeight(at, settings);
     addTo(increments.popularity, ref.documentId, increment);
     for (const segment of validSegments) addTo(mapOf(increments.segmentPopularity, segment), ref.documentId, increment);
-    if (!known.has(item)) {
-      for (const [other] of mostRecent(known, settings.historySize)) {
-        const otherRef = parseItemKey(other)!;
-        if (otherRef.contentType !== ref.contentType || Math.abs(at - known.get(other)!) > settings.pairWindowSec) continue;
-        addTo(mapOf(increments.neighbours, ref.documentId), otherRef.documentId, increment);
-        addTo(mapOf(increments.neighbours, otherRef.documentId), ref.documentId, increment);
+    const seen = known.get(item);
+    if (seen) {
+      if (at > seen.at) {
+        seen.at = at;
+        recent = newestFirst(recent);
       }
+    } else {
+      let own: Map<string, number> | undefined;
+      for (let i = 0; i < recent.length && i < settings.historySize; i++) {
+        const other = recent[i];
+        if (other.contentType !== ref.contentType || Math.abs(at - other.at) > settings.pairWindowSec) continue;
+        addTo((own ??= mapOf(increments.neighbours, ref.documentId)), other.documentId, increment);
+        addTo(mapOf(increments.neighbours, other.documentId), ref.documentId, increment);
+      }
+      const entry = { item, at, ...ref };
+      known.set(item, entry);
+      recent = newestFirst([entry, ...recent]);
     }
-    const latest = Math.max(at, known.get(item) ?? -Infinity);
-    known.set(item, latest);
-    history.set(item, Math.max(latest, history.get(item) ?? -Infinity));
+    history.set(item, known.get(item)!.at);
   }
   return { history: [...history].map(([item, at]) => ({ item, at })), byContentType };
 };
 
+interface KnownItem extends ItemRef {
+  item: string;
+  at: number;
+}
+
 /**
- * The newest `limit` entries, newest first, ties broken like a Redis sorted set read in reverse
- * (by member, descending), so that both drivers keep and drop the same entries.
+ * Entries newest first, ties broken like a Redis sorted set read in reverse (by member,
+ * descending), so that both drivers keep and drop the same entries.
  */
 export const newestFirst = <T extends { at: number; item: string }>(entries: readonly T[]): T[] =>
   [...entries].sort((a, b) => b.at - a.at || (a.item < b.item ? 1 : a.item > b.item ? -1 : 0));
-
-const mostRecent = (known: Map<string, number>, limit: number): [string, number][] =>
-  newestFirst([...known].map(([item, at]) => ({ item, at })))
-    .slice(0, limit)
-    .map(({ item, at }) => [item, at]);
 
 const incrementsOf = (byContentType: Map<string, ContentTypeIncrements>, contentType: string): ContentTypeIncrements => {
   let increments = byContentType.get(contentType);

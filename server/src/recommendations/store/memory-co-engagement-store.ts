@@ -110,7 +110,16 @@ const byRank = (set: ScoredSet): [string, number][] => [...set].sort((a, b) => b
 /** Keeps the `bound` best members (ZREMRANGEBYRANK 0 -(bound+1) drops the lowest by score, then member). */
 const trim = (set: ScoredSet, bound: number) => {
   if (set.size <= bound) return;
-  for (const [member] of byRank(set).slice(bound)) set.delete(member);
+  if (set.size - bound > 4) {
+    for (const [member] of byRank(set).slice(bound)) set.delete(member);
+    return;
+  }
+  // Usually one member too many: drop the lowest in one pass instead of sorting.
+  while (set.size > bound) {
+    let lowest: [string, number] | undefined;
+    for (const entry of set) if (!lowest || entry[1] < lowest[1] || (entry[1] === lowest[1] && entry[0] < lowest[0])) lowest = entry;
+    set.delete(lowest![0]);
+  }
 };
 
 const incrementAndTrim = (set: ScoredSet, increments: Map<string, number>, bound: number) => {

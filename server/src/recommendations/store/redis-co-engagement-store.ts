@@ -15,9 +15,14 @@ import { isContentTypeUid, itemKey, parseItemKey } from '../item-ref';
 import { clampCount, READ_LIMITS, type CoEngagementStore } from './co-engagement-store';
 import { READ_NEIGHBOURS_SCRIPT, RECORD_HISTORY_SCRIPT, RECORD_PAIRS_SCRIPT } from './co-engagement-scripts';
 
+/** Members incremented per script call (a few milliseconds of Redis time). */
+const MAX_MEMBERS_PER_SCRIPT = 2_000;
+
 interface ScriptedClient {
-  psnCoRecordHistory(key: string, historySize: number, retentionSec: number, ...itemsAndTimes: string[]): Promise<string[]>;
-  psnCoRecordPairs(...keysAndArgs: (string | number)[]): Promise<number>;
+  /** `[key, historySize, retentionSec, ...(item, at)]` */
+  psnCoRecordHistory(keyAndArgs: (string | number)[]): Promise<string[]>;
+  /** `[numberOfKeys, ...keys, ...args]` */
+  psnCoRecordPairs(keysAndArgs: (string | number)[]): Promise<number>;
   psnCoReadNeighbours(...keysAndArgs: (string | number)[]): Promise<[string, string[], (string | null)[]][]>;
 }
 
@@ -55,12 +60,12 @@ export class RedisCoEngagementStore implements CoEngagementStore {
     const { historySize, retentionSec } = this.settings;
     const replies = await Promise.all(
       entries.map((entry) =>
-        this.scripts.psnCoRecordHistory(
+        this.scripts.psnCoRecordHistory([
           coEngagementHistoryKey(this.keyPrefix, entry.visitorId),
           historySize,
           retentionSec,
-          ...entry.history.flatMap(({ item, at }) => [item, String(at)])
-        )
+          ...entry.history.flatMap(({ item, at }) => [item, String(at)]),
+        ])
       )
     );
     const previous = new Map(entries.map((entry, i) => [entry.visitorId, historyOf(replies[i])]));
@@ -68,20 +73,37 @@ export class RedisCoEngagementStore implements CoEngagementStore {
     await Promise.all([...increments].map(([contentType, counts]) => this.writeIncrements(contentType, counts)));
   }
 
-  private writeIncrements(contentType: string, { popularity, segmentPopularity, neighbours }: ContentTypeIncrements): Promise<number> {
-    const sets: [string, Map<string, number>][] = [
+  /**
+   * One content type's increments, in scripts of at most MAX_MEMBERS_PER_SCRIPT members each: a
+   * script blocks Redis while it runs, so a flush of thousands of visitors is cut into pieces of a
+   * few milliseconds. Issued in the same tick, the pieces still leave in one pipeline.
+   */
+  private writeIncrements(contentType: string, { popularity, segmentPopularity, neighbours }: ContentTypeIncrements): Promise<number[]> {
+    const popularitySets: [string, Map<string, number>][] = [
       [itemPopularityKey(this.keyPrefix, contentType, null), popularity],
       ...[...segmentPopularity].map(([segment, counts]): [string, Map<string, number>] => [itemPopularityKey(this.keyPrefix, contentType, segment), counts]),
     ];
-    const popularityKeys = sets.length;
-    for (const [documentId, counts] of neighbours) sets.push([itemNeighboursKey(this.keyPrefix, contentType, documentId), counts]);
-    const args: string[] = [];
-    for (const [, counts] of sets) {
-      args.push(String(counts.size));
-      for (const [member, increment] of counts) args.push(member, String(increment));
-    }
+    const neighbourSets = [...neighbours].map(([documentId, counts]): [string, Map<string, number>] => [itemNeighboursKey(this.keyPrefix, contentType, documentId), counts]);
     const { maxItems, maxNeighbours, retentionSec } = this.settings;
-    return this.scripts.psnCoRecordPairs(sets.length, ...sets.map(([key]) => key), maxItems, maxNeighbours, retentionSec, popularityKeys, ...args);
+    const calls: Promise<number>[] = [];
+    let chunk: { keys: string[]; args: string[]; popularityKeys: number; members: number } = { keys: [], args: [], popularityKeys: 0, members: 0 };
+    const send = () => {
+      if (chunk.keys.length === 0) return;
+      // One array argument: spread, a large flush's arguments would overflow the call stack.
+      calls.push(this.scripts.psnCoRecordPairs([chunk.keys.length, ...chunk.keys, maxItems, maxNeighbours, retentionSec, chunk.popularityKeys, ...chunk.args]));
+      chunk = { keys: [], args: [], popularityKeys: 0, members: 0 };
+    };
+    for (const [index, [key, counts]] of [...popularitySets, ...neighbourSets].entries()) {
+      // Popularity sets come first in a script (the script tells them apart by position).
+      if (chunk.members > 0 && chunk.members + counts.size > MAX_MEMBERS_PER_SCRIPT) send();
+      chunk.keys.push(key);
+      if (index < popularitySets.length) chunk.popularityKeys++;
+      chunk.args.push(String(counts.size));
+      for (const [member, increment] of counts) chunk.args.push(member, String(increment));
+      chunk.members += counts.size;
+    }
+    send();
+    return Promise.all(calls);
   }
 
   async neighbours(items: string[], perItem: number, now: number): Promise<Record<string, { item: string; score: number }[]>> {
