@@ -488,7 +488,8 @@ const isEmpty = (state: VisitorState) =>
   state.traits.size === 0 &&
   state.segments === null;
 
-const snapshot = (state: VisitorState): StoredProfile => ({
+/** A visitor's state as the store hands it out (also used by offline evaluations replaying events). */
+export const snapshot = (state: VisitorState): StoredProfile => ({
   fields: Object.fromEntries(state.fields),
   windows: Object.fromEntries(state.windows),
   recent: [...state.recent],
