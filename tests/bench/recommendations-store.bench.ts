@@ -16,7 +16,8 @@ import { recommend } from '../../server/src/recommendations/recommend';
 import { RedisCoEngagementStore } from '../../server/src/recommendations/store/redis-co-engagement-store';
 import type { VisitorEngagements } from '../../server/src/recommendations/co-engagement-batch';
 import type { EventUpdate, UpdateSettings } from '../../server/src/store/profile-store';
-import { RedisProfileStore } from '../../server/src/store/redis/redis-store';
+import { RedisConnection } from '../../server/src/store/redis/redis-connection';
+import { RedisProfileStore } from '../../server/src/store/redis/redis-profile-store';
 import { startRedis } from '../helpers/redis-server';
 import { fixed, report } from './lib/harness';
 
@@ -107,8 +108,9 @@ const main = async () => {
   const redis = await startRedis();
   const client = new Redis({ port: redis.port, host: '127.0.0.1', enableAutoPipelining: true });
   const store = new RedisCoEngagementStore(client, 'psn:');
-  const profiles = new RedisProfileStore({ url: redis.url, commandTimeoutMs: 10_000 }, 'psn:');
-  await profiles.connect(2000);
+  const connection = new RedisConnection({ url: redis.url, commandTimeoutMs: 10_000 }, 'psn:');
+  await connection.connect(2000);
+  const profiles = new RedisProfileStore(connection);
   try {
     // Population: every visitor's engagements over the last 30 days, flushed 500 visitors at a time.
     const started = Date.now();
@@ -209,7 +211,7 @@ const main = async () => {
     report('p99 with / without', `${fixed(ingest.subject.p99, 1)} / ${fixed(ingest.baseline.p99, 1)} ms`);
     report('engagements dropped (buffer full)', String(writes.dropped));
   } finally {
-    await profiles.close();
+    await connection.close();
     client.disconnect();
     await redis.stop();
   }

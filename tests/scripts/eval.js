@@ -10,7 +10,8 @@ const path = require('path');
 const { REPO_ROOT } = require('./lib/build');
 const { runBundled } = require('./lib/run-bundled');
 
-runBundled({ dir: path.join(REPO_ROOT, 'tests', 'eval'), suffix: 'eval', only: process.argv[2] }).catch((error) => {
+// `npm run eval -- <name> <data dir>`: what follows the name goes to the evaluation.
+runBundled({ dir: path.join(REPO_ROOT, 'tests', 'eval'), suffix: 'eval', only: process.argv[2], args: process.argv.slice(3) }).catch((error) => {
   console.error(error);
   process.exit(1);
 });

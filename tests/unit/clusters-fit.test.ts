@@ -1,4 +1,4 @@
-import { fitClusters } from '../../server/src/clusters/fit-clusters';
+import { fitClusters, NotEnoughProfilesError } from '../../server/src/clusters/fit-clusters';
 import { seededRandom } from '../../server/src/clusters/seeded-random';
 import { meanSilhouette, pairwiseDistances } from '../../server/src/clusters/silhouette';
 
@@ -51,7 +51,7 @@ describe('fitClusters', () => {
   });
 
   it('refuses data with too few distinct points to choose k', () => {
-    expect(() => fitClusters([[1, 1], [1, 1], [2, 2]])).toThrow(/at least 3 distinct/);
+    expect(() => fitClusters([[1, 1], [1, 1], [2, 2]])).toThrow(NotEnoughProfilesError);
     expect(fitClusters([[1, 1], [1, 1], [2, 2], [5, 5]]).k).toBe(2);
   });
 });

@@ -47,4 +47,4 @@ export interface ClusterModel {
   reference: DriftReference;
 }
 
-export const CLUSTER_MODEL_VERSION = 1;
+export const CLUSTER_MODEL_VERSION = 1 as const;

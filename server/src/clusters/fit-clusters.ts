@@ -58,6 +58,11 @@ export interface ClusterFit {
   scores: KScore[];
 }
 
+/** Too few distinct vectors to choose k among at least two clusters (a new site). */
+export class NotEnoughProfilesError extends Error {
+  override name = 'NotEnoughProfilesError';
+}
+
 const squaredDistance = (p: readonly number[], q: readonly number[]) => {
   let sum = 0;
   for (let d = 0; d < p.length; d++) {
@@ -98,7 +103,7 @@ export const fitClusters = (vectors: number[][], options: FitOptions = {}): Clus
   // Silhouette needs at least two clusters and a point more than clusters.
   const highest = Math.min(kMax, distinct - 1);
   const lowest = Math.max(2, kMin);
-  if (highest < lowest) throw new Error(`clustering needs at least ${lowest + 1} distinct profiles, got ${distinct}`);
+  if (highest < lowest) throw new NotEnoughProfilesError(`clustering needs at least ${lowest + 1} distinct profiles, got ${distinct}`);
 
   const sample = sampleIndexes(selection.length, silhouetteSample, random);
   const distances = pairwiseDistances(sample.map((index) => selection[index]));

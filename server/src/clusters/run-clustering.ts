@@ -3,7 +3,7 @@ import { CLUSTER_MODEL_VERSION, type ClusterModel } from './cluster-model';
 import { describeCentroid, type DescribeOptions } from './describe-centroid';
 import { driftFromReference, driftReference, type FeatureDrift } from './drift';
 import { DEFAULT_AFFINITY_HALF_LIFE_SEC, FEATURES, featureSpecs, finiteShare, TOPIC_FEATURE_COUNT, topicSharesOf, writeBaseFeatures } from './feature-vector';
-import { DEFAULT_FIT_OPTIONS, fitClusters, type FitOptions } from './fit-clusters';
+import { DEFAULT_FIT_OPTIONS, fitClusters, NotEnoughProfilesError, type FitOptions } from './fit-clusters';
 import { matchClusters } from './match-clusters';
 import { assignCompiled, compileModel } from './nearest-centroid';
 import { applyScaling, commonSpace, fitScaling } from './scaling';
@@ -103,7 +103,9 @@ export const commonTopics = (sample: readonly { topics: readonly [string, number
 };
 
 export const runClustering = async (input: RunClusteringInput): Promise<ClusteringRun> => {
-  const { pages, assign, previous, now, onProgress } = input;
+  const { pages, assign, now, onProgress } = input;
+  // A model stored by another version of this code is not compared with (its features may differ in meaning).
+  const previous = input.previous?.version === CLUSTER_MODEL_VERSION ? input.previous : null;
   const sampleSize = input.sampleSize ?? DEFAULT_SAMPLE_SIZE;
   const options = input.options ?? {};
   const seed = options.seed ?? DEFAULT_FIT_OPTIONS.seed;
@@ -143,7 +145,8 @@ export const runClustering = async (input: RunClusteringInput): Promise<Clusteri
     );
   } catch (error) {
     // Too few distinct profiles to cluster (a new site): nothing to fit yet, not a failure.
-    return { status: 'skipped', reason: (error as Error).message, population };
+    if (error instanceof NotEnoughProfilesError) return { status: 'skipped', reason: error.message, population };
+    throw error;
   }
 
   const space = previous ? commonSpace(previous, { features, scaling, centroids: fit.centroids }) : null;
