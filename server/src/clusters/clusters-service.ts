@@ -229,12 +229,18 @@ const clustersService = ({ strapi }: { strapi: Core.Strapi }) => {
       return assignCompiled(current.compiled, profile, now).id;
     },
 
-    /** Ingest: keep the stored cluster current; resolves when written (only when it changed). */
+    /**
+     * Ingest: keep the stored cluster current (written only when it changed). A failed write fails
+     * nothing: the batch is stored, and the visitor's next batch writes the cluster again.
+     */
     async updateStored(visitorId: string, profile: StoredProfile, now: number): Promise<void> {
       const cluster = this.assign(profile, now);
       if (!cluster || profile.fields[CORE_FIELDS.cluster] === cluster) return;
       profile.fields[CORE_FIELDS.cluster] = cluster;
-      await stores().profiles().writeCluster(visitorId, cluster);
+      await stores()
+        .profiles()
+        .writeCluster(visitorId, cluster)
+        .catch(() => false);
     },
 
     hasModel: () => current !== null,
