@@ -1,9 +1,9 @@
-import { Alert, Box, Button, Field, Flex, Grid, NumberInput, Textarea, TextInput, Toggle, Typography } from '@strapi/design-system';
+import { Alert, Box, Button, Field, Flex, Grid, NumberInput, Radio, SingleSelect, SingleSelectOption, Textarea, TextInput, Toggle, Typography } from '@strapi/design-system';
 import { Layouts, Page, useFetchClient, useNotification, useRBAC } from '@strapi/strapi/admin';
 import { useEffect, useMemo, useState } from 'react';
 import { useIntl } from 'react-intl';
 import { useNavigate, useParams } from 'react-router-dom';
-import { errorMessage, type FactCatalog, type Segment } from '../../api/types';
+import { errorMessage, type ClustersOverview, type FactCatalog, type Segment } from '../../api/types';
 import { useApi } from '../../api/use-api';
 import { factSpec, RuleBuilder } from '../../components/RuleBuilder/RuleBuilder';
 import { fromRules, toRules, type GroupNode } from '../../components/RuleBuilder/rule-tree';
@@ -21,7 +21,8 @@ interface Preview {
 
 /**
  * One segment: its name and slug, priority, status and rules, with live validation and a count
- * of the stored visitors the rules match now. Segments declared in code are shown read-only.
+ * of the stored visitors the rules match now; or, for a cluster segment, the k-means cluster whose
+ * visitors it holds (its slug is the cluster's id). Segments declared in code are shown read-only.
  */
 export const SegmentEditPage = () => {
   const { documentId } = useParams();
@@ -36,6 +37,10 @@ export const SegmentEditPage = () => {
   const catalog = useApi<FactCatalog>('/personalization/segments/facts');
 
   const [form, setForm] = useState({ name: '', slug: '', description: '', priority: 0, enabled: true });
+  const [kind, setKind] = useState<'rule' | 'cluster'>('rule');
+  // The current clusters, for a cluster segment (a role without clusters.read just sees none).
+  const clusters = useApi<ClustersOverview>(isNew || existing.data?.kind === 'cluster' ? '/personalization/clusters' : null);
+  const model = clusters.data?.current?.model ?? null;
   const [slugTouched, setSlugTouched] = useState(false);
   const [tree, setTree] = useState<GroupNode>(() => fromRules(null));
   const [preview, setPreview] = useState<Preview>({});
@@ -45,6 +50,7 @@ export const SegmentEditPage = () => {
     if (!existing.data) return;
     const { name, slug, description, priority, enabled, rules } = existing.data;
     setForm({ name, slug, description: description ?? '', priority, enabled });
+    setKind(existing.data.kind);
     setTree(fromRules(rules as never));
   }, [existing.data]);
 
@@ -53,7 +59,7 @@ export const SegmentEditPage = () => {
 
   // Live validation: the server checks the rules and counts the stored visitors they match.
   useEffect(() => {
-    if (!rules) return undefined;
+    if (!rules || kind === 'cluster') return undefined;
     const timer = setTimeout(() => {
       post<{ data: Preview }>('/personalization/segments/validate', { rules }).then(
         (response) => setPreview(response.data.data),
@@ -61,7 +67,7 @@ export const SegmentEditPage = () => {
       );
     }, 400);
     return () => clearTimeout(timer);
-  }, [post, rules]);
+  }, [post, rules, kind]);
 
   if ((!isNew && existing.loading) || catalog.loading) return <Page.Loading />;
   if (existing.error || catalog.error || !catalog.data) return <Page.Error />;
@@ -69,8 +75,8 @@ export const SegmentEditPage = () => {
   const save = async () => {
     setSaving(true);
     try {
-      const body = { name: form.name, description: form.description || undefined, priority: form.priority, enabled: form.enabled, rules };
-      if (isNew) await post('/personalization/segments', { ...body, slug: form.slug });
+      const body = { name: form.name, description: form.description || undefined, priority: form.priority, enabled: form.enabled, ...(kind === 'rule' ? { rules } : {}) };
+      if (isNew) await post('/personalization/segments', { ...body, slug: form.slug, kind });
       else await put(`/personalization/segments/${documentId}`, body);
       toggleNotification({ type: 'success', message: t('segment.saved', 'Segment saved: stored visitors are being re-evaluated') });
       navigate('..', { relative: 'path' });
@@ -99,7 +105,7 @@ export const SegmentEditPage = () => {
         subtitle={existing.data ? t('segment.size', '{count} visitors now', { count: formatNumber(existing.data.size) }) : undefined}
         primaryAction={
           !readOnly ? (
-            <Button onClick={save} loading={saving} disabled={!form.name || !form.slug || Boolean(preview.errors)}>
+            <Button onClick={save} loading={saving} disabled={!form.name || !form.slug || (kind === 'rule' && Boolean(preview.errors))}>
               {t('segment.save', 'Save')}
             </Button>
           ) : undefined
@@ -129,7 +135,7 @@ export const SegmentEditPage = () => {
                     disabled={readOnly}
                     onChange={(event: React.ChangeEvent<HTMLInputElement>) => {
                       const name = event.target.value;
-                      setForm((previous) => ({ ...previous, name, slug: isNew && !slugTouched ? slugify(name) : previous.slug }));
+                      setForm((previous) => ({ ...previous, name, slug: isNew && !slugTouched && kind === 'rule' ? slugify(name) : previous.slug }));
                     }}
                   />
                 </Field.Root>
@@ -139,7 +145,7 @@ export const SegmentEditPage = () => {
                   <Field.Label>{t('segment.slug', 'Slug')}</Field.Label>
                   <TextInput
                     value={form.slug}
-                    disabled={!isNew || readOnly}
+                    disabled={!isNew || readOnly || kind === 'cluster'}
                     onChange={(event: React.ChangeEvent<HTMLInputElement>) => {
                       setSlugTouched(true);
                       setForm((previous) => ({ ...previous, slug: event.target.value }));
@@ -178,9 +184,40 @@ export const SegmentEditPage = () => {
           <Box background="neutral0" padding={6} hasRadius shadow="tableShadow">
             <Flex direction="column" alignItems="stretch" gap={4}>
               <Typography variant="delta" tag="h2">{t('segment.rules', 'Who is in this segment')}</Typography>
-              <RuleBuilder value={tree} onChange={setTree} catalog={catalog.data} disabled={readOnly} />
+              {isNew && (
+                <Radio.Group aria-label={t('segment.kind', 'Kind')} value={kind} onValueChange={(value: string) => {
+                    setKind(value as 'rule' | 'cluster');
+                    setForm((previous) => ({ ...previous, slug: value === 'rule' ? slugify(previous.name) : '' }));
+                  }}>
+                  <Radio.Item value="rule">{t('segment.kind.rule', 'Visitors matching rules')}</Radio.Item>
+                  <Radio.Item value="cluster">{t('segment.kind.cluster', 'The visitors of a behavioral cluster (k-means)')}</Radio.Item>
+                </Radio.Group>
+              )}
+              {kind === 'cluster' ? (
+                <Flex direction="column" alignItems="stretch" gap={2} data-testid="segment-cluster">
+                  {isNew ? (
+                    <Field.Root name="cluster" required hint={t('segment.cluster.hint', 'Its slug is the cluster id: cluster ids stay the same across clustering runs.')}>
+                      <Field.Label>{t('segment.cluster', 'Cluster')}</Field.Label>
+                      <SingleSelect value={form.slug} onChange={(value: string | number) => setForm((previous) => ({ ...previous, slug: String(value) }))}>
+                        {(model?.ids ?? []).map((id, index) => (
+                          <SingleSelectOption key={id} value={id}>{`${id}: ${model!.descriptions[index]}`}</SingleSelectOption>
+                        ))}
+                      </SingleSelect>
+                      <Field.Hint />
+                    </Field.Root>
+                  ) : (
+                    <Typography>
+                      {model?.ids.includes(form.slug)
+                        ? t('segment.cluster.current', 'Visitors of cluster {id}: {description}', { id: form.slug, description: model.descriptions[model.ids.indexOf(form.slug)] })
+                        : t('segment.cluster.gone', 'Cluster {id} is not in the current clustering: this segment has no members until it comes back.', { id: form.slug })}
+                    </Typography>
+                  )}
+                </Flex>
+              ) : (
+                <RuleBuilder value={tree} onChange={setTree} catalog={catalog.data} disabled={readOnly} />
+              )}
               <Box data-testid="segment-preview">
-                {preview.errors ? (
+                {kind === 'cluster' ? null : preview.errors ? (
                   <Typography textColor="danger600">{preview.errors}</Typography>
                 ) : preview.matching !== undefined ? (
                   <Typography textColor="neutral600">
