@@ -192,6 +192,27 @@ describe('admin', () => {
     await screenshot(page, 'admin-analytics');
   });
 
+  it('runs clustering from the Clusters page and makes a segment of a cluster', async () => {
+    // Two kinds of visitors for k-means to tell apart: trailer watchers on phones, long readers.
+    for (let index = 0; index < 30; index++) {
+      await sendEvents(visitorId(), Array.from({ length: 5 }, () => trackEvent('Video Playback Started', { category: 'video', action: 'play' })));
+      await sendEvents(visitorId(), [...Array.from({ length: 6 }, () => pageEvent({ properties: { topic: 'History' } })), trackEvent('Dwell Time', { properties: { seconds: 300 } })]);
+    }
+    await page.goto(`${baseUrl}/admin/plugins/personalization/clusters`);
+    await page.getByText('No clustering has run yet.').waitFor();
+    await page.getByRole('button', { name: 'Run now' }).click();
+    await page.getByTestId('cluster-row').first().waitFor({ timeout: 60_000 });
+    await page.getByTestId('clusters-elbow').locator('.recharts-line').first().waitFor();
+    const row = page.getByTestId('cluster-row').filter({ hasText: /video/i }).first();
+    const clusterId = (await row.locator('td').first().innerText()).trim();
+    await row.getByRole('button', { name: 'Make a segment' }).click();
+    await page.getByText('Segment created').waitFor();
+    await screenshot(page, 'admin-clusters');
+    await page.goto(`${baseUrl}/admin/plugins/personalization/segments`);
+    await page.getByRole('row').filter({ hasText: `Cluster ${clusterId}` }).first().click();
+    await page.getByTestId('segment-cluster').getByText(new RegExp(`Visitors of cluster ${clusterId}`)).waitFor();
+  });
+
   it('shows an Author no plugin page', async () => {
     const authorContext = await browser.newContext({ viewport: { width: 1400, height: 1000 }, locale: 'en-US' });
     const authorPage = await authorContext.newPage();
