@@ -71,19 +71,19 @@ const iso = (seconds: number) => new Date(seconds * 1000).toISOString();
 /** One session row as the events a tracker would have sent. */
 const eventsOf = (row: Row): unknown[] => {
   const events: unknown[] = [];
-  let at = SESSION_START;
   if (row.VisitorType === 'Returning_Visitor') events.push({ type: 'identify', timestamp: iso(SESSION_START - 7 * DAY) });
   for (const type of PAGE_TYPES) {
     const pages = Number(row[type.count]);
     const seconds = Math.max(0, Number(row[type.duration]));
     for (let page = 0; page < pages; page++) {
-      // Ten seconds apart whatever the dwell: a row is one session, which a 30-minute gap would split.
-      events.push({ type: 'page', name: type.count, properties: { topic: type.count }, timestamp: iso((at += 10)) });
-      if (seconds > 0) events.push({ type: 'track', event: 'Dwell Time', properties: { seconds: seconds / pages }, timestamp: iso((at += 1)) });
+      // All at the session's start: a row is one session (a 30-minute gap would split it), and the
+      // data set has no time within a session (a later last event would make recency follow length).
+      events.push({ type: 'page', name: type.count, properties: { topic: type.count }, timestamp: iso(SESSION_START) });
+      if (seconds > 0) events.push({ type: 'track', event: 'Dwell Time', properties: { seconds: seconds / pages }, timestamp: iso(SESSION_START) });
     }
   }
   // A session with no page counted still loaded something.
-  if (!events.some((event) => (event as IncomingEvent).type === 'page')) events.push({ type: 'page', timestamp: iso(at + 10) });
+  if (!events.some((event) => (event as IncomingEvent).type === 'page')) events.push({ type: 'page', timestamp: iso(SESSION_START) });
   return events;
 };
 
@@ -97,8 +97,9 @@ const profileOf = (row: Row) => {
 
 const main = async () => {
   const dir = process.argv[2] ?? process.env.PSN_SHOPPERS_DIR ?? path.resolve(REPO_ROOT, '..', 'shared', 'data', 'online-shoppers');
+  // The file's rows end in CRLF, its header in LF: csv-parse keeps the CR in the last column.
   const rows: Row[] = parse(fs.readFileSync(path.join(dir, 'online_shoppers_intention.csv')), { columns: true, skip_empty_lines: true });
-  const entries: (ProfilePageEntry & { bought: boolean })[] = rows.map((row, index) => ({ visitorId: `s${index}`, profile: profileOf(row), bought: row.Revenue === 'TRUE' }));
+  const entries: (ProfilePageEntry & { bought: boolean })[] = rows.map((row, index) => ({ visitorId: `s${index}`, profile: profileOf(row), bought: row.Revenue.trim() === 'TRUE' }));
   const clusterOf = new Map<string, string>();
   const started = Date.now();
   const result = await runClustering({

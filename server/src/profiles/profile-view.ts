@@ -61,6 +61,27 @@ const attribution = (fields: Record<string, string>, prefix: string): Attributio
 };
 
 /**
+ * A stored affinity (`<milli-score>|<epoch s>`, both non-negative integers) decayed to `now`; NaN for
+ * anything else. Parsed digit by digit rather than with slice + Number: this runs for every topic of
+ * every profile on the ingest path (segment rules, cluster assignment), and allocates nothing.
+ */
+export const decayedAffinity = (value: string, now: number, halfLifeSec: number): number => {
+  let milli = 0;
+  let at = 0;
+  let bar = -1;
+  for (let i = 0; i < value.length; i++) {
+    const code = value.charCodeAt(i);
+    if (code === 124 && bar < 0) bar = i;
+    else if (code < 48 || code > 57) return NaN;
+    else if (bar < 0) milli = milli * 10 + (code - 48);
+    else at = at * 10 + (code - 48);
+  }
+  if (bar <= 0 || bar === value.length - 1) return NaN;
+  const age = Math.max(0, now - at);
+  return (milli / AFFINITY_SCALE) * Math.exp((-Math.LN2 * age) / halfLifeSec);
+};
+
+/**
  * Each topic's score decayed to `now`, as a share of the sum, rounded to 4 decimals (rules compare
  * the same numbers the profile shows). Runs on every segment evaluation, hence the plain loops.
  */
@@ -69,10 +90,7 @@ export const topicShareMap = (fields: Record<string, string>, now: number, halfL
   let total = 0;
   for (const field in fields) {
     if (!field.startsWith(AFFINITY_PREFIX)) continue;
-    const value = fields[field];
-    const bar = value.indexOf('|');
-    const age = Math.max(0, now - Number(value.slice(bar + 1)));
-    const score = (Number(value.slice(0, bar)) / AFFINITY_SCALE) * Math.exp((-Math.LN2 * age) / halfLifeSec);
+    const score = decayedAffinity(fields[field], now, halfLifeSec);
     shares.set(field.slice(AFFINITY_PREFIX.length), score);
     total += score;
   }
