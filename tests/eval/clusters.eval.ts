@@ -71,19 +71,19 @@ const iso = (seconds: number) => new Date(seconds * 1000).toISOString();
 /** One session row as the events a tracker would have sent. */
 const eventsOf = (row: Row): unknown[] => {
   const events: unknown[] = [];
-  let at = SESSION_START;
   if (row.VisitorType === 'Returning_Visitor') events.push({ type: 'identify', timestamp: iso(SESSION_START - 7 * DAY) });
   for (const type of PAGE_TYPES) {
     const pages = Number(row[type.count]);
     const seconds = Math.max(0, Number(row[type.duration]));
     for (let page = 0; page < pages; page++) {
-      // Ten seconds apart whatever the dwell: a row is one session, which a 30-minute gap would split.
-      events.push({ type: 'page', name: type.count, properties: { topic: type.count }, timestamp: iso((at += 10)) });
-      if (seconds > 0) events.push({ type: 'track', event: 'Dwell Time', properties: { seconds: seconds / pages }, timestamp: iso((at += 1)) });
+      // All at the session's start: a row is one session (a 30-minute gap would split it), and the
+      // data set has no time within a session (a later last event would make recency follow length).
+      events.push({ type: 'page', name: type.count, properties: { topic: type.count }, timestamp: iso(SESSION_START) });
+      if (seconds > 0) events.push({ type: 'track', event: 'Dwell Time', properties: { seconds: seconds / pages }, timestamp: iso(SESSION_START) });
     }
   }
   // A session with no page counted still loaded something.
-  if (!events.some((event) => (event as IncomingEvent).type === 'page')) events.push({ type: 'page', timestamp: iso(at + 10) });
+  if (!events.some((event) => (event as IncomingEvent).type === 'page')) events.push({ type: 'page', timestamp: iso(SESSION_START) });
   return events;
 };
 
@@ -97,23 +97,37 @@ const profileOf = (row: Row) => {
 
 const main = async () => {
   const dir = process.argv[2] ?? process.env.PSN_SHOPPERS_DIR ?? path.resolve(REPO_ROOT, '..', 'shared', 'data', 'online-shoppers');
+  // The file's rows end in CRLF, its header in LF: csv-parse keeps the CR in the last column.
   const rows: Row[] = parse(fs.readFileSync(path.join(dir, 'online_shoppers_intention.csv')), { columns: true, skip_empty_lines: true });
-  const entries: (ProfilePageEntry & { bought: boolean })[] = rows.map((row, index) => ({ visitorId: `s${index}`, profile: profileOf(row), bought: row.Revenue === 'TRUE' }));
-  const clusterOf = new Map<string, string>();
+  const entries: (ProfilePageEntry & { bought: boolean })[] = rows.map((row, index) => ({ visitorId: `s${index}`, profile: profileOf(row), bought: row.Revenue.trim() === 'TRUE' }));
+  const pages = async function* () {
+    for (let start = 0; start < entries.length; start += 1_000) yield entries.slice(start, start + 1_000);
+  };
+  /** A run of the job over the sessions; its conversion rate per cluster. */
+  const cluster = async (options: { kMin?: number; kMax?: number }) => {
+    const clusterOf = new Map<string, string>();
+    const result = await runClustering({
+      pages,
+      assign: async (batch) => {
+        for (const { visitorId, clusterId } of batch) clusterOf.set(visitorId, clusterId);
+      },
+      previous: null,
+      now: NOW,
+      options: { affinityHalfLifeSec: SETTINGS.affinityHalfLifeSec, ...options },
+    });
+    if (result.status !== 'fitted') throw new Error(result.reason);
+    const { model } = result;
+    const rates = model.ids.map((id, index) => {
+      const members = entries.filter((entry) => clusterOf.get(entry.visitorId) === id);
+      const bought = members.filter((entry) => entry.bought).length;
+      return { id, size: members.length, rate: members.length > 0 ? bought / members.length : 0, description: model.descriptions[index] };
+    });
+    const highest = Math.max(...rates.map((entry) => entry.rate));
+    const lowest = Math.min(...rates.map((entry) => entry.rate));
+    return { model, rates, ratio: lowest > 0 ? highest / lowest : Infinity };
+  };
   const started = Date.now();
-  const result = await runClustering({
-    pages: async function* () {
-      for (let start = 0; start < entries.length; start += 1_000) yield entries.slice(start, start + 1_000);
-    },
-    assign: async (batch) => {
-      for (const { visitorId, clusterId } of batch) clusterOf.set(visitorId, clusterId);
-    },
-    previous: null,
-    now: NOW,
-    options: { affinityHalfLifeSec: SETTINGS.affinityHalfLifeSec },
-  });
-  if (result.status !== 'fitted') throw new Error(result.reason);
-  const { model } = result;
+  const { model, rates, ratio } = await cluster({});
 
   const buyers = entries.filter((entry) => entry.bought).length;
   console.log(`\nonline shoppers: ${entries.length.toLocaleString('en')} sessions, ${buyers.toLocaleString('en')} with revenue (${fixed((100 * buyers) / entries.length, 1)} %), from ${dir}`);
@@ -122,18 +136,20 @@ const main = async () => {
   console.log('  k   silhouette   inertia');
   for (const score of model.scores) console.log(`  ${String(score.k).padStart(2)}  ${fixed(score.silhouette, 3).padStart(10)}  ${fixed(score.inertia, 0).padStart(8)}${score.k === model.k ? '  <- chosen' : ''}`);
 
-  const rates = model.ids.map((id, index) => {
-    const members = entries.filter((entry) => clusterOf.get(entry.visitorId) === id);
-    const bought = members.filter((entry) => entry.bought).length;
-    return { id, size: members.length, rate: members.length > 0 ? bought / members.length : 0, description: model.descriptions[index] };
-  });
   console.log('\n  cluster   sessions   conversion   description');
   for (const { id, size, rate, description } of [...rates].sort((a, b) => b.rate - a.rate)) {
     console.log(`  ${id.padEnd(7)} ${size.toLocaleString('en').padStart(9)}   ${fixed(100 * rate, 1).padStart(8)} %   ${description}`);
   }
-  const highest = Math.max(...rates.map((entry) => entry.rate));
-  const lowest = Math.min(...rates.map((entry) => entry.rate));
-  console.log(`\n  max/min conversion-rate ratio: ${lowest > 0 ? fixed(highest / lowest, 1) : '∞'}× (target ≥ 3×)`);
+  console.log(`\n  max/min conversion-rate ratio: ${fixed(ratio, 1)}× (target ≥ 3×)`);
+
+  // Why: the same job with k fixed, to see how conversion separates at each k.
+  console.log('\n  with k fixed:  k   silhouette   max/min conversion   lowest-converting cluster');
+  for (let k = 2; k <= 10; k++) {
+    const fixedK = await cluster({ kMin: k, kMax: k });
+    const lowest = [...fixedK.rates].sort((a, b) => a.rate - b.rate)[0];
+    const silhouette = fixedK.model.scores[0].silhouette;
+    console.log(`                ${String(k).padStart(2)}  ${fixed(silhouette, 3).padStart(10)}   ${fixed(fixedK.ratio, 1).padStart(12)}×        ${fixed(100 * lowest.rate, 1)} % of ${lowest.size.toLocaleString('en')}: ${lowest.description}`);
+  }
 };
 
 main().catch((error) => {

@@ -1,5 +1,6 @@
 import { FEATURES, featureSpecs, featureVector } from '../../server/src/clusters/feature-vector';
 import { applyScaling, commonSpace, fitScaling, unscale } from '../../server/src/clusters/scaling';
+import { affinityAt } from '../../server/src/store/affinity';
 import type { StoredProfile } from '../../server/src/store/profile-store';
 
 const DAY = 86_400;
@@ -76,6 +77,18 @@ describe('featureVector (golden)', () => {
     const features = featureSpecs(['Sci-Fi']);
     const scaling = fitScaling([vector, featureVector(WATCHER, NOW, ['Sci-Fi'])], features);
     expect(applyScaling(vector, scaling).every((value) => !Number.isNaN(value))).toBe(true);
+  });
+});
+
+describe('affinityAt', () => {
+  it('reads <milli-score>|<epoch s> and halves the score every half-life', () => {
+    expect(affinityAt(`1500|${NOW}`, NOW, DAY)).toBe(1.5);
+    expect(affinityAt(`1500|${NOW - 2 * DAY}`, NOW, DAY)).toBeCloseTo(0.375, 12);
+    expect(affinityAt(`1500|${NOW + DAY}`, NOW, DAY)).toBe(1.5); // a score from the future is not grown
+  });
+
+  it('gives 0 for anything the store does not write', () => {
+    for (const value of ['', '1500', '1500|', '|17', '-1|17', '1.5|17', '15|17|3', 'abc|17', '15|1e9']) expect([value, affinityAt(value, NOW, DAY)]).toEqual([value, 0]);
   });
 });
 

@@ -1,6 +1,6 @@
-import { topicShareMap } from '../profiles/profile-view';
+import { affinityAt } from '../store/affinity';
 import { ATTRIBUTION, FIELDS, PREFIX } from '../profiles/profile-fields';
-import { CORE_FIELDS } from '../store/profile-fields';
+import { AFFINITY_PREFIX, CORE_FIELDS } from '../store/profile-fields';
 import type { StoredProfile } from '../store/profile-store';
 
 /**
@@ -77,48 +77,114 @@ const numberOf = (raw: string | undefined): number => {
   return Number.isFinite(value) ? value : 0;
 };
 
+/** Vector position of each topic feature, keyed by the profile field that holds it (`t:Sci-Fi`). */
+export const topicSlots = (topics: readonly string[]): Map<string, number> =>
+  new Map(topics.map((topic, index) => [AFFINITY_PREFIX + topic, FEATURES.length + index]));
+
 /**
- * Writes the base features of a profile into `out` (from index 0) without allocating: the ingest
- * path runs this for every changed profile.
+ * Writes a profile's features into `out`: the base features, then the share of each topic of
+ * `slots` (a topic's decayed affinity over the sum of all its topics'). One pass over the profile's
+ * fields and no allocation: the ingest path runs this for every changed profile.
  */
-export const writeBaseFeatures = (profile: StoredProfile, now: number, out: Float64Array | number[]): void => {
+export const writeFeatures = (
+  profile: StoredProfile,
+  now: number,
+  slots: ReadonlyMap<string, number>,
+  affinityHalfLifeSec: number,
+  out: Float64Array | number[]
+): void => {
   const { fields } = profile;
+  for (let d = FEATURES.length; d < out.length; d++) out[d] = 0;
   let events = 0;
   let video = 0;
+  let interest = 0;
+  let pageviews = 0;
+  let sessions = 0;
+  let dwell = 0;
+  let scrollSum = 0;
+  let cartAdds = 0;
+  let orders = 0;
+  let firstSeen = 0;
+  let lastSeen = 0;
+  let device: string | undefined;
+  // One pass over the fields, every value read by the loop's own key: profiles have hidden classes of
+  // their own, so reading `fields.pv` and the others by name would be a slow, megamorphic lookup each.
   for (const field in fields) {
-    // 'e:' — one character test first: most fields are not event counters.
-    if (field.charCodeAt(0) !== 101 || field.charCodeAt(1) !== 58) continue;
-    const count = numberOf(fields[field]);
-    events += count;
-    if (field.startsWith(VIDEO_EVENT_PREFIX)) video += count;
+    if (field.charCodeAt(1) === 58) {
+      // Families: 'e:' event counters and 't:' topic affinities are read here; the others are not.
+      const kind = field.charCodeAt(0);
+      if (kind === 101) {
+        const count = numberOf(fields[field]);
+        events += count;
+        if (field === CART_ADD_FIELD) cartAdds = count;
+        else if (field === ORDER_FIELD) orders = count;
+        else if (field.startsWith(VIDEO_EVENT_PREFIX)) video += count;
+      } else if (kind === 116) {
+        const score = affinityAt(fields[field], now, affinityHalfLifeSec);
+        if (!(score > 0 && score < Infinity)) continue;
+        interest += score;
+        const slot = slots.get(field);
+        if (slot !== undefined) out[slot] = score;
+      }
+      continue;
+    }
+    switch (field) {
+      case FIELDS.pageviews:
+        pageviews = numberOf(fields[field]);
+        break;
+      case CORE_FIELDS.sessions:
+        sessions = numberOf(fields[field]);
+        break;
+      case FIELDS.dwellSeconds:
+        dwell = numberOf(fields[field]);
+        break;
+      case FIELDS.scrollSum:
+        scrollSum = numberOf(fields[field]);
+        break;
+      case CORE_FIELDS.firstSeen:
+        firstSeen = numberOf(fields[field]);
+        break;
+      case CORE_FIELDS.lastSeen:
+        lastSeen = numberOf(fields[field]);
+        break;
+      case LATEST_DEVICE_FIELD:
+        device = fields[field];
+        break;
+      default:
+    }
   }
-  const pageviews = numberOf(fields[FIELDS.pageviews]);
-  const sessions = numberOf(fields[CORE_FIELDS.sessions]);
-  const dwell = numberOf(fields[FIELDS.dwellSeconds]);
-  const firstSeen = numberOf(fields[CORE_FIELDS.firstSeen]);
-  const lastSeen = numberOf(fields[CORE_FIELDS.lastSeen]);
-  const device = fields[LATEST_DEVICE_FIELD];
+  if (interest > 0) for (let d = FEATURES.length; d < out.length; d++) out[d] /= interest;
   out[F.pageviews] = pageviews;
   out[F.sessions] = sessions;
   out[F.pagesPerSession] = sessions > 0 ? pageviews / sessions : 0;
   out[F.dwellSeconds] = dwell;
   out[F.dwellPerPage] = pageviews > 0 ? dwell / pageviews : 0;
-  out[F.scrollMean] = pageviews > 0 ? Math.min(100, numberOf(fields[FIELDS.scrollSum]) / pageviews) : 0;
+  out[F.scrollMean] = pageviews > 0 ? Math.min(100, scrollSum / pageviews) : 0;
   out[F.events] = events;
   out[F.videoEvents] = video;
-  out[F.cartAdds] = numberOf(fields[CART_ADD_FIELD]);
-  out[F.orders] = numberOf(fields[ORDER_FIELD]);
+  out[F.cartAdds] = cartAdds;
+  out[F.orders] = orders;
   out[F.daysSinceLastSeen] = lastSeen > 0 ? Math.max(0, now - lastSeen) / DAY : 0;
   out[F.tenureDays] = lastSeen > 0 && firstSeen > 0 ? Math.max(0, lastSeen - firstSeen) / DAY : 0;
   out[F.mobile] = device === 'mobile' || device === 'tablet' ? 1 : 0;
 };
 
-/** A topic share, 0 when absent or unreadable (a malformed affinity field makes every share NaN). */
-export const finiteShare = (share: number | undefined): number => (share !== undefined && Number.isFinite(share) ? share : 0);
-
-/** Topic shares as segment rules read them (`topics.<name>`), decayed to `now`. */
-export const topicSharesOf = (profile: StoredProfile, now: number, affinityHalfLifeSec: number): Map<string, number> =>
-  topicShareMap(profile.fields, now, affinityHalfLifeSec);
+/**
+ * Every topic's share of the profile's interest, largest first (unrounded, the same arithmetic as
+ * `writeFeatures`): what a clustering run samples to choose its top topics.
+ */
+export const topicShares = (profile: StoredProfile, now: number, affinityHalfLifeSec: number): [string, number][] => {
+  const scores: [string, number][] = [];
+  let interest = 0;
+  for (const field in profile.fields) {
+    if (!field.startsWith(AFFINITY_PREFIX)) continue;
+    const score = affinityAt(profile.fields[field], now, affinityHalfLifeSec);
+    if (!(score > 0 && score < Infinity)) continue;
+    scores.push([field.slice(AFFINITY_PREFIX.length), score]);
+    interest += score;
+  }
+  return scores.map(([topic, score]): [string, number] => [topic, score / interest]).sort((a, b) => b[1] - a[1]);
+};
 
 /**
  * The feature vector of a profile for a model with these `topics` (the model's top topics, chosen at
@@ -131,12 +197,6 @@ export const featureVector = (
   affinityHalfLifeSec = DEFAULT_AFFINITY_HALF_LIFE_SEC
 ): number[] => {
   const vector = new Array<number>(FEATURES.length + topics.length).fill(0);
-  writeBaseFeatures(profile, now, vector);
-  if (topics.length > 0) {
-    const shares = topicSharesOf(profile, now, affinityHalfLifeSec);
-    topics.forEach((topic, index) => {
-      vector[FEATURES.length + index] = finiteShare(shares.get(topic));
-    });
-  }
+  writeFeatures(profile, now, topicSlots(topics), affinityHalfLifeSec, vector);
   return vector;
 };

@@ -1,13 +1,12 @@
 import type { StoredProfile } from '../store/profile-store';
 import type { ClusterModel } from './cluster-model';
-import { FEATURES, finiteShare, topicSharesOf, writeBaseFeatures } from './feature-vector';
+import { FEATURES, topicSlots, writeFeatures } from './feature-vector';
 import { transformValue } from './scaling';
 
 /**
  * The nearest centroid of a profile: what the ingest path calls on every changed profile (budget:
  * under 5 µs with the feature vector). The model is compiled once (flat arrays, log1p flags, the
- * topic positions) and kept beside it in a WeakMap, so that a call allocates nothing but the topic
- * shares and its answer.
+ * topic positions) and kept beside it in a WeakMap, so that a call allocates nothing but its answer.
  */
 export interface ClusterAssignment {
   id: string;
@@ -20,7 +19,8 @@ export interface CompiledModel {
   ids: readonly string[];
   k: number;
   dimensions: number;
-  topics: readonly string[];
+  /** Vector position of each topic feature by its profile field. */
+  slots: ReadonlyMap<string, number>;
   affinityHalfLifeSec: number;
   logFlags: Uint8Array;
   mean: Float64Array;
@@ -34,14 +34,17 @@ export interface CompiledModel {
 
 export const compileModel = (model: ClusterModel): CompiledModel => {
   const dimensions = model.features.length;
-  if (dimensions !== FEATURES.length + model.topics.length) throw new Error('cluster model: features do not match the base features and topics');
+  const slots = topicSlots(model.topics);
+  if (dimensions !== FEATURES.length + model.topics.length || model.centroids.some((centroid) => centroid.length !== dimensions)) {
+    throw new Error('cluster model: centroids do not match its features');
+  }
   const centroids = new Float64Array(model.k * dimensions);
   model.centroids.forEach((centroid, c) => centroids.set(centroid, c * dimensions));
   return {
     ids: model.ids,
     k: model.k,
     dimensions,
-    topics: model.topics,
+    slots,
     affinityHalfLifeSec: model.affinityHalfLifeSec,
     logFlags: Uint8Array.from(model.scaling.transforms, (transform) => (transform === 'log1p' ? 1 : 0)),
     mean: Float64Array.from(model.scaling.mean),
@@ -64,12 +67,8 @@ const compiled = (model: ClusterModel): CompiledModel => {
 
 /** Nearest centroid of an already compiled model. */
 export const assignCompiled = (model: CompiledModel, profile: StoredProfile, now: number): ClusterAssignment => {
-  const { scratch: vector, dimensions, logFlags, mean, inverseStd, centroids, topics } = model;
-  writeBaseFeatures(profile, now, vector);
-  if (topics.length > 0) {
-    const shares = topicSharesOf(profile, now, model.affinityHalfLifeSec);
-    for (let t = 0; t < topics.length; t++) vector[FEATURES.length + t] = finiteShare(shares.get(topics[t]));
-  }
+  const { scratch: vector, dimensions, logFlags, mean, inverseStd, centroids } = model;
+  writeFeatures(profile, now, model.slots, model.affinityHalfLifeSec, vector);
   for (let d = 0; d < dimensions; d++) {
     vector[d] = ((logFlags[d] === 1 ? transformValue(vector[d], 'log1p') : vector[d]) - mean[d]) * inverseStd[d];
   }

@@ -2,7 +2,7 @@ import type { StoredProfile } from '../store/profile-store';
 import { CLUSTER_MODEL_VERSION, type ClusterModel } from './cluster-model';
 import { describeCentroid, type DescribeOptions } from './describe-centroid';
 import { driftFromReference, driftReference, type FeatureDrift } from './drift';
-import { DEFAULT_AFFINITY_HALF_LIFE_SEC, FEATURES, featureSpecs, finiteShare, TOPIC_FEATURE_COUNT, topicSharesOf, writeBaseFeatures } from './feature-vector';
+import { DEFAULT_AFFINITY_HALF_LIFE_SEC, FEATURES, featureSpecs, TOPIC_FEATURE_COUNT, topicShares, writeFeatures } from './feature-vector';
 import { DEFAULT_FIT_OPTIONS, fitClusters, NotEnoughProfilesError, type FitOptions } from './fit-clusters';
 import { matchClusters } from './match-clusters';
 import { assignCompiled, compileModel } from './nearest-centroid';
@@ -76,6 +76,8 @@ export const DEFAULT_SAMPLE_SIZE = 50_000;
 /** Topics kept per sampled profile (its largest shares): enough to rank the sample's top topics. */
 const TOPICS_PER_SAMPLED_PROFILE = 8;
 
+const NO_TOPICS: ReadonlyMap<string, number> = new Map();
+
 interface SampledProfile {
   base: Float64Array;
   topics: [string, number][];
@@ -83,12 +85,8 @@ interface SampledProfile {
 
 const sampledProfile = (profile: StoredProfile, now: number, halfLifeSec: number): SampledProfile => {
   const base = new Float64Array(FEATURES.length);
-  writeBaseFeatures(profile, now, base);
-  const topics = [...topicSharesOf(profile, now, halfLifeSec)]
-    .filter(([, share]) => Number.isFinite(share) && share > 0)
-    .sort((a, b) => b[1] - a[1])
-    .slice(0, TOPICS_PER_SAMPLED_PROFILE);
-  return { base, topics };
+  writeFeatures(profile, now, NO_TOPICS, halfLifeSec, base);
+  return { base, topics: topicShares(profile, now, halfLifeSec).slice(0, TOPICS_PER_SAMPLED_PROFILE) };
 };
 
 /** The topics with the largest summed share over the sample (ties: alphabetical). */
@@ -133,7 +131,7 @@ export const runClustering = async (input: RunClusteringInput): Promise<Clusteri
   const vectors = sample.map(({ base, topics: shares }) => {
     const vector = Array.from(base);
     const shareOf = new Map(shares);
-    for (const topic of topics) vector.push(finiteShare(shareOf.get(topic)));
+    for (const topic of topics) vector.push(shareOf.get(topic) ?? 0);
     return vector;
   });
   const scaling = fitScaling(vectors, features);

@@ -8,7 +8,7 @@ import { isUnavailability } from '../store/store-unavailable';
 import { CoEngagementWrites } from './co-engagement-writes';
 import { itemKeyEngagementOf } from './item-engagement';
 import { itemKey, parseItemKey } from './item-ref';
-import { recommend, type Recommendation } from './recommend';
+import { coEngagementScores, recommend, type Recommendation } from './recommend';
 import { isStrategyId, type StrategyId } from './strategies';
 
 /** History items whose neighbours are read: the newest say most (cf-v1 weighs them by recency). */
@@ -90,25 +90,29 @@ const recommendationsService = ({ strapi }: { strapi: Core.Strapi }) => {
       try {
         const decided = await decideStrategy(request);
         strategy = decided.strategy;
-        const [history, profile] = await Promise.all([
-          request.visitorId ? coEngagement.history(request.visitorId, ANCHORS * 2) : Promise.resolve([]),
-          request.visitorId && strategy !== 'popular-v1' ? stores().profiles().readProfile(request.visitorId) : Promise.resolve(null),
-        ]);
-        const ofType = history.filter((entry) => parseItemKey(entry.item)?.contentType === request.uid);
+        // Reads in the order the ranking needs them: co-engagement first; the profile (topic
+        // affinities, segment), segment popularity and the candidates' topics only when cf-v1
+        // finds too few (a new visitor, an entry nobody engaged with yet) or another strategy asks.
+        const history = request.visitorId ? await coEngagement.history(request.visitorId, ANCHORS * 2) : [];
         const anchors = request.forDocumentId
           ? [{ item: itemKey({ contentType: request.uid, documentId: request.forDocumentId }) }]
-          : ofType.slice(0, ANCHORS);
-        const segment = profile?.segments[0] ?? null;
-        const [neighbours, popularInSegment, popular] = await Promise.all([
-          strategy === 'cf-v1' ? coEngagement.neighbours(anchors.map((anchor) => anchor.item), NEIGHBOURS_PER_ANCHOR, request.now) : Promise.resolve({}),
-          segment ? coEngagement.popular(request.uid, segment, POPULAR_CANDIDATES, request.now) : Promise.resolve([]),
+          : history.filter((entry) => parseItemKey(entry.item)?.contentType === request.uid).slice(0, ANCHORS);
+        const exclude = request.includeViewed ? [] : [...anchors.map((anchor) => anchor.item), ...history.map((entry) => entry.item)];
+        const wanted = request.limit + SPARE;
+        const [neighbours, popular] = await Promise.all([
+          strategy === 'cf-v1' && anchors.length > 0 ? coEngagement.neighbours(anchors.map((anchor) => anchor.item), NEIGHBOURS_PER_ANCHOR, request.now) : Promise.resolve({}),
           coEngagement.popular(request.uid, null, POPULAR_CANDIDATES, request.now),
         ]);
+        const excluded = new Set(exclude);
+        const enoughByCoEngagement =
+          strategy === 'cf-v1' && coEngagementScores({ history: anchors, neighbours }).filter((scored) => !excluded.has(scored.item)).length >= wanted;
+        const profile = request.visitorId && strategy !== 'popular-v1' && !enoughByCoEngagement ? await stores().profiles().readProfile(request.visitorId) : null;
+        const segment = profile?.segments[0] ?? null;
         // "Popular in your segment" first, then popular everywhere.
+        const popularInSegment = segment && !enoughByCoEngagement ? await coEngagement.popular(request.uid, segment, POPULAR_CANDIDATES, request.now) : [];
         const candidates = [...popularInSegment, ...popular];
         const topicAffinities = profile ? topicShares(profile.fields, request.now, affinityHalfLifeSec()) : {};
-        const candidateTopics = strategy !== 'popular-v1' && Object.keys(topicAffinities).length > 0 ? await topicsOf([...new Set(candidates.map((c) => c.item))]) : {};
-        const exclude = request.includeViewed ? [] : [...anchors.map((anchor) => anchor.item), ...history.map((entry) => entry.item)];
+        const candidateTopics = Object.keys(topicAffinities).length > 0 ? await topicsOf([...new Set(candidates.map((candidate) => candidate.item))]) : {};
         const items = recommend({
           strategy,
           contentType: request.uid,
@@ -118,7 +122,7 @@ const recommendationsService = ({ strapi }: { strapi: Core.Strapi }) => {
           topicAffinities,
           candidateTopics,
           exclude,
-          limit: request.limit + SPARE,
+          limit: wanted,
         });
         return { items, ...decided };
       } catch (error) {
