@@ -1,4 +1,4 @@
-import { itemKey, parseItemKey, type ItemRef } from './item-ref';
+import { joinItemKey, parseItemKey, type ItemRef } from './item-ref';
 
 /**
  * Co-engagement bookkeeping shared by both store drivers and the reads: what one batch of
@@ -214,7 +214,7 @@ export const normalizeNeighbours = (
   const scale = forwardWeight(now, settings);
   return stored.neighbours
     .map(({ documentId, coEngagement, engagement }) => ({
-      item: itemKey({ contentType, documentId }),
+      item: joinItemKey(contentType, documentId),
       score: similarity(coEngagement / scale, stored.engagement / scale, engagement / scale, settings.shrinkage),
     }))
     .filter((neighbour) => neighbour.score > 0)

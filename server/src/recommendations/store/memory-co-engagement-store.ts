@@ -11,7 +11,7 @@ import {
   type HistoryEntry,
 } from '../co-engagement';
 import { planBatch, visitorEntries, type VisitorEngagements } from '../co-engagement-batch';
-import { isContentTypeUid, itemKey, parseItemKey } from '../item-ref';
+import { isContentTypeUid, joinItemKey, parseItemKey } from '../item-ref';
 import { clampCount, READ_LIMITS, type CoEngagementStore } from './co-engagement-store';
 
 /** A sorted set's members, as Redis would order them: by score, then by member. */
@@ -83,7 +83,7 @@ export class MemoryCoEngagementStore implements CoEngagementStore {
     const set = this.popularity.get(contentType)?.get(segment ?? '') ?? new Map<string, number>();
     return byRank(set)
       .slice(0, clampCount(limit, READ_LIMITS.popular))
-      .map(([documentId, stored]) => ({ item: itemKey({ contentType, documentId }), score: decayedAt(stored, now, this.settings) }));
+      .map(([documentId, stored]) => ({ item: joinItemKey(contentType, documentId), score: decayedAt(stored, now, this.settings) }));
   }
 
   async history(visitorId: string, limit: number): Promise<{ item: string; at: number }[]> {

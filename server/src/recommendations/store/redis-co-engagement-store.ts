@@ -11,7 +11,7 @@ import {
   type HistoryEntry,
 } from '../co-engagement';
 import { planBatch, visitorEntries, type VisitorEngagements } from '../co-engagement-batch';
-import { isContentTypeUid, itemKey, parseItemKey } from '../item-ref';
+import { isContentTypeUid, joinItemKey, parseItemKey } from '../item-ref';
 import { clampCount, READ_LIMITS, type CoEngagementStore } from './co-engagement-store';
 import { READ_NEIGHBOURS_SCRIPT, RECORD_HISTORY_SCRIPT, RECORD_PAIRS_SCRIPT } from './co-engagement-scripts';
 
@@ -146,7 +146,7 @@ export class RedisCoEngagementStore implements CoEngagementStore {
     const flat = await this.client.zrevrange(itemPopularityKey(this.keyPrefix, contentType, segment), 0, count - 1, 'WITHSCORES');
     const result: { item: string; score: number }[] = [];
     for (let i = 0; i < flat.length; i += 2) {
-      result.push({ item: itemKey({ contentType, documentId: flat[i] }), score: decayedAt(Number(flat[i + 1]), now, this.settings) });
+      result.push({ item: joinItemKey(contentType, flat[i]), score: decayedAt(Number(flat[i + 1]), now, this.settings) });
     }
     return result;
   }
