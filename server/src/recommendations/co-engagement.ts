@@ -222,6 +222,26 @@ export const normalizeNeighbours = (
     .slice(0, limit);
 };
 
-/** How many raw neighbours to read for `perItem` results: damping reorders them, so more than asked. */
+/**
+ * The `count` neighbours with the most co-engagement (ties: documentId descending), the raw
+ * candidates both drivers normalize: damping reorders them, so reading is done past `perItem`.
+ */
+export const strongest = <T extends { documentId: string; coEngagement: number }>(neighbours: T[], count: number): T[] =>
+  neighbours
+    .sort((a, b) => b.coEngagement - a.coEngagement || (a.documentId < b.documentId ? 1 : a.documentId > b.documentId ? -1 : 0))
+    .slice(0, count);
+
+/**
+ * How far a neighbour set may grow past `maxNeighbours` before it is trimmed back to it: trimming
+ * reads the whole set, so it is paid once per `slack` new neighbours; a quarter keeps 100 + 25
+ * under Redis's 128-entry compact encoding.
+ */
+export const neighbourTrimSlack = (maxNeighbours: number): number => Math.max(1, Math.floor(maxNeighbours / 4));
+
+/**
+ * How many raw neighbours to read for `perItem` results: damping reorders them, so more than
+ * asked; but each one read costs Redis about 1.2 µs per score it formats (ZREVRANGE WITHSCORES and
+ * ZMSCORE, measured), the largest part of a recommendation's read, so twice as many, not all.
+ */
 export const neighboursToRead = (perItem: number, settings: CoEngagementSettings): number =>
-  Math.min(settings.maxNeighbours, Math.max(4 * perItem, 50));
+  Math.min(settings.maxNeighbours, Math.max(2 * perItem, 20));

@@ -5,6 +5,8 @@ import {
   DEFAULT_CO_ENGAGEMENT_SETTINGS,
   isSegmentSlug,
   neighboursToRead,
+  neighbourTrimSlack,
+  strongest,
   normalizeNeighbours,
   type CoEngagementSettings,
   type ContentTypeIncrements,
@@ -90,7 +92,7 @@ export class RedisCoEngagementStore implements CoEngagementStore {
     const send = () => {
       if (chunk.keys.length === 0) return;
       // One array argument: spread, a large flush's arguments would overflow the call stack.
-      calls.push(this.scripts.psnCoRecordPairs([chunk.keys.length, ...chunk.keys, maxItems, maxNeighbours, retentionSec, chunk.popularityKeys, ...chunk.args]));
+      calls.push(this.scripts.psnCoRecordPairs([chunk.keys.length, ...chunk.keys, maxItems, maxNeighbours, retentionSec, chunk.popularityKeys, neighbourTrimSlack(maxNeighbours), ...chunk.args]));
       chunk = { keys: [], args: [], popularityKeys: 0, members: 0 };
     };
     for (const [index, [key, counts]] of [...popularitySets, ...neighbourSets].entries()) {
@@ -133,7 +135,7 @@ export class RedisCoEngagementStore implements CoEngagementStore {
           for (let j = 0; j < flat.length; j += 2) {
             neighbours.push({ documentId: flat[j], coEngagement: Number(flat[j + 1]), engagement: Number(engagement[j / 2] ?? 0) });
           }
-          result[item] = normalizeNeighbours(contentType, { engagement: Number(own), neighbours }, limit, now, this.settings);
+          result[item] = normalizeNeighbours(contentType, { engagement: Number(own), neighbours: strongest(neighbours, toRead) }, limit, now, this.settings);
         });
       })
     );
