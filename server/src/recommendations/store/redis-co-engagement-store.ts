@@ -32,7 +32,7 @@ interface ScriptedClient {
  * The Redis driver, on a client the caller owns (the profile store's, with auto-pipelining: the
  * scripts of one call leave in one socket write per node). `record` is two round trips per call
  * whatever the batch's size: one script per visitor (update the history, return it as it was),
- * then one script per content type (all the batch's pairs and popularity of that type). Reads are
+ * then the batch's pairs and popularity, one script per content type (cut in pieces when large). Reads are
  * one round trip: `history` a ZREVRANGE, `neighbours` one script per content type, `popular` a
  * ZREVRANGE.
  */
@@ -46,8 +46,8 @@ export class RedisCoEngagementStore implements CoEngagementStore {
     settings: Partial<CoEngagementSettings> = {}
   ) {
     this.settings = { ...DEFAULT_CO_ENGAGEMENT_SETTINGS, ...settings };
-    // numberOfKeys is given per call (the key count varies): numberOfKeys omitted, first argument.
     client.defineCommand('psnCoRecordHistory', { numberOfKeys: 1, lua: RECORD_HISTORY_SCRIPT });
+    // These two take their key count as first argument: it varies from call to call.
     client.defineCommand('psnCoRecordPairs', { lua: RECORD_PAIRS_SCRIPT });
     client.defineCommand('psnCoReadNeighbours', { lua: READ_NEIGHBOURS_SCRIPT });
   }
