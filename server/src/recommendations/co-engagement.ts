@@ -10,7 +10,8 @@ import { joinItemKey, parseItemKey, type ItemRef } from './item-ref';
  * is a plain ZINCRBY (no read-modify-write of a timestamp, no periodic rewrite of every score), and
  * new engagements compete fairly with old ones when a bounded set is trimmed by score. Doubles hold
  * 2^±1000: with a 30-day half-life that is 80 years either side of the landmark, so no re-basing is
- * needed in the plugin's lifetime (half-lives under a week would need one; the config refuses them).
+ * needed in the plugin's lifetime (half-lives under a week would need one: the plugin's config must
+ * refuse them, MIN_HALF_LIFE_SEC).
  *
  * **Similarity: cosine over decayed co-engagement, with shrinkage.** For items i and j, with C the
  * decayed co-engagement and N each item's decayed engagement,
