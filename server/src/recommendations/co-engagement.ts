@@ -7,7 +7,7 @@ import { joinItemKey, parseItemKey, type ItemRef } from './item-ref';
  * **Time decay: forward decay with a fixed landmark.** An engagement at time t adds
  * `weight · 2^((t − landmark) / halfLife)`; a stored sum is read "as of now" by dividing by
  * `2^((now − landmark) / halfLife)`. The result is exactly an exponentially decayed sum, yet a write
- * is a plain ZINCRBY (no read-modify-write of a timestamp, no periodic rewrite of every score), and
+ * is a plain increment (no read-modify-write of a timestamp, no periodic rewrite of every score), and
  * new engagements compete fairly with old ones when a bounded set is trimmed by score. Doubles hold
  * 2^±1000: with a 30-day half-life that is 80 years either side of the landmark, so no re-basing is
  * needed in the plugin's lifetime (half-lives under a week would need one: the plugin's config must
