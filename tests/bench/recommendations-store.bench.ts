@@ -157,7 +157,7 @@ const main = async () => {
     console.log(`\none recommendation's reads (history → neighbours + popular ×2 → recommend), vs HGETALL of a 60-field profile`);
     report('a sample answer', `${sample.length} items, first ${sample[0]?.reason} ${fixed(sample[0]?.score ?? 0, 3)}`);
     for (const concurrency of [1, 16]) {
-      const total = concurrency === 1 ? 2_000 : 8_000;
+      const total = concurrency === 1 ? 2_000 : 4_000;
       const result = await alternate(
         3,
         () => latencies(total, concurrency, (i) => client.hgetall(`psn:{v:${visitorId(i % 2_000)}}:p`)),

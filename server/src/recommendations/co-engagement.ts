@@ -1,4 +1,4 @@
-import { itemKey, parseItemKey, type ItemRef } from './item-ref';
+import { joinItemKey, parseItemKey, type ItemRef } from './item-ref';
 
 /**
  * Co-engagement bookkeeping shared by both store drivers and the reads: what one batch of
@@ -7,10 +7,11 @@ import { itemKey, parseItemKey, type ItemRef } from './item-ref';
  * **Time decay: forward decay with a fixed landmark.** An engagement at time t adds
  * `weight · 2^((t − landmark) / halfLife)`; a stored sum is read "as of now" by dividing by
  * `2^((now − landmark) / halfLife)`. The result is exactly an exponentially decayed sum, yet a write
- * is a plain ZINCRBY (no read-modify-write of a timestamp, no periodic rewrite of every score), and
+ * is a plain increment (no read-modify-write of a timestamp, no periodic rewrite of every score), and
  * new engagements compete fairly with old ones when a bounded set is trimmed by score. Doubles hold
  * 2^±1000: with a 30-day half-life that is 80 years either side of the landmark, so no re-basing is
- * needed in the plugin's lifetime (half-lives under a week would need one; the config refuses them).
+ * needed in the plugin's lifetime (half-lives under a week would need one: the plugin's config must
+ * refuse them, MIN_HALF_LIFE_SEC).
  *
  * **Similarity: cosine over decayed co-engagement, with shrinkage.** For items i and j, with C the
  * decayed co-engagement and N each item's decayed engagement,
@@ -214,7 +215,7 @@ export const normalizeNeighbours = (
   const scale = forwardWeight(now, settings);
   return stored.neighbours
     .map(({ documentId, coEngagement, engagement }) => ({
-      item: itemKey({ contentType, documentId }),
+      item: joinItemKey(contentType, documentId),
       score: similarity(coEngagement / scale, stored.engagement / scale, engagement / scale, settings.shrinkage),
     }))
     .filter((neighbour) => neighbour.score > 0)
@@ -222,6 +223,26 @@ export const normalizeNeighbours = (
     .slice(0, limit);
 };
 
-/** How many raw neighbours to read for `perItem` results: damping reorders them, so more than asked. */
+/**
+ * The `count` neighbours with the most co-engagement (ties: documentId descending), the raw
+ * candidates both drivers normalize: damping reorders them, so reading is done past `perItem`.
+ */
+export const strongest = <T extends { documentId: string; coEngagement: number }>(neighbours: T[], count: number): T[] =>
+  neighbours
+    .sort((a, b) => b.coEngagement - a.coEngagement || (a.documentId < b.documentId ? 1 : a.documentId > b.documentId ? -1 : 0))
+    .slice(0, count);
+
+/**
+ * How far a neighbour set may grow past `maxNeighbours` before it is trimmed back to it: trimming
+ * reads the whole set, so it is paid once per `slack` new neighbours; a quarter keeps 100 + 25
+ * under Redis's 128-entry compact encoding.
+ */
+export const neighbourTrimSlack = (maxNeighbours: number): number => Math.max(1, Math.floor(maxNeighbours / 4));
+
+/**
+ * How many raw neighbours to read for `perItem` results: damping reorders them, so more than
+ * asked; but each one read costs Redis about 1.2 µs per score it formats (ZREVRANGE WITHSCORES and
+ * ZMSCORE, measured), the largest part of a recommendation's read, so twice as many, not all.
+ */
 export const neighboursToRead = (perItem: number, settings: CoEngagementSettings): number =>
-  Math.min(settings.maxNeighbours, Math.max(4 * perItem, 50));
+  Math.min(settings.maxNeighbours, Math.max(2 * perItem, 20));

@@ -32,6 +32,13 @@ export const itemKey = (ref: ItemRef): string => {
   return ref.contentType + SEPARATOR + ref.documentId;
 };
 
+/**
+ * The key of parts already checked (read back from the store, which only holds valid ones): a
+ * recommendation reads thousands of neighbours, and two regular expressions each cost more than
+ * the rest of the read.
+ */
+export const joinItemKey = (contentType: string, documentId: string): string => contentType + SEPARATOR + documentId;
+
 /** The ref of an item key, or null for anything that is not one. */
 export const parseItemKey = (key: unknown): ItemRef | null => {
   if (typeof key !== 'string' || key.length > 256) return null;

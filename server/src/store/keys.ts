@@ -150,8 +150,8 @@ export const seenNamesKey = (prefix: string, family: string): string => `${prefi
 
 /**
  * Recommendations: the items a visitor engaged with lately (sorted set: item key -> epoch s of the
- * latest engagement), under the visitor's hash tag, so that erasing the visitor deletes it in the
- * same single-slot DEL as the rest of the visitor.
+ * latest engagement), under the visitor's hash tag, so that erase can delete it in the same
+ * single-slot DEL as the rest of the visitor.
  */
 export const coEngagementHistoryKey = (prefix: string, visitorId: string): string => {
   if (!isValidVisitorId(visitorId)) throw new StoreUsageError(`invalid visitor id ${JSON.stringify(visitorId)}`);
@@ -162,8 +162,8 @@ export const coEngagementHistoryKey = (prefix: string, visitorId: string): strin
  * Co-engagement of a content type's items lives under one hash tag per content type, `{r:<uid>}`,
  * so that one script writes all of a flush's pairs of that type and one script reads a request's
  * neighbours with their popularity (a Redis Cluster runs scripts on one slot). The price is that a
- * content type's recommendation data sits on one node (about 5 KB per item with 100 neighbours).
- * Members are documentIds (the content type is in the key).
+ * content type's recommendation data sits on one node. Neighbours are a hash per item, popularity
+ * sorted sets; members are documentIds (the content type is in the key).
  */
 export const itemNeighboursKey = (prefix: string, contentType: string, documentId: string): string => `${prefix}{r:${contentType}}:n:${documentId}`;
 

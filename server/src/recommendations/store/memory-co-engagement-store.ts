@@ -5,13 +5,15 @@ import {
   isSegmentSlug,
   mapOf,
   neighboursToRead,
+  neighbourTrimSlack,
+  strongest,
   newestFirst,
   normalizeNeighbours,
   type CoEngagementSettings,
   type HistoryEntry,
 } from '../co-engagement';
 import { planBatch, visitorEntries, type VisitorEngagements } from '../co-engagement-batch';
-import { isContentTypeUid, itemKey, parseItemKey } from '../item-ref';
+import { isContentTypeUid, joinItemKey, parseItemKey } from '../item-ref';
 import { clampCount, READ_LIMITS, type CoEngagementStore } from './co-engagement-store';
 
 /** A sorted set's members, as Redis would order them: by score, then by member. */
@@ -51,7 +53,13 @@ export class MemoryCoEngagementStore implements CoEngagementStore {
       incrementAndTrim(mapOf(sets, ''), popularity, this.settings.maxItems);
       for (const [segment, counts] of segmentPopularity) incrementAndTrim(mapOf(sets, segment), counts, this.settings.maxItems);
       const itemSets = mapOf(this.neighbourSets, contentType);
-      for (const [documentId, counts] of neighbours) incrementAndTrim(mapOf(itemSets, documentId), counts, this.settings.maxNeighbours);
+      const { maxNeighbours } = this.settings;
+      for (const [documentId, counts] of neighbours) {
+        const set = mapOf(itemSets, documentId);
+        increment(set, counts);
+        // Like the Redis driver's hashes: once past the bound by the slack, back to the bound.
+        if (set.size > maxNeighbours + neighbourTrimSlack(maxNeighbours)) trim(set, maxNeighbours);
+      }
     }
   }
 
@@ -63,13 +71,14 @@ export class MemoryCoEngagementStore implements CoEngagementStore {
       const ref = parseItemKey(item);
       if (!ref) continue;
       const popularity = this.popularity.get(ref.contentType)?.get('');
-      const top = byRank(this.neighbourSets.get(ref.contentType)?.get(ref.documentId) ?? new Map()).slice(0, toRead);
+      const stored = this.neighbourSets.get(ref.contentType)?.get(ref.documentId) ?? new Map<string, number>();
+      const top = strongest(
+        [...stored].map(([documentId, coEngagement]) => ({ documentId, coEngagement, engagement: popularity?.get(documentId) ?? 0 })),
+        toRead
+      );
       result[item] = normalizeNeighbours(
         ref.contentType,
-        {
-          engagement: popularity?.get(ref.documentId) ?? 0,
-          neighbours: top.map(([documentId, coEngagement]) => ({ documentId, coEngagement, engagement: popularity?.get(documentId) ?? 0 })),
-        },
+        { engagement: popularity?.get(ref.documentId) ?? 0, neighbours: top },
         limit,
         now,
         this.settings
@@ -83,7 +92,7 @@ export class MemoryCoEngagementStore implements CoEngagementStore {
     const set = this.popularity.get(contentType)?.get(segment ?? '') ?? new Map<string, number>();
     return byRank(set)
       .slice(0, clampCount(limit, READ_LIMITS.popular))
-      .map(([documentId, stored]) => ({ item: itemKey({ contentType, documentId }), score: decayedAt(stored, now, this.settings) }));
+      .map(([documentId, stored]) => ({ item: joinItemKey(contentType, documentId), score: decayedAt(stored, now, this.settings) }));
   }
 
   async history(visitorId: string, limit: number): Promise<{ item: string; at: number }[]> {
@@ -122,7 +131,11 @@ const trim = (set: ScoredSet, bound: number) => {
   }
 };
 
+const increment = (set: ScoredSet, increments: Map<string, number>) => {
+  for (const [member, value] of increments) set.set(member, (set.get(member) ?? 0) + value);
+};
+
 const incrementAndTrim = (set: ScoredSet, increments: Map<string, number>, bound: number) => {
-  for (const [member, increment] of increments) set.set(member, (set.get(member) ?? 0) + increment);
+  increment(set, increments);
   trim(set, bound);
 };

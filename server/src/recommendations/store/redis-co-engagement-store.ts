@@ -5,13 +5,15 @@ import {
   DEFAULT_CO_ENGAGEMENT_SETTINGS,
   isSegmentSlug,
   neighboursToRead,
+  neighbourTrimSlack,
+  strongest,
   normalizeNeighbours,
   type CoEngagementSettings,
   type ContentTypeIncrements,
   type HistoryEntry,
 } from '../co-engagement';
 import { planBatch, visitorEntries, type VisitorEngagements } from '../co-engagement-batch';
-import { isContentTypeUid, itemKey, parseItemKey } from '../item-ref';
+import { isContentTypeUid, joinItemKey, parseItemKey } from '../item-ref';
 import { clampCount, READ_LIMITS, type CoEngagementStore } from './co-engagement-store';
 import { READ_NEIGHBOURS_SCRIPT, RECORD_HISTORY_SCRIPT, RECORD_PAIRS_SCRIPT } from './co-engagement-scripts';
 
@@ -30,7 +32,7 @@ interface ScriptedClient {
  * The Redis driver, on a client the caller owns (the profile store's, with auto-pipelining: the
  * scripts of one call leave in one socket write per node). `record` is two round trips per call
  * whatever the batch's size: one script per visitor (update the history, return it as it was),
- * then one script per content type (all the batch's pairs and popularity of that type). Reads are
+ * then the batch's pairs and popularity, one script per content type (cut in pieces when large). Reads are
  * one round trip: `history` a ZREVRANGE, `neighbours` one script per content type, `popular` a
  * ZREVRANGE.
  */
@@ -44,8 +46,8 @@ export class RedisCoEngagementStore implements CoEngagementStore {
     settings: Partial<CoEngagementSettings> = {}
   ) {
     this.settings = { ...DEFAULT_CO_ENGAGEMENT_SETTINGS, ...settings };
-    // numberOfKeys is given per call (the key count varies): numberOfKeys omitted, first argument.
     client.defineCommand('psnCoRecordHistory', { numberOfKeys: 1, lua: RECORD_HISTORY_SCRIPT });
+    // These two take their key count as first argument: it varies from call to call.
     client.defineCommand('psnCoRecordPairs', { lua: RECORD_PAIRS_SCRIPT });
     client.defineCommand('psnCoReadNeighbours', { lua: READ_NEIGHBOURS_SCRIPT });
   }
@@ -90,7 +92,7 @@ export class RedisCoEngagementStore implements CoEngagementStore {
     const send = () => {
       if (chunk.keys.length === 0) return;
       // One array argument: spread, a large flush's arguments would overflow the call stack.
-      calls.push(this.scripts.psnCoRecordPairs([chunk.keys.length, ...chunk.keys, maxItems, maxNeighbours, retentionSec, chunk.popularityKeys, ...chunk.args]));
+      calls.push(this.scripts.psnCoRecordPairs([chunk.keys.length, ...chunk.keys, maxItems, maxNeighbours, retentionSec, chunk.popularityKeys, neighbourTrimSlack(maxNeighbours), ...chunk.args]));
       chunk = { keys: [], args: [], popularityKeys: 0, members: 0 };
     };
     for (const [index, [key, counts]] of [...popularitySets, ...neighbourSets].entries()) {
@@ -133,7 +135,7 @@ export class RedisCoEngagementStore implements CoEngagementStore {
           for (let j = 0; j < flat.length; j += 2) {
             neighbours.push({ documentId: flat[j], coEngagement: Number(flat[j + 1]), engagement: Number(engagement[j / 2] ?? 0) });
           }
-          result[item] = normalizeNeighbours(contentType, { engagement: Number(own), neighbours }, limit, now, this.settings);
+          result[item] = normalizeNeighbours(contentType, { engagement: Number(own), neighbours: strongest(neighbours, toRead) }, limit, now, this.settings);
         });
       })
     );
@@ -146,7 +148,7 @@ export class RedisCoEngagementStore implements CoEngagementStore {
     const flat = await this.client.zrevrange(itemPopularityKey(this.keyPrefix, contentType, segment), 0, count - 1, 'WITHSCORES');
     const result: { item: string; score: number }[] = [];
     for (let i = 0; i < flat.length; i += 2) {
-      result.push({ item: itemKey({ contentType, documentId: flat[i] }), score: decayedAt(Number(flat[i + 1]), now, this.settings) });
+      result.push({ item: joinItemKey(contentType, flat[i]), score: decayedAt(Number(flat[i + 1]), now, this.settings) });
     }
     return result;
   }
