@@ -26,6 +26,7 @@ import fs from 'fs';
 import path from 'path';
 import { parse } from 'csv-parse/sync';
 import { runClustering, type ProfilePageEntry } from '../../server/src/clusters/run-clustering';
+import { parsePluginConfig } from '../../server/src/config/parse-config';
 import { eventBatchSchema, type IncomingEvent } from '../../server/src/ingest/event-schema';
 import { batchToUpdates, type EventContext } from '../../server/src/ingest/event-to-update';
 import { applyUpdates } from '../../server/src/store/memory/apply-updates';
@@ -127,12 +128,14 @@ const main = async () => {
     return { model, rates, ratio: lowest > 0 ? highest / lowest : Infinity };
   };
   const started = Date.now();
-  const { model, rates, ratio } = await cluster({});
+  // The range the plugin runs with by default (config `clusters.kMin`, `clusters.kMax`).
+  const { kMin, kMax } = parsePluginConfig({}).clusters;
+  const { model, rates, ratio } = await cluster({ kMin, kMax });
 
   const buyers = entries.filter((entry) => entry.bought).length;
   console.log(`\nonline shoppers: ${entries.length.toLocaleString('en')} sessions, ${buyers.toLocaleString('en')} with revenue (${fixed((100 * buyers) / entries.length, 1)} %), from ${dir}`);
   console.log(`features (${model.features.length}): ${model.features.map((feature) => feature.name).join(', ')}`);
-  console.log(`clustered in ${fixed((Date.now() - started) / 1000, 1)} s; chosen k = ${model.k}\n`);
+  console.log(`clustered in ${fixed((Date.now() - started) / 1000, 1)} s; k in ${kMin}..${kMax} (the plugin's default range), chosen k = ${model.k}\n`);
   console.log('  k   silhouette   inertia');
   for (const score of model.scores) console.log(`  ${String(score.k).padStart(2)}  ${fixed(score.silhouette, 3).padStart(10)}  ${fixed(score.inertia, 0).padStart(8)}${score.k === model.k ? '  <- chosen' : ''}`);
 

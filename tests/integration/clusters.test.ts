@@ -72,7 +72,7 @@ describe('clusters', () => {
     expect(model.k).toBe(3);
     expect(model.population).toBe(180);
     expect(model.sizes.reduce((sum, size) => sum + size, 0)).toBe(180);
-    expect(model.scores.map((score) => score.k)).toEqual([2, 3, 4, 5, 6]);
+    expect(model.scores.map((score) => score.k)).toEqual([3, 4, 5, 6]);
     const best = model.scores.reduce((a, b) => (b.silhouette > a.silhouette ? b : a));
     expect(best.k).toBe(3);
     const ids = new Set<string>();

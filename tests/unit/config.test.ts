@@ -18,7 +18,7 @@ describe('plugin config', () => {
       segments: [],
       segmentJobs: { refreshMinutes: 60, batchSize: 500 },
       recommendations: { enabled: true, defaultStrategy: 'cf-v1', maxLimit: 50 },
-      clusters: { enabled: true, refreshHours: 24, kMin: 2, kMax: 10, sampleSize: 50_000, driftThreshold: 0.25 },
+      clusters: { enabled: true, refreshHours: 24, kMin: 3, kMax: 10, sampleSize: 50_000, driftThreshold: 0.25 },
     });
   });
 

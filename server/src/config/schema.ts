@@ -152,8 +152,12 @@ export const pluginConfigSchema = z
         enabled: z.boolean().default(true),
         /** How often clustering re-runs on its own; 0: only on demand (admin API) and on drift. */
         refreshHours: z.number().min(0).max(24 * 30).default(24),
-        /** k is chosen in this range by silhouette. */
-        kMin: z.number().int().min(2).max(50).default(2),
+        /**
+         * k is chosen in this range by silhouette. Not from 2: a two-way split is one boundary, which
+         * a rule says more plainly, and it tends to be new against returning visitors (measured on the
+         * Online Shoppers data: k = 2 wins the silhouette at a 1.8× conversion spread, k = 4 at 13×).
+         */
+        kMin: z.number().int().min(2).max(50).default(3),
         kMax: z.number().int().min(2).max(50).default(10),
         /** Profiles the model is fitted on (reservoir sample); every profile is then assigned. */
         sampleSize: z.number().int().min(100).max(1_000_000).default(50_000),
