@@ -39,7 +39,7 @@ export const setupRecommendations = async (strapi: Core.Strapi) => {
   const coEngagement = strapi.plugin('personalization').service('store').coEngagement();
   const nowSec = Math.floor(Date.now() / 1000);
   const visitorOf = (index: number) => `bench-rec-visitor-${index}`;
-  const BATCH = 500;
+  const BATCH = 100;
   for (let start = 0; start < BENCH_VISITORS; start += BATCH) {
     const batch = Array.from({ length: Math.min(BATCH, BENCH_VISITORS - start) }, (_, offset) => {
       // Visitors come in taste groups of 100 neighbouring items, so that co-engagement has structure.
