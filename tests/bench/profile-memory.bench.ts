@@ -14,26 +14,15 @@ import type { IncomingEvent } from '../../server/src/ingest/event-schema';
 import { FIELDS } from '../../server/src/profiles/profile-fields';
 import { redisStores } from '../../server/src/store/create-stores';
 import { RedisConnection } from '../../server/src/store/redis/redis-connection';
-import type { UpdateSettings } from '../../server/src/store/profile-store';
 import { REPO_ROOT } from '../helpers/paths';
 import { startRedis } from '../helpers/redis-server';
 import { fixed, report } from './lib/harness';
+import { defaultUpdateSettings } from '../helpers/update-settings';
 
 const VISITORS = 300;
 const DAY = 86_400;
-const SETTINGS: UpdateSettings = {
-  sessionGapSec: 1800,
-  affinityHalfLifeSec: 14 * DAY,
-  recentCap: 10,
-  retentionSec: 180 * DAY,
-  windowDays: 90,
-  maxFields: 120,
-  maxWindowBuckets: 1_000,
-  maxTraits: 50,
-  eventQuota: { limit: 1_000_000, windowSec: 60 },
-  // One segment asks about page views by the hour (`window: "6h"`): hourly buckets for that counter.
-  hourlyCounters: [FIELDS.pageviews],
-};
+// One segment asks about page views by the hour (`window: "6h"`): hourly buckets for that counter.
+const SETTINGS = defaultUpdateSettings([FIELDS.pageviews]);
 
 const dataDir = process.env.PSN_DATA_DIR ?? path.join(REPO_ROOT, '..', 'shared', 'data');
 

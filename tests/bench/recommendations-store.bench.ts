@@ -15,11 +15,12 @@ import { CoEngagementWrites } from '../../server/src/recommendations/co-engageme
 import { recommend } from '../../server/src/recommendations/recommend';
 import { RedisCoEngagementStore } from '../../server/src/recommendations/store/redis-co-engagement-store';
 import type { VisitorEngagements } from '../../server/src/recommendations/co-engagement-batch';
-import type { EventUpdate, UpdateSettings } from '../../server/src/store/profile-store';
+import type { EventUpdate } from '../../server/src/store/profile-store';
 import { RedisConnection } from '../../server/src/store/redis/redis-connection';
 import { RedisProfileStore } from '../../server/src/store/redis/redis-profile-store';
 import { startRedis } from '../helpers/redis-server';
 import { fixed, report } from './lib/harness';
+import { defaultUpdateSettings } from '../helpers/update-settings';
 
 const ITEMS = 10_000;
 /** PSN_BENCH_VISITORS: fewer visitors for a quick smoke run. */
@@ -30,18 +31,7 @@ const CONTENT_TYPE = 'api::movie.movie';
 const SEGMENTS = ['fans', 'new', 'returning', 'mobile'];
 const DAY = 86_400;
 const NOW = Math.floor(Date.now() / 1000);
-const PROFILE_SETTINGS: UpdateSettings = {
-  sessionGapSec: 1800,
-  affinityHalfLifeSec: 14 * DAY,
-  recentCap: 10,
-  retentionSec: 180 * DAY,
-  windowDays: 90,
-  maxFields: 120,
-  maxWindowBuckets: 1_000,
-  maxTraits: 50,
-  eventQuota: { limit: 1_000_000_000, windowSec: 60 },
-  hourlyCounters: [],
-};
+const PROFILE_SETTINGS = defaultUpdateSettings();
 
 let seed = 12345;
 const random = () => ((seed = (seed * 16807) % 2147483647) - 1) / 2147483646;

@@ -32,26 +32,15 @@ import { batchToUpdates, type EventContext } from '../../server/src/ingest/event
 import { applyUpdates } from '../../server/src/store/memory/apply-updates';
 import { snapshot } from '../../server/src/store/memory/memory-profile-store';
 import { newVisitorState } from '../../server/src/store/memory/visitor-state';
-import type { UpdateSettings } from '../../server/src/store/profile-store';
 import { fixed } from '../bench/lib/harness';
 import { REPO_ROOT } from '../helpers/paths';
+import { defaultUpdateSettings } from '../helpers/update-settings';
 
 const DAY = 86_400;
 /** Every session starts at the same moment; the clock plays no part in the features. */
 const SESSION_START = 1_780_000_000;
 const NOW = SESSION_START + 3_600;
-const SETTINGS: UpdateSettings = {
-  sessionGapSec: 1800,
-  affinityHalfLifeSec: 14 * DAY,
-  recentCap: 10,
-  retentionSec: 180 * DAY,
-  windowDays: 90,
-  maxFields: 120,
-  maxWindowBuckets: 1_000,
-  maxTraits: 50,
-  hourlyCounters: [],
-  eventQuota: { limit: 1_000_000, windowSec: 60 },
-};
+const SETTINGS = defaultUpdateSettings();
 const CONTEXT: EventContext = {
   nowSec: NOW,
   deviceTypeOf: () => 'desktop',

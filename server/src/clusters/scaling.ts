@@ -9,12 +9,19 @@ import type { FeatureSpec, FeatureTransform } from './feature-vector';
 export interface Scaling {
   transforms: FeatureTransform[];
   mean: number[];
-  /** Never 0: a feature constant in the sample gets 1 (its scaled value is then 0 everywhere). */
+  /**
+   * Never below MIN_STD: a feature (nearly) constant in the sample gets 1, so that its scaled value
+   * stays the transformed one's tiny difference instead of being blown up to whole units.
+   */
   std: number[];
 }
 
-/** Standard deviations below this count as 0 (a constant feature). */
-const MIN_STD = 1e-9;
+/**
+ * Spreads below this (in the transformed unit: log1p of a count or of days, a share, a 0/1 flag) are
+ * not behavior: visitors seen seconds apart differ in recency by 10⁻⁴ days, and standardizing that by
+ * its own tiny deviation would make it the widest axis of all and split identical visitors.
+ */
+const MIN_STD = 0.05;
 
 /** Counts and days are never negative; a negative value (hostile or broken input) reads as 0. */
 export const transformValue = (value: number, transform: FeatureTransform): number =>

@@ -1,6 +1,7 @@
 import { randomBytes } from 'crypto';
 import type { Core } from '@strapi/strapi';
 import { itemKey } from '../../../server/src/recommendations/item-ref';
+import { defaultUpdateSettings } from '../../helpers/update-settings';
 
 const MOVIE = 'api::movie.movie';
 export const BENCH_ITEMS = 10_000;
@@ -59,7 +60,7 @@ export const setupRecommendations = async (strapi: Core.Strapi) => {
   const identity = strapi.plugin('personalization').service('identity');
   const readers = Array.from({ length: READERS }, (_, index) => visitorOf(index));
   // A reader's read needs a profile for topics: give each one a page view.
-  const settings = { sessionGapSec: 1800, affinityHalfLifeSec: 14 * 86_400, recentCap: 10, retentionSec: 86_400, windowDays: 90, maxFields: 120, maxWindowBuckets: 1_000, maxTraits: 50, eventQuota: { limit: 1_000_000, windowSec: 60 }, hourlyCounters: [] };
+  const settings = defaultUpdateSettings();
   for (const reader of readers) await strapi.plugin('personalization').service('store').profiles().applyUpdates(reader, [{ ts: nowSec, incr: { pv: 1 } }], settings, nowSec);
   return { documentIds: ids, visitorTokens: readers.map((reader) => identity.visitorToken(reader)) };
 };

@@ -1,4 +1,5 @@
 import type { Core } from '@strapi/strapi';
+import { defaultUpdateSettings } from '../../helpers/update-settings';
 
 export const BENCH_SEGMENT = 'bench-fans';
 /** Visitors in the segment, each with the credential its browser holds after its first answer. */
@@ -31,7 +32,7 @@ export const setupResolution = async (strapi: Core.Strapi) => {
   }
   // Each visitor has a profile (a page view) and is in the segment; reads personalize only a proven visitor.
   const store = plugin.service('store');
-  const settings = { sessionGapSec: 1800, affinityHalfLifeSec: 14 * 86_400, recentCap: 10, retentionSec: 86_400, windowDays: 90, maxFields: 120, maxWindowBuckets: 1_000, maxTraits: 50, eventQuota: { limit: 1_000_000, windowSec: 60 }, hourlyCounters: [] };
+  const settings = defaultUpdateSettings();
   const now = Math.floor(Date.now() / 1000);
   for (const visitor of BENCH_VISITORS) {
     await store.profiles().applyUpdates(visitor, [{ ts: now, incr: { pv: 1 } }], settings, now);

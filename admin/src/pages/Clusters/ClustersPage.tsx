@@ -88,7 +88,7 @@ export const ClustersPage = () => {
                         <Td>
                           {segmentOf.get(id) ? (
                             <Typography>{segmentOf.get(id)!.name}</Typography>
-                          ) : rights.allowedActions.canCreateSegment ? (
+                          ) : rights.allowedActions.canCreate ? (
                             <Button variant="secondary" size="S" onClick={() => act(`/personalization/clusters/${id}/segment`, {}, t('clusters.segmentMade', 'Segment created'))}>
                               {t('clusters.makeSegment', 'Make a segment')}
                             </Button>

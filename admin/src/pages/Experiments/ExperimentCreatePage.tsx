@@ -29,6 +29,15 @@ export const ExperimentCreatePage = () => {
 
   if (segments.loading || contentTypes.loading) return <Page.Loading />;
   if (!segments.data || !contentTypes.data) return <Page.Error />;
+  const contentTypeSelect = (
+    <SingleSelect value={form.contentType} onChange={(value: string | number) => set({ contentType: String(value) })}>
+      {contentTypes.data.map((type) => (
+        <SingleSelectOption key={type.uid} value={type.uid}>
+          {type.displayName}
+        </SingleSelectOption>
+      ))}
+    </SingleSelect>
+  );
 
   const save = async () => {
     setSaving(true);
@@ -103,26 +112,14 @@ export const ExperimentCreatePage = () => {
               ) : form.targetKind === 'recommendations' ? (
                 <Field.Root name="contentType" required>
                   <Field.Label>{t('experiment.contentType', 'Content type')}</Field.Label>
-                  <SingleSelect value={form.contentType} onChange={(value: string | number) => set({ contentType: String(value) })}>
-                    {contentTypes.data.map((type) => (
-                      <SingleSelectOption key={type.uid} value={type.uid}>
-                        {type.displayName}
-                      </SingleSelectOption>
-                    ))}
-                  </SingleSelect>
+                  {contentTypeSelect}
                 </Field.Root>
               ) : (
                 <Grid.Root gap={4}>
                   <Grid.Item col={4} s={12} direction="column" alignItems="stretch">
                     <Field.Root name="contentType" required>
                       <Field.Label>{t('experiment.contentType', 'Content type')}</Field.Label>
-                      <SingleSelect value={form.contentType} onChange={(value: string | number) => set({ contentType: String(value) })}>
-                        {contentTypes.data.map((type) => (
-                          <SingleSelectOption key={type.uid} value={type.uid}>
-                            {type.displayName}
-                          </SingleSelectOption>
-                        ))}
-                      </SingleSelect>
+                      {contentTypeSelect}
                     </Field.Root>
                   </Grid.Item>
                   <Grid.Item col={5} s={12} direction="column" alignItems="stretch">
