@@ -6,7 +6,8 @@ import { meanSilhouette, pairwiseDistances } from './silhouette';
 /**
  * K-means over scaled vectors with k chosen automatically: for each k in kMin..kMax, `restarts`
  * runs of ml-kmeans from k-means++ starts (each seeded) on a selection subsample, the one of least
- * inertia kept; the k of the best mean silhouette wins (ties: the smaller k), and is refitted on all
+ * inertia kept; the k of the best mean silhouette wins (a larger k only by more than
+ * SILHOUETTE_MARGIN), and is refitted on all
  * the vectors starting from its centroids (a few Lloyd iterations). Inertia per k is kept for the
  * elbow chart. Deterministic for a seed.
  *
@@ -59,6 +60,9 @@ export interface ClusterFit {
 }
 
 /** Too few distinct vectors to choose k among at least two clusters (a new site). */
+/** How much better a larger k's mean silhouette must be to win (its standard error here is under 0.01). */
+export const SILHOUETTE_MARGIN = 0.01;
+
 export class NotEnoughProfilesError extends Error {
   override name = 'NotEnoughProfilesError';
 }
@@ -120,7 +124,9 @@ export const fitClusters = (vectors: number[][], options: FitOptions = {}): Clus
     }
     const silhouette = meanSilhouette(distances, Int32Array.from(sample, (index) => kept!.labels[index]), k);
     scores.push({ k, inertia: kept!.inertia, silhouette });
-    if (!best || silhouette > best.silhouette) best = { run: kept!, k, silhouette };
+    // A larger k must beat the best so far by more than the silhouette sample's noise: splitting a
+    // tight cluster of near-identical visitors scores almost as well as leaving it whole.
+    if (!best || silhouette > best.silhouette + SILHOUETTE_MARGIN) best = { run: kept!, k, silhouette };
   }
   const { k } = best!;
   const run = selection === vectors ? best!.run : runKMeans(vectors, k, { initialization: best!.run.centroids, seed, maxIterations, tolerance });
