@@ -2,18 +2,9 @@
  * The analytics store's contract (`analytics/store/`): daily site counters, visitors active per
  * day, names seen in events; against Redis and memory.
  */
-import type { Stores } from '../../../server/src/store/create-stores';
-import { newVisitor, useDrivers } from './drivers';
+import { newVisitor, describeEachDriver } from './drivers';
 
-const drivers = useDrivers({ fresh: true });
-
-describe.each(drivers.each)('%s driver', (_name, getStores) => {
-  let stores: Stores;
-
-  beforeEach(() => {
-    stores = getStores();
-  });
-
+describeEachDriver((stores) => {
   it('adds up daily site-wide counters', async () => {
     const day = 20_000;
     await stores.analytics.incrementStats(day, { 'events:page': 3, bots: 1 });

@@ -2,18 +2,9 @@
  * The coordination store's contract (`coordination/store/`): locks, job status, change counters
  * and publish/subscribe between instances; against Redis and memory.
  */
-import type { Stores } from '../../../server/src/store/create-stores';
-import { useDrivers } from './drivers';
+import { describeEachDriver } from './drivers';
 
-const drivers = useDrivers({ fresh: true });
-
-describe.each(drivers.each)('%s driver', (_name, getStores) => {
-  let stores: Stores;
-
-  beforeEach(() => {
-    stores = getStores();
-  });
-
+describeEachDriver((stores) => {
   it('keeps job status', async () => {
     expect(await stores.coordination.readJobStatus('reevaluation')).toBeNull();
     await stores.coordination.writeJobStatus('reevaluation', { state: 'running', scanned: 10 });

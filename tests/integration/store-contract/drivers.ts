@@ -93,3 +93,14 @@ export const useDrivers = ({ fresh = false }: { fresh?: boolean } = {}): Contrac
     create,
   };
 };
+
+/**
+ * A contract suite over both drivers, each test with stores of its own: `body` declares the cases
+ * against `stores`, which always reaches the current test's stores of the driver being run.
+ */
+export const describeEachDriver = (body: (stores: Stores) => void): void => {
+  const drivers = useDrivers({ fresh: true });
+  describe.each(drivers.each)('%s driver', (_driver, current) => {
+    body(new Proxy({} as Stores, { get: (_target, name) => current()[name as keyof Stores] }));
+  });
+};

@@ -3,18 +3,9 @@
  * (`variants/store/`): sticky arms, counters, erase; against Redis and memory.
  */
 import { eraseVisitor } from '../../../server/src/identity/erase-visitor';
-import type { Stores } from '../../../server/src/store/create-stores';
-import { DAY, NOW, SETTINGS, newVisitor, useDrivers } from './drivers';
+import { DAY, NOW, SETTINGS, newVisitor, describeEachDriver } from './drivers';
 
-const drivers = useDrivers({ fresh: true });
-
-describe.each(drivers.each)('%s driver', (_name, getStores) => {
-  let stores: Stores;
-
-  beforeEach(() => {
-    stores = getStores();
-  });
-
+describeEachDriver((stores) => {
   it('records an experiment arm once (sticky), counts exposures and conversions, erases them with the visitor', async () => {
     const visitor = newVisitor();
     // A read by a visitor the store knows nothing of records nothing.

@@ -4,18 +4,9 @@
  */
 import { eraseVisitor } from '../../../server/src/identity/erase-visitor';
 import { retireVisitor } from '../../../server/src/identity/retire-visitor';
-import type { Stores } from '../../../server/src/store/create-stores';
-import { NOW, SETTINGS, newVisitor, useDrivers } from './drivers';
+import { NOW, SETTINGS, newVisitor, describeEachDriver } from './drivers';
 
-const drivers = useDrivers({ fresh: true });
-
-describe.each(drivers.each)('%s driver', (_name, getStores) => {
-  let stores: Stores;
-
-  beforeEach(() => {
-    stores = getStores();
-  });
-
+describeEachDriver((stores) => {
   it('stores membership changes, member sets and a log of entries and exits', async () => {
     const [a, b] = [newVisitor(), newVisitor()];
     await stores.membership.updateMembership(a, { previous: [], segments: ['new', 'fans'], entered: ['new', 'fans'], left: [] }, NOW - 10, SETTINGS.retentionSec);
