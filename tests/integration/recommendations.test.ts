@@ -181,6 +181,24 @@ describe('recommendations', () => {
     }
   });
 
+  it('serves "popular in your segment" before popular everywhere', async () => {
+    const token = await adminToken(app, { email: 'recommendations-segments@example.com' });
+    await request(app.server)
+      .post('/personalization/segments')
+      .set('Authorization', `Bearer ${token}`)
+      .send({ name: 'Club', slug: 'club', rules: { fact: 'events.Joined Club', op: 'gte', value: 1 } })
+      .expect(201);
+    // Club members watch Delicatessen; nobody else does.
+    for (let index = 0; index < 3; index++) await send(visitorId(), [trackEvent('Joined Club'), view(m[5])]);
+    await flushWrites();
+    const member = visitorId();
+    await send(member, [trackEvent('Joined Club')]);
+    const { body } = await recommendations(`contentType=${MOVIE}&limit=3&strategy=popular-v1`, member).expect(200);
+    expect(body.data[0].title).toBe('Delicatessen');
+    const anyone = await recommendations(`contentType=${MOVIE}&limit=3&strategy=popular-v1`).expect(200);
+    expect(anyone.body.data[0].title).toBe('Alien');
+  });
+
   it('erasing a visitor removes its engagement history', async () => {
     const visitor = visitorId();
     await send(visitor, [view(m[0]), view(m[1])]);

@@ -90,8 +90,8 @@ const recommendationsService = ({ strapi }: { strapi: Core.Strapi }) => {
       try {
         const decided = await decideStrategy(request);
         strategy = decided.strategy;
-        // Reads in the order the ranking needs them: co-engagement first; the profile (topic
-        // affinities, segment), segment popularity and the candidates' topics only when cf-v1
+        // Reads in the order the ranking needs them: co-engagement first; the profile (segment,
+        // topic affinities), the segment's popularity and the candidates' topics only when cf-v1
         // finds too few (a new visitor, an entry nobody engaged with yet) or another strategy asks.
         const history = request.visitorId ? await coEngagement.history(request.visitorId, ANCHORS * 2) : [];
         const anchors = request.forDocumentId
@@ -106,13 +106,14 @@ const recommendationsService = ({ strapi }: { strapi: Core.Strapi }) => {
         const excluded = new Set(exclude);
         const enoughByCoEngagement =
           strategy === 'cf-v1' && coEngagementScores({ history: anchors, neighbours }).filter((scored) => !excluded.has(scored.item)).length >= wanted;
-        const profile = request.visitorId && strategy !== 'popular-v1' && !enoughByCoEngagement ? await stores().profiles().readProfile(request.visitorId) : null;
+        const profile = request.visitorId && !enoughByCoEngagement ? await stores().profiles().readProfile(request.visitorId) : null;
         const segment = profile?.segments[0] ?? null;
         // "Popular in your segment" first, then popular everywhere.
         const popularInSegment = segment && !enoughByCoEngagement ? await coEngagement.popular(request.uid, segment, POPULAR_CANDIDATES, request.now) : [];
         const candidates = [...popularInSegment, ...popular];
         const topicAffinities = profile ? topicShares(profile.fields, request.now, affinityHalfLifeSec()) : {};
-        const candidateTopics = Object.keys(topicAffinities).length > 0 ? await topicsOf([...new Set(candidates.map((candidate) => candidate.item))]) : {};
+        const candidateTopics =
+          strategy !== 'popular-v1' && Object.keys(topicAffinities).length > 0 ? await topicsOf([...new Set(candidates.map((candidate) => candidate.item))]) : {};
         const items = recommend({
           strategy,
           contentType: request.uid,
