@@ -208,11 +208,15 @@ describe('both drivers', () => {
     // 400 visitors × 12 items: tens of thousands of pair increments in one record call.
     const batch = Array.from({ length: 400 }, (_, v) => views(visitor(), Array.from({ length: 12 }, (_, i) => items[(v * 37 + i * 101) % items.length]), NOW - 100));
     for (const store of stores) await store.record(batch, NOW);
+    // A flush cut into several scripts adds the same increments in another order than the memory
+    // driver's single pass: sums may differ in the last bit of a double, never beyond 12 digits.
+    const rounded = (list: { item: string; score: number }[]) => list.map(({ item, score }) => ({ item, score: Number(score.toPrecision(12)) }));
     const [fromRedis, fromMemory] = await Promise.all(stores.map((store) => store.neighbours(items.slice(0, 100), 10, NOW)));
     expect(Object.values(fromRedis).flat().length).toBeGreaterThan(100);
-    expect(fromRedis).toEqual(fromMemory);
+    const roundedAll = (answer: Record<string, { item: string; score: number }[]>) => Object.fromEntries(Object.entries(answer).map(([item, list]) => [item, rounded(list)]));
+    expect(roundedAll(fromRedis)).toEqual(roundedAll(fromMemory));
     const [popularRedis, popularMemory] = await Promise.all(stores.map((store) => store.popular(MOVIE, null, 1_000, NOW)));
     expect(popularRedis).toHaveLength(1_000);
-    expect(popularRedis).toEqual(popularMemory);
+    expect(rounded(popularRedis)).toEqual(rounded(popularMemory));
   });
 });
