@@ -20,7 +20,11 @@ const logTail = () => (developLog ? `; strapi develop said:\n${developLog.slice(
 const waitFor = async <T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs: number): Promise<T> => {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const value = await Promise.resolve(probe()).catch(() => undefined);
+    // `then(probe)`: a probe that throws at once (a schema file read while Strapi is writing it) is
+    // a "not yet", like one that rejects.
+    const value = await Promise.resolve()
+      .then(probe)
+      .catch(() => undefined);
     if (value !== undefined) return value;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${logTail()}`);
     await new Promise((resolve) => setTimeout(resolve, 500));
