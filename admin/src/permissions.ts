@@ -7,6 +7,7 @@ export const PERMISSIONS = {
   experiments: { read: action('experiments.read'), create: action('experiments.create'), update: action('experiments.update'), delete: action('experiments.delete') },
   analytics: { read: action('analytics.read') },
   clusters: { read: action('clusters.read'), run: action('clusters.run') },
+  triggers: { read: action('triggers.read'), create: action('triggers.create'), update: action('triggers.update'), delete: action('triggers.delete') },
   settings: { read: action('settings.read') },
 };
 
@@ -17,4 +18,5 @@ export const MENU_PERMISSIONS = [
   ...PERMISSIONS.settings.read,
   ...PERMISSIONS.experiments.read,
   ...PERMISSIONS.clusters.read,
+  ...PERMISSIONS.triggers.read,
 ];

@@ -22,6 +22,8 @@ const bootstrap = async ({ strapi }: { strapi: Core.Strapi }) => {
   await pluginService(strapi, 'variants').start();
   await pluginService(strapi, 'experiments').start();
   await pluginService(strapi, 'clusters').bootstrap();
+  await pluginService(strapi, 'triggers').start();
+  pluginService(strapi, 'deliveries').start();
   await pluginService(strapi, 'changes').start();
   pluginService(strapi, 'reevaluation').schedule();
   // After Strapi's own middlewares (query parsing, body), before the router.

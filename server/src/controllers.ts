@@ -13,6 +13,7 @@ import recommendationsController from './recommendations/recommendations-control
 import segmentsController from './segments/segments-controller';
 import settingsController from './settings/settings-controller';
 import trackerController from './tracker/tracker-controller';
+import triggersController from './triggers/triggers-controller';
 import variantEditorController from './variants/editor/editor-controller';
 import variantsController from './variants/variants-controller';
 
@@ -37,6 +38,7 @@ export const controllers = {
   variantEditor: variantEditorController,
   recommendations: recommendationsController,
   clusters: clustersController,
+  triggers: triggersController,
 } satisfies Record<string, (context: { strapi: Core.Strapi }) => object>;
 
 export type PluginControllers = typeof controllers;

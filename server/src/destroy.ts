@@ -4,6 +4,7 @@ import { pluginService } from './shared/plugin-services';
 const destroy = async ({ strapi }: { strapi: Core.Strapi }) => {
   await pluginService(strapi, 'reevaluation').stop().catch(() => {});
   await pluginService(strapi, 'clusters').stop().catch(() => {});
+  await pluginService(strapi, 'deliveries').stop().catch(() => {});
   await pluginService(strapi, 'changes').stop().catch(() => {});
   await pluginService(strapi, 'stats').stop().catch(() => {});
   await pluginService(strapi, 'recommendations').close().catch(() => {});

@@ -17,6 +17,8 @@ import segmentsService from './segments/segments-service';
 import routes from './routes';
 import statsService from './stats/stats-service';
 import storeService from './store/store-service';
+import deliveriesService from './triggers/deliveries-service';
+import triggersService from './triggers/triggers-service';
 import variantsService from './variants/variants-service';
 
 /** The server side of the plugin, as Strapi loads it from `./strapi-server`. */
@@ -42,6 +44,8 @@ export default {
     experiments: experimentsService,
     recommendations: recommendationsService,
     clusters: clustersService,
+    triggers: triggersService,
+    deliveries: deliveriesService,
   },
   policies: {},
   middlewares: {},

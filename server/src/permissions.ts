@@ -20,6 +20,10 @@ export const ACTIONS = [
   { uid: 'analytics.read', displayName: 'Read analytics', subCategory: 'Analytics' },
   { uid: 'clusters.read', displayName: 'Read clusters', subCategory: 'Clusters' },
   { uid: 'clusters.run', displayName: 'Run clustering', subCategory: 'Clusters' },
+  { uid: 'triggers.read', displayName: 'Read triggers and their deliveries', subCategory: 'Triggers' },
+  { uid: 'triggers.create', displayName: 'Create triggers', subCategory: 'Triggers' },
+  { uid: 'triggers.update', displayName: 'Update triggers, replay dead letters, send tests', subCategory: 'Triggers' },
+  { uid: 'triggers.delete', displayName: 'Delete triggers', subCategory: 'Triggers' },
   { uid: 'settings.read', displayName: 'Read settings and store status', subCategory: 'Settings' },
 ] as const;
 

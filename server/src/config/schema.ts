@@ -166,6 +166,49 @@ export const pluginConfigSchema = z
       })
       .refine((clusters) => clusters.kMin <= clusters.kMax, { message: 'kMin must not exceed kMax', path: ['kMin'] })
       .prefault({}),
+    triggers: z
+      .strictObject({
+        /** Off: no trigger is matched, no check is scheduled and no delivery is sent. */
+        enabled: z.boolean().default(true),
+        /**
+         * Where outbound actions POST, by name (a trigger names one): URLs and signing secrets come
+         * from config and env, never from the admin.
+         */
+        destinations: z
+          .array(
+            z.strictObject({
+              name: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'expected 1-64 characters of A-Z a-z 0-9 _ . -'),
+              url: z.string().regex(/^https?:\/\/[^\s]+$/, 'expected an http:// or https:// URL'),
+              /** Signs every delivery (`X-Psn-Signature`); the receiver verifies with it. */
+              secret: z.string().min(16, 'expected a secret of at least 16 characters').max(512),
+              timeoutMs: z.number().int().min(100).max(60_000).default(5_000),
+            })
+          )
+          .default([])
+          .superRefine((destinations, ctx) => {
+            destinations.forEach((destination, index) => {
+              if (destinations.findIndex((other) => other.name === destination.name) !== index) {
+                ctx.addIssue({ code: 'custom', path: [index, 'name'], message: `the name "${destination.name}" is used twice` });
+              }
+            });
+          }),
+        /** Visible seconds on a page at which the tracker sends a `Dwell Time` heartbeat (dwell triggers use these). */
+        dwellHeartbeatsSec: z.array(z.number().int().min(1).max(86_400)).max(10).default([30, 60, 180]),
+        /** How often each instance looks for due checks and deliveries. */
+        pollMs: z.number().int().min(20).max(60_000).default(1_000),
+        /** Attempts before a delivery goes to the dead letters. */
+        maxAttempts: z.number().int().min(1).max(50).default(8),
+        /** Backoff: the n-th retry waits up to retryBaseSec × 2^(n-1), at most retryMaxSec. */
+        retryBaseSec: z.number().min(0.05).max(3_600).default(30),
+        retryMaxSec: z.number().min(0.05).max(7 * 86_400).default(6 * 3_600),
+        /** An instance that claimed an item and died leaves it to others after this long. */
+        leaseSec: z.number().min(1).max(3_600).default(60),
+      })
+      .refine((triggers) => triggers.destinations.every((destination) => destination.timeoutMs < triggers.leaseSec * 1000), {
+        message: 'leaseSec must be longer than every destination timeoutMs (a delivery still waiting for its answer would be claimed again)',
+        path: ['leaseSec'],
+      })
+      .prefault({}),
   })
   .superRefine((config, ctx) => {
     if (config.redis.url && config.redis.cluster) {

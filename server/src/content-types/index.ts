@@ -1,6 +1,7 @@
 import clusterRunSchema from './cluster-run/schema.json';
 import experimentSchema from './experiment/schema.json';
 import segmentSchema from './segment/schema.json';
+import triggerSchema from './trigger/schema.json';
 import variantSchema from './variant/schema.json';
 
 /** The plugin's own content types, hidden from the Content Manager and the Content-Type Builder. */
@@ -9,4 +10,5 @@ export default {
   variant: { schema: variantSchema },
   experiment: { schema: experimentSchema },
   'cluster-run': { schema: clusterRunSchema },
+  trigger: { schema: triggerSchema },
 };

@@ -41,7 +41,7 @@ const identityService = ({ strapi }: { strapi: Core.Strapi }) => {
   /** What names a visitor: erase and retire span these capabilities. */
   const visitorStores = () => {
     const stores = pluginService(strapi, 'store');
-    return { profiles: stores.profiles(), membership: stores.membership(), experiments: stores.experiments(), coEngagement: stores.coEngagement() };
+    return { profiles: stores.profiles(), membership: stores.membership(), experiments: stores.experiments(), coEngagement: stores.coEngagement(), triggers: stores.triggers() };
   };
 
   /** Follows aliases to the visitor that holds the data; a cycle (left by a race) is broken where found. */
@@ -172,10 +172,11 @@ const identityService = ({ strapi }: { strapi: Core.Strapi }) => {
     async erase(visitorId: string): Promise<boolean> {
       const target = await finalVisitor(visitorId);
       const segments = (await pluginService(strapi, 'segments').list()).map((segment) => segment.slug);
+      const triggers = (await pluginService(strapi, 'triggers').list()).map((trigger) => trigger.slug);
       // Engagements still waiting to be written would bring the history back after the erase.
       pluginService(strapi, 'recommendations').forget([target, visitorId]);
-      const erased = await eraseVisitor(visitorStores(), target, segments);
-      if (target !== visitorId) await eraseVisitor(visitorStores(), visitorId, []);
+      const erased = await eraseVisitor(visitorStores(), target, segments, triggers);
+      if (target !== visitorId) await eraseVisitor(visitorStores(), visitorId, [], triggers);
       return erased;
     },
   };

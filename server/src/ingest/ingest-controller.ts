@@ -63,7 +63,7 @@ const ingestController = ({ strapi }: { strapi: Core.Strapi }) => {
     const outcome = await storing(ctx, () =>
       ingest().ingest(
         { visitorId: visitor.visitorId, linkUserId: userId && !unidentified ? userId : undefined, events: batch.events },
-        { sender: 'browser', requestUserAgent: header(ctx, 'user-agent'), now }
+        { sender: 'browser', requestUserAgent: header(ctx, 'user-agent'), provenVisitor: hasCredential(visitor), now }
       )
     );
     if (outcome.status === 'rate-limited') throw tooMany(ctx, outcome.retryAfterSec, 'this visitor');
@@ -84,7 +84,9 @@ const ingestController = ({ strapi }: { strapi: Core.Strapi }) => {
         duplicates: outcome.duplicates,
         visitorId: outcome.visitorId,
         ...(credential ? { visitorToken: credential } : {}),
-        segments: outcome.segments,
+        // Membership and on-site actions tell what the profile holds: only to the visitor's own credential.
+        segments: credential ? outcome.segments : [],
+        ...(outcome.actions.length > 0 ? { actions: outcome.actions } : {}),
         ...(userId ? { identified: !unidentified, ...(unidentified ? { reason: unidentified } : {}) } : {}),
       },
     };
@@ -104,7 +106,7 @@ const ingestController = ({ strapi }: { strapi: Core.Strapi }) => {
           const visitorId = anonymousId
             ? identity().visitorOfAnonymousId(anonymousId)
             : await identity().visitorOfUser(identity().hashUserId(userId!));
-          return ingest().ingest({ visitorId, linkUserId: userId, events }, { sender: 'server', now });
+          return ingest().ingest({ visitorId, linkUserId: userId, events }, { sender: 'server', provenVisitor: true, now });
         })
       )
     );

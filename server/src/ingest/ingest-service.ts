@@ -8,6 +8,7 @@ import { pluginService } from '../shared/plugin-services';
 import { CORE_FIELDS } from '../store/profile-fields';
 import type { ApplyResult, EventUpdate, UpdateSettings } from '../store/profile-store';
 import { deviceTypeOf } from './device-type';
+import type { OnSiteAction } from '../triggers/triggers-service';
 import type { IncomingEvent } from './event-schema';
 import { batchToUpdates, eventTime, seenNamesOf } from './event-to-update';
 
@@ -24,12 +25,17 @@ export interface IngestOptions {
   /** Browsers are bot-checked on the request's User-Agent too; servers only on `context.userAgent`. */
   sender: 'browser' | 'server';
   requestUserAgent?: string;
+  /**
+   * The sender proved who the visitor is (a browser's credential, a server source): only then do
+   * triggers act. A bare id is a name anybody can type; it must not send someone else's e-mails.
+   */
+  provenVisitor: boolean;
   /** Epoch seconds. */
   now: number;
 }
 
 export type IngestOutcome =
-  | { status: 'stored'; visitorId: string; accepted: number; duplicates: number; bots: number; segments: string[] }
+  | { status: 'stored'; visitorId: string; accepted: number; duplicates: number; bots: number; segments: string[]; actions: OnSiteAction[] }
   | { status: 'bot'; bots: number }
   | { status: 'rate-limited'; retryAfterSec: number };
 
@@ -68,7 +74,10 @@ const ingestService = ({ strapi }: { strapi: Core.Strapi }) => {
   /** Applies to the visitor, following it if it was merged into another since. */
   const apply = async (visitorId: string, updates: EventUpdate[], settings: UpdateSettings, now: number) => {
     // The profile only comes back when there are segments to evaluate it against or clusters to assign.
-    const options = { returnProfile: pluginService(strapi, 'segments').compiled().length > 0 || pluginService(strapi, 'clusters').hasModel() };
+    const options = {
+      returnProfile:
+        pluginService(strapi, 'segments').compiled().length > 0 || pluginService(strapi, 'clusters').hasModel() || pluginService(strapi, 'triggers').needsProfile(),
+    };
     let target = visitorId;
     let result: ApplyResult = await profileStore().applyUpdates(target, updates, settings, now, options);
     for (let hop = 0; result.status === 'aliased' && hop < MAX_APPLY_HOPS; hop++) {
@@ -139,7 +148,7 @@ const ingestService = ({ strapi }: { strapi: Core.Strapi }) => {
         if (updates.length > 0) updates[0].set = { ...updates[0].set, [CORE_FIELDS.userHash]: userHash };
       }
       if (options.sender === 'server') await followAliases(events, settings, options.now);
-      if (updates.length === 0) return { status: 'stored', visitorId, accepted: 0, duplicates: 0, bots, segments: [] };
+      if (updates.length === 0) return { status: 'stored', visitorId, accepted: 0, duplicates: 0, bots, segments: [], actions: [] };
 
       const applied = await apply(visitorId, updates, settings, options.now);
       if (applied.result.status === 'rate-limited') return applied.result;
@@ -162,6 +171,15 @@ const ingestService = ({ strapi }: { strapi: Core.Strapi }) => {
         await pluginService(strapi, 'experiments').recordConversions(applied.visitorId, timed);
       }
       pluginService(strapi, 'recommendations').noteEngagements(applied.visitorId, segments, storedEvents, (event) => eventTime(event, options.now));
+      const actions = options.provenVisitor
+        ? await pluginService(strapi, 'triggers').afterBatch(applied.visitorId, {
+            events: storedEvents.map((event) => ({ ...event, ts: eventTime(event, options.now) })),
+            before: profile ? profile.segments : applied.result.segments,
+            after: segments,
+            profile: profile ?? null,
+            now: options.now,
+          })
+        : [];
       return {
         status: 'stored',
         visitorId: applied.visitorId,
@@ -169,6 +187,7 @@ const ingestService = ({ strapi }: { strapi: Core.Strapi }) => {
         duplicates: applied.result.duplicates,
         bots,
         segments,
+        actions,
       };
     },
   };

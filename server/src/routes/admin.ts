@@ -39,6 +39,17 @@ export default {
     route('POST', '/clusters/run', 'clusters.run', 'clusters.run'),
     route('POST', '/clusters/:clusterId/segment', 'clusters.makeSegment', 'segments.create'),
 
+    // Fixed paths before `/triggers/:id`.
+    route('GET', '/triggers', 'triggers.list', 'triggers.read'),
+    route('POST', '/triggers', 'triggers.create', 'triggers.create'),
+    route('GET', '/triggers/deliveries', 'triggers.deliveries', 'triggers.read'),
+    route('GET', '/triggers/deliveries/:id', 'triggers.delivery', 'triggers.read'),
+    route('POST', '/triggers/deliveries/:id/replay', 'triggers.replay', 'triggers.update'),
+    route('GET', '/triggers/:id', 'triggers.find', 'triggers.read'),
+    route('PUT', '/triggers/:id', 'triggers.update', 'triggers.update'),
+    route('DELETE', '/triggers/:id', 'triggers.remove', 'triggers.delete'),
+    route('POST', '/triggers/:id/test', 'triggers.test', 'triggers.update'),
+
     route('GET', '/variants', 'variants.list', 'variants.read'),
     route('GET', '/variants/editor', 'variantEditor.show', 'variants.read'),
     route('POST', '/variants', 'variants.create', 'variants.create'),

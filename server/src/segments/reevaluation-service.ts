@@ -94,7 +94,15 @@ const reevaluationService = ({ strapi }: { strapi: Core.Strapi }) => {
           const change = membershipChange(profile.segments, segments);
           if (change) {
             status.changed += 1;
-            writes.push(membershipStore().updateMembership(visitorId, change, now, retentionSec));
+            // Segment triggers act on changes found here too (outbound only: nobody is on a page to show it to).
+            writes.push(
+              membershipStore()
+                .updateMembership(visitorId, change, now, retentionSec)
+                .then(async (written) => {
+                  if (written) await pluginService(strapi, 'triggers').afterMembershipChange(visitorId, change, now);
+                  return written;
+                })
+            );
           }
         });
         await Promise.all(writes);

@@ -7,7 +7,7 @@ import type { StoredProfile } from '../store/profile-store';
 import { engagementScore } from './engagement/engagement-score';
 import { percentileOf } from './engagement/percentiles';
 import { bySegmentPriority, evaluateMembership, membershipChange, type CompiledSegment } from './membership';
-import { compileRules, hourWindowCounters } from './rules/compile-rules';
+import { compileRules, hourWindowCounters, type Predicate } from './rules/compile-rules';
 import type { RuleNode } from './rules/rule-schema';
 import type { SegmentCreate, SegmentUpdate } from './segment-input';
 import { CORE_FIELDS } from '../store/profile-fields';
@@ -87,6 +87,17 @@ const segmentsService = ({ strapi }: { strapi: Core.Strapi }) => {
     }
   };
 
+  const evaluationInput = (profile: StoredProfile, now: number) => ({
+    profile,
+    now,
+    affinityHalfLifeSec: getPluginConfig(strapi).affinity.halfLifeDays * 86_400,
+    engagementPercentile: () => percentileOf(engagementScore(profile), engagementCuts),
+  });
+
+  /** Whether a profile matches compiled rules (a trigger's audience, a dry run). */
+  const matches = (predicate: Predicate, profile: StoredProfile, now: number): boolean =>
+    evaluateMembership([{ slug: '', priority: 0, matches: predicate }], evaluationInput(profile, now)).length > 0;
+
   return {
     async start() {
       await reload();
@@ -112,26 +123,15 @@ const segmentsService = ({ strapi }: { strapi: Core.Strapi }) => {
 
     /** A one-off predicate for a dry run of rules that are not saved. */
     compileProbe(kind: 'rule' | 'cluster', rules: RuleNode) {
-      const segment = compile({ slug: '(dry run)', priority: 0, kind, rules } as SegmentRecord);
-      const halfLifeSec = getPluginConfig(strapi).affinity.halfLifeDays * 86_400;
-      return (profile: StoredProfile, now: number) =>
-        evaluateMembership([segment], {
-          profile,
-          now,
-          affinityHalfLifeSec: halfLifeSec,
-          engagementPercentile: () => percentileOf(engagementScore(profile), engagementCuts),
-        }).length > 0;
+      const { matches: probe } = compile({ slug: '(dry run)', priority: 0, kind, rules } as SegmentRecord);
+      return (profile: StoredProfile, now: number) => matches(probe, profile, now);
     },
+
+    matches,
 
     /** The segments a profile belongs to now, in priority order. */
     evaluate(profile: StoredProfile, now: number): string[] {
-      const halfLifeSec = getPluginConfig(strapi).affinity.halfLifeDays * 86_400;
-      return evaluateMembership(compiled, {
-        profile,
-        now,
-        affinityHalfLifeSec: halfLifeSec,
-        engagementPercentile: () => percentileOf(engagementScore(profile), engagementCuts),
-      });
+      return evaluateMembership(compiled, evaluationInput(profile, now));
     },
 
     /**

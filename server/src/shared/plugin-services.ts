@@ -11,6 +11,8 @@ import type { ReevaluationService } from '../segments/reevaluation-service';
 import type { SegmentsService } from '../segments/segments-service';
 import type { StatsService } from '../stats/stats-service';
 import type { StoreService } from '../store/store-service';
+import type { DeliveriesService } from '../triggers/deliveries-service';
+import type { TriggersService } from '../triggers/triggers-service';
 import type { VariantsService } from '../variants/variants-service';
 
 /** The plugin's services by name, typed, so callers need no casts. */
@@ -28,6 +30,8 @@ export interface PluginServices {
   experiments: ExperimentsService;
   recommendations: RecommendationsService;
   clusters: ClustersService;
+  triggers: TriggersService;
+  deliveries: DeliveriesService;
 }
 
 export const PLUGIN_ID = 'personalization';

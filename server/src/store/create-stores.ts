@@ -18,6 +18,9 @@ import { RedisMembershipStore } from '../segments/store/redis-membership-store';
 import { MemoryResolutionStore } from '../variants/store/memory-resolution-store';
 import { RedisResolutionStore } from '../variants/store/redis-resolution-store';
 import type { ResolutionStore } from '../variants/store/resolution-store';
+import { MemoryTriggerStore } from '../triggers/store/memory-trigger-store';
+import { RedisTriggerStore } from '../triggers/store/redis-trigger-store';
+import type { TriggerStore } from '../triggers/store/trigger-store';
 import { MemoryKeyspace } from './memory/memory-keyspace';
 import { MemoryProfileStore } from './memory/memory-profile-store';
 import type { ProfileStore } from './profile-store';
@@ -36,6 +39,7 @@ export interface Stores {
   coordination: CoordinationStore;
   resolution: ResolutionStore;
   coEngagement: CoEngagementStore;
+  triggers: TriggerStore;
 }
 
 /** The capability stores of the Redis driver, sharing one connection (its two clients). */
@@ -48,6 +52,7 @@ export const redisStores = (connection: RedisConnection): Stores => ({
   coordination: new RedisCoordinationStore(connection),
   resolution: new RedisResolutionStore(connection),
   coEngagement: new RedisCoEngagementStore(connection.client, connection.keyPrefix),
+  triggers: new RedisTriggerStore(connection),
 });
 
 /** The capability stores of the embedded driver, sharing one keyspace (so erase and expiry span them). */
@@ -63,6 +68,7 @@ export const memoryStores = (keyspace = new MemoryKeyspace()): Stores => {
     coordination: new MemoryCoordinationStore(keyspace),
     resolution: new MemoryResolutionStore(membership, experiments),
     coEngagement: new MemoryCoEngagementStore(),
+    triggers: new MemoryTriggerStore(),
   };
 };
 

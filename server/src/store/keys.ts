@@ -170,3 +170,19 @@ export const itemNeighboursKey = (prefix: string, contentType: string, documentI
 /** Decayed engagement per item of a content type: site-wide, or among a segment's members. */
 export const itemPopularityKey = (prefix: string, contentType: string, segment: string | null): string =>
   segment === null ? `${prefix}{r:${contentType}}:pop` : `${prefix}{r:${contentType}}:pop:s:${segment}`;
+
+/**
+ * Triggers: the queue of checks and deliveries, their records, dead letters, cool-downs and rate
+ * counters, all under one hash tag `{trg}`, so that claiming, firing and erasing are single-slot
+ * scripts on Redis Cluster. Scripts build the item keys from `base` (`<prefix>{trg}:`).
+ */
+export const triggerKeys = (prefix: string) => {
+  const base = `${prefix}{trg}:`;
+  return {
+    base,
+    queue: `${base}q`,
+    recent: `${base}recent`,
+    dead: `${base}dead`,
+    item: (id: string) => `${base}i:${id}`,
+  };
+};

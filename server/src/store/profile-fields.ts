@@ -35,3 +35,10 @@ export const AFFINITY_SCALE = 1000;
  */
 export const HOUR_BUCKET_PREFIX = 'h';
 export const HOURLY_WINDOW_HOURS = 48;
+
+/**
+ * Events per UTC hour of the week, `w<0-167>` in the windows hash (0 = Monday 00:00 UTC), never
+ * pruned: when a visitor is usually active (`triggers/active-hour.ts`), for sending at their hour.
+ * No colon, so no daily or hourly bucket reader mistakes it for one of theirs.
+ */
+export const ACTIVITY_BUCKET_PREFIX = 'w';

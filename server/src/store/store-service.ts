@@ -44,6 +44,7 @@ const storeService = ({ strapi }: { strapi: Core.Strapi }) => {
     coordination: () => open('coordination'),
     resolution: () => open('resolution'),
     coEngagement: () => open('coEngagement'),
+    triggers: () => open('triggers'),
 
     /** The drivers themselves, for benchmarks and tests that inspect them. */
     drivers(): Stores | undefined {

@@ -16,15 +16,20 @@ interface Asset {
 }
 
 /**
- * `GET /api/personalization/tracker.js`: the tracker with the site's consent settings prepended,
- * cacheable for an hour, gzipped for clients that accept it, with an ETag for revalidation.
+ * `GET /api/personalization/tracker.js`: the tracker with the site's consent settings and dwell
+ * heartbeats prepended, cacheable for an hour, gzipped for clients that accept it, with an ETag for
+ * revalidation.
  */
 const trackerController = ({ strapi }: { strapi: Core.Strapi }) => {
   let asset: Asset | undefined;
   const load = (): Asset => {
     if (asset) return asset;
-    const { consent } = getPluginConfig(strapi);
-    const settings = JSON.stringify({ consent: consent.mode, honorBrowserSignals: consent.honorBrowserSignals });
+    const { consent, triggers } = getPluginConfig(strapi);
+    const settings = JSON.stringify({
+      consent: consent.mode,
+      honorBrowserSignals: consent.honorBrowserSignals,
+      dwellHeartbeatsSec: triggers.enabled ? triggers.dwellHeartbeatsSec : [],
+    });
     const body = Buffer.from(`window.__psnConfig=${settings};\n${fs.readFileSync(TRACKER_FILE, 'utf8')}`);
     asset = {
       body,

@@ -4,8 +4,6 @@ import type { Context } from 'koa';
 import { z } from 'zod';
 import { pluginService } from '../shared/plugin-services';
 import { parseOrThrow } from '../shared/validation';
-import { overlay } from './overlay';
-import { pickVariant } from './variant-selection';
 
 const previewQuery = z.strictObject({
   contentType: z.string().max(255),
@@ -23,25 +21,15 @@ const previewController = ({ strapi }: { strapi: Core.Strapi }) => ({
   async show(ctx: Context) {
     const query = parseOrThrow(previewQuery, ctx.query);
     if (!pluginService(strapi, 'contentTypes').isEnabled(query.contentType)) throw new errors.NotFoundError('not a personalization-enabled content type');
-    const variants = pluginService(strapi, 'variants');
-    const shape = variants.shapeOf(query.contentType);
-    const base = (await strapi.documents(query.contentType as never).findOne({
-      documentId: query.documentId,
-      status: 'published',
-      populate: [...shape.componentFields] as never,
-      ...(shape.localized && query.locale ? { locale: query.locale } : {}),
-    } as never)) as Record<string, unknown> | null;
-    if (!base) throw new errors.NotFoundError('the entry is not published (drafts are never personalized)');
-    const index = await variants.index(query.contentType);
-    const variant = pickVariant(index.bySegment.get(variants.entryKey(query.documentId, shape.localized ? (base.locale as string) : undefined)), [query.segment]);
-    const personalized = variant ? overlay(structuredClone(base), variant.fields, { componentFields: shape.componentFields, nesting: shape.nesting }) : base;
+    const served = await pluginService(strapi, 'variants').personalizedEntry(query.contentType, query.documentId, [query.segment], query.locale);
+    if (!served) throw new errors.NotFoundError('the entry is not published (drafts are never personalized)');
     ctx.body = {
       data: {
         segment: query.segment,
-        variant: variant?.key ?? null,
-        changed: variant ? Object.keys(variant.fields) : [],
-        base,
-        personalized,
+        variant: served.variant,
+        changed: served.changed,
+        base: served.base,
+        personalized: served.personalized,
       },
     };
   },

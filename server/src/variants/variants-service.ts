@@ -2,10 +2,10 @@ import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import { pluginService } from '../shared/plugin-services';
 import { validationError, zodIssues, type IssueLike } from '../shared/validation';
-import { componentFieldsByModel, type ComponentFieldsByModel } from './overlay';
+import { componentFieldsByModel, overlay, type ComponentFieldsByModel } from './overlay';
 import { isToManyRelation, overrideKind, overrideSchema, type Attributes, type ComponentsByUid } from './override-schema';
 import { personalizationSwitch } from './resolution-scope';
-import { byVariantPriority, type LiveVariant } from './variant-selection';
+import { byVariantPriority, pickVariant, type LiveVariant } from './variant-selection';
 import type { VariantCreate, VariantUpdate } from './variant-input';
 
 export const VARIANT_UID = 'plugin::personalization.variant';
@@ -216,6 +216,27 @@ const variantsService = ({ strapi }: { strapi: Core.Strapi }) => {
 
     armKey,
     entryKey,
+
+    /**
+     * A published entry as a visitor in these segments (priority order) is served it: the base, the
+     * variant picked, and the overlay. Scalar, rich text, JSON and component overrides; relations and
+     * media as ids. Null when the entry is not published. For previews and e-mail modules, outside
+     * a content request (experiments' arms are not applied here).
+     */
+    async personalizedEntry(uid: string, documentId: string, segments: readonly string[], locale?: string) {
+      const shape = shapeOf(uid);
+      const base = (await strapi.documents(uid as never).findOne({
+        documentId,
+        status: 'published',
+        populate: [...shape.componentFields] as never,
+        ...(shape.localized && locale ? { locale } : {}),
+      } as never)) as Record<string, unknown> | null;
+      if (!base) return null;
+      const index = await this.index(uid);
+      const variant = pickVariant(index.bySegment.get(entryKey(documentId, shape.localized ? (base.locale as string) : undefined)), [...segments]);
+      const personalized = variant ? overlay(structuredClone(base), variant.fields, { componentFields: shape.componentFields, nesting: shape.nesting }) : base;
+      return { base, variant: variant?.key ?? null, changed: variant ? Object.keys(variant.fields) : [], personalized };
+    },
 
     /** Whether `key` is the id of an enabled variant (cached until the next change of variants). */
     async isLive(key: string): Promise<boolean> {

@@ -71,6 +71,7 @@ export class ProfileFacts {
       this.buckets = new Map();
       for (const key in this.input.profile.windows) {
         const colon = key.indexOf(':');
+        if (colon < 0) continue; // not a bucket of a counter (the activity histogram)
         const period = key.slice(0, colon);
         const hourly = period.startsWith(HOUR_BUCKET_PREFIX);
         const name = `${hourly ? 'h' : 'd'}|${key.slice(colon + 1)}`;

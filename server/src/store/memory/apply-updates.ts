@@ -1,4 +1,5 @@
-import { CORE_FIELDS as F, HOUR_BUCKET_PREFIX, HOURLY_WINDOW_HOURS } from '../profile-fields';
+import { hourOfWeek } from '../../triggers/active-hour';
+import { ACTIVITY_BUCKET_PREFIX, CORE_FIELDS as F, HOUR_BUCKET_PREFIX, HOURLY_WINDOW_HOURS } from '../profile-fields';
 import { utcDay } from '../keys';
 import type { EventUpdate, UpdateSettings } from '../profile-store';
 import { profileHash } from './profile-hash';
@@ -49,6 +50,7 @@ export const applyUpdates = (
     accepted += 1;
     applied.push(true);
     const { ts } = event;
+    addToWindow(state, `${ACTIVITY_BUCKET_PREFIX}${hourOfWeek(ts)}`, 1, settings.maxWindowBuckets);
     const lastSeen = hash.num(F.lastSeen);
     const opensSession = lastSeen === undefined || ts - lastSeen > settings.sessionGapSec;
     if (lastSeen === undefined || ts > lastSeen) hash.put(F.lastSeen, String(ts));

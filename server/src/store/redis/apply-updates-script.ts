@@ -1,4 +1,4 @@
-import { AFFINITY_PREFIX, CORE_FIELDS as F, HOUR_BUCKET_PREFIX, HOURLY_WINDOW_HOURS } from '../profile-fields';
+import { ACTIVITY_BUCKET_PREFIX, AFFINITY_PREFIX, CORE_FIELDS as F, HOUR_BUCKET_PREFIX, HOURLY_WINDOW_HOURS } from '../profile-fields';
 import { AFFINITY_LUA } from './affinity-lua';
 import { CAPPED_HASH_WRITE } from './lua-prelude';
 
@@ -140,6 +140,9 @@ end
 -- 3. The events, in order, on the working copy.
 for _, e in ipairs(fresh) do
   local ts = e.ts
+  -- Hour of the week (epoch hour 0 was Thursday 00:00, hour 72 of a week that starts on Monday).
+  local activity = '${ACTIVITY_BUCKET_PREFIX}' .. int((math.floor(ts / 3600) + 72) % 168)
+  windows[activity] = (windows[activity] or 0) + 1
   local lastSeen = num('${F.lastSeen}')
   local opensSession = lastSeen == nil or ts - lastSeen > gap
   if lastSeen == nil or ts > lastSeen then put('${F.lastSeen}', int(ts)) end

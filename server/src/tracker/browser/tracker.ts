@@ -13,6 +13,8 @@ interface ServerConfig {
   /** The site's consent mode (injected by the server when it serves this file). */
   consent: 'opt-out' | 'opt-in' | 'none';
   honorBrowserSignals: boolean;
+  /** Visible seconds on a page at which a `Dwell Time` heartbeat is sent at once (dwell triggers). */
+  dwellHeartbeatsSec?: number[];
 }
 
 type Props = Record<string, unknown>;
@@ -260,7 +262,9 @@ async function flush(): Promise<void> {
     queue = queue.filter((event) => !batch.includes(event));
     save();
     backoff = 1000;
-    const result = (await response.json().catch(() => ({}))) as { data?: { visitorId?: string; visitorToken?: string; segments?: string[] } };
+    const result = (await response.json().catch(() => ({}))) as {
+      data?: { visitorId?: string; visitorToken?: string; segments?: string[]; actions?: { trigger: string }[] };
+    };
     if (result.data?.visitorId) {
       api.visitorId = result.data.visitorId;
       api.segments = result.data.segments ?? [];
@@ -270,6 +274,8 @@ async function flush(): Promise<void> {
       }
       win.dispatchEvent(new CustomEvent('psn:segments', { detail: { visitorId: api.visitorId, segments: api.segments } }));
     }
+    // Triggers that fired on these events: the page renders them (`addEventListener('psn:trigger', ...)`).
+    for (const action of result.data?.actions ?? []) win.dispatchEvent(new CustomEvent('psn:trigger', { detail: action }));
     if (queue.length) schedule(0);
   } catch {
     schedule(backoff, true);
@@ -288,15 +294,29 @@ function beacon() {
   save();
 }
 
-// Dwell: visible time on the current page, reported when it is hidden or left.
+// Dwell: visible time on the current page, reported when it is hidden or left, and at once when it
+// passes a heartbeat (30 s, 60 s, 180 s by default), so that a dwell trigger acts while the visitor
+// is still reading. `seconds`: since the last report (the profile sums them); `total`: on this page.
 let visibleSince = doc.visibilityState === 'visible' ? Date.now() : 0;
 let visibleMs = 0;
-const reportDwell = () => {
+let pageVisibleMs = 0;
+let heartbeatsSent = 0;
+const heartbeats = [...(server.dwellHeartbeatsSec ?? [])].sort((a, b) => a - b);
+const reportDwell = (leaving = false) => {
   if (visibleSince) visibleMs += Date.now() - visibleSince;
-  visibleSince = doc.visibilityState === 'visible' ? Date.now() : 0;
+  visibleSince = doc.visibilityState === 'visible' && !leaving ? Date.now() : 0;
   const seconds = Math.round(visibleMs / 1000);
+  pageVisibleMs += visibleMs;
   visibleMs = 0;
-  if (seconds > 0) track('Dwell Time', { seconds });
+  if (seconds > 0) track('Dwell Time', { seconds, total: Math.round(pageVisibleMs / 1000) });
+};
+const checkHeartbeat = () => {
+  const total = pageVisibleMs + visibleMs + (visibleSince ? Date.now() - visibleSince : 0);
+  const due = heartbeats[heartbeatsSent];
+  if (due === undefined || total < due * 1000) return;
+  while (heartbeats[heartbeatsSent] !== undefined && total >= heartbeats[heartbeatsSent] * 1000) heartbeatsSent += 1;
+  reportDwell();
+  void flush();
 };
 
 // Scroll depth: the 25/50/75/100 % marks of the current page, each once.
@@ -315,9 +335,12 @@ let currentPath = location.pathname + location.search;
 const onNavigation = () => {
   const path = location.pathname + location.search;
   if (path === currentPath) return;
-  reportDwell();
+  reportDwell(true);
   currentPath = path;
   depthReached = 0;
+  pageVisibleMs = 0;
+  heartbeatsSent = 0;
+  visibleSince = doc.visibilityState === 'visible' ? Date.now() : 0;
   page();
   setTimeout(checkScroll, 500);
 };
@@ -450,6 +473,7 @@ const start = () => {
   if (data.autoPage !== 'false') page();
   for (const [method, ...args] of pending) (api[method] as (...rest: unknown[]) => unknown)?.(...args);
   setTimeout(checkScroll, 500);
+  if (heartbeats.length) setInterval(checkHeartbeat, 1000);
   void flush();
 };
 
