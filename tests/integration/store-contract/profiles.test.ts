@@ -18,6 +18,10 @@ import { DAY, HOUR, NOW, SETTINGS, newVisitor, useDrivers } from './drivers';
 
 const drivers = useDrivers();
 
+/** The windows hash without the hour-of-week histogram (`w<hour>`), and the histogram alone. */
+const buckets = (windows: Record<string, number>) => Object.fromEntries(Object.entries(windows).filter(([key]) => key.includes(':')));
+const activity = (windows: Record<string, number>) => Object.fromEntries(Object.entries(windows).filter(([key]) => !key.includes(':')));
+
 const applied = (result: ApplyResult) => {
   if (result.status !== 'applied' || !result.profile) {
     throw new Error(`expected the batch to be applied, got ${JSON.stringify(result)}`);
@@ -138,7 +142,7 @@ describe.each(drivers.each)('%s driver', (driverName, getStores) => {
     const profile = await stores.profiles.readProfile(visitor);
     // Sessions are counted per day too (the day-100 session is outside the window); the last 48
     // hours are counted per hour as well.
-    expect(profile?.windows).toEqual({
+    expect(buckets(profile!.windows)).toEqual({
       [`${today - 3}:pv`]: 2,
       [`${today - 3}:e:Signup`]: 1,
       [`${today - 3}:sn`]: 1,
@@ -154,7 +158,7 @@ describe.each(drivers.each)('%s driver', (driverName, getStores) => {
     // 88 days later, the buckets of today-3 have left the 90-day window and the hourly ones their
     // 48 hours: pruned.
     const later = await apply([{ ts: (today + 88) * DAY, windowed: { pv: 1 } }], (today + 88) * DAY);
-    expect(later.profile.windows).toEqual({
+    expect(buckets(later.profile.windows)).toEqual({
       [`${today - 1}:pv`]: 1,
       [`${today - 1}:sn`]: 1,
       [`${today}:pv`]: 1,
@@ -167,12 +171,21 @@ describe.each(drivers.each)('%s driver', (driverName, getStores) => {
     expect(later.profile.fields[F.windowsPrunedDay]).toBe(String(today + 88));
   });
 
+  it('counts every event in its UTC hour of the week, never pruned (when the visitor is usually active)', async () => {
+    // 2026-11-30 was a Monday: 09:10 is hour 9 of the week, Sunday 23:59 hour 167.
+    const monday = Date.UTC(2026, 10, 30) / 1000;
+    const events = [monday + 9 * HOUR + 600, monday + 9 * HOUR + 700, monday + 7 * DAY - 1].map((ts) => ({ ts }));
+    await apply(events, monday + 7 * DAY);
+    const later = await apply([{ ts: monday + 200 * DAY + 9 * HOUR }], monday + 200 * DAY + 9 * HOUR);
+    expect(activity(later.profile.windows)).toEqual({ w9: 3, w167: 1 });
+  });
+
   it('keeps hourly buckets only for the counters a segment asks about by the hour', async () => {
     const now = NOW - 10;
     const hour = `h${Math.floor(now / HOUR)}`;
     const today = Math.floor(now / DAY);
     const result = await apply([{ ts: now, windowed: { pv: 1, 'e:Signup': 1 } }], now, { ...SETTINGS, hourlyCounters: ['e:Signup'] });
-    expect(result.profile.windows).toEqual({
+    expect(buckets(result.profile.windows)).toEqual({
       [`${today}:pv`]: 1,
       [`${today}:e:Signup`]: 1,
       [`${today}:sn`]: 1,
