@@ -8,39 +8,11 @@ import { Redis } from 'ioredis';
 import { BROWSER_UA } from '../helpers/events';
 import { fiftySegments } from './lib/fifty-segments';
 import { compare, fixed, report, startBenchServer } from './lib/harness';
+import { BATCH, batchBodies, TOPICS, VISITORS } from './lib/ingest-batch';
 
-const BATCH = 20;
-const VISITORS = 5_000;
-const TOPICS = ['Drama', 'Comedy', 'Action', 'Sci-Fi', 'Thriller', 'Animation'];
-
-let counter = 0;
-/** A realistic 20-event batch (page views, clicks, scroll, dwell, video) as a template. */
-const template = (() => {
-  const events = Array.from({ length: BATCH }, (_, i) => {
-    const kind = i % 5;
-    const base = { messageId: `@ID@-${i}`, context: { page: { url: 'https://example.com/movies/42', path: '/movies/42', referrer: 'https://www.google.com/' } } };
-    if (kind === 0) return { ...base, type: 'page', properties: { topic: TOPICS[i % TOPICS.length] } };
-    if (kind === 1) return { ...base, type: 'track', event: 'CTA Clicked', category: 'cta', action: 'click', label: 'hero' };
-    if (kind === 2) return { ...base, type: 'track', event: 'Scroll Depth', properties: { depth: 50, previous: 25 } };
-    if (kind === 3) return { ...base, type: 'track', event: 'Dwell Time', properties: { seconds: 12 } };
-    return { ...base, type: 'track', event: 'Video Playback Started', category: 'video', action: 'play' };
-  });
-  return JSON.stringify({ anonymousId: 'bench-visitor-@VISITOR@', events }).split(/@ID@|@VISITOR@/);
-})();
 const runTag = randomUUID().slice(0, 8);
-
-/**
- * The next batch: unique messageIds, one of VISITORS visitors. Filled into the template so that
- * the load generator spends as little CPU on it as it does on the baseline's requests.
- */
-const batchBody = () => {
-  const id = counter++;
-  const visitor = String(id % VISITORS);
-  const messagePrefix = `${runTag}-${id}`;
-  let body = template[0];
-  for (let part = 1; part < template.length; part++) body += (part === 1 ? visitor : messagePrefix) + template[part];
-  return body;
-};
+let counter = 0;
+const batchBody = batchBodies({ anonymousId: true });
 
 /** A server source's batch: 100 events for 100 visitors (a page view or a click each), as Segment's SDKs send. */
 const SERVER_BATCH = 100;

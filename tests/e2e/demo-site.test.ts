@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { seedDemoEngagement } from '../app/src/demo/engagement';
-import { seedDemoPersonalization } from '../app/src/demo/personalization';
+import { DEMO_LONG_READ_TRIGGER, seedDemoPersonalization } from '../app/src/demo/personalization';
 import { seedDemoContent } from '../app/src/demo/seed';
 import { launchChromium, screenshot } from '../helpers/browser';
 import { BROWSER_UA } from '../helpers/events';
@@ -22,9 +22,13 @@ describe('demo site', () => {
     redis = await startRedis();
     // A browser and Strapi share two CPUs here: give Redis reads more than the default 25 ms, so
     // that a slow moment serves no base content by mistake.
-    app = await startTestApp({ redisUrl: redis.url, pluginConfig: { resolve: { timeoutMs: 1000 } } });
+    // A 2-second heartbeat too, so that the long-read trigger acts within the test's patience.
+    app = await startTestApp({ redisUrl: redis.url, pluginConfig: { resolve: { timeoutMs: 1000 }, triggers: { dwellHeartbeatsSec: [2, 30, 60, 180] } } });
     await seedDemoContent(app.strapi, APP_DIR, { movies: 60 });
     await seedDemoPersonalization(app.strapi);
+    const triggers = app.strapi.plugin('personalization').service('triggers');
+    const longRead = await triggers.findBySlug(DEMO_LONG_READ_TRIGGER.slug);
+    await triggers.update(longRead.documentId, { condition: { ...DEMO_LONG_READ_TRIGGER.condition, seconds: 2 } });
     await seedDemoEngagement(app.strapi, APP_DIR);
     baseUrl = await app.listen();
     browser = await launchChromium();
@@ -117,6 +121,26 @@ describe('demo site', () => {
     expect(await page.locator('#segments').innerText()).toContain('sci-fi-readers');
     expect(await page.locator('#articles button').first().innerText()).toBe('More science fiction like this');
     await screenshot(page, 'demo-sci-fi-reader');
+    await context.close();
+  });
+
+  it('pops up related movies after a long read: the heartbeat\'s answer carries the action, the tracker raises psn:trigger', async () => {
+    const { context, page } = await visit();
+    await page.evaluate(() => {
+      const seen: unknown[] = [];
+      (window as unknown as { triggersSeen: unknown[] }).triggersSeen = seen;
+      addEventListener('psn:trigger', (event) => seen.push((event as CustomEvent).detail));
+    });
+    await page.locator('#scifi [data-open-movie]').first().click();
+    await page.waitForSelector('#detail h1');
+    expect(await page.locator('#trigger-popup').isHidden()).toBe(true);
+    await page.waitForSelector('#trigger-popup:not([hidden]) .card', { timeout: 20_000 });
+    const seen = await page.evaluate(() => (window as unknown as { triggersSeen: { trigger: string; recommend: { contentType: string; items: unknown[] } }[] }).triggersSeen);
+    expect(seen).toHaveLength(1);
+    expect(seen[0]).toMatchObject({ trigger: 'long-read', data: { title: 'You might also like' }, recommend: { contentType: 'api::movie.movie' } });
+    expect(await page.locator('#trigger-popup h2').innerText()).toBe('You might also like');
+    expect(await page.locator('#trigger-popup .card').count()).toBe(seen[0].recommend.items.length);
+    await screenshot(page, 'demo-long-read');
     await context.close();
   });
 });

@@ -16,8 +16,8 @@ export interface Received {
 export interface Receiver {
   url: string;
   received: Received[];
-  /** Decides the status of each request (default: 200). */
-  respond: (received: Omit<Received, 'status'>) => number;
+  /** Decides the status of each request (default: 200); a promise holds the answer back until it settles. */
+  respond: (received: Omit<Received, 'status'>) => number | Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -32,7 +32,7 @@ export const startReceiver = async (): Promise<Receiver> => {
   const server = http.createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => {
+    request.on('end', async () => {
       const rawBody = Buffer.concat(chunks).toString('utf8');
       let json: Record<string, unknown> = {};
       try {
@@ -40,9 +40,9 @@ export const startReceiver = async (): Promise<Receiver> => {
       } catch {
         // recorded as is
       }
-      const status = receiver.respond({ headers: request.headers, rawBody, json });
+      const status = await receiver.respond({ headers: request.headers, rawBody, json });
       receiver.received.push({ headers: request.headers, rawBody, json, status });
-      response.writeHead(status, { 'Content-Type': 'application/json' }).end('{}');
+      if (!response.destroyed) response.writeHead(status, { 'Content-Type': 'application/json' }).end('{}');
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

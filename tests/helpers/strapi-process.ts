@@ -4,6 +4,8 @@ import path from 'path';
 export interface AppProcess {
   url: string;
   stop(): Promise<void>;
+  /** SIGKILL: a crash, with nothing cleaned up. */
+  kill(): Promise<void>;
 }
 
 /**
@@ -34,6 +36,12 @@ export const startAppProcess = async (options: { redisUrl: string; databaseFile:
   });
   return {
     url,
+    kill: () =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGKILL');
+      }),
     stop: () =>
       new Promise((resolve) => {
         if (child.exitCode !== null) return resolve();

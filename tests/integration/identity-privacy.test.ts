@@ -304,7 +304,7 @@ describe('identity, profiles and privacy (opt-out mode)', () => {
       expect(response.headers['cache-control']).toBe('public, max-age=3600');
       const source = response.text;
       expect(gzipSync(source, { level: 9 }).length).toBeLessThanOrEqual(4096);
-      expect(source.startsWith('window.__psnConfig={"consent":"opt-out","honorBrowserSignals":true};')).toBe(true);
+      expect(source.startsWith('window.__psnConfig={"consent":"opt-out","honorBrowserSignals":true,"dwellHeartbeatsSec":[30,60,180]};')).toBe(true);
       await request(app.server)
         .get('/api/personalization/tracker.js')
         .set('If-None-Match', response.headers.etag)

@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { adminToken } from '../helpers/admin';
-import { BROWSER_UA, isoAgo, pageEvent, trackEvent, visitorId } from '../helpers/events';
+import { BROWSER_UA, credentialFor, isoAgo, pageEvent, trackEvent, visitorId } from '../helpers/events';
 import { startRedis, type PrivateRedis } from '../helpers/redis-server';
 import { startTestApp, type TestApp } from '../helpers/strapi-app';
 
@@ -30,8 +30,9 @@ describe('segments', () => {
     put: (path: string, body: object) => request(app.server).put(`/personalization${path}`).set('Authorization', `Bearer ${token}`).send(body),
     del: (path: string) => request(app.server).delete(`/personalization${path}`).set('Authorization', `Bearer ${token}`),
   });
+  /** As the tracker sends: with the visitor's credential, so the answer carries its segments (a bare id's would not). */
   const send = (id: string, events: object[]) =>
-    request(app.server).post('/api/personalization/events').set('User-Agent', BROWSER_UA).send({ anonymousId: id, events });
+    request(app.server).post('/api/personalization/events').set('User-Agent', BROWSER_UA).send({ visitorToken: credentialFor(app, id), events });
   /** Many at once, over a real listening socket (supertest's own per-request listen does not take concurrency). */
   let baseUrl: string | undefined;
   const sendAtOnce = async (batches: { id: string; events: object[] }[]) => {

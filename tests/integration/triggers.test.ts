@@ -11,6 +11,7 @@ import { startRedis, type PrivateRedis } from '../helpers/redis-server';
 import { startTestApp, type TestApp } from '../helpers/strapi-app';
 
 const MOVIE = 'api::movie.movie';
+const ARTICLE = 'api::article.article';
 const SECRET = 'mailer-signing-secret-0123456789';
 
 const waitFor = async <T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 10_000): Promise<T> => {
@@ -268,5 +269,52 @@ describe('triggers', () => {
     const test = receiver.received.at(-1)!;
     expect(test.json).toMatchObject({ test: true, trigger: 'flaky' });
     expect(verify(SECRET, test.rawBody, String(test.headers['x-psn-signature']))).toBe(true);
+  });
+
+  it('acts on entering a segment, only for its audience, with the entry as the visitor is served it', async () => {
+    const article = await app.strapi.documents(ARTICLE).create({ data: { title: 'Picks', cta: 'Read', topic: 'News' }, locale: 'en', status: 'published' } as never);
+    await admin('post', '/segments').send({ name: 'Buyers', slug: 'buyers', rules: { fact: 'events.Order Completed', op: 'gte', value: 1 } }).expect(201);
+    await admin('post', '/variants')
+      .send({ contentType: ARTICLE, documentId: article.documentId, locale: 'en', segment: 'buyers', fields: { cta: 'Thanks for your order' } })
+      .expect(201);
+    await admin('post', '/triggers')
+      .send({
+        name: 'Became a buyer',
+        slug: 'became-buyer',
+        condition: { type: 'segment', segment: 'buyers', change: 'enter' },
+        audience: { fact: 'events.Coupon Used', op: 'gte', value: 1 },
+        actions: { outbound: { destination: 'mailer', include: { variant: { contentType: ARTICLE, documentId: article.documentId, locale: 'en' } } } },
+      })
+      .expect(201);
+    const couponUser = visitorId();
+    const other = visitorId();
+    await send(couponUser, [trackEvent('Coupon Used'), trackEvent('Order Completed')]);
+    await send(other, [trackEvent('Order Completed')]);
+    const [delivery] = await waitFor('the segment delivery', () => (deliveriesTo('became-buyer').length ? deliveriesTo('became-buyer') : undefined));
+    expect(delivery.json).toMatchObject({
+      visitor: { id: couponUser, segments: ['buyers'] },
+      segment: 'buyers',
+      change: 'enter',
+      variant: { contentType: ARTICLE, documentId: article.documentId, entry: { title: 'Picks', cta: 'Thanks for your order' } },
+    });
+    expect((delivery.json.variant as { variant: string }).variant).toEqual(expect.any(String));
+    await sleep(500);
+    // Outside the audience: no delivery.
+    expect(deliveriesTo('became-buyer', other)).toHaveLength(0);
+  });
+
+  it('waits for the hour of the week the visitor is usually active in, within the bound', async () => {
+    await admin('post', '/triggers')
+      .send({ name: 'Digest', slug: 'digest', condition: { type: 'event', event: 'Digest Asked' }, actions: { outbound: { destination: 'mailer', visitorHour: { withinHours: 168 } } } })
+      .expect(201);
+    const visitor = visitorId();
+    // Active at one hour of the week, some days ago (events may be up to 30 days old), five times.
+    const hourStart = Math.floor(Date.now() / 3_600_000) * 3_600_000;
+    const busy = hourStart + 5 * 3_600_000 - 7 * 86_400_000; // the same hour of the week, 5 hours from now, a week ago
+    await send(visitor, Array.from({ length: 5 }, (_, i) => trackEvent('Read', { timestamp: new Date(busy + i * 60_000).toISOString() })));
+    await send(visitor, [trackEvent('Digest Asked')]);
+    const { body } = await admin('get', '/triggers/deliveries?status=recent').expect(200);
+    const scheduled = body.data.find((item: { trigger: string; visitorId: string }) => item.trigger === 'digest' && item.visitorId === visitor);
+    expect(scheduled).toMatchObject({ status: 'scheduled', dueAt: hourStart + 5 * 3_600_000 });
   });
 });

@@ -171,14 +171,22 @@ const ingestService = ({ strapi }: { strapi: Core.Strapi }) => {
         await pluginService(strapi, 'experiments').recordConversions(applied.visitorId, timed);
       }
       pluginService(strapi, 'recommendations').noteEngagements(applied.visitorId, segments, storedEvents, (event) => eventTime(event, options.now));
+      // The events are stored by now: a trigger that cannot be recorded is logged and counted, not
+      // answered with a 503 whose retry would find the events already counted and fire nothing.
       const actions = options.provenVisitor
-        ? await pluginService(strapi, 'triggers').afterBatch(applied.visitorId, {
-            events: storedEvents.map((event) => ({ ...event, ts: eventTime(event, options.now) })),
-            before: profile ? profile.segments : applied.result.segments,
-            after: segments,
-            profile: profile ?? null,
-            now: options.now,
-          })
+        ? await pluginService(strapi, 'triggers')
+            .afterBatch(applied.visitorId, {
+              events: storedEvents.map((event) => ({ ...event, ts: eventTime(event, options.now) })),
+              before: profile ? profile.segments : applied.result.segments,
+              after: segments,
+              profile: profile ?? null,
+              now: options.now,
+            })
+            .catch((error: Error) => {
+              stats().count('trigger-errors');
+              strapi.log.warn(`[personalization] triggers of a stored batch could not be recorded: ${error.message}`);
+              return [];
+            })
         : [];
       return {
         status: 'stored',

@@ -7,6 +7,7 @@ import { startRedis } from '../../helpers/redis-server';
 import { startTestApp } from '../../helpers/strapi-app';
 import { setupRecommendations } from './recommendations-setup';
 import { countQueries, setupResolution } from './resolution-setup';
+import { setupTriggers } from './triggers-setup';
 
 const main = async () => {
   const redis = await startRedis();
@@ -31,6 +32,9 @@ const main = async () => {
     const { documentIds, visitorTokens } = await setupRecommendations(app.strapi);
     extra.documentIds = documentIds.slice(0, 1_000);
     extra.visitorTokens = visitorTokens;
+  }
+  if (process.env.BENCH_SETUP === 'triggers') {
+    extra.visitorTokens = (await setupTriggers(app.strapi, Number(process.env.BENCH_TRIGGERS ?? 0), Number(process.env.BENCH_VISITORS ?? 1000))).visitorTokens;
   }
   process.stdout.write(`${JSON.stringify({ url, redisPort: redis.port, ...extra })}\n`);
   // Stopped through IPC: Strapi installs its own SIGTERM handler.

@@ -5,11 +5,12 @@ import autocannon from 'autocannon';
 /** Starts `bench-server` (bundled by `npm run bench` into lib/ beside the bench) and waits for its URL. */
 export const startBenchServer = async (
   pluginConfig: Record<string, unknown> = {},
-  setup?: 'resolution' | 'recommendations'
+  setup?: 'resolution' | 'recommendations' | 'triggers',
+  env: Record<string, string> = {}
 ): Promise<{ url: string; redisPort: number; [extra: string]: unknown; stop(): Promise<void> }> => {
   const nodeOptions = process.env.BENCH_SERVER_NODE_OPTIONS?.split(' ') ?? [];
   const child: ChildProcess = spawn(process.execPath, [...nodeOptions, path.join(__dirname, 'lib', 'bench-server.js')], {
-    env: { ...process.env, BENCH_PLUGIN_CONFIG: JSON.stringify(pluginConfig), BENCH_SETUP: setup ?? '', STRAPI_LOG_LEVEL: 'error' },
+    env: { ...process.env, ...env, BENCH_PLUGIN_CONFIG: JSON.stringify(pluginConfig), BENCH_SETUP: setup ?? '', STRAPI_LOG_LEVEL: 'error' },
     stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
   });
   const ready = await new Promise<{ url: string; redisPort: number; [extra: string]: unknown }>((resolve, reject) => {

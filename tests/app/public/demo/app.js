@@ -100,6 +100,24 @@ window.addEventListener('psn:segments', (event) => {
   $('segments').textContent = event.detail.segments.length ? event.detail.segments.join(', ') : 'not in any segment yet';
 });
 
+/**
+ * Triggers that fired on what the visitor just did (the tracker raises `psn:trigger` from the
+ * ingest answer): after a long read, a pop-up of related movies, rendered inside
+ * `data-psn-recommendation` so that clicks count as that strategy's click-through.
+ */
+window.addEventListener('psn:trigger', async (event) => {
+  const { trigger, data, recommend } = event.detail;
+  if (trigger !== 'long-read' || !recommend?.items.length) return;
+  const query = recommend.items.map((item, index) => `filters[documentId][$in][${index}]=${encodeURIComponent(item.documentId)}`).join('&');
+  const movies = (await api(`/movies?${query}`)).data ?? [];
+  const popup = $('trigger-popup');
+  popup.dataset.psnRecommendation = recommend.strategy;
+  popup.innerHTML = `<button type="button" class="close" aria-label="Close" id="close-popup">×</button><h2>${escape(data?.title)}</h2>
+    <div class="row">${movies.map((movie) => movieCard(movie, { trailer: false })).join('')}</div>`;
+  popup.hidden = false;
+  $('close-popup').addEventListener('click', () => (popup.hidden = true));
+});
+
 const params = new URLSearchParams(location.search);
 renderHero();
 renderLists();

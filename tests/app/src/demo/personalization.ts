@@ -1,8 +1,8 @@
 import type { Core } from '@strapi/strapi';
 
 /**
- * The demo's segments and variants: the home page and the articles change for visitors who watch
- * trailers, for science-fiction readers and for newcomers. Created through the plugin's services,
+ * The demo's segments, variants and trigger: the home page and the articles change for visitors who
+ * watch trailers, for science-fiction readers and for newcomers; a long read suggests related movies. Created through the plugin's services,
  * as the admin API would; skipped when the segments already exist.
  */
 export const DEMO_SEGMENTS = [
@@ -52,9 +52,29 @@ const ARTICLE_CTAS: Record<string, string> = {
   'sci-fi-readers': 'More science fiction like this',
 };
 
+/**
+ * A long read of a movie page (visible 30 s, the tracker's first heartbeat) pops up related movies:
+ * the ingest answer to the heartbeat carries the action, the page renders it (app.js).
+ */
+export const DEMO_LONG_READ_TRIGGER = {
+  name: 'Long read: related movies',
+  slug: 'long-read',
+  description: 'After 30 seconds on a movie, suggest related ones.',
+  enabled: true,
+  cooldown: '10m',
+  condition: { type: 'dwell', seconds: 30, contentType: 'api::movie.movie' },
+  actions: { onSite: { data: { title: 'You might also like' }, recommend: { contentType: 'api::movie.movie', limit: 4 } } },
+};
+
+const seedDemoTriggers = async (strapi: Core.Strapi) => {
+  const triggers = strapi.plugin('personalization').service('triggers');
+  if (!(await triggers.findBySlug(DEMO_LONG_READ_TRIGGER.slug))) await triggers.create(DEMO_LONG_READ_TRIGGER);
+};
+
 export const seedDemoPersonalization = async (strapi: Core.Strapi): Promise<{ seeded: boolean }> => {
   const plugin = strapi.plugin('personalization');
   const segments = plugin.service('segments');
+  await seedDemoTriggers(strapi);
   if (await segments.findBySlug(DEMO_SEGMENTS[0].slug)) return { seeded: false };
   for (const segment of DEMO_SEGMENTS) {
     await segments.create({ ...segment, kind: 'rule', enabled: true });
