@@ -2,7 +2,8 @@
  * The cost of triggers on ingest: the same credentialed 20-event batches to two servers, one with
  * no trigger and one with twenty (`lib/triggers-setup.ts`: matched in process on every batch, one of
  * them armed by every batch), alternating runs. Target: within 10 % of the throughput without.
- * Counts what the triggers did: absence checks armed in Redis (one per visitor reached).
+ * Both servers have the segment one trigger names. Counts what the triggers did: absence checks
+ * armed in Redis and on-site actions (one per visitor reached).
  */
 import { Redis } from 'ioredis';
 import { BROWSER_UA } from '../helpers/events';
@@ -28,6 +29,8 @@ const main = async () => {
     const result = await compare(loadOf(none.url, none.visitorTokens as string[]), loadOf(twenty.url, twenty.visitorTokens as string[]));
     const redis = new Redis({ port: twenty.redisPort });
     const armed = await redis.zcard('psn:{trg}:q');
+    const stats = await redis.keys('psn:stats:*');
+    const fired = (await Promise.all(stats.map((key) => redis.hget(key, 'trigger:newcomer:fired')))).reduce((sum, count) => sum + Number(count ?? 0), 0);
     redis.disconnect();
     console.log('\ningest with 20 triggers vs none, credentialed 20-event batches, alternating runs');
     report('no triggers: batches/s', fixed(result.baseline.requestsPerSec, 0));
@@ -36,6 +39,7 @@ const main = async () => {
     report('p50 / p99 latency (ms), none', `${fixed(result.baseline.p50Ms, 1)} / ${fixed(result.baseline.p99Ms, 1)}`);
     report('p50 / p99 latency (ms), 20 triggers', `${fixed(result.subject.p50Ms, 1)} / ${fixed(result.subject.p99Ms, 1)}`);
     report('absence checks armed (one per visitor reached)', `${armed} of ${VISITORS}`);
+    report('on-site actions of the segment trigger (one per visitor)', `${fired} of ${VISITORS}`);
     report('non-2xx / errors, 20 triggers', `${result.subject.non2xx} / ${result.subject.errors}`);
   } finally {
     await Promise.all([none.stop(), twenty.stop()]);

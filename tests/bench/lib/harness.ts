@@ -17,7 +17,8 @@ export const startBenchServer = async (
     let buffer = '';
     child.stdout!.on('data', (chunk: Buffer) => {
       buffer += chunk.toString();
-      const line = buffer.split('\n').find((candidate) => candidate.startsWith('{'));
+      // Only a complete line: the ready line can span several chunks (5,000 credentials).
+      const line = buffer.split('\n').slice(0, -1).find((candidate) => candidate.startsWith('{'));
       if (line) resolve(JSON.parse(line));
     });
     child.once('exit', (code) => reject(new Error(`bench server exited with ${code}`)));
