@@ -5,26 +5,71 @@
  * Both servers have the segment one trigger names. Counts what the triggers did: absence checks
  * armed in Redis and on-site actions (one per visitor reached).
  */
+import http from 'http';
 import { Redis } from 'ioredis';
 import { BROWSER_UA } from '../helpers/events';
 import { compare, fixed, report, startBenchServer } from './lib/harness';
 import { batchBodies, VISITORS } from './lib/ingest-batch';
 
-const CONFIG = {
-  ingest: { perIpPerMinute: 1_000_000, perVisitorPerMinute: 1_000_000 },
-  // Deliveries of the event triggers would go here; none of them fires on this batch.
-  triggers: { destinations: [{ name: 'sink', url: 'http://127.0.0.1:9/sink', secret: 'bench-sink-secret-0123456789' }] },
+const DELIVERIES = 2_000;
+
+/** A receiver that answers 200 at once and notes when each delivery arrived. */
+const startSink = async () => {
+  const arrivals: { at: number; sentAt: number }[] = [];
+  const server = http.createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      const payload = JSON.parse(Buffer.concat(chunks).toString()) as { events: { properties: { sentAt: number } }[] };
+      arrivals.push({ at: Date.now(), sentAt: payload.events[0].properties.sentAt });
+      response.writeHead(200).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${(server.address() as { port: number }).port}/sink`, arrivals, stop: () => new Promise((resolve) => server.close(resolve)) };
 };
 const headers = { 'content-type': 'application/json', 'user-agent': BROWSER_UA };
 
-const server = (triggers: number) => startBenchServer(CONFIG, 'triggers', { BENCH_TRIGGERS: String(triggers), BENCH_VISITORS: String(VISITORS) });
+const config = (sinkUrl: string) => ({
+  ingest: { perIpPerMinute: 1_000_000, perVisitorPerMinute: 1_000_000 },
+  // The event triggers' deliveries go here; none of them fires on the throughput runs' batch.
+  triggers: { destinations: [{ name: 'sink', url: sinkUrl, secret: 'bench-sink-secret-0123456789' }], pollMs: 100 },
+});
+const server = (sinkUrl: string, triggers: number) =>
+  startBenchServer(config(sinkUrl), 'triggers', { BENCH_TRIGGERS: String(triggers), BENCH_VISITORS: String(VISITORS) });
+
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+
+/**
+ * The delivery worker: DELIVERIES events that each fire an outbound trigger, sent 32 at a time,
+ * and the time until the sink has every delivery (from the first event sent), with the latency
+ * from sending the event to the delivery's arrival.
+ */
+const deliveryThroughput = async (url: string, visitorTokens: string[], sink: Awaited<ReturnType<typeof startSink>>) => {
+  const started = Date.now();
+  let next = 0;
+  const worker = async () => {
+    while (next < DELIVERIES) {
+      const index = next++;
+      const body = JSON.stringify({ visitorToken: visitorTokens[index % visitorTokens.length], events: [{ type: 'track', event: 'Order Step 0', messageId: `delivery-${started}-${index}`, properties: { sentAt: Date.now() } }] });
+      await fetch(`${url}/api/personalization/events`, { method: 'POST', headers, body });
+    }
+  };
+  await Promise.all(Array.from({ length: 32 }, worker));
+  const sent = Date.now();
+  while (sink.arrivals.length < DELIVERIES && Date.now() - sent < 120_000) await new Promise((resolve) => setTimeout(resolve, 50));
+  const latencies = sink.arrivals.map((arrival) => arrival.at - arrival.sentAt).sort((a, b) => a - b);
+  const last = Math.max(...sink.arrivals.map((arrival) => arrival.at));
+  return { delivered: sink.arrivals.length, perSec: sink.arrivals.length / ((last - started) / 1000), p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
+};
 const loadOf = (url: string, visitorTokens: string[]) => {
   const body = batchBodies({ visitorTokens });
   return { url: `${url}/api/personalization/events`, requests: [{ method: 'POST' as const, headers, setupRequest: (request: object) => ({ ...request, body: body() }) }] };
 };
 
 const main = async () => {
-  const [none, twenty] = [await server(0), await server(20)];
+  const sink = await startSink();
+  const [none, twenty] = [await server(sink.url, 0), await server(sink.url, 20)];
   try {
     const result = await compare(loadOf(none.url, none.visitorTokens as string[]), loadOf(twenty.url, twenty.visitorTokens as string[]));
     const redis = new Redis({ port: twenty.redisPort });
@@ -41,8 +86,13 @@ const main = async () => {
     report('absence checks armed (one per visitor reached)', `${armed} of ${VISITORS}`);
     report('on-site actions of the segment trigger (one per visitor)', `${fired} of ${VISITORS}`);
     report('non-2xx / errors, 20 triggers', `${result.subject.non2xx} / ${result.subject.errors}`);
+    await none.stop();
+    const deliveries = await deliveryThroughput(twenty.url, twenty.visitorTokens as string[], sink);
+    report(`outbound deliveries received (of ${DELIVERIES} fired)`, String(deliveries.delivered));
+    report('deliveries/s, one instance, from first event to last arrival', fixed(deliveries.perSec, 0));
+    report('event sent to delivery received, p50 / p99 (ms)', `${deliveries.p50} / ${deliveries.p99}`);
   } finally {
-    await Promise.all([none.stop(), twenty.stop()]);
+    await Promise.all([none.stop(), twenty.stop(), sink.stop()]);
   }
 };
 
