@@ -18,6 +18,18 @@ const clusterNode = z.strictObject({
   port: z.number().int().min(1).max(65535),
 });
 
+/** The name of a configured thing (a source, a destination): it reaches logs, counters and URLs. */
+const configName = z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'expected 1-64 characters of A-Z a-z 0-9 _ . -');
+
+/** Refuses a list in which two entries share a name. */
+const uniqueNames = (entries: readonly { name: string }[], ctx: z.RefinementCtx) => {
+  entries.forEach((entry, index) => {
+    if (entries.findIndex((other) => other.name === entry.name) !== index) {
+      ctx.addIssue({ code: 'custom', path: [index, 'name'], message: `the name "${entry.name}" is used twice` });
+    }
+  });
+};
+
 export const pluginConfigSchema = z
   .strictObject({
     /** `'memory'` selects the single-process embedded store; anything else uses Redis. */
@@ -94,7 +106,7 @@ export const pluginConfigSchema = z
     sources: z
       .array(
         z.strictObject({
-          name: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'expected 1-64 characters of A-Z a-z 0-9 _ . -'),
+          name: configName,
           writeKey: z.string().min(16, 'expected a write key of at least 16 characters').max(512),
           /** Requests per minute from this source, per Strapi instance. */
           perMinute: z.number().int().min(1).max(10_000_000).default(6_000),
@@ -104,10 +116,8 @@ export const pluginConfigSchema = z
       )
       .default([])
       .superRefine((sources, ctx) => {
+        uniqueNames(sources, ctx);
         sources.forEach((source, index) => {
-          if (sources.findIndex((other) => other.name === source.name) !== index) {
-            ctx.addIssue({ code: 'custom', path: [index, 'name'], message: `the name "${source.name}" is used twice` });
-          }
           if (sources.findIndex((other) => other.writeKey === source.writeKey) !== index) {
             ctx.addIssue({ code: 'custom', path: [index, 'writeKey'], message: 'the same write key is given to two sources' });
           }
@@ -177,7 +187,7 @@ export const pluginConfigSchema = z
         destinations: z
           .array(
             z.strictObject({
-              name: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'expected 1-64 characters of A-Z a-z 0-9 _ . -'),
+              name: configName,
               url: z.string().regex(/^https?:\/\/[^\s]+$/, 'expected an http:// or https:// URL'),
               /** Signs every delivery (`X-Psn-Signature`); the receiver verifies with it. */
               secret: z.string().min(16, 'expected a secret of at least 16 characters').max(512),
@@ -185,13 +195,7 @@ export const pluginConfigSchema = z
             })
           )
           .default([])
-          .superRefine((destinations, ctx) => {
-            destinations.forEach((destination, index) => {
-              if (destinations.findIndex((other) => other.name === destination.name) !== index) {
-                ctx.addIssue({ code: 'custom', path: [index, 'name'], message: `the name "${destination.name}" is used twice` });
-              }
-            });
-          }),
+          .superRefine(uniqueNames),
         /** Visible seconds on a page at which the tracker sends a `Dwell Time` heartbeat (dwell triggers use these). */
         dwellHeartbeatsSec: z.array(z.number().int().min(1).max(86_400)).max(10).default([30, 60, 180]),
         /** How often each instance looks for due checks and deliveries. */

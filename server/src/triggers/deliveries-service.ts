@@ -6,6 +6,7 @@ import { pluginService } from '../shared/plugin-services';
 import { deliveryPayload, itemId, type FiringFacts } from './delivery-payload';
 import { postDelivery, type Destination, type PostOutcome } from './post-delivery';
 import { retryDelaySec } from './retry-delay';
+import type { TriggerRecord } from './compiled-trigger';
 import type { QueueItem } from './store/trigger-store';
 
 /** Items claimed per poll; a full claim polls again at once. */
@@ -28,13 +29,14 @@ const deliveriesService = ({ strapi }: { strapi: Core.Strapi }) => {
 
   const destinationOf = (name: string | undefined): Destination | undefined => settings().destinations.find((candidate) => candidate.name === name);
 
+  /** The trigger as enabled now, else as stored (a delivery of a trigger disabled since still goes out). */
+  const recordOf = async (slug: string): Promise<TriggerRecord | null> =>
+    triggers().compiled().find((candidate) => candidate.slug === slug)?.record ?? (await triggers().findBySlug(slug));
+
   /** The body, built at the first attempt (recommendations, variant) and kept for every retry. */
-  const bodyOf = async (item: QueueItem, nowSec: number): Promise<string> => {
+  const bodyOf = async (item: QueueItem, record: TriggerRecord, nowSec: number): Promise<string> => {
     if (item.body) return item.body;
-    const trigger = triggers().compiled().find((candidate) => candidate.slug === item.trigger) ?? null;
-    const stored = trigger ? null : await triggers().findBySlug(item.trigger);
-    const record = trigger?.record ?? stored;
-    const include = record?.actions.outbound?.include;
+    const include = record.actions.outbound?.include;
     const visitor = await triggers().visitorOf(item.visitorId);
     const [recommendations, variant] = await Promise.all([
       include?.recommendations ? triggers().recommended(include.recommendations, item.visitorId, nowSec) : undefined,
@@ -47,7 +49,7 @@ const deliveriesService = ({ strapi }: { strapi: Core.Strapi }) => {
     const body = JSON.stringify(
       deliveryPayload({
         id: item.id,
-        trigger: { slug: item.trigger, name: record?.name ?? item.trigger },
+        trigger: record,
         visitor,
         facts: JSON.parse(item.facts) as FiringFacts,
         recommendations,
@@ -60,11 +62,11 @@ const deliveriesService = ({ strapi }: { strapi: Core.Strapi }) => {
 
   const deliver = async (item: QueueItem, nowMs: number) => {
     const nowSec = Math.floor(nowMs / 1000);
-    const record = triggers().compiled().find((candidate) => candidate.slug === item.trigger)?.record ?? (await triggers().findBySlug(item.trigger));
+    const record = await recordOf(item.trigger);
     const destination = destinationOf(record?.actions.outbound?.destination);
     let outcome: PostOutcome;
-    if (!destination) outcome = { ok: false, error: record ? `no destination "${record.actions.outbound?.destination}" in the plugin config` : 'the trigger is gone' };
-    else outcome = await postDelivery(destination, { id: item.id, body: await bodyOf(item, nowSec), attempt: item.attempts }, nowSec);
+    if (!record || !destination) outcome = { ok: false, error: record ? `no destination "${record.actions.outbound?.destination}" in the plugin config` : 'the trigger is gone' };
+    else outcome = await postDelivery(destination, { id: item.id, body: await bodyOf(item, record, nowSec), attempt: item.attempts }, nowSec);
     const stats = pluginService(strapi, 'stats');
     if (outcome.ok) {
       await store().settle(item.id, { status: 'delivered', httpStatus: outcome.status }, Date.now());
