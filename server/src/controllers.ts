@@ -15,6 +15,7 @@ import settingsController from './settings/settings-controller';
 import trackerController from './tracker/tracker-controller';
 import variantEditorController from './variants/editor/editor-controller';
 import variantsController from './variants/variants-controller';
+import webhooksController from './webhooks/webhooks-controller';
 
 /**
  * The plugin's controllers by name. Routes name their handlers as `<controller>.<action>`, checked
@@ -37,6 +38,7 @@ export const controllers = {
   variantEditor: variantEditorController,
   recommendations: recommendationsController,
   clusters: clustersController,
+  webhooks: webhooksController,
 } satisfies Record<string, (context: { strapi: Core.Strapi }) => object>;
 
 export type PluginControllers = typeof controllers;

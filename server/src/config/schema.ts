@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { DEFAULT_DROP_TRAITS } from '../profiles/personal-data';
 import { DEFAULT_STRATEGY, STRATEGY_IDS } from '../recommendations/strategies';
 import { configSegmentsSchema } from '../segments/segment-input';
+import { webhooksConfigSchema } from '../webhooks/webhook-config';
 
 /**
  * The plugin configuration, as written under `personalization.config` in an app's
@@ -113,6 +114,8 @@ export const pluginConfigSchema = z
           }
         });
       }),
+    /** Systems that POST their own signed webhooks (a shop, billing, Segment's Webhooks destination). */
+    webhooks: webhooksConfigSchema,
     ingest: z
       .strictObject({
         /**
