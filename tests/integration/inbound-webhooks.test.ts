@@ -302,6 +302,19 @@ describe('inbound webhooks', () => {
     });
   });
 
+  it('takes the path as the router does (any case, one trailing slash); the source name as typed', async () => {
+    for (const path of ['/api/personalization/webhooks/segment/', '/api/personalization/Webhooks/segment']) {
+      const body = JSON.stringify({ type: 'track', event: 'Path Variant', anonymousId: `path-${randomUUID()}` });
+      const response = await rawPost(app.server, path, { 'Content-Type': 'application/json', 'X-Signature': segmentSignature(body) }, body);
+      expect([path, response.status, response.body.data]).toEqual([path, 202, { source: 'segment', accepted: 1, duplicates: 0, ignored: false }]);
+    }
+    const body = '{}';
+    const cased = await post('Segment', body, { 'X-Signature': segmentSignature(body) });
+    expect([cased.status, cased.body.error?.message]).toEqual([401, 'unknown webhook source; nothing was stored']);
+    const deeper = await request(app.server).post('/api/personalization/webhooks/segment/extra').set('X-Signature', segmentSignature(body)).send(body);
+    expect([404, 405]).toContain(deeper.status);
+  });
+
   it('is rate-limited per source, before the body is read', async () => {
     const body = JSON.stringify({ type: 'track', event: 'Throttled', anonymousId: `throttled-${randomUUID()}` });
     const headers = { 'X-Signature': segmentSignature(body, THROTTLED_SECRET) };

@@ -9,7 +9,7 @@ import { pluginService } from '../shared/plugin-services';
 import { EVENT_TYPES, type EventType } from './event-schema';
 import { tooManyEvents, whileStoring } from './ingest-errors';
 import { parseBatch, type ParsedBatch } from './parse-batch';
-import { takePublicBody } from './public-body';
+import { asRouted, takePublicBody } from './public-body';
 import { serverTotals } from './server-events';
 import type { ServerSource } from './source-auth';
 
@@ -103,7 +103,8 @@ const ingestController = ({ strapi }: { strapi: Core.Strapi }) => {
 
     /** Segment's single-call paths: the call's type is the path's last part. */
     async collectOne(ctx: Context) {
-      const type = ctx.path.slice(ctx.path.lastIndexOf('/') + 1) as EventType;
+      const path = asRouted(ctx.path);
+      const type = path.slice(path.lastIndexOf('/') + 1) as EventType;
       if (!EVENT_TYPES.includes(type)) throw new errors.NotFoundError(`no such call "${type}"`);
       await handle(ctx, type);
     },

@@ -34,6 +34,13 @@ const STATE_KEY = 'personalizationBody';
  * which reads the same way but authenticates by a signature of the bytes instead of a header.
  */
 
+/**
+ * A path as Strapi's router matches it: whatever the case, with or without one trailing slash. A
+ * reader that matched paths more strictly than the router would let `/events/` reach a controller
+ * whose body was never read.
+ */
+export const asRouted = (path: string): string => path.toLowerCase().replace(/(.)\/$/, '$1');
+
 /** The 429 of a request over its rate limit, with `Retry-After`. */
 export const rateLimited = (ctx: Context, retryAfter: number, who: string): Error => {
   ctx.set('Retry-After', String(retryAfter));
@@ -98,7 +105,7 @@ export const createPublicBodyMiddleware = (strapi: Core.Strapi) => {
   // The plugin's public POST routes (events, Segment's paths, consent), as the router mounts them;
   // not the webhooks route (`/webhooks/:source`), which has its own reader.
   const prefix = `${String(strapi.config.get('api.rest.prefix', '/api'))}/personalization`;
-  const paths = new Set(contentApiRoutes.routes.filter((route) => route.method === 'POST' && !route.path.includes('/:')).map((route) => prefix + route.path));
+  const paths = new Set(contentApiRoutes.routes.filter((route) => route.method === 'POST' && !route.path.includes('/:')).map((route) => asRouted(prefix + route.path)));
   let browserLimiter: RateLimiter | undefined;
   const sourceLimiters = new Map<string, RateLimiter>();
   let warnedAboutProxy = false;
@@ -128,7 +135,7 @@ export const createPublicBodyMiddleware = (strapi: Core.Strapi) => {
   };
 
   const read = async (ctx: Context): Promise<ReadOutcome<PublicBody>> => {
-    const isConsent = ctx.path.endsWith('/consent');
+    const isConsent = asRouted(ctx.path).endsWith('/consent');
     const sender = isConsent ? ({ kind: 'browser' } as const) : authenticateSender(ctx.get('authorization') || undefined, getPluginConfig(strapi).sources);
     if (sender.kind === 'refused') return { error: unauthorized(`${sender.message}; nothing was stored`) };
     const retryAfter = retryAfterFor(ctx, sender);
@@ -145,7 +152,7 @@ export const createPublicBodyMiddleware = (strapi: Core.Strapi) => {
   };
 
   return async (ctx: Context, next: Next) => {
-    if (ctx.method !== 'POST' || !paths.has(ctx.path)) return next();
+    if (ctx.method !== 'POST' || !paths.has(asRouted(ctx.path))) return next();
     await readAheadOfStrapi(ctx, STATE_KEY, () => read(ctx));
     return next();
   };

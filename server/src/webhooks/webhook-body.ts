@@ -1,7 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import type { Context, Next } from 'koa';
 import { getPluginConfig } from '../config/get-plugin-config';
-import { BODY_LIMITS, parseJsonBody, rateLimited, readAheadOfStrapi, readBodyWithin, takeReadOutcome, type ReadOutcome } from '../ingest/public-body';
+import { asRouted, BODY_LIMITS, parseJsonBody, rateLimited, readAheadOfStrapi, readBodyWithin, takeReadOutcome, type ReadOutcome } from '../ingest/public-body';
 import { RateLimiter } from '../ingest/rate-limiter';
 import { unauthorized } from '../shared/http-errors';
 import { pluginService } from '../shared/plugin-services';
@@ -31,7 +31,8 @@ const STATE_KEY = 'personalizationWebhook';
  * request for the controller (`takeWebhookBody`), which throws refusals in Strapi's format.
  */
 export const createWebhookBodyMiddleware = (strapi: Core.Strapi) => {
-  const prefix = `${String(strapi.config.get('api.rest.prefix', '/api'))}/personalization/webhooks/`;
+  // Lower case, as the router matches paths whatever their case (`asRouted`).
+  const prefix = `${String(strapi.config.get('api.rest.prefix', '/api'))}/personalization/webhooks/`.toLowerCase();
   const limiters = new Map<string, RateLimiter>();
   const stats = () => pluginService(strapi, 'stats');
 
@@ -63,8 +64,9 @@ export const createWebhookBodyMiddleware = (strapi: Core.Strapi) => {
   };
 
   return async (ctx: Context, next: Next) => {
-    if (ctx.method !== 'POST' || !ctx.path.startsWith(prefix)) return next();
-    const name = ctx.path.slice(prefix.length);
+    if (ctx.method !== 'POST' || !asRouted(ctx.path).startsWith(prefix)) return next();
+    // The name as typed (source names are case-sensitive), without the slash the router ignores.
+    const name = ctx.path.slice(prefix.length).replace(/\/$/, '');
     // Deeper paths are no route of ours: the router answers 404.
     if (name === '' || name.includes('/')) return next();
     await readAheadOfStrapi(ctx, STATE_KEY, () => read(ctx, name));
