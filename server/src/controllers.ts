@@ -16,6 +16,7 @@ import trackerController from './tracker/tracker-controller';
 import triggersController from './triggers/triggers-controller';
 import variantEditorController from './variants/editor/editor-controller';
 import variantsController from './variants/variants-controller';
+import webhooksController from './webhooks/webhooks-controller';
 
 /**
  * The plugin's controllers by name. Routes name their handlers as `<controller>.<action>`, checked
@@ -39,6 +40,7 @@ export const controllers = {
   recommendations: recommendationsController,
   clusters: clustersController,
   triggers: triggersController,
+  webhooks: webhooksController,
 } satisfies Record<string, (context: { strapi: Core.Strapi }) => object>;
 
 export type PluginControllers = typeof controllers;

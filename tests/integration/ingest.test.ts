@@ -84,6 +84,17 @@ describe('POST /api/personalization/events', () => {
       expect(await profileOf(id)).toMatchObject({ pv: '1', 'a0:dv': 'mobile' });
     });
 
+    it('reads the body on every path the router takes for the route: a trailing slash, another case', async () => {
+      // Strapi's router matches paths whatever their case and with one trailing slash; a body reader
+      // matching more strictly once let these reach the controller unread (a 500).
+      for (const path of ['/api/personalization/events/', '/api/personalization/EVENTS', '/API/Personalization/Events/', '/api/personalization/v1/Track/']) {
+        const id = visitorId();
+        const response = await request(app.server).post(path).set('User-Agent', BROWSER_UA).send(path.includes('/v1/') ? { anonymousId: id, event: 'Cased' } : { anonymousId: id, events: [pageEvent()] });
+        expect([path, response.status]).toEqual([path, 202]);
+        expect(Object.keys(await profileOf(id)).length).toBeGreaterThan(0);
+      }
+    });
+
     it('takes Segment batches (`batch`, envelope fields, context.ip) and never stores the IP', async () => {
       const id = visitorId();
       await post({

@@ -15,6 +15,7 @@ describe('plugin config', () => {
       identity: { dropTraits: ['email', 'phone', 'name', 'firstName', 'lastName', 'address', 'birthday'] },
       ingest: { perIpPerMinute: 3000, perVisitorPerMinute: 1200 },
       sources: [],
+      webhooks: { sources: [] },
       segments: [],
       segmentJobs: { refreshMinutes: 60, batchSize: 500 },
       recommendations: { enabled: true, defaultStrategy: 'cf-v1', maxLimit: 50 },
@@ -38,6 +39,55 @@ describe('plugin config', () => {
     expect(() => parsePluginConfig({ sources: [{ name: 'segment', writeKey: 'short' }] })).toThrow('sources[0].writeKey: expected a write key of at least 16 characters');
     expect(() => parsePluginConfig({ sources: [{ name: 'a', writeKey: key }, { name: 'a', writeKey: `${key}x` }] })).toThrow('sources[1].name: the name "a" is used twice');
     expect(() => parsePluginConfig({ sources: [{ name: 'a', writeKey: key }, { name: 'b', writeKey: key }] })).toThrow('sources[1].writeKey: the same write key is given to two sources');
+  });
+
+  describe('webhooks', () => {
+    const secret = 'a-webhook-secret-from-env-0123';
+    const order = { when: { header: 'X-Shopify-Topic', equals: 'orders/create' }, event: 'Order Completed', userId: 'customer.id', properties: { revenue: 'total_price' } };
+    const parse = (sources: unknown[]) => parsePluginConfig({ webhooks: { sources } }).webhooks.sources;
+
+    it("fills each scheme's header (lower case), the tolerance of timestamped sources, limits and the track type", () => {
+      expect(
+        parse([
+          { name: 'shop', secret, signature: 'shopify', events: [order] },
+          { name: 'segment', secret, signature: 'segment' },
+          { name: 'billing', secret, signature: 'timestamped', events: [{ event: 'Invoice Paid', userId: 'data.customer' }] },
+          { name: 'custom', secret, signature: 'timestamped', header: 'X-Billing-Signature', toleranceSec: 60, perMinute: 10, maxAgeDays: 7, events: [{ type: 'identify', userId: { header: 'X-User' }, traits: { plan: 'plan' } }] },
+        ])
+      ).toEqual([
+        { name: 'shop', secret, signature: 'shopify', header: 'x-shopify-hmac-sha256', perMinute: 6000, maxAgeDays: 90, events: [{ ...order, type: 'track', when: { header: 'x-shopify-topic', equals: 'orders/create' } }] },
+        { name: 'segment', secret, signature: 'segment', header: 'x-signature', perMinute: 6000, maxAgeDays: 90 },
+        { name: 'billing', secret, signature: 'timestamped', header: 'x-psn-signature', toleranceSec: 300, perMinute: 6000, maxAgeDays: 90, events: [{ type: 'track', event: 'Invoice Paid', userId: 'data.customer' }] },
+        { name: 'custom', secret, signature: 'timestamped', header: 'x-billing-signature', toleranceSec: 60, perMinute: 10, maxAgeDays: 7, events: [{ type: 'identify', userId: { header: 'x-user' }, traits: { plan: 'plan' } }] },
+      ]);
+    });
+
+    it.each([
+      [[{ name: 'shop', secret: 'short', signature: 'shopify', events: [order] }], 'webhooks.sources[0].secret: expected a secret of at least 16 characters'],
+      [[{ name: 'shop/x', secret, signature: 'shopify', events: [order] }], 'webhooks.sources[0].name: expected 1-64 characters'],
+      [[{ name: 'a', secret, signature: 'segment' }, { name: 'a', secret, signature: 'segment' }], 'webhooks.sources[1].name: the name "a" is used twice'],
+      [[{ name: 'shop', secret, signature: 'github', events: [order] }], 'webhooks.sources[0].signature: expected one of shopify, segment, timestamped'],
+      [[{ name: 'shop', secret, signature: 'shopify' }], 'webhooks.sources[0].events: a shopify source needs "events"'],
+      [[{ name: 'seg', secret, signature: 'segment', events: [order] }], 'webhooks.sources[0].events: a segment source takes Segment events as they are'],
+      [[{ name: 'shop', secret, signature: 'shopify', toleranceSec: 60, events: [order] }], 'webhooks.sources[0].toleranceSec: only the timestamped scheme signs a time'],
+      [[{ name: 'shop', secret, signature: 'shopify', header: 'X Sig', events: [order] }], 'webhooks.sources[0].header: expected an HTTP header name'],
+      [[{ name: 'shop', secret, signature: 'shopify', events: [{ ...order, event: undefined }] }], 'webhooks.sources[0].events[0].event: a track mapping needs the "event" name'],
+      [[{ name: 'shop', secret, signature: 'shopify', events: [{ event: 'X' }] }], 'webhooks.sources[0].events[0].userId: say where the userId or the anonymousId is'],
+      [[{ name: 'shop', secret, signature: 'shopify', events: [{ ...order, type: 'identify' }] }], 'webhooks.sources[0].events[0].event: an identify mapping has no event name'],
+      [[{ name: 'shop', secret, signature: 'shopify', events: [{ ...order, type: 'page' }] }], 'webhooks.sources[0].events[0].type: Invalid option'],
+      [[{ name: 'shop', secret, signature: 'shopify', events: [{ ...order, userId: 'customer..id' }] }], 'webhooks.sources[0].events[0].userId: expected a dot path into the JSON body'],
+      [[{ name: 'shop', secret, signature: 'shopify', events: [{ ...order, userId: 'a.__proto__' }] }], 'webhooks.sources[0].events[0].userId: expected a dot path into the JSON body'],
+      [[{ name: 'shop', secret, signature: 'shopify', events: [{ ...order, properties: { revenue: 7 } }] }], 'webhooks.sources[0].events[0].properties.revenue: expected a path into the body'],
+      [[{ name: 'shop', secret, signature: 'shopify', events: [{ ...order, when: { header: 'x-topic' } }] }], 'webhooks.sources[0].events[0].when: expected { header, equals } or { field, equals }'],
+      [[{ name: 'shop', secret, signature: 'shopify', events: [{ ...order, colour: 'red' }] }], 'webhooks.sources[0].events[0]: unknown field "colour"'],
+    ])('refuses %j', (sources, message) => {
+      expect(() => parse(sources)).toThrow(message);
+    });
+
+    it('never puts a secret in its messages', () => {
+      expect(() => parse([{ name: 'shop', secret: 'too-short-secret', signature: 'shopify', events: [order] }])).not.toThrow(/too-short/);
+      expect(() => parse([{ name: 'shop', secret: 12345678901234567890, signature: 'shopify', events: [order] }])).toThrow(/^((?!12345678901234567890).)*$/);
+    });
   });
 
   it.each([

@@ -1,6 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import type { Context } from 'koa';
 import { z } from 'zod';
+import { getPluginConfig } from '../config/get-plugin-config';
 import { STRATEGY_IDS } from '../recommendations/strategies';
 import { pluginService } from '../shared/plugin-services';
 import { parseOrThrow, validationError } from '../shared/validation';
@@ -9,6 +10,7 @@ import type { AnalyticsOverview } from './analytics-overview';
 import { sizeSeries } from '../segments/size-series';
 import { utcDay } from '../store/keys';
 import type { VariantRecord } from '../variants/variants-service';
+import { webhookCounts } from '../webhooks/webhook-counters';
 
 const DAY_MS = 86_400_000;
 const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date YYYY-MM-DD');
@@ -44,7 +46,7 @@ const entryTitles = async (strapi: Core.Strapi, variants: VariantRecord[]): Prom
 /**
  * `GET /personalization/analytics?from=&to=`: per day, events by type, active visitors, duplicates,
  * bots and degraded reads; segment sizes over the range; each variant's serves and clicks; each
- * recommendation strategy's lists served and clicks in them.
+ * recommendation strategy's lists served and clicks in them; how each inbound webhook source fared.
  */
 const analyticsController = ({ strapi }: { strapi: Core.Strapi }) => ({
   async overview(ctx: Context) {
@@ -122,6 +124,7 @@ const analyticsController = ({ strapi }: { strapi: Core.Strapi }) => ({
         bots: sum('bots'),
         degraded: sum('degraded'),
       },
+      webhooks: webhookCounts(getPluginConfig(strapi).webhooks.sources, sum),
     };
     ctx.body = { data: overview };
   },

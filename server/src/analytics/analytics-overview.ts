@@ -1,5 +1,6 @@
 import type { EventType } from '../ingest/event-schema';
 import type { DailySize } from '../segments/size-series';
+import type { WebhookCounts } from '../webhooks/webhook-counters';
 
 /** What `GET /personalization/analytics` answers (the admin's Analytics page reads this type). */
 export interface AnalyticsOverview {
@@ -38,4 +39,6 @@ export interface AnalyticsOverview {
     days: { date: string; served: number; clicks: number }[];
   }[];
   totals: { events: number; duplicates: number; bots: number; degraded: number };
+  /** Inbound webhooks over the range, per configured source: events stored, payloads ignored or invalid, requests refused by reason. */
+  webhooks: WebhookCounts;
 }

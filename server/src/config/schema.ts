@@ -1,7 +1,9 @@
 import { z } from 'zod';
+import { configName, uniqueNames } from './config-names';
 import { DEFAULT_DROP_TRAITS } from '../profiles/personal-data';
 import { DEFAULT_STRATEGY, STRATEGY_IDS } from '../recommendations/strategies';
 import { configSegmentsSchema } from '../segments/segment-input';
+import { webhooksConfigSchema } from '../webhooks/webhook-config';
 
 /**
  * The plugin configuration, as written under `personalization.config` in an app's
@@ -17,18 +19,6 @@ const clusterNode = z.strictObject({
   host: z.string().min(1, 'expected a host name'),
   port: z.number().int().min(1).max(65535),
 });
-
-/** The name of a configured thing (a source, a destination): it reaches logs, counters and URLs. */
-const configName = z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'expected 1-64 characters of A-Z a-z 0-9 _ . -');
-
-/** Refuses a list in which two entries share a name. */
-const uniqueNames = (entries: readonly { name: string }[], ctx: z.RefinementCtx) => {
-  entries.forEach((entry, index) => {
-    if (entries.findIndex((other) => other.name === entry.name) !== index) {
-      ctx.addIssue({ code: 'custom', path: [index, 'name'], message: `the name "${entry.name}" is used twice` });
-    }
-  });
-};
 
 export const pluginConfigSchema = z
   .strictObject({
@@ -123,6 +113,8 @@ export const pluginConfigSchema = z
           }
         });
       }),
+    /** Systems that POST their own signed webhooks (a shop, billing, Segment's Webhooks destination). */
+    webhooks: webhooksConfigSchema,
     ingest: z
       .strictObject({
         /**

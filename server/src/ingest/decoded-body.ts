@@ -3,10 +3,11 @@ import { createUnzip, createBrotliDecompress } from 'zlib';
 import getRawBody from 'raw-body';
 
 /**
- * The request body as text, decoded by its `Content-Encoding` (gzip, deflate, br) whatever its
+ * The request body's bytes, decoded by its `Content-Encoding` (gzip, deflate, br) whatever its
  * `Content-Type`, reading at most `maxBytes` of *decoded* bytes: a 1 KB gzip that inflates to 50 MB
  * is refused once the limit is passed, without inflating the rest. raw-body (the body reader of
- * Express and Koa) enforces the limit and the declared length.
+ * Express and Koa) enforces the limit and the declared length. Bytes, not text: a webhook's
+ * signature is the HMAC of the bytes as sent, which decoding to text and back may not give again.
  */
 export class BodyReadError extends Error {
   constructor(
@@ -31,14 +32,14 @@ const decoderOf = (encoding: string) => {
   }
 };
 
-export const readDecodedBody = async (req: IncomingMessage, maxBytes: number): Promise<string> => {
+export const readDecodedBody = async (req: IncomingMessage, maxBytes: number): Promise<Buffer> => {
   const encoding = (req.headers['content-encoding'] ?? 'identity').toLowerCase().trim();
   const decoder = decoderOf(encoding);
   const declared = req.headers['content-length'];
   const stream = decoder ? req.pipe(decoder) : req;
   try {
     // The declared length is the encoded size: only checked for identity bodies.
-    return await getRawBody(stream, { limit: maxBytes, encoding: 'utf8', ...(decoder || declared === undefined ? {} : { length: declared }) });
+    return await getRawBody(stream, { limit: maxBytes, ...(decoder || declared === undefined ? {} : { length: declared }) });
   } catch (error) {
     const { type, status } = error as { type?: string; status?: number };
     if (type === 'entity.too.large' || status === 413) {

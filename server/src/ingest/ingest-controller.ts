@@ -1,16 +1,16 @@
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
-import { isHttpError } from 'http-errors';
 import type { Context } from 'koa';
 import { getPluginConfig } from '../config/get-plugin-config';
 import { consentOf } from '../consent/consent-of-request';
 import { hasCredential } from '../identity/visitor-identity';
 import { header } from '../shared/http';
 import { pluginService } from '../shared/plugin-services';
-import { EVENT_TYPES, type EventType, type IncomingEvent } from './event-schema';
-import type { IngestOutcome } from './ingest-service';
+import { EVENT_TYPES, type EventType } from './event-schema';
+import { tooManyEvents, whileStoring } from './ingest-errors';
 import { parseBatch, type ParsedBatch } from './parse-batch';
-import { takePublicBody } from './public-body';
+import { asRouted, takePublicBody } from './public-body';
+import { serverTotals } from './server-events';
 import type { ServerSource } from './source-auth';
 
 /** Why a browser's `userId` was not linked: no proof of the user, or no proof of the visitor. */
@@ -28,28 +28,7 @@ const ingestController = ({ strapi }: { strapi: Core.Strapi }) => {
   const identity = () => pluginService(strapi, 'identity');
   const ingest = () => pluginService(strapi, 'ingest');
 
-  /**
-   * The store unavailable (down, or slower than its budget) is a 503 the sender retries: the write
-   * may have landed before the answer was lost, so the answer says to retry with the same
-   * messageIds, which count once. A Lua error or any other bug stays a 500 (`store-unavailable.ts`).
-   */
-  const storing = async <T>(ctx: Context, work: () => Promise<T>): Promise<T> => {
-    try {
-      return await work();
-    } catch (error) {
-      if (isHttpError(error) && error.status === 503) {
-        strapi.log.warn(`[personalization] events may not have been stored: ${JSON.stringify(error.details)}`);
-        ctx.set('Retry-After', '5');
-        error.message = 'the profile store did not confirm in time: the events may or may not have been stored; retry with the same messageIds (they are counted once)';
-      }
-      throw error;
-    }
-  };
-
-  const tooMany = (ctx: Context, retryAfterSec: number, who: string) => {
-    ctx.set('Retry-After', String(retryAfterSec));
-    return new errors.RateLimitError(`too many events for ${who}; retry later (events already stored are counted once when sent again with their messageIds)`, { retryAfter: retryAfterSec });
-  };
+  const storing = <T>(ctx: Context, work: () => Promise<T>) => whileStoring(strapi, ctx, work);
 
   /** A browser: one visitor (credential, visitor key, bare id or new), a user only with proof. */
   const fromBrowser = async (ctx: Context, batch: ParsedBatch, jwt: string | undefined, now: number) => {
@@ -66,7 +45,7 @@ const ingestController = ({ strapi }: { strapi: Core.Strapi }) => {
         { sender: 'browser', requestUserAgent: header(ctx, 'user-agent'), provenVisitor: hasCredential(visitor), now }
       )
     );
-    if (outcome.status === 'rate-limited') throw tooMany(ctx, outcome.retryAfterSec, 'this visitor');
+    if (outcome.status === 'rate-limited') throw tooManyEvents(ctx, outcome.retryAfterSec, 'this visitor');
     ctx.status = 202;
     if (outcome.status === 'bot') {
       ctx.body = { data: notStored('bot') };
@@ -94,34 +73,11 @@ const ingestController = ({ strapi }: { strapi: Core.Strapi }) => {
 
   /** A server source: trusted for user ids; every event names its visitor (anonymousId and/or userId). */
   const fromServer = async (ctx: Context, batch: ParsedBatch, source: ServerSource, now: number) => {
-    const groups = new Map<string, IncomingEvent[]>();
-    for (const event of batch.events) {
-      const key = `${event.anonymousId ?? ''}\u0000${event.userId ?? ''}`;
-      groups.set(key, [...(groups.get(key) ?? []), event]);
-    }
-    const outcomes: IngestOutcome[] = await storing(ctx, () =>
-      Promise.all(
-        [...groups.values()].map(async (events) => {
-          const { anonymousId, userId } = events[0];
-          const visitorId = anonymousId
-            ? identity().visitorOfAnonymousId(anonymousId)
-            : await identity().visitorOfUser(identity().hashUserId(userId!));
-          return ingest().ingest({ visitorId, linkUserId: userId, events }, { sender: 'server', provenVisitor: true, now });
-        })
-      )
-    );
-    const limited = outcomes.filter((outcome) => outcome.status === 'rate-limited');
-    if (limited.length > 0) throw tooMany(ctx, Math.max(...limited.map((outcome) => outcome.retryAfterSec)), `${limited.length} of the batch's visitors`);
-    const total = (pick: (outcome: IngestOutcome) => number) => outcomes.reduce((sum, outcome) => sum + pick(outcome), 0);
+    const totals = serverTotals(await storing(ctx, () => ingest().ingestServerEvents(batch.events, now)));
+    if (totals.limited) throw tooManyEvents(ctx, totals.limited.retryAfterSec, `${totals.limited.visitors} of the batch's visitors`);
     ctx.status = 202;
     ctx.body = {
-      data: {
-        source: source.name,
-        accepted: total((outcome) => (outcome.status === 'stored' ? outcome.accepted : 0)),
-        duplicates: total((outcome) => (outcome.status === 'stored' ? outcome.duplicates : 0)),
-        bots: total((outcome) => (outcome.status === 'rate-limited' ? 0 : outcome.bots)),
-        visitors: outcomes.filter((outcome) => outcome.status === 'stored').length,
-      },
+      data: { source: source.name, accepted: totals.accepted, duplicates: totals.duplicates, bots: totals.bots, visitors: totals.visitors },
     };
   };
 
@@ -149,7 +105,8 @@ const ingestController = ({ strapi }: { strapi: Core.Strapi }) => {
 
     /** Segment's single-call paths: the call's type is the path's last part. */
     async collectOne(ctx: Context) {
-      const type = ctx.path.slice(ctx.path.lastIndexOf('/') + 1) as EventType;
+      const path = asRouted(ctx.path);
+      const type = path.slice(path.lastIndexOf('/') + 1) as EventType;
       if (!EVENT_TYPES.includes(type)) throw new errors.NotFoundError(`no such call "${type}"`);
       await handle(ctx, type);
     },

@@ -11,6 +11,7 @@ import { deviceTypeOf } from './device-type';
 import type { OnSiteAction } from '../triggers/triggers-service';
 import type { IncomingEvent } from './event-schema';
 import { batchToUpdates, eventTime, seenNamesOf } from './event-to-update';
+import { groupByVisitor } from './server-events';
 
 /** One visitor's events, as the controller resolved who sent them. */
 export interface VisitorBatch {
@@ -124,7 +125,7 @@ const ingestService = ({ strapi }: { strapi: Core.Strapi }) => {
     }
   };
 
-  return {
+  const service = {
     async ingest(batch: VisitorBatch, options: IngestOptions): Promise<IngestOutcome> {
       const events = humanEvents(batch.events, options);
       const bots = batch.events.length - events.length;
@@ -198,7 +199,23 @@ const ingestService = ({ strapi }: { strapi: Core.Strapi }) => {
         actions,
       };
     },
+
+    /**
+     * A server's events (a write-key source's batch, a webhook's mapped events), stored per visitor:
+     * an event's `anonymousId` names its visitor, else its `userId` finds the user's (or a visitor
+     * derived from the user); the user id is linked either way, as a server is trusted for it.
+     */
+    async ingestServerEvents(events: IncomingEvent[], now: number): Promise<IngestOutcome[]> {
+      return Promise.all(
+        groupByVisitor(events).map(async (group) => {
+          const { anonymousId, userId } = group[0];
+          const visitorId = anonymousId ? identity().visitorOfAnonymousId(anonymousId) : await identity().visitorOfUser(identity().hashUserId(userId!));
+          return service.ingest({ visitorId, linkUserId: userId, events: group }, { sender: 'server', provenVisitor: true, now });
+        })
+      );
+    },
   };
+  return service;
 };
 
 export type IngestService = ReturnType<typeof ingestService>;

@@ -50,19 +50,27 @@ const identityIssues = (events: IncomingEvent[], sender: SenderKind, listKey: st
  */
 export const parseBatch = (
   raw: Record<string, unknown>,
-  options: { sender: SenderKind; nowSec: number; maxAgeDays?: number; singleType?: EventType }
+  options: {
+    sender: SenderKind;
+    nowSec: number;
+    maxAgeDays?: number;
+    singleType?: EventType;
+    /** Restates an issue for the sender, when the body was built from what it sent (a webhook's payload). */
+    restate?: (issue: IssueLike) => IssueLike;
+  }
 ): ParsedBatch => {
+  const refuse = (issues: IssueLike[]) => validationError(options.restate ? issues.map(options.restate) : issues);
   const body = asBatch(raw, options.singleType);
-  if (!isPlainObject(body) || 'message' in body) throw validationError([body as IssueLike]);
+  if (!isPlainObject(body) || 'message' in body) throw refuse([body as IssueLike]);
   const listKey = Array.isArray(body.batch) && !Array.isArray(body.events) ? 'batch' : 'events';
   const list = body[listKey];
   const max = MAX_EVENTS[options.sender];
-  if (Array.isArray(list) && list.length > max) throw validationError([{ path: [listKey], message: `more than ${max} events` }]);
+  if (Array.isArray(list) && list.length > max) throw refuse([{ path: [listKey], message: `more than ${max} events` }]);
 
   const extraIssues = stripSegmentExtras(body);
-  if (extraIssues.length > 0) throw validationError(extraIssues);
+  if (extraIssues.length > 0) throw refuse(extraIssues);
   const parsed = eventBatchSchema.safeParse(body);
-  if (!parsed.success) throw validationError(zodIssues(parsed.error));
+  if (!parsed.success) throw refuse(zodIssues(parsed.error));
   const batch = parsed.data;
   // Batch-level ids apply to every event that names none.
   const events = (batch.events ?? batch.batch)!.map((event) => ({
@@ -75,7 +83,7 @@ export const parseBatch = (
     ...timestampIssues(events, options.nowSec, options.maxAgeDays ?? BROWSER_MAX_AGE_DAYS, listKey),
     ...identityIssues(events, options.sender, listKey, batch),
   ];
-  if (issues.length > 0) throw validationError(issues);
+  if (issues.length > 0) throw refuse(issues);
   const withUser = events.find((event) => event.userId);
   return {
     events,

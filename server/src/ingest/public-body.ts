@@ -24,9 +24,69 @@ export interface PublicBody {
   body: Record<string, unknown>;
 }
 
-type Outcome = PublicBody | { error: Error };
+/** What a reader leaves on the request: what it read, or the refusal the controller throws. */
+export type ReadOutcome<Read> = Read | { error: Error };
 
 const STATE_KEY = 'personalizationBody';
+
+/*
+ * The steps below are shared with the inbound webhooks' reader (`webhooks/webhook-body.ts`),
+ * which reads the same way but authenticates by a signature of the bytes instead of a header.
+ */
+
+/**
+ * A path as Strapi's router matches it: whatever the case, with or without one trailing slash. A
+ * reader that matched paths more strictly than the router would let `/events/` reach a controller
+ * whose body was never read.
+ */
+export const asRouted = (path: string): string => path.toLowerCase().replace(/(.)\/$/, '$1');
+
+/** The 429 of a request over its rate limit, with `Retry-After`. */
+export const rateLimited = (ctx: Context, retryAfter: number, who: string): Error => {
+  ctx.set('Retry-After', String(retryAfter));
+  return new errors.RateLimitError(`too many requests from ${who}; retry later`, { retryAfter });
+};
+
+/** The body's decoded bytes, at most `limit` of them, or the refusal (413, 415, 400). */
+export const readBodyWithin = async (ctx: Context, limit: number): Promise<ReadOutcome<{ bytes: Buffer }>> => {
+  try {
+    return { bytes: await readDecodedBody(ctx.req, limit) };
+  } catch (error) {
+    if (!(error instanceof BodyReadError)) throw error;
+    if (error.status === 413) return { error: new errors.PayloadTooLargeError(error.message) };
+    if (error.status === 415) return { error: createHttpError(415, error.message) };
+    return { error: validationError([{ path: [], message: error.message }]) };
+  }
+};
+
+/** JSON text as a value, scanned for prototype keys, absurd nesting and ill-formed Unicode; or the 400. */
+export const parseJsonBody = (text: string): ReadOutcome<{ value: unknown }> => {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return { error: validationError([{ path: [], message: 'the body is not valid JSON' }]) };
+  }
+  const hostile = findHostileJson(value);
+  return hostile ? { error: validationError([hostile]) } : { value };
+};
+
+/**
+ * Runs a reader for the request and leaves its outcome under `stateKey` for the route's
+ * controller (`takeReadOutcome`); Strapi's body parser then leaves the consumed request alone.
+ */
+export const readAheadOfStrapi = async (ctx: Context, stateKey: string, read: () => Promise<ReadOutcome<object>>): Promise<void> => {
+  ctx.state[stateKey] = await read().catch((error: Error) => ({ error }));
+  ctx.req.headers['content-type'] = READ_BY_PLUGIN;
+};
+
+/** What the reader left for this request, or its refusal, thrown in Strapi's format. */
+export const takeReadOutcome = <Read extends object>(ctx: Context, stateKey: string): Read => {
+  const outcome = ctx.state[stateKey] as ReadOutcome<Read> | undefined;
+  if (!outcome) throw new Error('personalization: the public body reader did not run for this route');
+  if ('error' in outcome) throw outcome.error;
+  return outcome;
+};
 
 /**
  * Hostile input must cost nothing, so the public POST routes are handled before Strapi's own body
@@ -42,9 +102,10 @@ const STATE_KEY = 'personalizationBody';
  * (`takePublicBody`), so that errors leave in Strapi's format through its error middleware.
  */
 export const createPublicBodyMiddleware = (strapi: Core.Strapi) => {
-  // The plugin's public POST routes (events, Segment's paths, consent), as the router mounts them.
+  // The plugin's public POST routes (events, Segment's paths, consent), as the router mounts them;
+  // not the webhooks route (`/webhooks/:source`), which has its own reader.
   const prefix = `${String(strapi.config.get('api.rest.prefix', '/api'))}/personalization`;
-  const paths = new Set(contentApiRoutes.routes.filter((route) => route.method === 'POST').map((route) => prefix + route.path));
+  const paths = new Set(contentApiRoutes.routes.filter((route) => route.method === 'POST' && !route.path.includes('/:')).map((route) => asRouted(prefix + route.path)));
   let browserLimiter: RateLimiter | undefined;
   const sourceLimiters = new Map<string, RateLimiter>();
   let warnedAboutProxy = false;
@@ -73,52 +134,29 @@ export const createPublicBodyMiddleware = (strapi: Core.Strapi) => {
     return browserLimiter.hit(clientAddressHash(ctx));
   };
 
-  const read = async (ctx: Context): Promise<Outcome> => {
-    const isConsent = ctx.path.endsWith('/consent');
+  const read = async (ctx: Context): Promise<ReadOutcome<PublicBody>> => {
+    const isConsent = asRouted(ctx.path).endsWith('/consent');
     const sender = isConsent ? ({ kind: 'browser' } as const) : authenticateSender(ctx.get('authorization') || undefined, getPluginConfig(strapi).sources);
     if (sender.kind === 'refused') return { error: unauthorized(`${sender.message}; nothing was stored`) };
     const retryAfter = retryAfterFor(ctx, sender);
-    if (retryAfter > 0) {
-      ctx.set('Retry-After', String(retryAfter));
-      const who = sender.kind === 'server' ? `source "${sender.source.name}"` : 'this client';
-      return { error: new errors.RateLimitError(`too many requests from ${who}; retry later`, { retryAfter }) };
-    }
-    const limit = isConsent ? BODY_LIMITS.consent : BODY_LIMITS[sender.kind];
-    let text: string;
-    try {
-      text = await readDecodedBody(ctx.req, limit);
-    } catch (error) {
-      if (!(error instanceof BodyReadError)) throw error;
-      if (error.status === 413) return { error: new errors.PayloadTooLargeError(error.message) };
-      if (error.status === 415) return { error: createHttpError(415, error.message) };
-      return { error: validationError([{ path: [], message: error.message }]) };
-    }
-    let body: unknown;
-    try {
-      body = JSON.parse(text);
-    } catch {
-      return { error: validationError([{ path: [], message: 'the body is not valid JSON' }]) };
-    }
+    if (retryAfter > 0) return { error: rateLimited(ctx, retryAfter, sender.kind === 'server' ? `source "${sender.source.name}"` : 'this client') };
+    const received = await readBodyWithin(ctx, isConsent ? BODY_LIMITS.consent : BODY_LIMITS[sender.kind]);
+    if ('error' in received) return received;
+    const parsed = parseJsonBody(received.bytes.toString('utf8'));
+    if ('error' in parsed) return parsed;
+    const body = parsed.value;
     if (typeof body !== 'object' || body === null || Array.isArray(body)) {
       return { error: validationError([{ path: [], message: 'expected a JSON object' }]) };
     }
-    const hostile = findHostileJson(body);
-    if (hostile) return { error: validationError([hostile]) };
     return { sender, body: body as Record<string, unknown> };
   };
 
   return async (ctx: Context, next: Next) => {
-    if (ctx.method !== 'POST' || !paths.has(ctx.path)) return next();
-    ctx.state[STATE_KEY] = await read(ctx).catch((error: Error) => ({ error }));
-    ctx.req.headers['content-type'] = READ_BY_PLUGIN;
+    if (ctx.method !== 'POST' || !paths.has(asRouted(ctx.path))) return next();
+    await readAheadOfStrapi(ctx, STATE_KEY, () => read(ctx));
     return next();
   };
 };
 
 /** The body the middleware above read for this request, or its refusal, thrown in Strapi's format. */
-export const takePublicBody = (ctx: Context): PublicBody => {
-  const outcome = ctx.state[STATE_KEY] as Outcome | undefined;
-  if (!outcome) throw new Error('personalization: the public body reader did not run for this route');
-  if ('error' in outcome) throw outcome.error;
-  return outcome;
-};
+export const takePublicBody = (ctx: Context): PublicBody => takeReadOutcome<PublicBody>(ctx, STATE_KEY);

@@ -3,7 +3,8 @@ import type { HandlerName } from './handler';
 /**
  * Content-API routes, mounted under `/api/personalization`. The public ones need no Strapi user or
  * API token: each validates its own input and identifies visitors by cookie or signed token (the
- * event routes also take a server source's write key). Segment's HTTP API paths live under `/v1`.
+ * event routes also take a server source's write key; a webhook is signed by its source).
+ * Segment's HTTP API paths live under `/v1`.
  */
 const publicRoute = (method: 'GET' | 'POST' | 'DELETE', path: string, handler: HandlerName) => ({
   method,
@@ -20,6 +21,8 @@ export default {
     publicRoute('POST', '/v1/batch', 'ingest.collect'),
     ...['track', 'page', 'identify', 'screen', 'alias', 'group'].map((call) => publicRoute('POST', `/v1/${call}`, 'ingest.collectOne')),
     publicRoute('POST', '/consent', 'consent.update'),
+    // Authenticated by the HMAC signature of the body under the source's secret.
+    publicRoute('POST', '/webhooks/:source', 'webhooks.receive'),
     publicRoute('GET', '/profile', 'profile.find'),
     publicRoute('DELETE', '/profile', 'profile.erase'),
     publicRoute('GET', '/tracker.js', 'tracker.serve'),
