@@ -20,7 +20,20 @@ describe('plugin config', () => {
       segmentJobs: { refreshMinutes: 60, batchSize: 500 },
       recommendations: { enabled: true, defaultStrategy: 'cf-v1', maxLimit: 50 },
       clusters: { enabled: true, refreshHours: 24, kMin: 3, kMax: 10, sampleSize: 50_000, driftThreshold: 0.25 },
+      triggers: { enabled: true, destinations: [], dwellHeartbeatsSec: [30, 60, 180], pollMs: 1000, maxAttempts: 8, retryBaseSec: 30, retryMaxSec: 21_600, leaseSec: 60 },
     });
+  });
+
+  it('takes trigger destinations, refusing duplicates, bad URLs, short secrets and a lease shorter than a timeout', () => {
+    const secret = 'a-signing-secret-from-env-0123';
+    expect(parsePluginConfig({ triggers: { destinations: [{ name: 'mailer', url: 'https://hooks.example.com/psn', secret }] } }).triggers.destinations).toEqual([
+      { name: 'mailer', url: 'https://hooks.example.com/psn', secret, timeoutMs: 5000 },
+    ]);
+    const destination = { name: 'a', url: 'https://a.example.com', secret };
+    expect(() => parsePluginConfig({ triggers: { destinations: [destination, destination] } })).toThrow('triggers.destinations[1].name: the name "a" is used twice');
+    expect(() => parsePluginConfig({ triggers: { destinations: [{ ...destination, url: 'ftp://a' }] } })).toThrow('triggers.destinations[0].url: expected an http:// or https:// URL');
+    expect(() => parsePluginConfig({ triggers: { destinations: [{ ...destination, secret: 'short' }] } })).toThrow('triggers.destinations[0].secret: expected a secret of at least 16 characters');
+    expect(() => parsePluginConfig({ triggers: { leaseSec: 5, destinations: [{ ...destination, timeoutMs: 5000 }] } })).toThrow('triggers.leaseSec: leaseSec must be longer than every destination timeoutMs');
   });
 
   it('accepts a Redis URL, a cluster, or the memory store', () => {
