@@ -10,13 +10,18 @@ local function itemKey(id) return base .. 'i:' .. id end
 local function visitorKey(visitor) return base .. 'v:' .. visitor end
 `;
 
-/** ARGV: base, id, trigger, visitor, dueAt, facts, now, keepSec */
+/**
+ * ARGV: base, id, trigger, visitor, dueAt, facts, now, keepSec. Re-arming (every batch that repeats
+ * the first event) writes only the due time and the facts.
+ */
 export const ARM_SCRIPT = `${PRELUDE}
 local id, visitor, dueAt = ARGV[2], ARGV[4], ARGV[5]
 local item = itemKey(id)
-redis.call('HSETNX', item, 'createdAt', ARGV[7])
-redis.call('HSET', item, 'id', id, 'kind', 'check', 'trigger', ARGV[3], 'visitorId', visitor, 'status', 'scheduled', 'dueAt', dueAt, 'attempts', 0, 'facts', ARGV[6])
-redis.call('PERSIST', item)
+if redis.call('HSETNX', item, 'createdAt', ARGV[7]) == 1 then
+  redis.call('HSET', item, 'id', id, 'kind', 'check', 'trigger', ARGV[3], 'visitorId', visitor, 'status', 'scheduled', 'attempts', 0, 'dueAt', dueAt, 'facts', ARGV[6])
+else
+  redis.call('HSET', item, 'dueAt', dueAt, 'facts', ARGV[6])
+end
 redis.call('ZADD', KEYS[1], dueAt, id)
 redis.call('SADD', visitorKey(visitor), id)
 redis.call('EXPIRE', visitorKey(visitor), ARGV[8])
