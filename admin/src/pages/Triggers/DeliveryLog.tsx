@@ -30,7 +30,19 @@ export const DeliveryLog = ({ status, names, canReplay }: { status: 'recent' | '
   if (deliveries.loading && !deliveries.data) return <Page.Loading />;
   if (deliveries.error || !deliveries.data) return <Page.Error />;
   const items = deliveries.data;
-  const when = (ms: number | undefined) => (ms ? formatDate(new Date(ms), { dateStyle: 'short', timeStyle: 'medium' }) : '—');
+  // Date over time, to keep the table narrow.
+  const when = (ms: number | undefined) =>
+    ms ? (
+      <Flex direction="column" alignItems="flex-start">
+        <Typography>{formatDate(new Date(ms), { dateStyle: 'short' })}</Typography>
+        <Typography variant="pi" textColor="neutral600">
+          {formatDate(new Date(ms), { timeStyle: 'medium' })}
+        </Typography>
+      </Flex>
+    ) : (
+      <Typography>—</Typography>
+    );
+  const dead = status === 'dead';
   const statusLabels: Record<Delivery['status'], string> = {
     scheduled: t('deliveries.status.scheduled', 'Scheduled'),
     pending: t('deliveries.status.pending', 'Pending'),
@@ -58,15 +70,16 @@ export const DeliveryLog = ({ status, names, canReplay }: { status: 'recent' | '
     t('deliveries.column.httpStatus', 'Last HTTP status'),
     t('deliveries.column.error', 'Last error'),
     t('deliveries.column.created', 'Created'),
-    t('deliveries.column.delivered', 'Delivered'),
-    ...(status === 'dead' && canReplay ? [t('deliveries.column.replay', 'Replay')] : []),
+    // A dead letter was never delivered: its place goes to Replay.
+    ...(dead ? [] : [t('deliveries.column.delivered', 'Delivered')]),
+    ...(dead && canReplay ? [t('deliveries.column.replay', 'Replay')] : []),
   ];
 
   return (
     <Flex direction="column" alignItems="stretch" gap={4} data-testid={`deliveries-${status}`}>
-      <Flex justifyContent="space-between" alignItems="center">
+      <Flex justifyContent="space-between" alignItems="center" paddingTop={4}>
         <Typography textColor="neutral600" data-testid="deliveries-counts">
-          {t('deliveries.counts', '{queued} queued · {dead} dead letters', { queued: formatNumber(deliveries.meta?.queued ?? 0), dead: formatNumber(deliveries.meta?.dead ?? 0) })}
+          {t('deliveries.counts', '{queued, number} queued · {dead, plural, one {# dead letter} other {# dead letters}}', { queued: deliveries.meta?.queued ?? 0, dead: deliveries.meta?.dead ?? 0 })}
         </Typography>
         <Button variant="tertiary" size="S" startIcon={<ArrowClockwise />} onClick={deliveries.reload} loading={deliveries.loading}>
           {t('deliveries.refresh', 'Refresh')}
@@ -74,11 +87,11 @@ export const DeliveryLog = ({ status, names, canReplay }: { status: 'recent' | '
       </Flex>
       {items.length === 0 ? (
         <EmptyStateLayout
-          content={status === 'dead' ? t('deliveries.empty.dead', 'No dead letters: every delivery got through or is still being retried.') : t('deliveries.empty.recent', 'No deliveries yet.')}
+          content={dead ? t('deliveries.empty.dead', 'No dead letters: every delivery got through or is still being retried.') : t('deliveries.empty.recent', 'No deliveries yet.')}
         />
       ) : (
         <Table colCount={labels.length} rowCount={items.length + 1}>
-          <TableHead labels={labels} />
+          <TableHead labels={labels} wrap />
           <Tbody>
             {items.map((item) => (
               <Tr key={item.id} data-testid="delivery-row">
@@ -91,7 +104,7 @@ export const DeliveryLog = ({ status, names, canReplay }: { status: 'recent' | '
                   <Typography>{names[item.trigger] ?? item.trigger}</Typography>
                 </Td>
                 <Td>
-                  <Typography title={item.visitorId}>{item.visitorId.length > 16 ? `${item.visitorId.slice(0, 16)}…` : item.visitorId}</Typography>
+                  <Typography title={item.visitorId}>{item.visitorId.length > 13 ? `${item.visitorId.slice(0, 12)}…` : item.visitorId}</Typography>
                 </Td>
                 <Td>
                   <Badge {...STATUS_COLORS[item.status]}>{statusLabels[item.status] ?? item.status}</Badge>
@@ -102,16 +115,12 @@ export const DeliveryLog = ({ status, names, canReplay }: { status: 'recent' | '
                 <Td>
                   <Typography>{item.lastStatus ?? '—'}</Typography>
                 </Td>
-                <Td style={{ whiteSpace: 'normal', maxWidth: 320 }}>
+                <Td style={{ whiteSpace: 'normal', maxWidth: 280 }}>
                   <Typography textColor={item.lastError ? 'danger600' : 'neutral600'}>{item.lastError ?? '—'}</Typography>
                 </Td>
-                <Td>
-                  <Typography>{when(item.createdAt)}</Typography>
-                </Td>
-                <Td>
-                  <Typography>{when(item.deliveredAt)}</Typography>
-                </Td>
-                {status === 'dead' && canReplay && (
+                <Td>{when(item.createdAt)}</Td>
+                {!dead && <Td>{when(item.deliveredAt)}</Td>}
+                {dead && canReplay && (
                   <Td>
                     <Button size="S" variant="secondary" onClick={() => replay(item.id)}>
                       {t('deliveries.replay', 'Replay')}
