@@ -11,7 +11,7 @@ describe('admin translations', () => {
 
   it('finds the messages of every page', () => {
     expect(Object.keys(messages).length).toBeGreaterThan(200);
-    for (const prefix of ['segments.', 'segment.', 'rules.', 'experiments.', 'analytics.', 'settings.', 'panel.', 'variant.', 'editor.', 'preview.', 'ctb.']) {
+    for (const prefix of ['segments.', 'segment.', 'rules.', 'experiments.', 'analytics.', 'settings.', 'panel.', 'variant.', 'editor.', 'preview.', 'ctb.', 'triggers.', 'trigger.', 'deliveries.']) {
       expect(Object.keys(messages).some((id) => id.startsWith(prefix))).toBe(true);
     }
   });

@@ -6,11 +6,15 @@ import type { FeatureSpec } from '../../../server/src/clusters/feature-vector';
 import type { Goal } from '../../../server/src/experiments/experiment-input';
 import type { ExperimentRecord } from '../../../server/src/experiments/experiments-service';
 import type { SegmentRecord } from '../../../server/src/segments/segments-service';
+import type { PostOutcome } from '../../../server/src/triggers/post-delivery';
+import type { QueueItem } from '../../../server/src/triggers/store/trigger-store';
+import type { TriggerActions, TriggerCondition } from '../../../server/src/triggers/trigger-input';
+import type { StoredTrigger } from '../../../server/src/triggers/triggers-service';
 import type { EditableField } from '../../../server/src/variants/editor/editable-fields';
 import type { ReferenceLabel } from '../../../server/src/variants/editor/reference-labels';
 
 /** The server's own types where the API returns its records as they are (type-only imports). */
-export type { EditableField, Goal, ReferenceLabel };
+export type { EditableField, Goal, ReferenceLabel, TriggerActions, TriggerCondition };
 
 /** A segment as the admin API lists it: its record, whether it may be edited, and its size. */
 export type Segment = Omit<SegmentRecord, 'createdAt' | 'updatedAt'> & {
@@ -112,8 +116,54 @@ export interface ClustersOverview {
   segments: { documentId: string; slug: string; name: string }[];
 }
 
+/** What a trigger's firings came to, counted per day (`GET /personalization/triggers`, `last7Days`). */
+export type TriggerOutcome = 'fired' | 'cooldown' | 'rate-limited' | 'duplicate' | 'delivered' | 'dead';
+
+/** A trigger as the admin API lists it: its record and its outcomes over the last 7 days (list only). */
+export type Trigger = Omit<StoredTrigger, 'id'> & { last7Days?: Record<TriggerOutcome, number> };
+
+/** `meta` of `GET /personalization/triggers`: what the trigger form offers. */
+export interface TriggersMeta {
+  /** `triggers.enabled` of the plugin config: off, nothing fires. */
+  enabled: boolean;
+  /** The configured destinations of outbound actions (their secrets stay on the server). */
+  destinations: { name: string; url: string }[];
+  /** The visible seconds at which the tracker sends dwell heartbeats: the only dwell thresholds. */
+  dwellHeartbeatsSec: number[];
+  /** Operators of property filters. */
+  operators: string[];
+  /** Personalization-enabled content type uids. */
+  contentTypes: string[];
+}
+
+/** An entry of the delivery log or the dead letters (`GET /personalization/triggers/deliveries`). */
+export type Delivery = Omit<QueueItem, 'body'> & { hasBody: boolean };
+
+/** `meta` of the delivery log: items waiting in the queue, and dead letters. */
+export interface DeliveriesMeta {
+  queued: number;
+  dead: number;
+}
+
+/** `POST /personalization/triggers/:documentId/test`: what the destination answered to a sample payload. */
+export type TriggerTestResult = PostOutcome & { destination: string; url: string };
+
 /** Strapi's error answer: `{ error: { message, details: { errors: [{ path, message }] } } }`. */
 export const errorMessage = (error: unknown): string => {
   const response = (error as { response?: { data?: { error?: { message?: string } } } })?.response;
   return response?.data?.error?.message ?? (error as Error)?.message ?? 'Something went wrong';
+};
+
+/**
+ * The messages of a 400 by field: `error.details.errors[].path` joined with dots
+ * (`condition.where.0.value`), first message per path. Empty for any other error.
+ */
+export const fieldErrors = (error: unknown): Record<string, string> => {
+  const details = (error as { response?: { data?: { error?: { details?: { errors?: { path?: unknown[]; message?: string }[] } } } } })?.response?.data?.error?.details;
+  const errors: Record<string, string> = {};
+  for (const issue of details?.errors ?? []) {
+    const key = (issue.path ?? []).map(String).join('.');
+    if (issue.message && !(key in errors)) errors[key] = issue.message;
+  }
+  return errors;
 };

@@ -11,6 +11,7 @@ import { PreviewPage } from './Preview/PreviewPage';
 import { SegmentEditPage } from './Segments/SegmentEditPage';
 import { SegmentsPage } from './Segments/SegmentsPage';
 import { SettingsPage } from './Settings/SettingsPage';
+import { TriggersPage } from './Triggers/TriggersPage';
 
 const Protect = ({ permissions, children }: { permissions: { action: string; subject: null }[]; children: ReactNode }) => (
   <Page.Protect permissions={permissions}>{children}</Page.Protect>
@@ -26,12 +27,14 @@ export const App = () => {
   const experiments = useRBAC(PERMISSIONS.experiments);
   const analytics = useRBAC(PERMISSIONS.analytics);
   const clusters = useRBAC(PERMISSIONS.clusters);
+  const triggers = useRBAC(PERMISSIONS.triggers);
   const settings = useRBAC(PERMISSIONS.settings);
-  if ([segments, experiments, analytics, clusters, settings].some((access) => access.isLoading)) return <Page.Loading />;
+  if ([segments, experiments, analytics, clusters, triggers, settings].some((access) => access.isLoading)) return <Page.Loading />;
 
   const links = [
     { to: 'segments', label: t('nav.segments', 'Segments'), allowed: segments.allowedActions.canRead },
     { to: 'experiments', label: t('nav.experiments', 'Experiments'), allowed: experiments.allowedActions.canRead },
+    { to: 'triggers', label: t('nav.triggers', 'Triggers'), allowed: triggers.allowedActions.canRead },
     { to: 'clusters', label: t('nav.clusters', 'Clusters'), allowed: clusters.allowedActions.canRead },
     { to: 'analytics', label: t('nav.analytics', 'Analytics'), allowed: analytics.allowedActions.canRead },
     { to: 'settings', label: t('nav.settings', 'Settings'), allowed: settings.allowedActions.canRead },
@@ -60,6 +63,7 @@ export const App = () => {
         <Route path="segments/new" element={<Protect permissions={PERMISSIONS.segments.create}><SegmentEditPage /></Protect>} />
         <Route path="segments/:documentId" element={<Protect permissions={PERMISSIONS.segments.read}><SegmentEditPage /></Protect>} />
         <Route path="experiments/*" element={<Protect permissions={PERMISSIONS.experiments.read}><ExperimentsPage /></Protect>} />
+        <Route path="triggers/*" element={<Protect permissions={PERMISSIONS.triggers.read}><TriggersPage /></Protect>} />
         <Route path="clusters" element={<Protect permissions={PERMISSIONS.clusters.read}><ClustersPage /></Protect>} />
         <Route path="analytics" element={<Protect permissions={PERMISSIONS.analytics.read}><AnalyticsPage /></Protect>} />
         <Route path="settings" element={<Protect permissions={PERMISSIONS.settings.read}><SettingsPage /></Protect>} />
