@@ -37,7 +37,7 @@ const main = async () => {
 ────────────────────────────────────────────────────────────────────────
  Personalization demo is running on ${base}
  Profile store: ${store.description}
- ${seeded ? 'Seeded 400 MovieLens movies, 6 articles, a landing page, 3 segments and their variants.' : 'Using the content seeded on an earlier run (tests/app/.tmp/data.db).'}
+ ${seeded ? 'Seeded 400 MovieLens movies, 6 articles, a landing page, 3 segments and their variants, a trigger.' : 'Using the content seeded on an earlier run (tests/app/.tmp/data.db).'}
  ${engagement.seeded ? `Replayed ${engagement.views} MovieLens views of 150 sample visitors, for recommendations to start from.` : 'Recommendations start from the co-engagement already in the store.'}
 
  Admin panel:  ${base}/admin
@@ -47,7 +47,8 @@ const main = async () => {
 
  Demo site: ${base}/demo/
    Play two trailers, or open three science-fiction titles, then reload: the hero and the
-   article buttons change with your segment ("You are:" at the top). "Forget me" erases you.
+   article buttons change with your segment ("You are:" at the top). Stay 30 seconds on a
+   movie: a trigger pops up related ones. "Forget me" erases you.
    ${base}/api/personalization/profile shows what the plugin holds about you.
 
  Try:
