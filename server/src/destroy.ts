@@ -5,6 +5,7 @@ const destroy = async ({ strapi }: { strapi: Core.Strapi }) => {
   await pluginService(strapi, 'reevaluation').stop().catch(() => {});
   await pluginService(strapi, 'clusters').stop().catch(() => {});
   await pluginService(strapi, 'deliveries').stop().catch(() => {});
+  await pluginService(strapi, 'triggers').close().catch(() => {});
   await pluginService(strapi, 'changes').stop().catch(() => {});
   await pluginService(strapi, 'stats').stop().catch(() => {});
   await pluginService(strapi, 'recommendations').close().catch(() => {});

@@ -4,6 +4,8 @@
  * (a known-answer vector, so the scheme cannot drift from what receivers verify).
  */
 import { activityHistogram, hourOfWeek, nextActiveTime } from '../../server/src/triggers/active-hour';
+import { CheckWrites } from '../../server/src/triggers/check-writes';
+import type { CheckOp } from '../../server/src/triggers/store/trigger-store';
 import { compileTrigger, type TriggerRecord } from '../../server/src/triggers/compiled-trigger';
 import { deliveryPayload, itemId, payloadEvents } from '../../server/src/triggers/delivery-payload';
 import { signDelivery } from '../../server/src/triggers/delivery-signature';
@@ -76,7 +78,7 @@ describe('matching a batch', () => {
   it('arms an absence from its latest start, and disarms it on the follow-up (also later in the same batch)', () => {
     const armed = match([track('Product Added', 100), track('Product Added', 200)]);
     expect(armed.armed.map(({ trigger, dueAt }) => [trigger.slug, dueAt])).toEqual([['t', 200 + 3_600]]);
-    expect(match([track('Product Added', 100), track('Order Completed', 150)]).disarmed.map((trigger) => trigger.slug)).toEqual(['t']);
+    expect(match([track('Product Added', 100), track('Order Completed', 150)]).disarmed.map(({ trigger, event }) => [trigger.slug, event.ts])).toEqual([['t', 150]]);
     expect(match([track('Order Completed', 100), track('Product Added', 150)]).armed).toHaveLength(1);
     expect(match([track('Page Viewed', 100)])).toEqual({ fired: [], armed: [], disarmed: [] });
   });
@@ -171,5 +173,52 @@ describe('trigger input', () => {
     expect(problems({ ...valid, cooldown: '2y' })[0]).toMatch(/^cooldown: expected a duration/);
     expect(problems({ ...valid, actions: { onSite: { data: { 'bad key': 1 } } } })[0]).toMatch(/^actions.onSite.data.bad key: /);
     expect(problems({ ...valid, surprise: 1 })[0]).toMatch(/surprise/);
+  });
+});
+
+describe('absence checks waiting for a flush', () => {
+  const item = (visitorId: string, dueAt = 1) => ({ id: `check-${visitorId}`, kind: 'check' as const, trigger: 'cart', visitorId, dueAt, facts: '{}' });
+  const store = () => {
+    const calls: CheckOp[][] = [];
+    let failing = false;
+    return {
+      calls,
+      fail: (value: boolean) => (failing = value),
+      applyChecks: async (ops: readonly CheckOp[]) => {
+        if (failing) throw new Error('store down');
+        calls.push([...ops]);
+      },
+    };
+  };
+
+  it('keeps one op per check, the latest event (a disarm on a tie), and writes them in one call', async () => {
+    const checks = store();
+    const writes = new CheckWrites(checks, { flushMs: 60_000 });
+    writes.add({ op: 'arm', item: item('a', 1), at: 100 });
+    writes.add({ op: 'arm', item: item('a', 2), at: 200 });
+    writes.add({ op: 'arm', item: item('a', 9), at: 150 });
+    writes.add({ op: 'arm', item: item('b'), at: 100 });
+    writes.add({ op: 'disarm', id: 'check-b', trigger: 'cart', visitorId: 'b', at: 100 });
+    expect(writes.size).toBe(2);
+    await writes.flush();
+    expect(checks.calls).toEqual([[{ op: 'arm', item: item('a', 2), at: 200 }, { op: 'disarm', id: 'check-b', trigger: 'cart', visitorId: 'b', at: 100 }]]);
+  });
+
+  it('puts a failed flush back under newer ops, forgets erased visitors, and flushes when full', async () => {
+    const checks = store();
+    const writes = new CheckWrites(checks, { flushMs: 60_000, flushSize: 3 });
+    checks.fail(true);
+    writes.add({ op: 'arm', item: item('a', 1), at: 100 });
+    await writes.flush();
+    writes.add({ op: 'arm', item: item('a', 2), at: 200 });
+    writes.add({ op: 'arm', item: item('c'), at: 100 });
+    writes.forget(['c']);
+    checks.fail(false);
+    await writes.flush();
+    expect(checks.calls).toEqual([[{ op: 'arm', item: item('a', 2), at: 200 }]]);
+    for (const visitor of ['x', 'y', 'z']) writes.add({ op: 'arm', item: item(visitor), at: 1 });
+    await writes.flush();
+    expect(checks.calls).toHaveLength(2);
+    await writes.close();
   });
 });

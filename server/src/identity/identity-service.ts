@@ -173,8 +173,9 @@ const identityService = ({ strapi }: { strapi: Core.Strapi }) => {
       const target = await finalVisitor(visitorId);
       const segments = (await pluginService(strapi, 'segments').list()).map((segment) => segment.slug);
       const triggers = (await pluginService(strapi, 'triggers').list()).map((trigger) => trigger.slug);
-      // Engagements still waiting to be written would bring the history back after the erase.
+      // Engagements and absence checks still waiting to be written would come back after the erase.
       pluginService(strapi, 'recommendations').forget([target, visitorId]);
+      await pluginService(strapi, 'triggers').forget([target, visitorId]);
       const erased = await eraseVisitor(visitorStores(), target, segments, triggers);
       if (target !== visitorId) await eraseVisitor(visitorStores(), visitorId, [], triggers);
       return erased;

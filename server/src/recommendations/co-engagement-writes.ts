@@ -1,5 +1,6 @@
 import type { EngagedItem } from './co-engagement';
 import type { VisitorEngagements } from './co-engagement-batch';
+import { FlushLoop } from '../shared/flush-loop';
 import type { CoEngagementStore } from './store/co-engagement-store';
 
 /**
@@ -9,7 +10,7 @@ import type { CoEngagementStore } from './store/co-engagement-store';
  * request path pays none (the same trade as segments' member sets, `store/membership-writes.ts`).
  * A visitor's engagements of one flush travel as one entry. A crash loses at most one interval of
  * co-engagement, never events or profiles; a failed write is retried under newer engagements,
- * within a bound.
+ * within a bound (the timing is `shared/flush-loop.ts`).
  */
 
 export interface CoEngagementWritesOptions {
@@ -22,14 +23,10 @@ export interface CoEngagementWritesOptions {
 
 export const DEFAULT_CO_ENGAGEMENT_WRITES: CoEngagementWritesOptions = { flushMs: 250, flushSize: 2_000, pendingLimit: 50_000 };
 
-export class CoEngagementWrites {
+export class CoEngagementWrites extends FlushLoop<VisitorEngagements[]> {
   private pending = new Map<string, VisitorEngagements>();
   private count = 0;
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
-  private queued: Promise<void> | undefined;
   private droppedCount = 0;
-  private closed = false;
   private readonly options: CoEngagementWritesOptions;
 
   constructor(
@@ -38,7 +35,9 @@ export class CoEngagementWrites {
     /** Epoch seconds; the store decays and clamps against it. */
     private readonly clock: () => number = () => Date.now() / 1000
   ) {
-    this.options = { ...DEFAULT_CO_ENGAGEMENT_WRITES, ...options };
+    const merged = { ...DEFAULT_CO_ENGAGEMENT_WRITES, ...options };
+    super(merged.flushMs);
+    this.options = merged;
   }
 
   /** Engagements waiting. */
@@ -59,8 +58,7 @@ export class CoEngagementWrites {
       return;
     }
     this.put({ visitorId, segments, items });
-    if (this.count >= this.options.flushSize) void this.flush();
-    else this.timer ??= setTimeout(() => void this.flush(), this.options.flushMs).unref();
+    this.added(this.count >= this.options.flushSize);
   }
 
   /** Engagements dropped because too many were waiting. */
@@ -68,36 +66,8 @@ export class CoEngagementWrites {
     return this.droppedCount;
   }
 
-  /**
-   * Records everything waiting, one flush at a time: asked for while one runs, it follows that one
-   * (and all such asks share it). A failure keeps the batch for the next flush; never throws.
-   */
-  flush(): Promise<void> {
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    if (this.queued) return this.queued;
-    if (this.running) {
-      this.queued = this.running.then(() => {
-        this.queued = undefined;
-        return this.flush();
-      });
-      return this.queued;
-    }
-    this.running = this.flushNow().finally(() => {
-      this.running = undefined;
-    });
-    return this.running;
-  }
-
-  private async flushNow(): Promise<void> {
-    if (this.count === 0) return;
-    const batch = this.take();
-    try {
-      await this.store.record(batch, this.clock());
-    } catch {
-      this.restore(batch);
-      if (!this.closed) this.timer ??= setTimeout(() => void this.flush(), this.options.flushMs * 4).unref();
-    }
+  protected write(batch: VisitorEngagements[]): Promise<void> {
+    return this.store.record(batch, this.clock());
   }
 
   /** Drops every waiting engagement of these visitors (they are being erased). */
@@ -108,13 +78,6 @@ export class CoEngagementWrites {
       this.count -= entry.items.length;
       this.pending.delete(visitorId);
     }
-  }
-
-  /** Flushes what waits and accepts nothing more. */
-  async close(): Promise<void> {
-    await this.flush();
-    this.closed = true;
-    clearTimeout(this.timer);
   }
 
   private put({ visitorId, segments, items }: VisitorEngagements, newer = true): void {
@@ -129,7 +92,7 @@ export class CoEngagementWrites {
     this.count += items.length;
   }
 
-  private take(): VisitorEngagements[] {
+  protected take(): VisitorEngagements[] {
     const batch = [...this.pending.values()];
     this.pending = new Map();
     this.count = 0;
@@ -137,7 +100,7 @@ export class CoEngagementWrites {
   }
 
   /** Puts a failed batch back under what was added since, unless that would pass the bound. */
-  private restore(failed: VisitorEngagements[]): void {
+  protected restore(failed: VisitorEngagements[]): void {
     const failedSize = failed.reduce((sum, entry) => sum + entry.items.length, 0);
     if (failedSize + this.count > this.options.pendingLimit) return;
     for (const entry of failed) this.put(entry, false);

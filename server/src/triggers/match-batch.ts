@@ -6,8 +6,8 @@ export interface BatchMatches {
   fired: { trigger: CompiledTrigger; events: TimedEvent[]; segment?: string }[];
   /** Absence triggers to (re)arm: they fire at `dueAt` unless disarmed first. */
   armed: { trigger: CompiledTrigger; event: TimedEvent; dueAt: number }[];
-  /** Absence triggers whose follow-up arrived. */
-  disarmed: CompiledTrigger[];
+  /** Absence triggers whose follow-up arrived, with that event. */
+  disarmed: { trigger: CompiledTrigger; event: TimedEvent }[];
 }
 
 export interface BatchFacts {
@@ -37,7 +37,7 @@ export const matchBatch = (triggers: readonly CompiledTrigger[], facts: BatchFac
         else if (trigger.starts!(event)) last = { event, starts: true };
       }
       if (last?.starts) matches.armed.push({ trigger, event: last.event, dueAt: last.event.ts + trigger.withinSec! });
-      else if (last) matches.disarmed.push(trigger);
+      else if (last) matches.disarmed.push({ trigger, event: last.event });
       continue;
     }
     const events = facts.events.filter((event) => trigger.starts!(event));

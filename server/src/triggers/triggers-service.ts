@@ -8,6 +8,7 @@ import { validationError, type IssueLike } from '../shared/validation';
 import { CORE_FIELDS } from '../store/profile-fields';
 import type { StoredProfile } from '../store/profile-store';
 import { activityHistogram, nextActiveTime } from './active-hour';
+import { CheckWrites } from './check-writes';
 import { compileTrigger, type CompiledTrigger, type TimedEvent, type TriggerRecord } from './compiled-trigger';
 import { itemId, payloadEvents, type FiringFacts } from './delivery-payload';
 import { matchBatch } from './match-batch';
@@ -51,6 +52,8 @@ const triggersService = ({ strapi }: { strapi: Core.Strapi }) => {
   let compiled: CompiledTrigger[] = [];
   const query = () => strapi.db.query(TRIGGER_UID as never);
   const store = () => pluginService(strapi, 'store').triggers();
+  let pendingChecks: CheckWrites | undefined;
+  const checkWrites = () => (pendingChecks ??= new CheckWrites(store()));
   const settings = () => getPluginConfig(strapi).triggers;
   let isPersonalKey: ((key: string) => boolean) | undefined;
   const personalKey = (key: string) => (isPersonalKey ??= personalKeyMatcher(getPluginConfig(strapi).identity.dropTraits))(key);
@@ -207,22 +210,21 @@ const triggersService = ({ strapi }: { strapi: Core.Strapi }) => {
       });
       if (matches.fired.length + matches.armed.length + matches.disarmed.length === 0) return [];
       const { now } = batch;
-      await Promise.all([
-        ...matches.armed.map(({ trigger, event, dueAt: at }) =>
-          store().arm(
-            {
-              id: itemId('check', trigger.slug, visitorId),
-              kind: 'check',
-              trigger: trigger.slug,
-              visitorId,
-              dueAt: at * 1000,
-              facts: JSON.stringify({ firedAt: at, events: payloadEvents([event], personalKey) } satisfies FiringFacts),
-            },
-            now * 1000
-          )
-        ),
-        ...matches.disarmed.map((trigger) => store().disarm(itemId('check', trigger.slug, visitorId), visitorId)),
-      ]);
+      // Checks wait for the next flush of `checkWrites`: ingest pays no round trip for them.
+      for (const { trigger, event, dueAt: at } of matches.armed) {
+        const item = {
+          id: itemId('check', trigger.slug, visitorId),
+          kind: 'check' as const,
+          trigger: trigger.slug,
+          visitorId,
+          dueAt: at * 1000,
+          facts: JSON.stringify({ firedAt: at, events: payloadEvents([event], personalKey) } satisfies FiringFacts),
+        };
+        checkWrites().add({ op: 'arm', item, at: event.ts * 1000 });
+      }
+      for (const { trigger, event } of matches.disarmed) {
+        checkWrites().add({ op: 'disarm', id: itemId('check', trigger.slug, visitorId), trigger: trigger.slug, visitorId, at: event.ts * 1000 });
+      }
       const profile = matches.fired.some(({ trigger }) => trigger.audience) ? await profileOf(visitorId, batch.profile) : null;
       const actions = await Promise.all(
         matches.fired.map(async ({ trigger, events, segment }) => {
@@ -280,9 +282,22 @@ const triggersService = ({ strapi }: { strapi: Core.Strapi }) => {
 
     recommended,
 
-    async erase(visitorIds: readonly string[]): Promise<boolean> {
-      const slugs = ((await query().findMany({ select: ['slug'] })) as { slug: string }[]).map((row) => row.slug);
-      return store().eraseVisitors(visitorIds, slugs);
+    /** Writes the checks waiting now (tests). */
+    flush: () => checkWrites().flush(),
+
+    /**
+     * Before an erase: drops these visitors' waiting checks and lets a flush already under way land,
+     * so that nothing written after the erase brings a check back.
+     */
+    async forget(visitorIds: readonly string[]): Promise<void> {
+      pendingChecks?.forget(visitorIds);
+      await pendingChecks?.flush();
+    },
+
+    /** Writes what waits and stops (shutdown, before the store closes). */
+    async close() {
+      await pendingChecks?.close();
+      pendingChecks = undefined;
     },
 
     async list(): Promise<StoredTrigger[]> {

@@ -20,6 +20,9 @@ const fire = (visitorId: string, extra: Partial<Parameters<import('../../../serv
 });
 
 describeEachDriver((stores) => {
+  const arm = (item: NewItem, at: number) => stores.triggers.applyChecks([{ op: 'arm', item, at }], at);
+  const disarm = (item: NewItem, at: number) => stores.triggers.applyChecks([{ op: 'disarm', id: item.id, trigger: item.trigger, visitorId: item.visitorId, at }], at);
+
   it('claims a due item once until its lease ends, then again', async () => {
     const visitor = newVisitor();
     const item = delivery(visitor);
@@ -71,28 +74,59 @@ describeEachDriver((stores) => {
   it('re-arms a check (one per trigger and visitor), disarms it, and replaces a due check with its delivery in one step', async () => {
     const visitor = newVisitor();
     const check = { id: newId(), kind: 'check' as const, trigger: 'cart', visitorId: visitor, dueAt: T0 + 1_000, facts: '{"firedAt":1}' };
-    await stores.triggers.arm(check, T0);
-    await stores.triggers.arm({ ...check, dueAt: T0 + 2_000 }, T0 + 500);
+    await arm(check, T0);
+    await arm({ ...check, dueAt: T0 + 2_000 }, T0 + 500);
     expect(await stores.triggers.claimDue(T0 + 1_500, 10, 1_000)).toEqual([]);
     const [claimed] = await stores.triggers.claimDue(T0 + 2_000, 10, 1_000);
-    expect(claimed).toMatchObject({ id: check.id, kind: 'check', status: 'scheduled', attempts: 0, createdAt: T0 });
+    expect(claimed).toMatchObject({ id: check.id, kind: 'check', status: 'scheduled', attempts: 0, createdAt: T0, armedAt: T0 + 500 });
     const item = delivery(visitor, T0 + 2_000);
     expect(await stores.triggers.fire(fire(visitor, { delivery: item, replacesCheck: check.id, now: T0 + 2_000 }))).toBe('fired');
     expect(await stores.triggers.read(check.id)).toBeNull();
     expect((await stores.triggers.claimDue(T0 + 10_000, 10, 1_000)).map((claimedItem) => claimedItem.id)).toEqual([item.id]);
 
     const other = { ...check, id: newId(), visitorId: newVisitor() };
-    await stores.triggers.arm(other, T0);
-    await stores.triggers.disarm(other.id, other.visitorId);
+    await arm(other, T0);
+    await disarm(other, T0 + 10);
     expect((await stores.triggers.claimDue(T0 + 100_000, 10, 1_000)).map((claimedItem) => claimedItem.id)).not.toContain(other.id);
-    expect(await stores.triggers.read(other.id)).toBeNull();
+    expect(await stores.triggers.read(other.id)).toMatchObject({ status: 'disarmed', disarmedAt: T0 + 10 });
+  });
+
+  it('gives the same result whatever order arms and disarms arrive in: the latest event wins', async () => {
+    const check = (visitorId: string) => ({ id: newId(), kind: 'check' as const, trigger: 'cart', visitorId, dueAt: T0 + 1_000, facts: '{}' });
+    // Start at 100, follow-up at 200: disarmed, even when the arm is applied last (a late flush).
+    for (const order of ['arm first', 'disarm first', 'one call']) {
+      const item = check(newVisitor());
+      const ops = [
+        { op: 'arm' as const, item, at: T0 + 100 },
+        { op: 'disarm' as const, id: item.id, trigger: 'cart', visitorId: item.visitorId, at: T0 + 200 },
+      ];
+      if (order === 'one call') await stores.triggers.applyChecks([ops[1], ops[0]], T0);
+      else for (const op of order === 'arm first' ? ops : [...ops].reverse()) await stores.triggers.applyChecks([op], T0);
+      expect([order, (await stores.triggers.read(item.id))?.status]).toEqual([order, 'disarmed']);
+      expect(await stores.triggers.claimDue(T0 + 100_000, 100, 1)).toEqual([]);
+    }
+    // A new start after the follow-up arms again; an older start does not move a later one; a
+    // follow-up in the same second as the start cancels it.
+    const again = check(newVisitor());
+    await disarm(again, T0 + 200);
+    await arm({ ...again, dueAt: T0 + 5_000 }, T0 + 300);
+    await arm({ ...again, dueAt: T0 + 4_000 }, T0 + 250);
+    expect(await stores.triggers.read(again.id)).toMatchObject({ status: 'scheduled', dueAt: T0 + 5_000, armedAt: T0 + 300 });
+    await disarm(again, T0 + 300);
+    expect(await stores.triggers.read(again.id)).toMatchObject({ status: 'disarmed' });
+    // A disarm with nothing armed leaves a tombstone that a late arm of an earlier start cannot pass.
+    const stranger = check(newVisitor());
+    await disarm(stranger, T0 + 500);
+    await arm(stranger, T0 + 400);
+    expect(await stores.triggers.read(stranger.id)).toMatchObject({ status: 'disarmed' });
+    expect(await stores.triggers.claimDue(T0 + 100_000, 100, 1)).toEqual([]);
   });
 
   it('removes a check even when its firing is refused (cool-down)', async () => {
     const visitor = newVisitor();
     await stores.triggers.fire(fire(visitor));
     const check = { id: newId(), kind: 'check' as const, trigger: 'cart', visitorId: visitor, dueAt: T0, facts: '{}' };
-    await stores.triggers.arm(check, T0);
+    await arm(check, T0);
     expect(await stores.triggers.fire(fire(visitor, { delivery: delivery(visitor), replacesCheck: check.id }))).toBe('cooldown');
     expect(await stores.triggers.read(check.id)).toBeNull();
   });
@@ -130,9 +164,9 @@ describeEachDriver((stores) => {
     const visitor = newVisitor();
     const other = newVisitor();
     const check = { id: newId(), kind: 'check' as const, trigger: 'signup', visitorId: visitor, dueAt: T0 + 10_000, facts: '{}' };
-    await stores.triggers.arm(check, T0);
+    await arm(check, T0);
     const dropped = { ...check, id: newId(), trigger: 'gone' };
-    await stores.triggers.arm(dropped, T0);
+    await arm(dropped, T0);
     await stores.triggers.settle(dropped.id, { status: 'dropped', error: 'the trigger is gone' }, T0);
     expect(await stores.triggers.read(dropped.id)).toBeNull();
     const mine = delivery(visitor);

@@ -13,6 +13,7 @@ const STATUS_COLORS: Record<Delivery['status'], { textColor: string; backgroundC
   delivered: { textColor: 'success700', backgroundColor: 'success100' },
   dead: { textColor: 'danger700', backgroundColor: 'danger100' },
   dropped: { textColor: 'neutral700', backgroundColor: 'neutral150' },
+  disarmed: { textColor: 'neutral700', backgroundColor: 'neutral150' },
 };
 
 /**
@@ -49,6 +50,7 @@ export const DeliveryLog = ({ status, names, canReplay }: { status: 'recent' | '
     delivered: t('deliveries.status.delivered', 'Delivered'),
     dead: t('deliveries.status.dead', 'Dead'),
     dropped: t('deliveries.status.dropped', 'Dropped'),
+    disarmed: t('deliveries.status.disarmed', 'Disarmed'),
   };
 
   const replay = async (id: string) => {

@@ -1,11 +1,12 @@
 import { assertVisitorId } from '../../store/memory/memory-keyspace';
 import {
+  DISARMED_KEEP_SEC,
   KEEP_DEAD_SEC,
   KEEP_SETTLED_SEC,
   RECENT_CAP,
+  type CheckOp,
   type FireOutcome,
   type FireRequest,
-  type NewItem,
   type QueueItem,
   type Settlement,
   type TriggerStore,
@@ -54,16 +55,29 @@ export class MemoryTriggerStore implements TriggerStore {
     this.byVisitor.get(visitorId)?.delete(id);
   }
 
-  async arm(item: NewItem, now: number): Promise<void> {
-    assertVisitorId(item.visitorId);
-    const createdAt = this.live(item.id, now)?.createdAt ?? now;
-    this.items.set(item.id, { item: { ...item, status: 'scheduled', createdAt, attempts: 0 } });
-    this.queue.set(item.id, item.dueAt);
-    this.index(item.visitorId, item.id);
-  }
-
-  async disarm(id: string, visitorId: string): Promise<void> {
-    this.remove(id, visitorId);
+  async applyChecks(ops: readonly CheckOp[], now: number): Promise<void> {
+    for (const check of ops) {
+      const id = check.op === 'arm' ? check.item.id : check.id;
+      const visitorId = check.op === 'arm' ? check.item.visitorId : check.visitorId;
+      assertVisitorId(visitorId);
+      const held = this.items.get(id);
+      const item = this.live(id, now);
+      const armedAt = item?.armedAt ?? -1;
+      const disarmedAt = item?.disarmedAt ?? -1;
+      if (check.op === 'arm' && check.at > armedAt && check.at > disarmedAt) {
+        const base = item ?? { id, kind: 'check' as const, trigger: check.item.trigger, visitorId, attempts: 0, createdAt: now };
+        this.items.set(id, { item: { ...base, status: 'scheduled', armedAt: check.at, dueAt: check.item.dueAt, facts: check.item.facts } });
+        this.queue.set(id, check.item.dueAt);
+        this.index(visitorId, id);
+      } else if (check.op === 'disarm' && check.at >= armedAt && check.at > disarmedAt) {
+        const base = item ?? { id, kind: 'check' as const, trigger: check.trigger, visitorId, attempts: 0, createdAt: now, dueAt: 0, facts: '{}' };
+        this.items.set(id, { item: { ...base, status: 'disarmed', disarmedAt: check.at }, expiresAt: now + DISARMED_KEEP_SEC * 1000 });
+        this.queue.delete(id);
+        this.index(visitorId, id);
+      } else if (held && !item) {
+        this.items.delete(id);
+      }
+    }
   }
 
   async fire(request: FireRequest): Promise<FireOutcome> {

@@ -1,22 +1,23 @@
 import { isValidVisitorId, triggerKeys } from '../../store/keys';
 import type { RedisConnection } from '../../store/redis/redis-connection';
 import { StoreUsageError } from '../../store/store-usage-error';
-import { ARM_SCRIPT, CLAIM_SCRIPT, DISARM_SCRIPT, ERASE_SCRIPT, FIRE_SCRIPT, REPLAY_SCRIPT, SETTLE_SCRIPT } from './trigger-scripts';
+import { APPLY_CHECKS_SCRIPT, CLAIM_SCRIPT, ERASE_SCRIPT, FIRE_SCRIPT, REPLAY_SCRIPT, SETTLE_SCRIPT } from './trigger-scripts';
 import {
+  DISARMED_KEEP_SEC,
   itemFromFields,
   KEEP_DEAD_SEC,
   KEEP_SETTLED_SEC,
   RECENT_CAP,
+  type CheckOp,
   type FireOutcome,
   type FireRequest,
-  type NewItem,
   type QueueItem,
   type Settlement,
   type TriggerStore,
 } from './trigger-store';
 
 type Script = (queue: string, ...args: (string | number)[]) => Promise<unknown>;
-type Scripts = Record<'psnTrgArm' | 'psnTrgDisarm' | 'psnTrgFire' | 'psnTrgClaim' | 'psnTrgSettle' | 'psnTrgReplay' | 'psnTrgErase', Script>;
+type Scripts = Record<'psnTrgChecks' | 'psnTrgFire' | 'psnTrgClaim' | 'psnTrgSettle' | 'psnTrgReplay' | 'psnTrgErase', Script>;
 
 const fieldsOf = (flat: string[]): Record<string, string> => {
   const fields: Record<string, string> = {};
@@ -37,8 +38,7 @@ export class RedisTriggerStore implements TriggerStore {
     this.keys = triggerKeys(redis.keyPrefix);
     const define = (name: keyof Scripts, lua: string) => redis.script<typeof name, Script>(name, 1, lua)[name];
     this.scripts = {
-      psnTrgArm: define('psnTrgArm', ARM_SCRIPT),
-      psnTrgDisarm: define('psnTrgDisarm', DISARM_SCRIPT),
+      psnTrgChecks: define('psnTrgChecks', APPLY_CHECKS_SCRIPT),
       psnTrgFire: define('psnTrgFire', FIRE_SCRIPT),
       psnTrgClaim: define('psnTrgClaim', CLAIM_SCRIPT),
       psnTrgSettle: define('psnTrgSettle', SETTLE_SCRIPT),
@@ -49,14 +49,17 @@ export class RedisTriggerStore implements TriggerStore {
     for (const name of Object.keys(this.scripts) as (keyof Scripts)[]) this.scripts[name] = this.scripts[name].bind(redis.client);
   }
 
-  async arm(item: NewItem, now: number): Promise<void> {
-    checkVisitor(item.visitorId);
-    const { queue, base } = this.keys;
-    await this.scripts.psnTrgArm(queue, base, item.id, item.trigger, item.visitorId, item.dueAt, item.facts, now, KEEP_DEAD_SEC);
-  }
-
-  async disarm(id: string, visitorId: string): Promise<void> {
-    await this.scripts.psnTrgDisarm(this.keys.queue, this.keys.base, id, visitorId);
+  async applyChecks(ops: readonly CheckOp[], now: number): Promise<void> {
+    if (ops.length === 0) return;
+    const encoded = ops.map((check) => {
+      if (check.op === 'disarm') {
+        checkVisitor(check.visitorId);
+        return { o: 'd', id: check.id, t: check.trigger, v: check.visitorId, at: check.at };
+      }
+      checkVisitor(check.item.visitorId);
+      return { o: 'a', id: check.item.id, t: check.item.trigger, v: check.item.visitorId, due: check.item.dueAt, f: check.item.facts, at: check.at };
+    });
+    await this.scripts.psnTrgChecks(this.keys.queue, this.keys.base, now, KEEP_DEAD_SEC, DISARMED_KEEP_SEC, JSON.stringify(encoded));
   }
 
   async fire(request: FireRequest): Promise<FireOutcome> {

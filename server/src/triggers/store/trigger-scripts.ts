@@ -11,27 +11,37 @@ local function visitorKey(visitor) return base .. 'v:' .. visitor end
 `;
 
 /**
- * ARGV: base, id, trigger, visitor, dueAt, facts, now, keepSec. Re-arming (every batch that repeats
- * the first event) writes only the due time and the facts.
+ * ARGV: base, now, keepSec, disarmedKeepSec, ops JSON: [{ o: 'a', id, t, v, due, f, at } |
+ * { o: 'd', id, t, v, at }]. An arm applies when its start is later than the check's last start and
+ * than its last follow-up; a disarm when its follow-up is at least as late as the last start. A
+ * disarmed check stays a minute as a tombstone that a late arm (flushed after it) cannot revive.
  */
-export const ARM_SCRIPT = `${PRELUDE}
-local id, visitor, dueAt = ARGV[2], ARGV[4], ARGV[5]
-local item = itemKey(id)
-if redis.call('HSETNX', item, 'createdAt', ARGV[7]) == 1 then
-  redis.call('HSET', item, 'id', id, 'kind', 'check', 'trigger', ARGV[3], 'visitorId', visitor, 'status', 'scheduled', 'attempts', 0, 'dueAt', dueAt, 'facts', ARGV[6])
-else
-  redis.call('HSET', item, 'dueAt', dueAt, 'facts', ARGV[6])
+export const APPLY_CHECKS_SCRIPT = `${PRELUDE}
+local now, keep, disarmedKeep = ARGV[2], ARGV[3], ARGV[4]
+for _, c in ipairs(cjson.decode(ARGV[5])) do
+  local item = itemKey(c.id)
+  local times = redis.call('HMGET', item, 'armedAt', 'disarmedAt')
+  local armedAt, disarmedAt = tonumber(times[1] or '-1'), tonumber(times[2] or '-1')
+  local new = redis.call('HSETNX', item, 'createdAt', now) == 1
+  if new then
+    redis.call('HSET', item, 'id', c.id, 'kind', 'check', 'trigger', c.t, 'visitorId', c.v, 'attempts', 0, 'facts', c.f or '{}', 'dueAt', c.due or 0)
+  end
+  if c.o == 'a' and c.at > armedAt and c.at > disarmedAt then
+    redis.call('HSET', item, 'status', 'scheduled', 'armedAt', c.at, 'dueAt', c.due, 'facts', c.f)
+    redis.call('PERSIST', item)
+    redis.call('ZADD', KEYS[1], c.due, c.id)
+  elseif c.o == 'd' and c.at >= armedAt and c.at > disarmedAt then
+    redis.call('HSET', item, 'status', 'disarmed', 'disarmedAt', c.at)
+    redis.call('ZREM', KEYS[1], c.id)
+    redis.call('EXPIRE', item, disarmedKeep)
+  elseif new then
+    redis.call('DEL', item)
+  end
+  if redis.call('EXISTS', item) == 1 then
+    redis.call('SADD', visitorKey(c.v), c.id)
+    redis.call('EXPIRE', visitorKey(c.v), keep)
+  end
 end
-redis.call('ZADD', KEYS[1], dueAt, id)
-redis.call('SADD', visitorKey(visitor), id)
-redis.call('EXPIRE', visitorKey(visitor), ARGV[8])
-return 1`;
-
-/** ARGV: base, id, visitor */
-export const DISARM_SCRIPT = `${PRELUDE}
-redis.call('ZREM', KEYS[1], ARGV[2])
-redis.call('DEL', itemKey(ARGV[2]))
-redis.call('SREM', visitorKey(ARGV[3]), ARGV[2])
 return 1`;
 
 /**

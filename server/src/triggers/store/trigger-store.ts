@@ -9,7 +9,8 @@
  */
 
 export type QueueItemKind = 'check' | 'delivery';
-export type DeliveryStatus = 'scheduled' | 'pending' | 'delivered' | 'dead' | 'dropped';
+/** `disarmed`: a check whose follow-up arrived, kept a minute so that a late arm cannot revive it. */
+export type DeliveryStatus = 'scheduled' | 'pending' | 'delivered' | 'dead' | 'dropped' | 'disarmed';
 
 export interface QueueItem {
   id: string;
@@ -29,9 +30,22 @@ export interface QueueItem {
   lastStatus?: number;
   lastError?: string;
   deliveredAt?: number;
+  /** Checks: the time of the start event it waits from, and of the follow-up that disarmed it. */
+  armedAt?: number;
+  disarmedAt?: number;
 }
 
 export type NewItem = Pick<QueueItem, 'id' | 'kind' | 'trigger' | 'visitorId' | 'dueAt' | 'facts'>;
+
+/**
+ * An absence check to schedule (`arm`, from the start event's time) or cancel (`disarm`, from the
+ * follow-up's time). Applied in any order with the same result: the latest event time wins, and a
+ * follow-up in the same second as a start cancels it. So instances may flush their checks late and
+ * out of order (`check-writes.ts`).
+ */
+export type CheckOp =
+  | { op: 'arm'; item: NewItem; at: number }
+  | { op: 'disarm'; id: string; trigger: string; visitorId: string; at: number };
 
 export interface FireRequest {
   trigger: string;
@@ -56,9 +70,8 @@ export type Settlement =
   | { status: 'dropped'; error: string };
 
 export interface TriggerStore {
-  /** Schedules (or moves) an absence check; its id is the same for a trigger and visitor, so a new start re-arms it. */
-  arm(item: NewItem, now: number): Promise<void>;
-  disarm(id: string, visitorId: string): Promise<void>;
+  /** Arms and disarms absence checks (one id per trigger and visitor: a later start re-arms it). */
+  applyChecks(ops: readonly CheckOp[], now: number): Promise<void>;
   /** Cool-down, rate limit and queueing in one atomic step. */
   fire(request: FireRequest): Promise<FireOutcome>;
   /** Items due by `now`, each claimed for `leaseMs` (no other caller gets it in that time). */
@@ -78,6 +91,8 @@ export interface TriggerStore {
 /** Delivered and dropped items stay listed this long; dead letters until replayed or this long. */
 export const KEEP_SETTLED_SEC = 7 * 86_400;
 export const KEEP_DEAD_SEC = 30 * 86_400;
+/** How long a disarmed check is remembered: longer than any flush delay between instances. */
+export const DISARMED_KEEP_SEC = 60;
 /** Items listed in the admin's delivery log. */
 export const RECENT_CAP = 2_000;
 
@@ -99,5 +114,7 @@ export const itemFromFields = (fields: Record<string, string>): QueueItem | null
     ...(number(fields.lastStatus) !== undefined ? { lastStatus: number(fields.lastStatus) } : {}),
     ...(fields.lastError ? { lastError: fields.lastError } : {}),
     ...(number(fields.deliveredAt) !== undefined ? { deliveredAt: number(fields.deliveredAt) } : {}),
+    ...(number(fields.armedAt) !== undefined ? { armedAt: number(fields.armedAt) } : {}),
+    ...(number(fields.disarmedAt) !== undefined ? { disarmedAt: number(fields.disarmedAt) } : {}),
   };
 };
