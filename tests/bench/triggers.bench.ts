@@ -1,7 +1,7 @@
 /**
  * The cost of triggers on ingest: the same credentialed 20-event batches to two servers, one with
  * no trigger and one with twenty (`lib/triggers-setup.ts`: matched in process on every batch, one of
- * them armed by every batch), alternating runs. Target: within 10 % of the throughput without.
+ * them armed by every batch), five alternating runs each. Target: within 10 % of the throughput without.
  * Both servers have the segment one trigger names. Counts what the triggers did: absence checks
  * armed in Redis and on-site actions (one per visitor reached).
  */
@@ -71,7 +71,7 @@ const main = async () => {
   const sink = await startSink();
   const [none, twenty] = [await server(sink.url, 0), await server(sink.url, 20)];
   try {
-    const result = await compare(loadOf(none.url, none.visitorTokens as string[]), loadOf(twenty.url, twenty.visitorTokens as string[]));
+    const result = await compare(loadOf(none.url, none.visitorTokens as string[]), loadOf(twenty.url, twenty.visitorTokens as string[]), { rounds: 5 });
     const redis = new Redis({ port: twenty.redisPort });
     const armed = await redis.zcard('psn:{trg}:q');
     const stats = await redis.keys('psn:stats:*');

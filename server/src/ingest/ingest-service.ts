@@ -177,6 +177,7 @@ const ingestService = ({ strapi }: { strapi: Core.Strapi }) => {
       const actions = options.provenVisitor
         ? await pluginService(strapi, 'triggers')
             .afterBatch(applied.visitorId, {
+              answersOnSite: options.sender === 'browser',
               events: storedEvents.map((event) => ({ ...event, ts: eventTime(event, options.now) })),
               before: profile ? profile.segments : applied.result.segments,
               after: segments,

@@ -34,6 +34,8 @@ export interface OnSiteAction {
 }
 
 export interface BatchOutcome {
+  /** The sender reads on-site actions (a browser); a server's answer carries none, so none are built. */
+  answersOnSite: boolean;
   events: readonly TimedEvent[];
   /** Membership before and after the batch. */
   before: readonly string[];
@@ -233,7 +235,7 @@ const triggersService = ({ strapi }: { strapi: Core.Strapi }) => {
           // The same event (a retried batch) or membership change yields the same delivery id.
           const key = events[0]?.messageId ?? `${segment}:${trigger.segment?.change}:${now}`;
           const outcome = await fire(trigger, visitorId, facts, key, now);
-          return outcome === 'fired' && trigger.record.actions.onSite ? onSiteAction(trigger, visitorId, now) : null;
+          return outcome === 'fired' && trigger.record.actions.onSite && batch.answersOnSite ? onSiteAction(trigger, visitorId, now) : null;
         })
       );
       return actions.filter((action): action is OnSiteAction => action !== null);
