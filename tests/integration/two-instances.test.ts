@@ -61,7 +61,8 @@ describe('two instances, pub/sub lost', () => {
       const answer = await fetch(`${second.url}/api/personalization/events`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'user-agent': BROWSER_UA },
-        body: JSON.stringify({ anonymousId: visitor, events: [pageEvent()] }),
+        // With the visitor's credential: only it reads the membership back.
+        body: JSON.stringify({ visitorToken: credentialFor(first, visitor), events: [pageEvent()] }),
       });
       if (((await answer.json()) as { data: { segments: string[] } }).data.segments.includes('readers')) break;
       if (Date.now() - started > BOUND_MS) throw new Error('the new segment is not evaluated on the second instance');
