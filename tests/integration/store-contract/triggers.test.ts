@@ -181,5 +181,9 @@ describeEachDriver((stores) => {
     expect(await stores.triggers.fire(fire(visitor))).toBe('fired');
     expect(await stores.triggers.read(theirs.id)).not.toBeNull();
     expect(await stores.triggers.eraseVisitors([newVisitor()], ['cart'])).toBe(false);
+    // A delivery being built when its visitor was erased: its body does not bring it back.
+    await stores.triggers.saveBody(mine.id, '{"visitor":"erased"}');
+    await stores.triggers.settle(mine.id, { status: 'pending', retryAt: T0 + 10, error: 'late' }, T0);
+    expect(await stores.triggers.read(mine.id)).toBeNull();
   });
 });

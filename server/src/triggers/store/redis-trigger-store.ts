@@ -1,7 +1,7 @@
 import { isValidVisitorId, triggerKeys } from '../../store/keys';
 import type { RedisConnection } from '../../store/redis/redis-connection';
 import { StoreUsageError } from '../../store/store-usage-error';
-import { APPLY_CHECKS_SCRIPT, CLAIM_SCRIPT, ERASE_SCRIPT, FIRE_SCRIPT, REPLAY_SCRIPT, SETTLE_SCRIPT } from './trigger-scripts';
+import { APPLY_CHECKS_SCRIPT, CLAIM_SCRIPT, ERASE_SCRIPT, FIRE_SCRIPT, REPLAY_SCRIPT, SAVE_BODY_SCRIPT, SETTLE_SCRIPT } from './trigger-scripts';
 import {
   DISARMED_KEEP_SEC,
   itemFromFields,
@@ -17,7 +17,7 @@ import {
 } from './trigger-store';
 
 type Script = (queue: string, ...args: (string | number)[]) => Promise<unknown>;
-type Scripts = Record<'psnTrgChecks' | 'psnTrgFire' | 'psnTrgClaim' | 'psnTrgSettle' | 'psnTrgReplay' | 'psnTrgErase', Script>;
+type Scripts = Record<'psnTrgChecks' | 'psnTrgSaveBody' | 'psnTrgFire' | 'psnTrgClaim' | 'psnTrgSettle' | 'psnTrgReplay' | 'psnTrgErase', Script>;
 
 const fieldsOf = (flat: string[]): Record<string, string> => {
   const fields: Record<string, string> = {};
@@ -39,6 +39,7 @@ export class RedisTriggerStore implements TriggerStore {
     const define = (name: keyof Scripts, lua: string) => redis.script<typeof name, Script>(name, 1, lua)[name];
     this.scripts = {
       psnTrgChecks: define('psnTrgChecks', APPLY_CHECKS_SCRIPT),
+      psnTrgSaveBody: define('psnTrgSaveBody', SAVE_BODY_SCRIPT),
       psnTrgFire: define('psnTrgFire', FIRE_SCRIPT),
       psnTrgClaim: define('psnTrgClaim', CLAIM_SCRIPT),
       psnTrgSettle: define('psnTrgSettle', SETTLE_SCRIPT),
@@ -88,7 +89,7 @@ export class RedisTriggerStore implements TriggerStore {
   }
 
   async saveBody(id: string, body: string): Promise<void> {
-    await this.redis.client.hset(this.keys.item(id), 'body', body);
+    await this.scripts.psnTrgSaveBody(this.keys.queue, this.keys.base, id, body);
   }
 
   async settle(id: string, settlement: Settlement, now: number): Promise<void> {

@@ -106,6 +106,15 @@ for _, id in ipairs(ids) do
 end
 return claimed`;
 
+/**
+ * ARGV: base, id, body. Only onto an item that still exists: a visitor erased while their delivery
+ * was being built must not get a husk of it back (with their id in the body).
+ */
+export const SAVE_BODY_SCRIPT = `${PRELUDE}
+if redis.call('EXISTS', itemKey(ARGV[2])) == 0 then return 0 end
+redis.call('HSET', itemKey(ARGV[2]), 'body', ARGV[3])
+return 1`;
+
 /** ARGV: base, id, status, now, retryAt, httpStatus ('' none), error, keepSettledSec, keepDeadSec */
 export const SETTLE_SCRIPT = `${PRELUDE}
 local id, status = ARGV[2], ARGV[3]

@@ -76,6 +76,7 @@ export interface TriggerStore {
   fire(request: FireRequest): Promise<FireOutcome>;
   /** Items due by `now`, each claimed for `leaseMs` (no other caller gets it in that time). */
   claimDue(now: number, limit: number, leaseMs: number): Promise<QueueItem[]>;
+  /** Keeps the body sent, on an item that still exists (never recreates an erased one). */
   saveBody(id: string, body: string): Promise<void>;
   settle(id: string, settlement: Settlement, now: number): Promise<void>;
   /** A dead letter back into the queue, due now, attempts reset; false when there is no such dead letter. */
