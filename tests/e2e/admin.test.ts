@@ -1,3 +1,4 @@
+import { createHmac } from 'crypto';
 import fs from 'fs';
 import path from 'path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -6,17 +7,20 @@ import { adminToken } from '../helpers/admin';
 import { launchChromium, screenshot } from '../helpers/browser';
 import { BROWSER_UA, credentialFor, pageEvent, trackEvent, visitorId } from '../helpers/events';
 import { APP_DIST_DIR } from '../helpers/paths';
+import { rawPost } from '../helpers/raw-post';
 import { startRedis, type PrivateRedis } from '../helpers/redis-server';
 import { startTestApp, type TestApp } from '../helpers/strapi-app';
 
 const ARTICLE = 'api::article.article';
 const EDITOR = { email: 'editor-e2e@example.com', password: 'Test-Admin-1234' };
 const AUTHOR = { email: 'author-e2e@example.com', password: 'Test-Admin-1234' };
+const CRM_WEBHOOK_SECRET = 'crm-webhook-secret-e2e-0123456789';
 
 /**
  * The admin in headless Chromium, as an editor who has never seen the plugin: build a segment with
  * two conditions, give an article a variant for it in the Content Manager, and see the REST API
- * serve it to a member; then the analytics page with the events sent. An Author role sees no
+ * serve it to a member; then the analytics page with the events sent (and a webhook source's
+ * counts). An Author role sees no
  * plugin page. Screenshots land in tests/artifacts/admin-*.png.
  */
 describe('admin', () => {
@@ -53,6 +57,7 @@ describe('admin', () => {
         resolve: { timeoutMs: 1000 },
         // A segment kept in version control: shown, not editable.
         segments: [{ slug: 'french-speakers', name: 'French speakers', rules: { fact: 'locale', op: 'startsWith', value: 'fr' } }],
+        webhooks: { sources: [{ name: 'crm', secret: CRM_WEBHOOK_SECRET, signature: 'segment' }] },
       },
     });
     await adminToken(app, EDITOR);
@@ -182,14 +187,28 @@ describe('admin', () => {
     await screenshot(page, 'admin-preview-as-segment');
   });
 
-  it('renders the analytics page with the events sent', async () => {
+  it('renders the analytics page with the events sent and the webhook counts', async () => {
+    // A webhook source's event, and a request forged under another secret.
+    const body = JSON.stringify({ type: 'track', event: 'Signed Up', anonymousId: visitorId() });
+    const sign = (secret: string) => ({ 'Content-Type': 'application/json', 'X-Signature': createHmac('sha1', secret).update(body).digest('hex') });
+    expect((await rawPost(app.server, '/api/personalization/webhooks/crm', sign(CRM_WEBHOOK_SECRET), body)).status).toBe(202);
+    expect((await rawPost(app.server, '/api/personalization/webhooks/crm', sign('not-the-crm-secret-0123456'), body)).status).toBe(401);
+    await app.strapi.plugin('personalization').service('stats').flush();
+
     await page.goto(`${baseUrl}/admin/plugins/personalization/analytics`);
     const events = page.getByTestId('analytics-total').first();
-    // 3 + 1 events sent in this test (page views and tracks).
-    await events.getByText('4', { exact: true }).waitFor();
+    // 3 + 1 events sent in this test (page views and tracks), and the webhook's.
+    await events.getByText('5', { exact: true }).waitFor();
     await page.getByTestId('analytics-events-chart').locator('.recharts-bar-rectangle').first().waitFor();
     await page.getByRole('gridcell', { name: 'Video fans' }).first().waitFor();
+    const crm = page.getByTestId('analytics-webhooks').getByTestId('analytics-webhook-row').filter({ hasText: 'crm' });
+    await crm.getByTestId('analytics-webhook-refusal').getByText('Signature mismatch (401): 1', { exact: true }).waitFor();
+    const cells = (await crm.locator('td').allInnerTexts()).map((text) => text.replace(/\s+/g, ' ').trim());
+    // Source and scheme, events stored, duplicates, ignored, invalid, refused with the reason.
+    expect(cells).toEqual(['crm segment', '1', '0', '0', '0', '1 Signature mismatch (401): 1']);
     await screenshot(page, 'admin-analytics');
+    await crm.scrollIntoViewIfNeeded();
+    await screenshot(page, 'admin-analytics-webhooks');
   });
 
   it('runs clustering from the Clusters page and makes a segment of a cluster', async () => {

@@ -1,6 +1,7 @@
 /**
- * Inbound webhooks: a shop (Shopify's signature), a billing service (Stripe's timestamped scheme)
- * and Segment's Webhooks destination POST their own payloads, signed with a shared secret, to
+ * Inbound webhooks: a shop (Shopify's signature), a billing service (Stripe's timestamped scheme,
+ * its secret being rotated) and Segment's Webhooks destination POST their own payloads, signed with
+ * a shared secret, to
  * `/api/personalization/webhooks/<source>`. Bodies are sent as exact bytes (the signature is the
  * HMAC of the bytes), against the booted app and a private redis-server.
  */
@@ -16,6 +17,8 @@ import { startTestApp, type TestApp } from '../helpers/strapi-app';
 const SHOP_SECRET = 'shpss_test_0123456789abcdef0123456789';
 const SEGMENT_SECRET = 'segment-webhooks-shared-secret-0123';
 const BILLING_SECRET = 'whsec_test_billing_0123456789abcdef';
+/** The billing source is being rotated: its senders may still sign with the previous secret. */
+const BILLING_PREVIOUS_SECRET = 'whsec_test_billing_previous_0123456789';
 const THROTTLED_SECRET = 'throttled-webhook-secret-0123456789';
 
 const ORDER_MAPPING = {
@@ -46,13 +49,15 @@ describe('inbound webhooks', () => {
     app = await startTestApp({
       redisUrl: redis.url,
       pluginConfig: {
+        // Low enough for one Segment batch to exceed it (the other tests name a visitor a few times).
+        ingest: { perVisitorPerMinute: 20 },
         webhooks: {
           sources: [
             { name: 'shop', secret: SHOP_SECRET, signature: 'shopify', events: [ORDER_MAPPING, CART_MAPPING] },
             { name: 'segment', secret: SEGMENT_SECRET, signature: 'segment' },
             {
               name: 'billing',
-              secret: BILLING_SECRET,
+              secrets: [BILLING_SECRET, BILLING_PREVIOUS_SECRET],
               signature: 'timestamped',
               toleranceSec: 300,
               events: [{ when: { field: 'type', equals: 'invoice.paid' }, event: 'Subscription Renewed', userId: 'data.object.customer', messageId: 'id', timestamp: 'created', properties: { amount: 'data.object.amount_paid' } }],
@@ -170,6 +175,20 @@ describe('inbound webhooks', () => {
       expect(response.body.data).toEqual({ source: 'billing', accepted: 1, duplicates: 0, ignored: false });
       expect(await profile(await userVisitor('cus_webhooks_1'))).toMatchObject({ 'e:Subscription Renewed': '1' });
     });
+
+    it('timestamped: while the secret is rotated (secrets: [new, old]), a sender still on the old one is taken, a third secret refused', async () => {
+      const invoice = (customer: string) => JSON.stringify({ id: `evt_${randomUUID()}`, type: 'invoice.paid', created: Math.floor(Date.now() / 1000), data: { object: { customer, amount_paid: 1900 } } });
+      const body = invoice('cus_rotation_old');
+      const response = await post('billing', body, { 'X-Psn-Signature': timestampedSignature(body, undefined, BILLING_PREVIOUS_SECRET) });
+      expect([response.status, response.body.data]).toEqual([202, { source: 'billing', accepted: 1, duplicates: 0, ignored: false }]);
+      expect(await profile(await userVisitor('cus_rotation_old'))).toMatchObject({ 'e:Subscription Renewed': '1' });
+
+      const forged = invoice('cus_rotation_forged');
+      const refused = await post('billing', forged, { 'X-Psn-Signature': timestampedSignature(forged, undefined, 'whsec_not_a_secret_of_billing_0123') });
+      expect(refused.status).toBe(401);
+      expect(refused.body.error?.message).toBe("signature mismatch: x-psn-signature is not the HMAC of this body under any of the source's secrets; nothing was stored");
+      expect(await userVisitor('cus_rotation_forged')).toBeNull();
+    });
   });
 
   describe('refused with 401, nothing written, counted', () => {
@@ -221,12 +240,16 @@ describe('inbound webhooks', () => {
       }
     });
 
-    it('checks the signature before parsing: forged garbage is a 401, signed garbage a 400', async () => {
+    it('checks the signature before parsing: forged garbage is a 401, signed garbage a 400 (counted as invalid)', async () => {
       const garbage = '{"type": "track", "event": ';
       expect((await post('segment', garbage, { 'X-Signature': segmentSignature(garbage, 'not-the-secret-0123456') })).status).toBe(401);
+      await settle();
+      const invalidBefore = (await sourceStats('segment')).invalid;
       const signed = await post('segment', garbage, { 'X-Signature': segmentSignature(garbage) });
       expect(signed.status).toBe(400);
       expect(signed.body.error).toMatchObject({ name: 'ValidationError', message: 'the body is not valid JSON' });
+      await settle();
+      expect((await sourceStats('segment')).invalid).toBe(invalidBefore + 1);
     });
   });
 
@@ -245,9 +268,10 @@ describe('inbound webhooks', () => {
     expect(await sourceStats('shop')).toMatchObject({ duplicates: 1 });
   });
 
-  it('refuses an oversized body with 413 without reading it all', async () => {
+  it('refuses an oversized body with 413 without reading it all, counted as too-large', async () => {
     await settle();
     const before = await keysBesidesStats();
+    const tooLargeBefore = (await sourceStats('shop')).refused['too-large'];
     const { port } = app.server.address() as AddressInfo;
     // 10 MB declared, 1 KB sent: the answer comes back while the rest is never sent.
     const response = await new Promise<{ status: number; body: { error: { status: number; name: string; message: string } } }>((resolve, reject) => {
@@ -267,7 +291,9 @@ describe('inbound webhooks', () => {
     });
     expect(response.status).toBe(413);
     expect(response.body.error).toMatchObject({ status: 413, name: 'PayloadTooLargeError', message: 'the request body is larger than 524288 bytes once decoded' });
+    await settle();
     expect(await keysBesidesStats()).toEqual(before);
+    expect((await sourceStats('shop')).refused['too-large']).toBe(tooLargeBefore + 1);
   });
 
   describe('a signed body that maps to an invalid event: 400 naming the payload path', () => {
@@ -315,7 +341,7 @@ describe('inbound webhooks', () => {
     expect([404, 405]).toContain(deeper.status);
   });
 
-  it('is rate-limited per source, before the body is read', async () => {
+  it('is rate-limited per source, before the body is read, counted as rate-limited', async () => {
     const body = JSON.stringify({ type: 'track', event: 'Throttled', anonymousId: `throttled-${randomUUID()}` });
     const headers = { 'X-Signature': segmentSignature(body, THROTTLED_SECRET) };
     for (let i = 0; i < 2; i++) expect((await post('throttled', body, headers)).status).toBe(202);
@@ -323,9 +349,28 @@ describe('inbound webhooks', () => {
     expect(limited.status).toBe(429);
     expect(limited.body.error).toMatchObject({ name: 'RateLimitError', message: expect.stringContaining('webhook source "throttled"') });
     expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+    // Even unsigned: the limit is counted before the signature is looked at.
+    expect((await post('throttled', body, {})).status).toBe(429);
+    await settle();
+    expect((await sourceStats('throttled')).refused).toMatchObject({ 'rate-limited': 2, 'missing-signature': 0 });
     // Other sources are not affected.
     const other = JSON.stringify({ type: 'track', event: 'Not Throttled', anonymousId: `throttled-${randomUUID()}` });
     expect((await post('segment', other, { 'X-Signature': segmentSignature(other) })).status).toBe(202);
+  });
+
+  it("counts a payload refused with 429 for a visitor over its event quota as rate-limited (the batch's other visitors stored)", async () => {
+    await settle();
+    const limitedBefore = (await sourceStats('segment')).refused['rate-limited'];
+    const busy = `seg-busy-${randomUUID()}`;
+    const calm = `seg-calm-${randomUUID()}`;
+    const track = (anonymousId: string, index: number) => ({ type: 'track', event: 'Busy', anonymousId, messageId: `${anonymousId}-${index}` });
+    const body = JSON.stringify({ batch: [...Array.from({ length: 21 }, (_, index) => track(busy, index)), track(calm, 0)] });
+    const response = await post('segment', body, { 'X-Signature': segmentSignature(body) });
+    expect(response.status).toBe(429);
+    expect(response.body.error).toMatchObject({ name: 'RateLimitError', message: expect.stringContaining("1 of the payload's visitors") });
+    expect(await profile(visitorOfAnonymousId(calm))).toMatchObject({ 'e:Busy': '1' });
+    await settle();
+    expect((await sourceStats('segment')).refused['rate-limited']).toBe(limitedBefore + 1);
   });
 
   it('shows the counts per source in the analytics answer, to admins who may read analytics', async () => {
@@ -335,10 +380,11 @@ describe('inbound webhooks', () => {
       signature: 'shopify',
       accepted: expect.any(Number),
       ignored: 1,
-      refused: { 'missing-signature': 1, 'signature-mismatch': 2, 'malformed-signature': 0, 'timestamp-outside-window': 0 },
+      refused: { 'missing-signature': 1, 'signature-mismatch': 2, 'malformed-signature': 0, 'timestamp-outside-window': 0, 'rate-limited': 0, 'too-large': 1 },
     });
     expect((await sourceStats('shop')).accepted).toBeGreaterThanOrEqual(3);
-    expect((await sourceStats('billing')).refused['timestamp-outside-window']).toBe(2);
+    expect((await sourceStats('billing')).refused).toMatchObject({ 'timestamp-outside-window': 2, 'signature-mismatch': 1 });
+    expect((await sourceStats('throttled')).refused['rate-limited']).toBe(2);
     expect(stats.unknownSource).toBeGreaterThanOrEqual(5);
     const author = await adminToken(app, { email: 'webhooks-author@example.com', roleCode: 'strapi-author' });
     await request(app.server).get('/personalization/analytics').set('Authorization', `Bearer ${author}`).expect(403);

@@ -68,11 +68,29 @@ describe('plugin config', () => {
           { name: 'custom', secret, signature: 'timestamped', header: 'X-Billing-Signature', toleranceSec: 60, perMinute: 10, maxAgeDays: 7, events: [{ type: 'identify', userId: { header: 'X-User' }, traits: { plan: 'plan' } }] },
         ])
       ).toEqual([
-        { name: 'shop', secret, signature: 'shopify', header: 'x-shopify-hmac-sha256', perMinute: 6000, maxAgeDays: 90, events: [{ ...order, type: 'track', when: { header: 'x-shopify-topic', equals: 'orders/create' } }] },
-        { name: 'segment', secret, signature: 'segment', header: 'x-signature', perMinute: 6000, maxAgeDays: 90 },
-        { name: 'billing', secret, signature: 'timestamped', header: 'x-psn-signature', toleranceSec: 300, perMinute: 6000, maxAgeDays: 90, events: [{ type: 'track', event: 'Invoice Paid', userId: 'data.customer' }] },
-        { name: 'custom', secret, signature: 'timestamped', header: 'x-billing-signature', toleranceSec: 60, perMinute: 10, maxAgeDays: 7, events: [{ type: 'identify', userId: { header: 'x-user' }, traits: { plan: 'plan' } }] },
+        { name: 'shop', secrets: [secret], signature: 'shopify', header: 'x-shopify-hmac-sha256', perMinute: 6000, maxAgeDays: 90, events: [{ ...order, type: 'track', when: { header: 'x-shopify-topic', equals: 'orders/create' } }] },
+        { name: 'segment', secrets: [secret], signature: 'segment', header: 'x-signature', perMinute: 6000, maxAgeDays: 90 },
+        { name: 'billing', secrets: [secret], signature: 'timestamped', header: 'x-psn-signature', toleranceSec: 300, perMinute: 6000, maxAgeDays: 90, events: [{ type: 'track', event: 'Invoice Paid', userId: 'data.customer' }] },
+        { name: 'custom', secrets: [secret], signature: 'timestamped', header: 'x-billing-signature', toleranceSec: 60, perMinute: 10, maxAgeDays: 7, events: [{ type: 'identify', userId: { header: 'x-user' }, traits: { plan: 'plan' } }] },
       ]);
+    });
+
+    it('takes several secrets while one is rotated, a single secret being a list of one', () => {
+      const previous = 'the-previous-webhook-secret-0123';
+      expect(parse([{ name: 'seg', secrets: [secret, previous], signature: 'segment' }])[0]).toEqual({ name: 'seg', secrets: [secret, previous], signature: 'segment', header: 'x-signature', perMinute: 6000, maxAgeDays: 90 });
+      expect(parse([{ name: 'seg', secret, signature: 'segment' }])[0]).not.toHaveProperty('secret');
+    });
+
+    it.each([
+      [[{ name: 'seg', signature: 'segment' }], 'webhooks.sources[0].secret: expected the secret the sender signs with ("secret", or "secrets" while rotating it)'],
+      [[{ name: 'seg', secret, secrets: [secret], signature: 'segment' }], 'webhooks.sources[0].secrets: give either "secret" or "secrets" (while rotating), not both'],
+      [[{ name: 'seg', secrets: [], signature: 'segment' }], 'webhooks.sources[0].secrets: expected at least one secret'],
+      [[{ name: 'seg', secrets: Array.from({ length: 6 }, (_, i) => `${secret}-${i}`), signature: 'segment' }], 'webhooks.sources[0].secrets: at most 5 secrets'],
+      [[{ name: 'seg', secrets: [secret, 'short'], signature: 'segment' }], 'webhooks.sources[0].secrets[1]: expected a secret of at least 16 characters'],
+      [[{ name: 'seg', secrets: [secret, secret], signature: 'segment' }], 'webhooks.sources[0].secrets[1]: the same secret is listed twice'],
+      [[{ name: 'seg', secrets: secret, signature: 'segment' }], 'webhooks.sources[0].secrets: Invalid input: expected array'],
+    ])('refuses the secrets of %j', (sources, message) => {
+      expect(() => parse(sources)).toThrow(message);
     });
 
     it.each([
@@ -100,6 +118,7 @@ describe('plugin config', () => {
     it('never puts a secret in its messages', () => {
       expect(() => parse([{ name: 'shop', secret: 'too-short-secret', signature: 'shopify', events: [order] }])).not.toThrow(/too-short/);
       expect(() => parse([{ name: 'shop', secret: 12345678901234567890, signature: 'shopify', events: [order] }])).toThrow(/^((?!12345678901234567890).)*$/);
+      expect(() => parse([{ name: 'shop', secrets: [secret, secret, 'too-short-secret'], signature: 'shopify', events: [order] }])).toThrow(/^((?!a-webhook-secret|too-short).)*$/);
     });
   });
 

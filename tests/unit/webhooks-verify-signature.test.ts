@@ -1,10 +1,11 @@
 /**
- * The three signature schemes of inbound webhooks. Each is checked twice: against signatures made
- * here with node:crypto (as the sender's library would), and against fixed known-answer vectors
- * written as literals (RFC 4231 / RFC 2202 test case 2, and values computed once with openssl), so
- * that a change of algorithm, encoding or signed text fails even if test and code changed alike.
+ * The three signature schemes of inbound webhooks, under one secret or several (a rotation). Each
+ * is checked twice: against signatures made here with node:crypto (as the sender's library would),
+ * and against fixed known-answer vectors written as literals (RFC 4231 / RFC 2202 test case 2, and
+ * values computed once with openssl), so that a change of algorithm, encoding or signed text fails
+ * even if test and code changed alike.
  */
-import { createHmac } from 'crypto';
+import crypto, { createHmac } from 'crypto';
 import { readSignatureHeader, verifySignature, type SignatureClaim, type SignatureSettings } from '../../server/src/webhooks/verify-signature';
 
 const NOW = 1_717_171_717;
@@ -16,9 +17,12 @@ const check = (settings: SignatureSettings, header: string | undefined, body: st
   return verifySignature(settings, claim as SignatureClaim, Buffer.isBuffer(body) ? body : Buffer.from(body, 'utf8'), nowSec)?.reason ?? 'ok';
 };
 
-const shopify = (secret: string): SignatureSettings => ({ signature: 'shopify', secret, header: 'x-shopify-hmac-sha256' });
-const segment = (secret: string): SignatureSettings => ({ signature: 'segment', secret, header: 'x-signature' });
-const timestamped = (secret: string, toleranceSec = 300): SignatureSettings => ({ signature: 'timestamped', secret, header: 'x-psn-signature', toleranceSec });
+/** A source's settings with one secret, or several while it is rotated. */
+type Secrets = string | string[];
+const listed = (secret: Secrets) => (Array.isArray(secret) ? secret : [secret]);
+const shopify = (secret: Secrets): SignatureSettings => ({ signature: 'shopify', secrets: listed(secret), header: 'x-shopify-hmac-sha256' });
+const segment = (secret: Secrets): SignatureSettings => ({ signature: 'segment', secrets: listed(secret), header: 'x-signature' });
+const timestamped = (secret: Secrets, toleranceSec = 300): SignatureSettings => ({ signature: 'timestamped', secrets: listed(secret), header: 'x-psn-signature', toleranceSec });
 
 describe('known-answer vectors (literals)', () => {
   // RFC 4231 and RFC 2202, test case 2: key "Jefe".
@@ -105,6 +109,57 @@ describe('signatures made with node:crypto', () => {
       const claim = readSignatureHeader(timestamped(secret), `t=${NOW - 400},v1=${sign(NOW - 400)}`) as SignatureClaim;
       expect(verifySignature(timestamped(secret), claim, Buffer.from(body), NOW)?.message).toBe('timestamp outside the window: the signed time is 400 s old (tolerance 300 s)');
     });
+  });
+});
+
+describe('a source rotating its secret (secrets: [new, old])', () => {
+  const NEW = 'the-new-webhook-secret-0123456';
+  const OLD = 'the-old-webhook-secret-0123456';
+  const OTHER = 'a-third-webhook-secret-0123456';
+  const body = JSON.stringify({ id: 7, topic: 'orders/create' });
+  const hmac = (algorithm: 'sha256' | 'sha1', text: string, key: string) => createHmac(algorithm, key).update(text);
+  const stamped = (key: string) => `t=${NOW},v1=${hmac('sha256', `${NOW}.${body}`, key).digest('hex')}`;
+
+  afterEach(() => jest.restoreAllMocks());
+
+  it.each([
+    ['shopify', shopify, (key: string) => hmac('sha256', body, key).digest('base64')],
+    ['segment', segment, (key: string) => hmac('sha1', body, key).digest('hex')],
+    ['timestamped', timestamped, stamped],
+  ] as const)('%s: a signature under either listed secret is taken, one under a third refused', (_scheme, settingsOf, sign) => {
+    const rotating = settingsOf([NEW, OLD]);
+    expect(check(rotating, sign(NEW), body)).toBe('ok');
+    expect(check(rotating, sign(OLD), body)).toBe('ok');
+    expect(check(rotating, sign(OTHER), body)).toBe('signature-mismatch');
+    // Once the old secret is dropped, its signatures are refused.
+    expect(check(settingsOf([NEW]), sign(OLD), body)).toBe('signature-mismatch');
+  });
+
+  it('timestamped: takes a header that carries a v1 per secret, whichever the receiver lists', () => {
+    const both = `${stamped(OLD)},v1=${stamped(NEW).split('v1=')[1]}`;
+    expect(check(timestamped([NEW]), both, body)).toBe('ok');
+    expect(check(timestamped([OLD]), both, body)).toBe('ok');
+    expect(check(timestamped([OTHER]), both, body)).toBe('signature-mismatch');
+  });
+
+  it('still checks the time of a signature made with the old secret', () => {
+    const old = `t=${NOW - 301},v1=${hmac('sha256', `${NOW - 301}.${body}`, OLD).digest('hex')}`;
+    expect(check(timestamped([NEW, OLD]), old, body)).toBe('timestamp-outside-window');
+  });
+
+  it('compares every digest with every secret, in constant time, whichever matched first', () => {
+    const compare = jest.spyOn(crypto, 'timingSafeEqual');
+    expect(check(timestamped([NEW, OLD, OTHER]), `${stamped(NEW)},v1=${stamped(OLD).split('v1=')[1]}`, body)).toBe('ok');
+    expect(compare).toHaveBeenCalledTimes(3 * 2);
+    compare.mockClear();
+    expect(check(shopify([NEW, OLD]), hmac('sha256', body, NEW).digest('base64'), body)).toBe('ok');
+    expect(compare).toHaveBeenCalledTimes(2);
+  });
+
+  it('says "any of the source\'s secrets" when it lists several', () => {
+    const claim = readSignatureHeader(shopify([NEW, OLD]), hmac('sha256', body, OTHER).digest('base64')) as SignatureClaim;
+    expect(verifySignature(shopify([NEW, OLD]), claim, Buffer.from(body), NOW)?.message).toBe("signature mismatch: x-shopify-hmac-sha256 is not the HMAC of this body under any of the source's secrets");
+    expect(verifySignature(shopify([NEW]), claim, Buffer.from(body), NOW)?.message).toBe("signature mismatch: x-shopify-hmac-sha256 is not the HMAC of this body under the source's secret");
   });
 });
 

@@ -3,7 +3,8 @@ import { timestampedDigest } from '../shared/timestamped-signature';
 import { DEFAULT_TOLERANCE_SEC, type SignatureScheme } from './webhook-config';
 
 /**
- * The signature schemes of inbound webhooks, each an HMAC of the raw body under the source's secret:
+ * The signature schemes of inbound webhooks, each an HMAC of the raw body under a secret of the
+ * source (one, or while it is rotated the new and the old: a signature under any of them is taken):
  * - `shopify`: the header holds the base64 HMAC-SHA256 of the body (`X-Shopify-Hmac-Sha256`);
  * - `segment`: the hex HMAC-SHA1 of the body (`X-Signature`, Segment's Webhooks destination);
  * - `timestamped`: `t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">` (Stripe's scheme), where
@@ -16,17 +17,18 @@ import { DEFAULT_TOLERANCE_SEC, type SignatureScheme } from './webhook-config';
 
 export interface SignatureSettings {
   signature: SignatureScheme;
-  secret: string;
+  /** The secrets a sender may sign with: one, or while rotating, the new one and the old ones. */
+  secrets: readonly string[];
   /** The header holding the signature, lower case. */
   header: string;
   /** `timestamped`: seconds `t` may be from now, either way. */
   toleranceSec?: number;
 }
 
-export type RefusalReason = 'missing-signature' | 'malformed-signature' | 'signature-mismatch' | 'timestamp-outside-window';
+export type SignatureRefusalReason = 'missing-signature' | 'malformed-signature' | 'signature-mismatch' | 'timestamp-outside-window';
 
 export interface SignatureRefusal {
-  reason: RefusalReason;
+  reason: SignatureRefusalReason;
   message: string;
 }
 
@@ -88,28 +90,34 @@ export const readSignatureHeader = (settings: SignatureSettings, value: string |
   }
 };
 
-/** The HMAC the sender computed, if the body is authentic. */
-export const expectedDigest = (settings: SignatureSettings, body: Buffer, signedTime?: string): Buffer => {
-  switch (settings.signature) {
+/** The HMAC a sender holding `secret` computed, if the body is authentic. */
+export const expectedDigest = (scheme: SignatureScheme, secret: string, body: Buffer, signedTime?: string): Buffer => {
+  switch (scheme) {
     case 'shopify':
-      return createHmac('sha256', settings.secret).update(body).digest();
+      return createHmac('sha256', secret).update(body).digest();
     case 'segment':
-      return createHmac('sha1', settings.secret).update(body).digest();
+      return createHmac('sha1', secret).update(body).digest();
     case 'timestamped':
-      return timestampedDigest(settings.secret, signedTime ?? '', body);
+      return timestampedDigest(secret, signedTime ?? '', body);
   }
 };
 
 /** Null when the body is authentic and timely; else why it is refused. */
 export const verifySignature = (settings: SignatureSettings, claim: SignatureClaim, body: Buffer, nowSec: number): SignatureRefusal | null => {
-  const expected = expectedDigest(settings, body, claim.signedTime);
   let matched = false;
-  // Every digest is compared, in constant time each, so the time taken says nothing of which matched.
-  for (const digest of claim.digests) {
-    if (digest.length === expected.length && timingSafeEqual(digest, expected)) matched = true;
+  // Every secret's digest against every digest claimed, each in constant time, none skipped after a
+  // match: the time taken depends on how many secrets the source lists and how many digests the
+  // sender sent, never on which of them matched.
+  for (const secret of settings.secrets) {
+    const expected = expectedDigest(settings.signature, secret, body, claim.signedTime);
+    for (const digest of claim.digests) {
+      const equal = digest.length === expected.length && timingSafeEqual(digest, expected);
+      matched = equal || matched;
+    }
   }
   if (!matched) {
-    return { reason: 'signature-mismatch', message: `signature mismatch: ${settings.header} is not the HMAC of this body under the source's secret` };
+    const under = settings.secrets.length > 1 ? "any of the source's secrets" : "the source's secret";
+    return { reason: 'signature-mismatch', message: `signature mismatch: ${settings.header} is not the HMAC of this body under ${under}` };
   }
   if (settings.signature === 'timestamped') {
     const tolerance = settings.toleranceSec ?? DEFAULT_TOLERANCE_SEC;

@@ -1,4 +1,5 @@
 import type { Core } from '@strapi/strapi';
+import { errors } from '@strapi/utils';
 import type { Context, Next } from 'koa';
 import { getPluginConfig } from '../config/get-plugin-config';
 import { asRouted, BODY_LIMITS, parseJsonBody, rateLimited, readAheadOfStrapi, readBodyWithin, takeReadOutcome, type ReadOutcome } from '../ingest/public-body';
@@ -7,7 +8,7 @@ import { unauthorized } from '../shared/http-errors';
 import { pluginService } from '../shared/plugin-services';
 import { readSignatureHeader, verifySignature, type SignatureRefusal } from './verify-signature';
 import type { WebhookSource } from './webhook-config';
-import { webhookCounter } from './webhook-counters';
+import { webhookCounter, type WebhookRefusalReason } from './webhook-counters';
 
 export interface WebhookBody {
   source: WebhookSource;
@@ -27,8 +28,9 @@ const STATE_KEY = 'personalizationWebhook';
  * 4. the body's decoded bytes are read, at most the server limit (512 KB);
  * 5. their HMAC is checked against the header (and the signed time against the window);
  * 6. only an authentic body is parsed as JSON and scanned like any other.
- * Refusals are counted per source and reason in the site's daily stats; the outcome waits on the
- * request for the controller (`takeWebhookBody`), which throws refusals in Strapi's format.
+ * Refusals (429, 401, 413, and a 400 for an authentic body that is not JSON) are counted per
+ * source and reason in the site's daily stats; the outcome waits on the request for the controller
+ * (`takeWebhookBody`), which throws refusals in Strapi's format.
  */
 export const createWebhookBodyMiddleware = (strapi: Core.Strapi) => {
   // Lower case, as the router matches paths whatever their case (`asRouted`).
@@ -36,10 +38,11 @@ export const createWebhookBodyMiddleware = (strapi: Core.Strapi) => {
   const limiters = new Map<string, RateLimiter>();
   const stats = () => pluginService(strapi, 'stats');
 
-  const refused = (source: WebhookSource, refusal: SignatureRefusal) => {
-    stats().count(webhookCounter.refused(source.name, refusal.reason));
-    return { error: unauthorized(`${refusal.message}; nothing was stored`) };
+  const refused = (source: WebhookSource, reason: WebhookRefusalReason, error: Error) => {
+    stats().count(webhookCounter.refused(source.name, reason));
+    return { error };
   };
+  const notAuthentic = (source: WebhookSource, refusal: SignatureRefusal) => refused(source, refusal.reason, unauthorized(`${refusal.message}; nothing was stored`));
 
   const read = async (ctx: Context, name: string): Promise<ReadOutcome<WebhookBody>> => {
     const source = getPluginConfig(strapi).webhooks.sources.find((candidate) => candidate.name === name);
@@ -50,16 +53,19 @@ export const createWebhookBodyMiddleware = (strapi: Core.Strapi) => {
     let limiter = limiters.get(source.name);
     if (!limiter) limiters.set(source.name, (limiter = new RateLimiter(source.perMinute)));
     const retryAfter = limiter.hit(source.name);
-    if (retryAfter > 0) return { error: rateLimited(ctx, retryAfter, `webhook source "${source.name}"`) };
+    if (retryAfter > 0) return refused(source, 'rate-limited', rateLimited(ctx, retryAfter, `webhook source "${source.name}"`));
 
     const claim = readSignatureHeader(source, ctx.get(source.header) || undefined);
-    if ('reason' in claim) return refused(source, claim);
+    if ('reason' in claim) return notAuthentic(source, claim);
     const received = await readBodyWithin(ctx, BODY_LIMITS.server);
-    if ('error' in received) return received;
+    if ('error' in received) return received.error instanceof errors.PayloadTooLargeError ? refused(source, 'too-large', received.error) : received;
     const refusal = verifySignature(source, claim, received.bytes, Math.floor(Date.now() / 1000));
-    if (refusal) return refused(source, refusal);
+    if (refusal) return notAuthentic(source, refusal);
     const parsed = parseJsonBody(received.bytes.toString('utf8'));
-    if ('error' in parsed) return parsed;
+    if ('error' in parsed) {
+      stats().count(webhookCounter.invalid(source.name));
+      return parsed;
+    }
     return { source, payload: parsed.value };
   };
 

@@ -22,6 +22,11 @@ export const DEFAULT_SIGNATURE_HEADERS: Record<SignatureScheme, string> = {
 /** How far the signed time may be from the server's clock, either way (Stripe's default). */
 export const DEFAULT_TOLERANCE_SEC = 300;
 
+/** Secrets a source may list while rotating: the new one and those senders may still use. */
+export const MAX_SECRETS = 5;
+
+const secret = z.string().min(16, 'expected a secret of at least 16 characters').max(1024, 'longer than 1024 characters');
+
 const headerName = z
   .string()
   .regex(/^[A-Za-z0-9-]{1,64}$/, 'expected an HTTP header name (1-64 characters of A-Z a-z 0-9 -)')
@@ -85,7 +90,14 @@ export type WebhookMapping = z.output<typeof mapping>;
 const source = z
   .strictObject({
     name: configName,
-    secret: z.string().min(16, 'expected a secret of at least 16 characters').max(1024, 'longer than 1024 characters'),
+    /** The shared secret the sender signs with. */
+    secret: secret.optional(),
+    /** Instead of `secret`, while rotating it: a signature made with any of these is taken. */
+    secrets: z
+      .array(secret)
+      .min(1, 'expected at least one secret')
+      .max(MAX_SECRETS, `at most ${MAX_SECRETS} secrets (the new one and those senders still use)`)
+      .optional(),
     signature: z.enum(SIGNATURE_SCHEMES, { error: `expected one of ${SIGNATURE_SCHEMES.join(', ')}` }),
     /** The header holding the signature; the scheme's usual one by default. */
     header: headerName.optional(),
@@ -99,6 +111,16 @@ const source = z
     events: z.array(mapping).min(1, 'expected at least one mapping').max(50, 'at most 50 mappings').optional(),
   })
   .superRefine((value, ctx) => {
+    // Messages never quote a secret: config errors reach logs.
+    if (value.secret !== undefined && value.secrets !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['secrets'], message: 'give either "secret" or "secrets" (while rotating), not both' });
+    }
+    if (value.secret === undefined && value.secrets === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['secret'], message: 'expected the secret the sender signs with ("secret", or "secrets" while rotating it)' });
+    }
+    value.secrets?.forEach((entry, index) => {
+      if (value.secrets?.indexOf(entry) !== index) ctx.addIssue({ code: 'custom', path: ['secrets', index], message: 'the same secret is listed twice' });
+    });
     if (value.signature === 'segment' && value.events) {
       ctx.addIssue({ code: 'custom', path: ['events'], message: 'a segment source takes Segment events as they are: leave out "events"' });
     }
@@ -109,8 +131,10 @@ const source = z
       ctx.addIssue({ code: 'custom', path: ['toleranceSec'], message: 'only the timestamped scheme signs a time' });
     }
   })
-  .transform((value) => ({
+  // One shape for the verifier: `secrets`, a single secret being a list of one (there is one: refined above).
+  .transform(({ secret: single, secrets, ...value }) => ({
     ...value,
+    secrets: secrets ?? (single === undefined ? [] : [single]),
     header: value.header ?? DEFAULT_SIGNATURE_HEADERS[value.signature],
     ...(value.signature === 'timestamped' ? { toleranceSec: value.toleranceSec ?? DEFAULT_TOLERANCE_SEC } : {}),
   }));

@@ -1,5 +1,5 @@
 import type { SignatureScheme } from './webhook-config';
-import type { RefusalReason } from './verify-signature';
+import type { SignatureRefusalReason } from './verify-signature';
 
 /**
  * Names of the site-wide daily counters (the stats service) that say how each webhook source
@@ -14,14 +14,20 @@ export const webhookCounter = {
   duplicates: (source: string) => `webhook:${source}:duplicates`,
   /** Authentic payloads no mapping applies to. */
   ignored: (source: string) => `webhook:${source}:ignored`,
-  /** Authentic payloads refused with a 400 (they map to an invalid event). */
+  /** Authentic payloads refused with a 400 (not JSON, or mapping to invalid events). */
   invalid: (source: string) => `webhook:${source}:invalid`,
-  /** Requests refused with a 401, by reason. */
-  refused: (source: string, reason: RefusalReason) => `webhook:${source}:refused:${reason}`,
+  /** Requests refused before their payload was looked at, by reason. */
+  refused: (source: string, reason: WebhookRefusalReason) => `webhook:${source}:refused:${reason}`,
   unknownSource: 'webhooks:unknown-source',
 } as const;
 
-export const REFUSAL_REASONS: readonly RefusalReason[] = ['missing-signature', 'malformed-signature', 'signature-mismatch', 'timestamp-outside-window'];
+/**
+ * Why a configured source's request was refused: its signature (401), too many requests or events
+ * (429: the source's `perMinute`, or a visitor's event quota), a body over the limit (413).
+ */
+export type WebhookRefusalReason = SignatureRefusalReason | 'rate-limited' | 'too-large';
+
+export const REFUSAL_REASONS: readonly WebhookRefusalReason[] = ['missing-signature', 'malformed-signature', 'signature-mismatch', 'timestamp-outside-window', 'rate-limited', 'too-large'];
 
 export interface WebhookSourceCounts {
   source: string;
@@ -30,7 +36,7 @@ export interface WebhookSourceCounts {
   duplicates: number;
   ignored: number;
   invalid: number;
-  refused: Record<RefusalReason, number>;
+  refused: Record<WebhookRefusalReason, number>;
 }
 
 export interface WebhookCounts {
@@ -48,7 +54,7 @@ export const webhookCounts = (sources: readonly { name: string; signature: Signa
     duplicates: sum(webhookCounter.duplicates(name)),
     ignored: sum(webhookCounter.ignored(name)),
     invalid: sum(webhookCounter.invalid(name)),
-    refused: Object.fromEntries(REFUSAL_REASONS.map((reason) => [reason, sum(webhookCounter.refused(name, reason))])) as Record<RefusalReason, number>,
+    refused: Object.fromEntries(REFUSAL_REASONS.map((reason) => [reason, sum(webhookCounter.refused(name, reason))])) as Record<WebhookRefusalReason, number>,
   })),
   unknownSource: sum(webhookCounter.unknownSource),
 });

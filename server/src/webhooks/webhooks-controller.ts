@@ -58,7 +58,11 @@ const webhooksController = ({ strapi }: { strapi: Core.Strapi }) => {
       const totals = serverTotals(await whileStoring(strapi, ctx, () => pluginService(strapi, 'ingest').ingestServerEvents(batch.events, now)));
       stats().count(webhookCounter.accepted(source.name), totals.accepted);
       stats().count(webhookCounter.duplicates(source.name), totals.duplicates);
-      if (totals.limited) throw tooManyEvents(ctx, totals.limited.retryAfterSec, `${totals.limited.visitors} of the payload's visitors`);
+      if (totals.limited) {
+        // The sender retries the whole payload: a refusal, like one by the source's own rate limit.
+        stats().count(webhookCounter.refused(source.name, 'rate-limited'));
+        throw tooManyEvents(ctx, totals.limited.retryAfterSec, `${totals.limited.visitors} of the payload's visitors`);
+      }
       answer({ accepted: totals.accepted, duplicates: totals.duplicates, ignored: false });
     },
   };

@@ -9,6 +9,7 @@ import { useApi } from '../../api/use-api';
 import { TableHead } from '../../components/Layout/TableHead';
 import { dateOfDay, dayOfDate } from '../../utils/calendar-day';
 import { useTranslate } from '../../utils/use-translate';
+import { WebhooksPanel } from './WebhooksPanel';
 
 const RANGES = [7, 30, 90];
 const COLORS = ['#4945ff', '#ee5e52', '#328048', '#d9822f', '#7b79ff', '#0c75af'];
@@ -18,8 +19,9 @@ const isoDay = (daysAgo: number) => new Date(Date.now() - daysAgo * 86_400_000).
 
 /**
  * Analytics: events per day by type, active visitors, segment sizes over time, how often each
- * variant was served and clicked, each recommendation strategy's click-through, and how often
- * content was served without personalization because Redis was slow (degraded).
+ * variant was served and clicked, each recommendation strategy's click-through, how often
+ * content was served without personalization because Redis was slow (degraded), and how each
+ * inbound webhook source fared.
  */
 export const AnalyticsPage = () => {
   const { formatNumber, formatDate } = useIntl();
@@ -227,6 +229,7 @@ export const AnalyticsPage = () => {
               </Flex>
             )}
           </Panel>
+          <WebhooksPanel webhooks={data.webhooks} />
         </Flex>
       </Layouts.Content>
     </Page.Main>
