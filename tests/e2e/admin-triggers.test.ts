@@ -9,19 +9,11 @@ import { startReceiver, type Receiver } from '../helpers/http-receiver';
 import { APP_DIST_DIR } from '../helpers/paths';
 import { startRedis, type PrivateRedis } from '../helpers/redis-server';
 import { startTestApp, type TestApp } from '../helpers/strapi-app';
+import { waitFor } from '../helpers/wait-for';
 
 const EDITOR = { email: 'triggers-e2e@example.com', password: 'Test-Admin-1234' };
 const SECRET = 'x'.repeat(20);
 
-const waitFor = async <T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 15_000): Promise<T> => {
-  const started = Date.now();
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-};
 
 /**
  * The Triggers page in headless Chromium: an editor creates an event trigger with an outbound action

@@ -13,18 +13,11 @@ import { startReceiver, type Receiver } from '../helpers/http-receiver';
 import { startRedis, type PrivateRedis } from '../helpers/redis-server';
 import { startAppProcess, type AppProcess } from '../helpers/strapi-process';
 import { startTestApp, type TestApp } from '../helpers/strapi-app';
+import { sleep, waitFor } from '../helpers/wait-for';
 
 const SECRET = 'mailer-signing-secret-0123456789';
 const LEASE_SEC = 4;
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const waitFor = async (what: string, done: () => boolean, timeoutMs = 20_000) => {
-  const started = Date.now();
-  while (!done()) {
-    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await sleep(50);
-  }
-};
 
 describe('triggers on several instances', () => {
   let redis: PrivateRedis;
@@ -94,7 +87,7 @@ describe('triggers on several instances', () => {
       ...welcomed.map((visitor, index) => sendTo(index % 2 ? second!.url : firstUrl, visitor, [trackEvent('Signed Up')])),
       ...abandoners.map((visitor, index) => sendTo(index % 2 ? firstUrl : second!.url, visitor, [trackEvent('Product Added')])),
     ]);
-    await waitFor('60 deliveries', () => keysOf('welcome').length >= 40 && keysOf('cart-abandoned').length >= 20);
+    await waitFor('60 deliveries', () => (keysOf('welcome').length >= 40 && keysOf('cart-abandoned').length >= 20) || undefined, 20_000);
     // Time for any second delivery to show up (both instances poll every 50 ms).
     await sleep(2_000);
     expect(keysOf('welcome')).toHaveLength(40);
@@ -113,12 +106,12 @@ describe('triggers on several instances', () => {
     receiver.respond = (received) => (received.json.trigger === 'restart' && failing ? 503 : 200);
     const visitor = visitorId();
     await sendTo(second!.url, visitor, [trackEvent('Restart Test')]);
-    await waitFor('the first failed attempt', () => keysOf('restart').length >= 1);
+    await waitFor('the first failed attempt', () => keysOf('restart').length >= 1 || undefined, 20_000);
     // Stopped while the retry waits in Redis; started again later, with the receiver back.
     await second!.stop();
     failing = false;
     second = await startAppProcess({ redisUrl: redis.url, databaseFile, pluginConfig });
-    await waitFor('the retried delivery', () => receiver.received.some((received) => received.json.trigger === 'restart' && received.status === 200));
+    await waitFor('the retried delivery', () => receiver.received.some((received) => received.json.trigger === 'restart' && received.status === 200) || undefined, 20_000);
     await sleep(1_000);
     const attempts = receiver.received.filter((received) => received.json.trigger === 'restart');
     expect(attempts.map((received) => received.status)).toEqual(attempts.map((_, index) => (index < attempts.length - 1 ? 503 : 200)));
@@ -135,12 +128,12 @@ describe('triggers on several instances', () => {
       return 200;
     };
     await sendTo(second!.url, crashVisitor, [trackEvent('Signed Up')]);
-    await waitFor('the held delivery', () => arrivals.length >= 1);
+    await waitFor('the held delivery', () => arrivals.length >= 1 || undefined, 20_000);
     await second!.kill();
     second = await startAppProcess({ redisUrl: redis.url, databaseFile, pluginConfig });
     // The claim was never settled: it comes back when the lease ends, and another instance delivers
     // it under the same idempotency key (at least once; a receiver drops the repeat).
-    await waitFor('the re-delivery after the lease', () => arrivals.length >= 2, 30_000);
+    await waitFor('the re-delivery after the lease', () => arrivals.length >= 2 || undefined, 30_000);
     expect(arrivals[1] - arrivals[0]).toBeGreaterThanOrEqual(LEASE_SEC * 1000 - 500);
     await sleep(1_000);
     const toCrashVisitor = receiver.received.filter((received) => (received.json.visitor as { id: string }).id === crashVisitor);

@@ -9,21 +9,12 @@ import { BROWSER_UA, credentialFor, IDENTITY_SECRET, trackEvent, userHashOf, vis
 import { readmeVerifier, startReceiver, type Receiver } from '../helpers/http-receiver';
 import { startRedis, type PrivateRedis } from '../helpers/redis-server';
 import { startTestApp, type TestApp } from '../helpers/strapi-app';
+import { sleep, waitFor } from '../helpers/wait-for';
 
 const MOVIE = 'api::movie.movie';
 const ARTICLE = 'api::article.article';
 const SECRET = 'mailer-signing-secret-0123456789';
 
-const waitFor = async <T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 10_000): Promise<T> => {
-  const started = Date.now();
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-};
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('triggers', () => {
   let redis: PrivateRedis;
