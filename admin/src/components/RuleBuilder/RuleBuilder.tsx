@@ -3,6 +3,7 @@ import { Plus, Trash } from '@strapi/icons';
 import { createContext, useContext } from 'react';
 import type { FactCatalog } from '../../api/types';
 import { useTranslate, type Translate } from '../../utils/use-translate';
+import { operatorLabels } from './operator-labels';
 import {
   addChild,
   newCondition,
@@ -48,22 +49,6 @@ interface BuilderContext extends Props {
   operatorLabels: Record<string, string>;
 }
 
-/** Operators as an editor reads them. */
-const operatorLabels = (t: Translate): Record<string, string> => ({
-  eq: t('rules.op.eq', 'is'),
-  neq: t('rules.op.neq', 'is not'),
-  gt: t('rules.op.gt', 'is more than'),
-  gte: t('rules.op.gte', 'is at least'),
-  lt: t('rules.op.lt', 'is less than'),
-  lte: t('rules.op.lte', 'is at most'),
-  between: t('rules.op.between', 'is between'),
-  in: t('rules.op.in', 'is one of'),
-  nin: t('rules.op.nin', 'is none of'),
-  contains: t('rules.op.contains', 'contains'),
-  startsWith: t('rules.op.startsWith', 'starts with'),
-  exists: t('rules.op.exists', 'is known'),
-  notExists: t('rules.op.notExists', 'is unknown'),
-});
 
 const Context = createContext<BuilderContext | null>(null);
 const useBuilder = () => useContext(Context)!;

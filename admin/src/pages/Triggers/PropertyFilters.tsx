@@ -1,7 +1,7 @@
 import { Box, Button, Flex, IconButton, SingleSelect, SingleSelectOption, TextInput, Typography } from '@strapi/design-system';
 import { Plus, Trash } from '@strapi/icons';
 import { useTranslate } from '../../utils/use-translate';
-import { filterOperatorLabels } from './describe-trigger';
+import { operatorLabels } from '../../components/RuleBuilder/operator-labels';
 import { errorAt, takesList, type FilterDraft } from './trigger-form';
 
 type InputEvent = React.ChangeEvent<HTMLInputElement>;
@@ -27,7 +27,7 @@ export const PropertyFilters = ({
   disabled?: boolean;
 }) => {
   const t = useTranslate();
-  const labels = filterOperatorLabels(t);
+  const labels = operatorLabels(t);
   const setFilter = (index: number, patch: Partial<FilterDraft>) => onChange(value.map((filter, i) => (i === index ? { ...filter, ...patch } : filter)));
   const listError = errorAt(errors, errorPath);
   return (

@@ -1,5 +1,6 @@
 import type { Trigger, TriggerActions, TriggerCondition } from '../../api/types';
 import type { Translate } from '../../utils/use-translate';
+import { operatorLabels } from '../../components/RuleBuilder/operator-labels';
 
 /**
  * A trigger in words, for the list: its condition ("Product Added, then no Order Completed within
@@ -13,27 +14,12 @@ interface Filter {
   value?: Scalar | Scalar[];
 }
 
-/** Operators of property filters as an editor reads them (the rule builder's words). */
-export const filterOperatorLabels = (t: Translate): Record<string, string> => ({
-  eq: t('rules.op.eq', 'is'),
-  neq: t('rules.op.neq', 'is not'),
-  gt: t('rules.op.gt', 'is more than'),
-  gte: t('rules.op.gte', 'is at least'),
-  lt: t('rules.op.lt', 'is less than'),
-  lte: t('rules.op.lte', 'is at most'),
-  in: t('rules.op.in', 'is one of'),
-  nin: t('rules.op.nin', 'is none of'),
-  contains: t('rules.op.contains', 'contains'),
-  startsWith: t('rules.op.startsWith', 'starts with'),
-  exists: t('rules.op.exists', 'is known'),
-  notExists: t('rules.op.notExists', 'is unknown'),
-});
 
 const shown = (value: Scalar) => (typeof value === 'string' ? `"${value}"` : String(value));
 
 /** `category is "shoes"`, `price is more than 10`, `plan is one of "pro", "team"`, `coupon is known`. */
 export const describeFilter = (filter: Filter, t: Translate): string => {
-  const op = filterOperatorLabels(t)[filter.op] ?? filter.op;
+  const op = operatorLabels(t)[filter.op] ?? filter.op;
   if (filter.value === undefined) return `${filter.property} ${op}`;
   const value = Array.isArray(filter.value) ? filter.value.map(shown).join(', ') : shown(filter.value);
   return `${filter.property} ${op} ${value}`;
