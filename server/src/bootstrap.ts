@@ -9,7 +9,6 @@ const bootstrap = async ({ strapi }: { strapi: Core.Strapi }) => {
   );
   pluginService(strapi, 'identity').warnAboutWeakSecret();
   await pluginService(strapi, 'store').open();
-  pluginService(strapi, 'stats').start();
 
   const segments = pluginService(strapi, 'segments');
   const synced = await segments.syncFromConfig();

@@ -1,5 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import { isbot } from 'isbot';
+import { eventsCounter, siteCountsOfBatch } from '../analytics/site-counts';
 import { getPluginConfig } from '../config/get-plugin-config';
 import { personalKeyMatcher } from '../profiles/personal-data';
 import { updateSettings } from '../profiles/update-settings';
@@ -73,11 +74,13 @@ const ingestService = ({ strapi }: { strapi: Core.Strapi }) => {
   };
 
   /** Applies to the visitor, following it if it was merged into another since. */
-  const apply = async (visitorId: string, updates: EventUpdate[], settings: UpdateSettings, now: number) => {
-    // The profile only comes back when there are segments to evaluate it against or clusters to assign.
+  const apply = async (visitorId: string, updates: EventUpdate[], ordered: IncomingEvent[], settings: UpdateSettings, now: number) => {
     const options = {
+      // The profile only comes back when there are segments to evaluate it against or clusters to assign.
       returnProfile:
         pluginService(strapi, 'segments').compiled().length > 0 || pluginService(strapi, 'clusters').hasModel() || pluginService(strapi, 'triggers').needsProfile(),
+      // Events per type are counted with the events, so that a retried batch counts once.
+      siteCounters: ordered.map((event) => eventsCounter(event.type)),
     };
     let target = visitorId;
     let result: ApplyResult = await profileStore().applyUpdates(target, updates, settings, now, options);
@@ -94,15 +97,27 @@ const ingestService = ({ strapi }: { strapi: Core.Strapi }) => {
   };
 
   /**
-   * Analytics of a stored batch: events per type, an active visitor, the names rule builders can
-   * offer, and clicks on a served variant (events that carry `properties.variant`, as the tracker
-   * adds for elements inside `data-psn-variant`).
+   * Analytics of a stored batch, of the events stored now (not those a retry sent again): the
+   * names rule builders can offer, clicks on a served variant (events that carry
+   * `properties.variant`, as the tracker adds for elements inside `data-psn-variant`) and on a
+   * recommendation; and events per type, duplicates and the active visitor where the store did not
+   * count them with the events (Redis Cluster). `alias` calls change no profile and are counted here.
    */
-  const noteForAnalytics = async (visitorId: string, events: IncomingEvent[]) => {
+  const noteForAnalytics = async (
+    visitorId: string,
+    result: Extract<ApplyResult, { status: 'applied' }>,
+    ordered: IncomingEvent[],
+    storedEvents: IncomingEvent[],
+    aliases: number
+  ) => {
     const counter = stats();
-    counter.active(visitorId);
-    for (const event of events) {
-      counter.count(`events:${event.type}`);
+    if (!result.siteCounted) {
+      const counts = siteCountsOfBatch(ordered.map((event) => eventsCounter(event.type)), result.applied, result.duplicates);
+      for (const [name, delta] of Object.entries(counts)) counter.count(name, delta);
+      counter.active(visitorId);
+    }
+    if (aliases > 0) counter.count(eventsCounter('alias'), aliases);
+    for (const event of storedEvents) {
       for (const { family, name } of seenNamesOf(event, derivedSettings().isPersonalKey)) counter.seen(family, name);
       const variant = event.properties?.variant;
       // Only a variant that exists: any other string would add a field to the day's counters.
@@ -151,21 +166,20 @@ const ingestService = ({ strapi }: { strapi: Core.Strapi }) => {
       if (options.sender === 'server') await followAliases(events, settings, options.now);
       if (updates.length === 0) return { status: 'stored', visitorId, accepted: 0, duplicates: 0, bots, segments: [], actions: [] };
 
-      const applied = await apply(visitorId, updates, settings, options.now);
+      const applied = await apply(visitorId, updates, ordered, settings, options.now);
       if (applied.result.status === 'rate-limited') return applied.result;
       if (applied.result.status !== 'applied') throw new Error('personalization: a visitor alias could not be resolved');
 
-      await noteForAnalytics(applied.visitorId, events);
-      stats().count('duplicates', applied.result.duplicates);
+      // An event the store skipped as a duplicate (a retried batch) counts no second time below.
+      const { result } = applied;
+      const storedEvents = ordered.filter((_, index) => result.applied[index]);
+      await noteForAnalytics(applied.visitorId, result, ordered, storedEvents, events.length - ordered.length);
       const { profile } = applied.result;
       // The nearest cluster first: a cluster segment and a `cluster` rule see it in this same batch.
       if (profile) await pluginService(strapi, 'clusters').updateStored(applied.visitorId, profile, options.now);
       const segments = profile
         ? await pluginService(strapi, 'segments').reconcile(applied.visitorId, profile, options.now)
         : applied.result.segments;
-      // An event the store skipped as a duplicate (a retried batch) counts no second time below.
-      const { applied: stored } = applied.result;
-      const storedEvents = ordered.filter((_, index) => stored[index]);
       if (pluginService(strapi, 'experiments').running().all.length > 0) {
         // Goal events of visitors exposed to a running experiment before them count as conversions.
         const timed = storedEvents.map((event) => ({ ...event, ts: eventTime(event, options.now) }));

@@ -1,5 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import { getPluginConfig } from '../config/get-plugin-config';
+import { pluginService } from '../shared/plugin-services';
 import { createStores, describeStore, type Stores } from './create-stores';
 import { RedisConnection } from './redis/redis-connection';
 import { guardStore } from './store-unavailable';
@@ -28,6 +29,7 @@ const storeService = ({ strapi }: { strapi: Core.Strapi }) => {
       guarded = Object.fromEntries(Object.entries(stores).map(([name, store]) => [name, guardStore(store)])) as unknown as Stores;
       const where = describeStore(config);
       if (stores.connection instanceof RedisConnection) {
+        stores.connection.onDropped = (kind, count) => pluginService(strapi, 'stats').dropped(kind, count);
         const ready = await stores.connection.connect(CONNECT_WAIT_MS);
         if (ready) strapi.log.info(`[personalization] profile store: ${where}`);
         else strapi.log.warn(`[personalization] ${where} is not reachable yet; serving without personalization until it is`);

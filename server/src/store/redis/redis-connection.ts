@@ -32,6 +32,12 @@ export class RedisConnection implements StoreConnection {
   /** Run before the clients quit (a store's last buffered writes). */
   private readonly beforeClose: (() => Promise<void>)[] = [];
 
+  /**
+   * Told of buffered writes a store could not keep (Redis down past the buffer's bound, or at
+   * shutdown). The plugin sets it to count and log them; stores know nothing of Strapi.
+   */
+  onDropped: (kind: string, count: number) => void = () => {};
+
   constructor(
     address: RedisAddress,
     readonly keyPrefix: string
