@@ -17,7 +17,8 @@ const VARIANT_CTA = 'Watch the demo';
 
 /**
  * Top-level Redis commands made while answering one request. The site-wide counters that every
- * instance flushes each 5 s (`psn:stats:*`, `psn:active:*`) are not the request's and are left out.
+ * instance flushes each second (`psn:stats:*`, `psn:active:*`, `psn:seen:*`) are not the request's
+ * and are left out.
  */
 const redisCommands = async (redisPort: number, url: string, headers: Record<string, string>) => {
   const client = new Redis({ port: redisPort });
@@ -26,7 +27,7 @@ const redisCommands = async (redisPort: number, url: string, headers: Record<str
   // MONITOR keeps delivering until its socket closes: what comes after the wait is the next phase's.
   let listening = true;
   monitor.on('monitor', (_time: string, args: string[], source: string) => {
-    const periodic = /^psn:(stats|active):/.test(args[1] ?? '');
+    const periodic = args.some((arg) => /^psn:(stats|active|seen):/.test(arg));
     if (listening && !periodic && source !== 'lua' && !/^(info|ping)$/i.test(args[0])) seen.push(`${args[0].toLowerCase()} ${args[1] ?? ''}`.trim());
   });
   await new Promise((resolve) => setTimeout(resolve, 100));

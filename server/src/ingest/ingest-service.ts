@@ -12,7 +12,12 @@ import { deviceTypeOf } from './device-type';
 import type { OnSiteAction } from '../triggers/triggers-service';
 import type { IncomingEvent } from './event-schema';
 import { batchToUpdates, eventTime, seenNamesOf } from './event-to-update';
+import { InFlight } from '../shared/in-flight';
+import { storeUnavailable } from '../store/store-unavailable';
 import { groupByVisitor } from './server-events';
+
+/** How long shutdown waits for batches under way (each is bounded by the store's command timeout). */
+const DRAIN_TIMEOUT_MS = 10_000;
 
 /** One visitor's events, as the controller resolved who sent them. */
 export interface VisitorBatch {
@@ -140,79 +145,90 @@ const ingestService = ({ strapi }: { strapi: Core.Strapi }) => {
     }
   };
 
+  const ingestBatch = async (batch: VisitorBatch, options: IngestOptions): Promise<IngestOutcome> => {
+    const events = humanEvents(batch.events, options);
+    const bots = batch.events.length - events.length;
+    if (bots > 0) stats().count('bots', bots);
+    if (events.length === 0) return { status: 'bot', bots };
+    const { settings, isPersonalKey } = derivedSettings();
+    const entryTopics = await pluginService(strapi, 'entryTopics').prefetch(events);
+    const { updates, events: ordered } = batchToUpdates(events, {
+      nowSec: options.now,
+      deviceTypeOf,
+      requestUserAgent: options.sender === 'browser' ? options.requestUserAgent : undefined,
+      entryTopics,
+      isPersonalKey,
+      sessionGapSec: settings.sessionGapSec,
+    });
+
+    let { visitorId } = batch;
+    if (batch.linkUserId) {
+      const userHash = identity().hashUserId(batch.linkUserId);
+      visitorId = await identity().linkToUser(visitorId, userHash, settings, options.now);
+      if (updates.length > 0) updates[0].set = { ...updates[0].set, [CORE_FIELDS.userHash]: userHash };
+    }
+    if (options.sender === 'server') await followAliases(events, settings, options.now);
+    if (updates.length === 0) return { status: 'stored', visitorId, accepted: 0, duplicates: 0, bots, segments: [], actions: [] };
+
+    const applied = await apply(visitorId, updates, ordered, settings, options.now);
+    if (applied.result.status === 'rate-limited') return applied.result;
+    if (applied.result.status !== 'applied') throw new Error('personalization: a visitor alias could not be resolved');
+
+    // An event the store skipped as a duplicate (a retried batch) counts no second time below.
+    const { result } = applied;
+    const storedEvents = ordered.filter((_, index) => result.applied[index]);
+    await noteForAnalytics(applied.visitorId, result, ordered, storedEvents, events.length - ordered.length);
+    const { profile } = applied.result;
+    // The nearest cluster first: a cluster segment and a `cluster` rule see it in this same batch.
+    if (profile) await pluginService(strapi, 'clusters').updateStored(applied.visitorId, profile, options.now);
+    const segments = profile
+      ? await pluginService(strapi, 'segments').reconcile(applied.visitorId, profile, options.now)
+      : applied.result.segments;
+    if (pluginService(strapi, 'experiments').running().all.length > 0) {
+      // Goal events of visitors exposed to a running experiment before them count as conversions.
+      const timed = storedEvents.map((event) => ({ ...event, ts: eventTime(event, options.now) }));
+      await pluginService(strapi, 'experiments').recordConversions(applied.visitorId, timed);
+    }
+    pluginService(strapi, 'recommendations').noteEngagements(applied.visitorId, segments, storedEvents, (event) => eventTime(event, options.now));
+    // The events are stored by now: a trigger that cannot be recorded is logged and counted, not
+    // answered with a 503 whose retry would find the events already counted and fire nothing.
+    const actions = options.provenVisitor
+      ? await pluginService(strapi, 'triggers')
+          .afterBatch(applied.visitorId, {
+            answersOnSite: options.sender === 'browser',
+            events: storedEvents.map((event) => ({ ...event, ts: eventTime(event, options.now) })),
+            before: profile ? profile.segments : applied.result.segments,
+            after: segments,
+            profile: profile ?? null,
+            now: options.now,
+          })
+          .catch((error: Error) => {
+            stats().count('trigger-errors');
+            strapi.log.warn(`[personalization] triggers of a stored batch could not be recorded: ${error.message}`);
+            return [];
+          })
+      : [];
+    return {
+      status: 'stored',
+      visitorId: applied.visitorId,
+      accepted: applied.result.accepted,
+      duplicates: applied.result.duplicates,
+      bots,
+      segments,
+      actions,
+    };
+  };
+
+  // Shutdown waits for batches under way, so that what they count reaches the buffers before those
+  // are flushed; batches arriving after are refused with a 503 (nothing stored, the sender retries).
+  const inFlight = new InFlight(() => storeUnavailable(new Error('this Strapi instance is shutting down')));
+
   const service = {
-    async ingest(batch: VisitorBatch, options: IngestOptions): Promise<IngestOutcome> {
-      const events = humanEvents(batch.events, options);
-      const bots = batch.events.length - events.length;
-      if (bots > 0) stats().count('bots', bots);
-      if (events.length === 0) return { status: 'bot', bots };
-      const { settings, isPersonalKey } = derivedSettings();
-      const entryTopics = await pluginService(strapi, 'entryTopics').prefetch(events);
-      const { updates, events: ordered } = batchToUpdates(events, {
-        nowSec: options.now,
-        deviceTypeOf,
-        requestUserAgent: options.sender === 'browser' ? options.requestUserAgent : undefined,
-        entryTopics,
-        isPersonalKey,
-        sessionGapSec: settings.sessionGapSec,
-      });
+    ingest: (batch: VisitorBatch, options: IngestOptions): Promise<IngestOutcome> => inFlight.run(() => ingestBatch(batch, options)),
 
-      let { visitorId } = batch;
-      if (batch.linkUserId) {
-        const userHash = identity().hashUserId(batch.linkUserId);
-        visitorId = await identity().linkToUser(visitorId, userHash, settings, options.now);
-        if (updates.length > 0) updates[0].set = { ...updates[0].set, [CORE_FIELDS.userHash]: userHash };
-      }
-      if (options.sender === 'server') await followAliases(events, settings, options.now);
-      if (updates.length === 0) return { status: 'stored', visitorId, accepted: 0, duplicates: 0, bots, segments: [], actions: [] };
-
-      const applied = await apply(visitorId, updates, ordered, settings, options.now);
-      if (applied.result.status === 'rate-limited') return applied.result;
-      if (applied.result.status !== 'applied') throw new Error('personalization: a visitor alias could not be resolved');
-
-      // An event the store skipped as a duplicate (a retried batch) counts no second time below.
-      const { result } = applied;
-      const storedEvents = ordered.filter((_, index) => result.applied[index]);
-      await noteForAnalytics(applied.visitorId, result, ordered, storedEvents, events.length - ordered.length);
-      const { profile } = applied.result;
-      // The nearest cluster first: a cluster segment and a `cluster` rule see it in this same batch.
-      if (profile) await pluginService(strapi, 'clusters').updateStored(applied.visitorId, profile, options.now);
-      const segments = profile
-        ? await pluginService(strapi, 'segments').reconcile(applied.visitorId, profile, options.now)
-        : applied.result.segments;
-      if (pluginService(strapi, 'experiments').running().all.length > 0) {
-        // Goal events of visitors exposed to a running experiment before them count as conversions.
-        const timed = storedEvents.map((event) => ({ ...event, ts: eventTime(event, options.now) }));
-        await pluginService(strapi, 'experiments').recordConversions(applied.visitorId, timed);
-      }
-      pluginService(strapi, 'recommendations').noteEngagements(applied.visitorId, segments, storedEvents, (event) => eventTime(event, options.now));
-      // The events are stored by now: a trigger that cannot be recorded is logged and counted, not
-      // answered with a 503 whose retry would find the events already counted and fire nothing.
-      const actions = options.provenVisitor
-        ? await pluginService(strapi, 'triggers')
-            .afterBatch(applied.visitorId, {
-              answersOnSite: options.sender === 'browser',
-              events: storedEvents.map((event) => ({ ...event, ts: eventTime(event, options.now) })),
-              before: profile ? profile.segments : applied.result.segments,
-              after: segments,
-              profile: profile ?? null,
-              now: options.now,
-            })
-            .catch((error: Error) => {
-              stats().count('trigger-errors');
-              strapi.log.warn(`[personalization] triggers of a stored batch could not be recorded: ${error.message}`);
-              return [];
-            })
-        : [];
-      return {
-        status: 'stored',
-        visitorId: applied.visitorId,
-        accepted: applied.result.accepted,
-        duplicates: applied.result.duplicates,
-        bots,
-        segments,
-        actions,
-      };
+    /** Refuses new batches and waits (at most `timeoutMs`) for those under way: the first step of shutdown. */
+    async drain(timeoutMs = DRAIN_TIMEOUT_MS): Promise<void> {
+      if (!(await inFlight.close(timeoutMs))) strapi.log.warn(`[personalization] shutdown: event batches still under way after ${timeoutMs} ms`);
     },
 
     /**

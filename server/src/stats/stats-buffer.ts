@@ -39,16 +39,18 @@ const setIn = <K>(map: Map<K, Set<string>>, key: K): Set<string> => {
 
 /**
  * Site-wide analytics that ingest and content reads produce (bots, served variants and their
- * clicks, degraded reads, segment entries, active visitors, names seen in events) gathered in
- * process and written every few seconds, so the ingest and content paths keep their single round
- * trip. (Events per type are counted by the ingest script itself where it can: `ingest-service.ts`.)
+ * clicks, degraded reads, segment entries, names seen in events) gathered in process and written
+ * once a second, so the ingest and content paths keep their single round trip. (Events per type,
+ * duplicates and active visitors are counted by the ingest script itself where it can:
+ * `ingest-service.ts`.)
  *
  * While the store is down, what waits keeps adding up and is written once it is back. A counter
  * write is not idempotent, and a flush whose reply was lost may well have been applied (Redis
  * stalled past the command timeout runs it when it wakes up; ioredis re-sends a command whose
  * connection dropped). So flushes are numbered, and a flush that failed is sent again as it was,
  * under its number, before anything newer: the store counts each number once. Active visitors and
- * names are sets, safe to send twice. A crash loses at most one interval of these counts.
+ * names are sets, safe to send twice. A crash loses at most one interval (a second) of these counts;
+ * a graceful stop flushes them (`destroy.ts`).
  */
 export class StatsBuffer extends FlushLoop<StatsBatch[]> {
   /** This process's name as a writer of counters (flush numbers are its own). */
@@ -64,7 +66,7 @@ export class StatsBuffer extends FlushLoop<StatsBatch[]> {
 
   constructor(
     private readonly sink: StatsSink,
-    { flushMs = 5_000, maxActive = 100_000, onDropped, clock = Date.now }: Partial<StatsBufferOptions> = {}
+    { flushMs = 1_000, maxActive = 100_000, onDropped, clock = Date.now }: Partial<StatsBufferOptions> = {}
   ) {
     super(flushMs, onDropped);
     this.options = { flushMs, maxActive, clock };

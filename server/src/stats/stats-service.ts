@@ -4,7 +4,7 @@ import { pluginService } from '../shared/plugin-services';
 import { StatsBuffer } from './stats-buffer';
 
 /**
- * Site-wide analytics, buffered in process and written every 5 s (see StatsBuffer); and the one
+ * Site-wide analytics, buffered in process and written once a second (see StatsBuffer); and the one
  * place where buffers of any capability report what they had to drop.
  */
 const statsService = ({ strapi }: { strapi: Core.Strapi }) => {
