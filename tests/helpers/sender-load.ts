@@ -1,4 +1,5 @@
 import { randomUUID } from 'crypto';
+import type { Redis } from 'ioredis';
 import { BROWSER_UA, visitorId } from './events';
 import { sleep } from './wait-for';
 
@@ -61,6 +62,17 @@ export class SenderLoad {
   /** Distinct events sent per visitor, by kind: what its profile should count. */
   sent(): Map<string, { pages: number; tracks: number }> {
     return this.counts;
+  }
+
+  /** Distinct events sent by all senders, by kind: what the site-wide counts should add up to. */
+  totals(): { pages: number; tracks: number } {
+    return [...this.counts.values()].reduce((sum, counts) => ({ pages: sum.pages + counts.pages, tracks: sum.tracks + counts.tracks }), { pages: 0, tracks: 0 });
+  }
+
+  /** What a visitor's profile holds of what the senders send, read from Redis (default key prefix). */
+  static async held(client: Redis, id: string): Promise<{ pages: number; tracks: number }> {
+    const [pages, tracks] = await client.hmget(`psn:{v:${id}}:p`, 'pv', 'e:Clip Played');
+    return { pages: Number(pages ?? 0), tracks: Number(tracks ?? 0) };
   }
 
   private async visitorLoop(id: string): Promise<void> {

@@ -1,3 +1,4 @@
+import { siteCountsOfBatch } from '../../server/src/analytics/site-counts';
 import { RateLimiter } from '../../server/src/ingest/rate-limiter';
 import { StatsBuffer } from '../../server/src/stats/stats-buffer';
 
@@ -122,5 +123,16 @@ describe('StatsBuffer: active visitors and names seen', () => {
     expect(active).toEqual([[2, ['a', 'b']]]);
     expect(seen).toEqual([['events', ['Signup']], ['events', ['Order Completed']]]);
     await buffer.close();
+  });
+});
+
+describe('site-wide counts of a batch', () => {
+  it('count each applied event under its counter, and the skipped ones as duplicates', () => {
+    expect(siteCountsOfBatch(['events:page', 'events:track', 'events:page', 'events:page'], [true, true, false, true], 1)).toEqual({
+      'events:page': 2,
+      'events:track': 1,
+      duplicates: 1,
+    });
+    expect(siteCountsOfBatch(['events:page'], [false], 1)).toEqual({ duplicates: 1 });
   });
 });

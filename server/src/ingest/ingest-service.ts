@@ -5,15 +5,15 @@ import { getPluginConfig } from '../config/get-plugin-config';
 import { personalKeyMatcher } from '../profiles/personal-data';
 import { updateSettings } from '../profiles/update-settings';
 import { isStrategyId } from '../recommendations/strategies';
+import { InFlight } from '../shared/in-flight';
 import { pluginService } from '../shared/plugin-services';
 import { CORE_FIELDS } from '../store/profile-fields';
 import type { ApplyResult, EventUpdate, UpdateSettings } from '../store/profile-store';
+import { storeUnavailable } from '../store/store-unavailable';
 import { deviceTypeOf } from './device-type';
 import type { OnSiteAction } from '../triggers/triggers-service';
 import type { IncomingEvent } from './event-schema';
 import { batchToUpdates, eventTime, seenNamesOf } from './event-to-update';
-import { InFlight } from '../shared/in-flight';
-import { storeUnavailable } from '../store/store-unavailable';
 import { groupByVisitor } from './server-events';
 
 /** How long shutdown waits for batches under way (each is bounded by the store's command timeout). */
