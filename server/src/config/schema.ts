@@ -170,8 +170,11 @@ export const pluginConfigSchema = z
       .prefault({}),
     history: z
       .strictObject({
-        /** How often the daily figures are rolled up from Redis into the database (one instance does it). */
-        rollupMinutes: z.number().int().min(1).max(24 * 60).default(60),
+        /**
+         * How often the daily figures are rolled up from Redis into the database (one instance does
+         * it); 0: only on demand (`POST /personalization/history/rollup`).
+         */
+        rollupMinutes: z.number().int().min(0).max(24 * 60).default(60),
       })
       .prefault({}),
     triggers: z

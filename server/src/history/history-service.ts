@@ -101,9 +101,10 @@ const historyService = ({ strapi }: { strapi: Core.Strapi }) => {
       return ((await stores().coordination().readJobStatus(ROLLUP_JOB)) as RollupStatus | null) ?? { state: 'idle' };
     },
 
-    /** Every `history.rollupMinutes`, a rollup unless one finished (here or elsewhere) within the period. */
+    /** Every `history.rollupMinutes` (0: never), a rollup unless one finished (here or elsewhere) within the period. */
     schedule(): void {
       const periodMs = getPluginConfig(strapi).history.rollupMinutes * 60_000;
+      if (periodMs === 0) return;
       const check = async () => {
         if (stopped || pending > 0) return;
         const last = await service.status();
