@@ -86,6 +86,11 @@ describe('two instances on PostgreSQL and a Redis Cluster', () => {
     }
     return found;
   };
+  /** Today's events by type, as the admin's analytics reports them. */
+  const analyticsToday = async (): Promise<Record<string, number>> => {
+    const { body } = await admin('get', '/analytics').expect(200);
+    return body.data.days[body.data.days.length - 1].events;
+  };
   /** Polls `url` on an instance until `done` holds; fails after BOUND_MS. */
   const within = async (what: string, probe: () => Promise<{ status: number; body: Json }>, done: (body: Json) => boolean) => {
     const started = Date.now();
@@ -169,4 +174,22 @@ describe('two instances on PostgreSQL and a Redis Cluster', () => {
     await sleep(ERASURE_SWEEP_MS + 500);
     await waitFor('nothing of the erased visitor on any node', async () => ((await left()).length === 0 ? true : undefined));
   }, 120_000);
+
+  it('delivers each trigger firing once, and counts each event once, whichever instance took it', async () => {
+    const visitors = Array.from({ length: 20 }, (_, index) => `scale-out-welcome-${index}`);
+    const statsBefore = await analyticsToday();
+    const answers = await Promise.all(visitors.map((visitor) => postEvents(nextInstance(), visitor, [trackEvent('Signed Up'), pageEvent()])));
+    expect(answers.map((answer) => answer.status)).toEqual(visitors.map(() => 202));
+    const deliveredTo = () => receiver.received.filter((received) => received.json.trigger === 'welcome' && visitors.includes((received.json.visitor as { id: string }).id));
+    await waitFor('20 deliveries', () => (deliveredTo().length >= 20 ? true : undefined), 20_000);
+    // Both instances poll the queue every 100 ms: time for a second delivery to show up, if any.
+    await sleep(1_500);
+    expect(deliveredTo()).toHaveLength(20);
+    expect(new Set(deliveredTo().map((received) => received.headers['idempotency-key'])).size).toBe(20);
+    // The site counters, flushed by each instance (every 5 s), add up to what both took.
+    await waitFor('the site counters of both instances', async () => {
+      const stats = await analyticsToday();
+      return stats.track - statsBefore.track === 20 && stats.page - statsBefore.page === 20 ? true : undefined;
+    }, 20_000);
+  }, 60_000);
 });
