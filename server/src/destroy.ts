@@ -10,6 +10,7 @@ const destroy = async ({ strapi }: { strapi: Core.Strapi }) => {
   await pluginService(strapi, 'changes').stop().catch(() => {});
   await pluginService(strapi, 'stats').stop().catch(() => {});
   await pluginService(strapi, 'recommendations').close().catch(() => {});
+  await pluginService(strapi, 'identity').stop().catch(() => {});
   await pluginService(strapi, 'store').close();
 };
 
