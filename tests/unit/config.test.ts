@@ -37,13 +37,17 @@ describe('plugin config', () => {
     expect(() => parsePluginConfig({ triggers: { leaseSec: 5, destinations: [{ ...destination, timeoutMs: 5000 }] } })).toThrow('triggers.leaseSec: leaseSec must be longer than every destination timeoutMs');
   });
 
-  it('accepts a Redis URL, a cluster, or the memory store', () => {
+  it('accepts a Redis URL, a cluster, a master behind Sentinel, or the memory store', () => {
     expect(parsePluginConfig({ redis: { url: 'rediss://user:pw@cache:6380/2' } }).redis.url).toBe(
       'rediss://user:pw@cache:6380/2'
     );
     expect(parsePluginConfig({ redis: { cluster: [{ host: 'a', port: 7000 }] } }).redis.cluster).toEqual([
       { host: 'a', port: 7000 },
     ]);
+    expect(parsePluginConfig({ redis: { sentinel: { name: 'main', nodes: [{ host: 's1', port: 26379 }] } } }).redis.sentinel).toEqual({
+      name: 'main',
+      nodes: [{ host: 's1', port: 26379 }],
+    });
     expect(parsePluginConfig({ store: 'memory' }).store).toBe('memory');
   });
 
@@ -127,7 +131,11 @@ describe('plugin config', () => {
     [{ redis: { url: 'http://cache:6379' } }, 'redis.url: expected a redis:// or rediss:// URL'],
     [{ redis: { cluster: [] } }, 'redis.cluster: expected at least one {host, port} node'],
     [{ redis: { cluster: [{ host: 'a', port: 70000 }] } }, 'redis.cluster[0].port: Too big'],
-    [{ redis: { url: 'redis://a:1', cluster: [{ host: 'a', port: 1 }] } }, 'redis: give either redis.url or redis.cluster, not both'],
+    [{ redis: { url: 'redis://a:1', cluster: [{ host: 'a', port: 1 }] } }, 'redis: give one of redis.url, redis.cluster or redis.sentinel, not redis.url and redis.cluster'],
+    [{ redis: { cluster: [{ host: 'a', port: 1 }], sentinel: { name: 'm', nodes: [{ host: 's', port: 1 }] } } }, 'not redis.cluster and redis.sentinel'],
+    [{ redis: { sentinel: { name: '', nodes: [{ host: 's', port: 1 }] } } }, 'redis.sentinel.name: expected the master name the sentinels monitor'],
+    [{ redis: { sentinel: { name: 'm', nodes: [] } } }, 'redis.sentinel.nodes: expected at least one {host, port} sentinel'],
+    [{ store: 'memory', redis: { sentinel: { name: 'm', nodes: [{ host: 's', port: 1 }] } } }, "store: store 'memory' cannot be combined with redis.sentinel"],
     [{ store: 'memory', redis: { url: 'redis://a:1' } }, "store: store 'memory' cannot be combined with redis.url"],
     [{ store: 'sqlite' }, 'store: Invalid option: expected one of "redis"|"memory"'],
     [{ retentionDays: '180' }, 'retentionDays: Invalid input: expected number, received string'],
