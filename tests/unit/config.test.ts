@@ -20,6 +20,7 @@ describe('plugin config', () => {
       segmentJobs: { refreshMinutes: 60, batchSize: 500 },
       recommendations: { enabled: true, defaultStrategy: 'cf-v1', maxLimit: 50 },
       clusters: { enabled: true, refreshHours: 24, kMin: 3, kMax: 10, sampleSize: 50_000, driftThreshold: 0.25 },
+      history: { rollupMinutes: 60 },
       triggers: { enabled: true, destinations: [], dwellHeartbeatsSec: [30, 60, 180], pollMs: 1000, maxAttempts: 8, retryBaseSec: 30, retryMaxSec: 21_600, leaseSec: 60 },
     });
   });
@@ -149,6 +150,8 @@ describe('plugin config', () => {
     [{ redis: { uri: 'redis://a:1' } }, 'redis: unknown field "uri"'],
     [{ identity: { secret: 'short' } }, 'identity.secret: expected at least 16 characters'],
     [{ session: { inactivityMinutes: 0 } }, 'session.inactivityMinutes: Too small'],
+    [{ history: { rollupMinutes: 1.5 } }, 'history.rollupMinutes: Invalid input: expected int'],
+    [{ history: { rollupMinutes: 2000 } }, 'history.rollupMinutes: Too big'],
   ])('refuses %j with a message naming the key', (config, message) => {
     expect(() => parsePluginConfig(config)).toThrow(message);
   });

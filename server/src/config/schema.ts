@@ -178,6 +178,15 @@ export const pluginConfigSchema = z
       })
       .refine((clusters) => clusters.kMin <= clusters.kMax, { message: 'kMin must not exceed kMax', path: ['kMin'] })
       .prefault({}),
+    history: z
+      .strictObject({
+        /**
+         * How often the daily figures are rolled up from Redis into the database (one instance does
+         * it); 0: only on demand (`POST /personalization/history/rollup`).
+         */
+        rollupMinutes: z.number().int().min(0).max(24 * 60).default(60),
+      })
+      .prefault({}),
     triggers: z
       .strictObject({
         /** Off: no trigger is matched, no check is scheduled and no delivery is sent. */
