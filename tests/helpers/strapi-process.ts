@@ -12,9 +12,16 @@ export interface AppProcess {
   output(): string;
 }
 
+/** spawn() would pass an undefined value on as the string "undefined". */
+const withoutUndefined = (env: Record<string, string | undefined>): Record<string, string> =>
+  Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined));
+
 export interface AppProcessOptions {
-  redisUrl: string;
-  databaseFile: string;
+  redisUrl?: string;
+  /** The SQLite file the first instance uses. */
+  databaseFile?: string;
+  /** Another database instead of SQLite: `startPostgres().env`. */
+  databaseEnv?: Record<string, string>;
   pluginConfig?: Record<string, unknown>;
   /** Strapi's log level (default `error`); read what it logs with `output()`. */
   logLevel?: 'error' | 'warn' | 'info' | 'debug';
@@ -22,11 +29,11 @@ export interface AppProcessOptions {
 
 /**
  * A second instance of the test app, in its own process (Strapi keeps one instance per process), on
- * the same database file and Redis as the first.
+ * the same database and Redis as the first.
  */
 export const startAppProcess = async (options: AppProcessOptions): Promise<AppProcess> => {
   const child = spawn(process.execPath, [path.join(__dirname, 'app-process.js')], {
-    env: {
+    env: withoutUndefined({
       ...process.env,
       DATABASE_CLIENT: 'sqlite',
       DATABASE_FILENAME: options.databaseFile,
@@ -34,7 +41,8 @@ export const startAppProcess = async (options: AppProcessOptions): Promise<AppPr
       STRAPI_TELEMETRY_DISABLED: 'true',
       PSN_REDIS_URL: options.redisUrl,
       PSN_CONFIG_JSON: JSON.stringify(options.pluginConfig ?? {}),
-    },
+      ...options.databaseEnv,
+    }),
     stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
   });
   let output = '';
