@@ -13,6 +13,8 @@ export interface TestAppOptions {
   pluginConfig?: Record<string, unknown>;
   /** An SQLite file to use (and keep), so that a second boot finds the first one's data. */
   databaseFile?: string;
+  /** Another database instead of SQLite: `startPostgres().env`. */
+  databaseEnv?: Record<string, string>;
   /** Serve the admin panel built by `npm test` (tests/app/dist/build), for browser tests of the admin. */
   serveAdminPanel?: boolean;
 }
@@ -47,6 +49,7 @@ export const startTestApp = async (options: TestAppOptions): Promise<TestApp> =>
     PSN_STORE: options.store,
     PSN_REDIS_URL: options.redisUrl,
     PSN_CONFIG_JSON: options.pluginConfig ? JSON.stringify(options.pluginConfig) : undefined,
+    ...options.databaseEnv,
   });
   // Required lazily so that jest's module registry gives every suite a fresh Strapi.
   // eslint-disable-next-line @typescript-eslint/no-require-imports

@@ -8,13 +8,26 @@ export interface AppProcess {
   kill(): Promise<void>;
 }
 
+/** spawn() would pass an undefined value on as the string "undefined". */
+const withoutUndefined = (env: Record<string, string | undefined>): Record<string, string> =>
+  Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined));
+
+export interface AppProcessOptions {
+  redisUrl?: string;
+  /** The SQLite file the first instance uses. */
+  databaseFile?: string;
+  /** Another database instead of SQLite: `startPostgres().env`. */
+  databaseEnv?: Record<string, string>;
+  pluginConfig?: Record<string, unknown>;
+}
+
 /**
  * A second instance of the test app, in its own process (Strapi keeps one instance per process), on
- * the same database file and Redis as the first.
+ * the same database and Redis as the first.
  */
-export const startAppProcess = async (options: { redisUrl: string; databaseFile: string; pluginConfig?: Record<string, unknown> }): Promise<AppProcess> => {
+export const startAppProcess = async (options: AppProcessOptions): Promise<AppProcess> => {
   const child = spawn(process.execPath, [path.join(__dirname, 'app-process.js')], {
-    env: {
+    env: withoutUndefined({
       ...process.env,
       DATABASE_CLIENT: 'sqlite',
       DATABASE_FILENAME: options.databaseFile,
@@ -22,7 +35,8 @@ export const startAppProcess = async (options: { redisUrl: string; databaseFile:
       STRAPI_TELEMETRY_DISABLED: 'true',
       PSN_REDIS_URL: options.redisUrl,
       PSN_CONFIG_JSON: JSON.stringify(options.pluginConfig ?? {}),
-    },
+      ...options.databaseEnv,
+    }),
     stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
   });
   const url = await new Promise<string>((resolve, reject) => {

@@ -1,17 +1,19 @@
 #!/usr/bin/env node
 // @ts-check
 /**
- * `npm test`: makes sure redis-server and chromium are installed, builds the plugin and the test app (with
+ * `npm test`: makes sure redis-server, chromium and PostgreSQL's server are installed, builds the plugin and the test app (with
  * its admin panel, for the admin browser test), then runs the whole jest suite in band. Extra arguments go
  * to jest (`npm test -- tests/unit`).
  */
 const { spawnSync } = require('child_process');
-const { ensureBinary } = require('./lib/system-packages');
+const { ensureBinary, hasPostgresServer } = require('./lib/system-packages');
 const { REPO_ROOT, bin, buildAppAdmin, buildPlugin, compileTestApp } = require('./lib/build');
 
 const main = async () => {
   ensureBinary('redis-server', 'redis-server');
+  ensureBinary('redis-cli', 'redis-tools');
   ensureBinary('chromium', 'chromium');
+  ensureBinary('initdb', 'postgresql', hasPostgresServer);
   buildPlugin();
   buildAppAdmin();
   await compileTestApp();

@@ -9,6 +9,7 @@ import { header, readCookie, setCookie } from '../shared/http';
 import { pluginService } from '../shared/plugin-services';
 import type { UpdateSettings } from '../store/profile-store';
 import { eraseVisitor } from './erase-visitor';
+import { ErasureSweeps } from './erasure-sweeps';
 import { retireVisitor } from './retire-visitor';
 import { identityKeys, identitySecret, type IdentityKeys } from './secret';
 import { hashUserId } from './user-hash';
@@ -36,6 +37,7 @@ export interface BodyCredentials {
 const identityService = ({ strapi }: { strapi: Core.Strapi }) => {
   let keys: IdentityKeys | undefined;
   const tokens = new LRUCache<string, string>({ max: 10_000 });
+  const sweeps = new ErasureSweeps();
   const getKeys = () => (keys ??= identityKeys(identitySecret(getPluginConfig(strapi).identity.secret, strapi.config.get('server.app.keys'))));
   const profileStore = () => pluginService(strapi, 'store').profiles();
   /** What names a visitor: erase and retire span these capabilities. */
@@ -168,18 +170,29 @@ const identityService = ({ strapi }: { strapi: Core.Strapi }) => {
       return target;
     },
 
-    /** Erases a visitor (and whoever was merged into it) from every structure that names it. */
+    /**
+     * Erases a visitor (and whoever was merged into it) from every structure that names it, and
+     * again once other instances' write buffers have drained (`erasure-sweeps.ts`).
+     */
     async erase(visitorId: string): Promise<boolean> {
       const target = await finalVisitor(visitorId);
       const segments = (await pluginService(strapi, 'segments').list()).map((segment) => segment.slug);
       const triggers = (await pluginService(strapi, 'triggers').list()).map((trigger) => trigger.slug);
-      // Engagements and absence checks still waiting to be written would come back after the erase.
-      pluginService(strapi, 'recommendations').forget([target, visitorId]);
-      await pluginService(strapi, 'triggers').forget([target, visitorId]);
-      const erased = await eraseVisitor(visitorStores(), target, segments, triggers);
-      if (target !== visitorId) await eraseVisitor(visitorStores(), visitorId, [], triggers);
+      const eraseEverywhere = async () => {
+        // Engagements and absence checks still waiting to be written would come back after the erase.
+        pluginService(strapi, 'recommendations').forget([target, visitorId]);
+        await pluginService(strapi, 'triggers').forget([target, visitorId]);
+        const erased = await eraseVisitor(visitorStores(), target, segments, triggers);
+        if (target !== visitorId) await eraseVisitor(visitorStores(), visitorId, [], triggers);
+        return erased;
+      };
+      const erased = await eraseEverywhere();
+      sweeps.schedule(eraseEverywhere, (error) => strapi.log.warn(`[personalization] the second pass of an erase failed: ${error}`));
       return erased;
     },
+
+    /** Runs the erasures' second passes still waiting (at shutdown). */
+    stop: () => sweeps.runNow(),
   };
 };
 
