@@ -70,9 +70,9 @@ export class RedisConnection implements StoreConnection {
         name,
         password,
         sentinelPassword,
-        // Hears the sentinels announce a new master at once, rather than on the next failed write.
-        failoverDetector: true,
-        // A demoted master answers writes with READONLY until the client has moved: reconnect then.
+        // A demoted master answers writes with READONLY until the client has moved: reconnect then
+        // (asking the sentinels again). Not ioredis's failoverDetector: its sentinel subscriptions
+        // kept reconnect timers alive after quit(), and a process using it never exited.
         reconnectOnError: (error) => /^READONLY/.test(error.message),
       });
     };
