@@ -1,5 +1,4 @@
 import type { Core } from '@strapi/strapi';
-import { isbot } from 'isbot';
 import { getPluginConfig } from '../config/get-plugin-config';
 import { personalKeyMatcher } from '../profiles/personal-data';
 import { updateSettings } from '../profiles/update-settings';
@@ -7,6 +6,7 @@ import { isStrategyId } from '../recommendations/strategies';
 import { pluginService } from '../shared/plugin-services';
 import { CORE_FIELDS } from '../store/profile-fields';
 import type { ApplyResult, EventUpdate, UpdateSettings } from '../store/profile-store';
+import { isBotUserAgent } from './bot-user-agent';
 import { deviceTypeOf } from './device-type';
 import type { OnSiteAction } from '../triggers/triggers-service';
 import type { IncomingEvent } from './event-schema';
@@ -67,9 +67,9 @@ const ingestService = ({ strapi }: { strapi: Core.Strapi }) => {
 
   /** Events that are not a bot's: a browser's batch is judged whole, a server's event by event. */
   const humanEvents = (events: IncomingEvent[], options: IngestOptions): IncomingEvent[] => {
-    if (options.sender === 'server') return events.filter((event) => !event.context?.userAgent || !isbot(event.context.userAgent));
+    if (options.sender === 'server') return events.filter((event) => !event.context?.userAgent || !isBotUserAgent(event.context.userAgent));
     const userAgent = events.find((event) => event.context?.userAgent)?.context?.userAgent ?? options.requestUserAgent;
-    return userAgent !== undefined && isbot(userAgent) ? [] : events;
+    return userAgent !== undefined && isBotUserAgent(userAgent) ? [] : events;
   };
 
   /** Applies to the visitor, following it if it was merged into another since. */
