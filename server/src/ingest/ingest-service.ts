@@ -101,17 +101,21 @@ const ingestService = ({ strapi }: { strapi: Core.Strapi }) => {
   const noteForAnalytics = async (visitorId: string, events: IncomingEvent[]) => {
     const counter = stats();
     counter.active(visitorId);
+    const { isPersonalKey } = derivedSettings();
+    let clickedVariants: string[] | undefined;
     for (const event of events) {
       counter.count(`events:${event.type}`);
-      for (const { family, name } of seenNamesOf(event, derivedSettings().isPersonalKey)) counter.seen(family, name);
+      for (const { family, name } of seenNamesOf(event, isPersonalKey)) counter.seen(family, name);
       const variant = event.properties?.variant;
-      // Only a variant that exists: any other string would add a field to the day's counters.
-      if (event.type === 'track' && typeof variant === 'string' && (await pluginService(strapi, 'variants').isLive(variant).catch(() => false))) {
-        counter.count(`clicked:${variant}`);
-      }
+      if (event.type === 'track' && typeof variant === 'string') (clickedVariants ??= []).push(variant);
       // Clicks inside a recommended list (`data-psn-recommendation`): that strategy's click-through.
       const recommendation = event.properties?.recommendation;
       if (event.type === 'track' && isStrategyId(recommendation)) counter.count(`rec-clicked:${recommendation}`);
+    }
+    // Only a variant that exists: any other string would add a field to the day's counters. (Most
+    // batches click none, and wait for nothing here.)
+    for (const variant of clickedVariants ?? []) {
+      if (await pluginService(strapi, 'variants').isLive(variant).catch(() => false)) counter.count(`clicked:${variant}`);
     }
   };
 
