@@ -10,6 +10,8 @@ const bootstrap = async ({ strapi }: { strapi: Core.Strapi }) => {
   pluginService(strapi, 'identity').warnAboutWeakSecret();
   await pluginService(strapi, 'store').open();
   pluginService(strapi, 'stats').start();
+  // Before anything reads history or forgets a deleted segment's (the config sync below).
+  await pluginService(strapi, 'history').bootstrap();
 
   const segments = pluginService(strapi, 'segments');
   const synced = await segments.syncFromConfig();
@@ -26,6 +28,7 @@ const bootstrap = async ({ strapi }: { strapi: Core.Strapi }) => {
   pluginService(strapi, 'deliveries').start();
   await pluginService(strapi, 'changes').start();
   pluginService(strapi, 'reevaluation').schedule();
+  pluginService(strapi, 'history').schedule();
   // After Strapi's own middlewares (query parsing, body), before the router.
   strapi.server.use(createRequestMiddleware(strapi));
 };

@@ -6,6 +6,7 @@ import consentController from './consent/consent-controller';
 import contentTypesController from './content/content-types-controller';
 import experimentsController from './experiments/experiments-controller';
 import healthController from './health/health-controller';
+import historyController from './history/history-controller';
 import ingestController from './ingest/ingest-controller';
 import previewController from './variants/preview-controller';
 import profileController from './profiles/profile-controller';
@@ -34,6 +35,7 @@ export const controllers = {
   variants: variantsController,
   experiments: experimentsController,
   analytics: analyticsController,
+  history: historyController,
   settings: settingsController,
   preview: previewController,
   variantEditor: variantEditorController,

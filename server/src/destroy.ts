@@ -3,6 +3,7 @@ import { pluginService } from './shared/plugin-services';
 
 const destroy = async ({ strapi }: { strapi: Core.Strapi }) => {
   await pluginService(strapi, 'reevaluation').stop().catch(() => {});
+  await pluginService(strapi, 'history').stop().catch(() => {});
   await pluginService(strapi, 'clusters').stop().catch(() => {});
   await pluginService(strapi, 'deliveries').stop().catch(() => {});
   await pluginService(strapi, 'triggers').close().catch(() => {});

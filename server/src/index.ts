@@ -6,6 +6,7 @@ import { controllers } from './controllers';
 import contentTypesService from './content/content-types-service';
 import destroy from './destroy';
 import experimentsService from './experiments/experiments-service';
+import historyService from './history/history-service';
 import identityService from './identity/identity-service';
 import entryTopicsService from './ingest/entry-topics-service';
 import ingestService from './ingest/ingest-service';
@@ -42,6 +43,7 @@ export default {
     reevaluation: reevaluationService,
     variants: variantsService,
     experiments: experimentsService,
+    history: historyService,
     recommendations: recommendationsService,
     clusters: clustersService,
     triggers: triggersService,

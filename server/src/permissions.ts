@@ -18,6 +18,7 @@ export const ACTIONS = [
   { uid: 'profiles.read', displayName: 'Look up visitor profiles', subCategory: 'Profiles' },
   { uid: 'profiles.erase', displayName: 'Erase visitor profiles', subCategory: 'Profiles' },
   { uid: 'analytics.read', displayName: 'Read analytics', subCategory: 'Analytics' },
+  { uid: 'analytics.rollup', displayName: 'Roll up analytics history now', subCategory: 'Analytics' },
   { uid: 'clusters.read', displayName: 'Read clusters', subCategory: 'Clusters' },
   { uid: 'clusters.run', displayName: 'Run clustering', subCategory: 'Clusters' },
   { uid: 'triggers.read', displayName: 'Read triggers and their deliveries', subCategory: 'Triggers' },

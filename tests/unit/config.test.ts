@@ -20,6 +20,7 @@ describe('plugin config', () => {
       segmentJobs: { refreshMinutes: 60, batchSize: 500 },
       recommendations: { enabled: true, defaultStrategy: 'cf-v1', maxLimit: 50 },
       clusters: { enabled: true, refreshHours: 24, kMin: 3, kMax: 10, sampleSize: 50_000, driftThreshold: 0.25 },
+      history: { rollupMinutes: 60 },
       triggers: { enabled: true, destinations: [], dwellHeartbeatsSec: [30, 60, 180], pollMs: 1000, maxAttempts: 8, retryBaseSec: 30, retryMaxSec: 21_600, leaseSec: 60 },
     });
   });
@@ -36,13 +37,17 @@ describe('plugin config', () => {
     expect(() => parsePluginConfig({ triggers: { leaseSec: 5, destinations: [{ ...destination, timeoutMs: 5000 }] } })).toThrow('triggers.leaseSec: leaseSec must be longer than every destination timeoutMs');
   });
 
-  it('accepts a Redis URL, a cluster, or the memory store', () => {
+  it('accepts a Redis URL, a cluster, a master behind Sentinel, or the memory store', () => {
     expect(parsePluginConfig({ redis: { url: 'rediss://user:pw@cache:6380/2' } }).redis.url).toBe(
       'rediss://user:pw@cache:6380/2'
     );
     expect(parsePluginConfig({ redis: { cluster: [{ host: 'a', port: 7000 }] } }).redis.cluster).toEqual([
       { host: 'a', port: 7000 },
     ]);
+    expect(parsePluginConfig({ redis: { sentinel: { name: 'main', nodes: [{ host: 's1', port: 26379 }] } } }).redis.sentinel).toEqual({
+      name: 'main',
+      nodes: [{ host: 's1', port: 26379 }],
+    });
     expect(parsePluginConfig({ store: 'memory' }).store).toBe('memory');
   });
 
@@ -126,7 +131,11 @@ describe('plugin config', () => {
     [{ redis: { url: 'http://cache:6379' } }, 'redis.url: expected a redis:// or rediss:// URL'],
     [{ redis: { cluster: [] } }, 'redis.cluster: expected at least one {host, port} node'],
     [{ redis: { cluster: [{ host: 'a', port: 70000 }] } }, 'redis.cluster[0].port: Too big'],
-    [{ redis: { url: 'redis://a:1', cluster: [{ host: 'a', port: 1 }] } }, 'redis: give either redis.url or redis.cluster, not both'],
+    [{ redis: { url: 'redis://a:1', cluster: [{ host: 'a', port: 1 }] } }, 'redis: give one of redis.url, redis.cluster or redis.sentinel, not redis.url and redis.cluster'],
+    [{ redis: { cluster: [{ host: 'a', port: 1 }], sentinel: { name: 'm', nodes: [{ host: 's', port: 1 }] } } }, 'not redis.cluster and redis.sentinel'],
+    [{ redis: { sentinel: { name: '', nodes: [{ host: 's', port: 1 }] } } }, 'redis.sentinel.name: expected the master name the sentinels monitor'],
+    [{ redis: { sentinel: { name: 'm', nodes: [] } } }, 'redis.sentinel.nodes: expected at least one {host, port} sentinel'],
+    [{ store: 'memory', redis: { sentinel: { name: 'm', nodes: [{ host: 's', port: 1 }] } } }, "store: store 'memory' cannot be combined with redis.sentinel"],
     [{ store: 'memory', redis: { url: 'redis://a:1' } }, "store: store 'memory' cannot be combined with redis.url"],
     [{ store: 'sqlite' }, 'store: Invalid option: expected one of "redis"|"memory"'],
     [{ retentionDays: '180' }, 'retentionDays: Invalid input: expected number, received string'],
@@ -141,6 +150,8 @@ describe('plugin config', () => {
     [{ redis: { uri: 'redis://a:1' } }, 'redis: unknown field "uri"'],
     [{ identity: { secret: 'short' } }, 'identity.secret: expected at least 16 characters'],
     [{ session: { inactivityMinutes: 0 } }, 'session.inactivityMinutes: Too small'],
+    [{ history: { rollupMinutes: 1.5 } }, 'history.rollupMinutes: Invalid input: expected int'],
+    [{ history: { rollupMinutes: 2000 } }, 'history.rollupMinutes: Too big'],
   ])('refuses %j with a message naming the key', (config, message) => {
     expect(() => parsePluginConfig(config)).toThrow(message);
   });

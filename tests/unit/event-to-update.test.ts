@@ -142,6 +142,18 @@ describe('eventToUpdate', () => {
     const update = eventToUpdate({ type: 'track', event: 'x'.repeat(150) }, context, false);
     expect(Object.keys(update.incr ?? {})).toEqual([`e:${'x'.repeat(60)}`]);
   });
+
+  // Found by the public-endpoint fuzz: " constructor" passes the body's scan (which refuses prototype
+  // keys as sent) and became the stored trait "constructor" once trimmed.
+  it('keeps no prototype name as a trait key, counter name or topic, however it is padded', () => {
+    const identify = eventToUpdate({ type: 'identify', traits: { ' constructor': 'x', 'prototype\t': 1, '__proto__ ': { a: 1 }, plan: 'pro' } }, context, false);
+    expect(identify.traits).toEqual({ plan: '"pro"' });
+    const track = eventToUpdate({ type: 'track', event: ' __proto__', category: 'constructor ', properties: { topics: ['prototype', ' Drama'] } }, context, false);
+    expect(track.incr).toBeUndefined();
+    expect(track.affinity).toEqual({ Drama: 1 });
+    const page = eventToUpdate({ type: 'page', name: '\tconstructor' }, context, false);
+    expect(page.incr).toEqual({ pv: 1 });
+  });
 });
 
 describe('batchToUpdates', () => {

@@ -9,16 +9,13 @@ import { EVENT_TYPES, type EventType } from '../ingest/event-schema';
 import type { AnalyticsOverview } from './analytics-overview';
 import { sizeSeries } from '../segments/size-series';
 import { utcDay } from '../store/keys';
+import { dateOfDay as dateOf, dayOfDate as dayOf } from '../shared/utc-date';
 import type { VariantRecord } from '../variants/variants-service';
 import { webhookCounts } from '../webhooks/webhook-counters';
 
-const DAY_MS = 86_400_000;
 const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date YYYY-MM-DD');
 const rangeQuery = z.strictObject({ from: date.optional(), to: date.optional() });
 const MAX_DAYS = 180;
-
-const dayOf = (value: string) => Math.floor(Date.parse(`${value}T00:00:00Z`) / DAY_MS);
-const dateOf = (day: number) => new Date(day * DAY_MS).toISOString().slice(0, 10);
 
 /** Clicks per serve, to four decimals; null before anything was served. */
 const clickThrough = (clicks: number, served: number): number | null => (served > 0 ? Math.round((clicks / served) * 10_000) / 10_000 : null);
@@ -58,15 +55,16 @@ const analyticsController = ({ strapi }: { strapi: Core.Strapi }) => ({
     if (to - from + 1 > MAX_DAYS) throw validationError([{ path: ['from'], message: `at most ${MAX_DAYS} days at once` }]);
     const days = Array.from({ length: to - from + 1 }, (_, i) => from + i);
 
-    const membership = pluginService(strapi, 'store').membership();
-    const [stats, active, segments, variants] = await Promise.all([
-      pluginService(strapi, 'stats').read(from, to),
-      pluginService(strapi, 'store').analytics().countActiveVisitors(days),
+    // Past days from the history tables, today (and what is not rolled up yet) from Redis.
+    const history = pluginService(strapi, 'history');
+    const [{ counters: stats, activeVisitors: active }, rollup, segments, variants] = await Promise.all([
+      history.dailyFigures(from, to),
+      history.status(),
       pluginService(strapi, 'segments').list(),
       pluginService(strapi, 'variants').list({}),
     ]);
-    const histories = await Promise.all(segments.map((segment) => membership.segmentSizeHistory(segment.slug, from, to)));
-    const current = await membership.segmentSizes(segments.map((segment) => segment.slug));
+    const slugs = segments.map((segment) => segment.slug);
+    const [histories, current] = await Promise.all([history.segmentSizes(slugs, from, to), pluginService(strapi, 'store').membership().segmentSizes(slugs)]);
     const sum = (name: string) => days.reduce((total, day) => total + (stats[day]?.[name] ?? 0), 0);
     const titles = await entryTitles(strapi, variants);
 
@@ -81,11 +79,11 @@ const analyticsController = ({ strapi }: { strapi: Core.Strapi }) => ({
         bots: stats[day]?.bots ?? 0,
         degraded: stats[day]?.degraded ?? 0,
       })),
-      segments: segments.map((segment, i) => ({
+      segments: segments.map((segment) => ({
         slug: segment.slug,
         name: segment.name,
         current: current[segment.slug] ?? 0,
-        sizes: sizeSeries(histories[i], current[segment.slug] ?? 0, today, from, to),
+        sizes: sizeSeries(histories[segment.slug], current[segment.slug] ?? 0, today, from, to),
       })),
       variants: variants
         .map((variant) => {
@@ -125,6 +123,7 @@ const analyticsController = ({ strapi }: { strapi: Core.Strapi }) => ({
         degraded: sum('degraded'),
       },
       webhooks: webhookCounts(getPluginConfig(strapi).webhooks.sources, sum),
+      history: { lastRollup: rollup.state === 'done' ? (rollup.finishedAt ?? null) : null },
     };
     ctx.body = { data: overview };
   },

@@ -41,4 +41,6 @@ export interface AnalyticsOverview {
   totals: { events: number; duplicates: number; bots: number; degraded: number };
   /** Inbound webhooks over the range, per configured source: events stored, payloads ignored or invalid, requests refused by reason. */
   webhooks: WebhookCounts;
+  /** When past days were last rolled up into the database (they outlive Redis from then on); null before the first rollup. */
+  history: { lastRollup: string | null };
 }

@@ -28,6 +28,16 @@ export const pluginConfigSchema = z
       .strictObject({
         url: redisUrl.optional(),
         cluster: z.array(clusterNode).min(1, 'expected at least one {host, port} node').optional(),
+        /** A master watched by Redis Sentinel: the client asks the sentinels where it is, and follows failovers. */
+        sentinel: z
+          .strictObject({
+            name: z.string().min(1, 'expected the master name the sentinels monitor'),
+            nodes: z.array(clusterNode).min(1, 'expected at least one {host, port} sentinel'),
+            /** The master's (and replicas') password; the sentinels' own, if they have one. */
+            password: z.string().min(1).optional(),
+            sentinelPassword: z.string().min(1).optional(),
+          })
+          .optional(),
         /** Budget for ordinary store calls (ingest, admin reads); resolution has its own. */
         commandTimeoutMs: z.number().int().min(10).max(60_000).default(1_000),
       })
@@ -168,6 +178,15 @@ export const pluginConfigSchema = z
       })
       .refine((clusters) => clusters.kMin <= clusters.kMax, { message: 'kMin must not exceed kMax', path: ['kMin'] })
       .prefault({}),
+    history: z
+      .strictObject({
+        /**
+         * How often the daily figures are rolled up from Redis into the database (one instance does
+         * it); 0: only on demand (`POST /personalization/history/rollup`).
+         */
+        rollupMinutes: z.number().int().min(0).max(24 * 60).default(60),
+      })
+      .prefault({}),
     triggers: z
       .strictObject({
         /** Off: no trigger is matched, no check is scheduled and no delivery is sent. */
@@ -207,18 +226,19 @@ export const pluginConfigSchema = z
       .prefault({}),
   })
   .superRefine((config, ctx) => {
-    if (config.redis.url && config.redis.cluster) {
+    const addresses = [config.redis.url && 'redis.url', config.redis.cluster && 'redis.cluster', config.redis.sentinel && 'redis.sentinel'].filter(Boolean);
+    if (addresses.length > 1) {
       ctx.addIssue({
         code: 'custom',
         path: ['redis'],
-        message: 'give either redis.url or redis.cluster, not both',
+        message: `give one of redis.url, redis.cluster or redis.sentinel, not ${addresses.join(' and ')}`,
       });
     }
-    if (config.store === 'memory' && (config.redis.url || config.redis.cluster)) {
+    if (config.store === 'memory' && addresses.length > 0) {
       ctx.addIssue({
         code: 'custom',
         path: ['store'],
-        message: "store 'memory' cannot be combined with redis.url or redis.cluster; remove one",
+        message: `store 'memory' cannot be combined with ${addresses[0]}; remove one`,
       });
     }
   });

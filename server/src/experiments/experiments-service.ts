@@ -3,12 +3,14 @@ import { errors } from '@strapi/utils';
 import { getPluginConfig } from '../config/get-plugin-config';
 import { forbidden } from '../shared/http-errors';
 import { pluginService } from '../shared/plugin-services';
+import { dateOfDay } from '../shared/utc-date';
 import { validationError } from '../shared/validation';
 import { HOLDOUT, type ArmWeight } from './bucketing';
 import { CONTROL, type ExperimentCreate, type ExperimentStop, type ExperimentUpdate, type Goal } from './experiment-input';
 import { keyedGoals, meetsGoal, type GoalEvent } from './goals';
 import { experimentResults, type ArmCounts } from './results';
 import type { RunningExperiment } from './serve-decision';
+import { parseExperimentCounter } from './store/experiment-store';
 
 export const EXPERIMENT_UID = 'plugin::personalization.experiment';
 const CHANGED_CHANNEL = 'experiments-changed';
@@ -186,6 +188,7 @@ const experimentsService = ({ strapi }: { strapi: Core.Strapi }) => {
       if (experiment.status === 'running') throw forbidden('stop the experiment before deleting it');
       await query().delete({ where: { id: experiment.id } });
       await experimentStore().deleteExperimentData(experiment.documentId).catch(() => {});
+      await pluginService(strapi, 'history').forgetExperiment(experiment.documentId);
       await changed();
       return experiment;
     },
@@ -252,7 +255,8 @@ const experimentsService = ({ strapi }: { strapi: Core.Strapi }) => {
     /** Statistics per arm and goal, the sample-ratio check, and a daily series. */
     async results(documentId: string) {
       const experiment = await findOrThrow(documentId);
-      const { totals, daily } = await experimentStore().experimentCounters(experiment.documentId);
+      // Days rolled up into the history tables, plus Redis's: intact after a Redis flush.
+      const { totals, daily } = await pluginService(strapi, 'history').experimentCounters(experiment.documentId);
       const goals = keyedGoals(experiment.goals).map((goal) => goal.key);
       const arms: ArmCounts[] = experiment.arms.map((arm) => ({
         key: arm.key,
@@ -262,14 +266,15 @@ const experimentsService = ({ strapi }: { strapi: Core.Strapi }) => {
       }));
       const days = new Map<number, Record<string, { visitors: number; conversions: Record<string, number> }>>();
       for (const [name, count] of Object.entries(daily)) {
-        const [day, kind, ...rest] = name.split('|');
-        const arm = rest[rest.length - 1];
-        if (kind !== 'v' && kind !== 'cv') continue;
-        const byArm = days.get(Number(day)) ?? {};
-        byArm[arm] ??= { visitors: 0, conversions: {} };
-        if (kind === 'v') byArm[arm].visitors += count;
-        else byArm[arm].conversions[rest[0]] = (byArm[arm].conversions[rest[0]] ?? 0) + count;
-        days.set(Number(day), byArm);
+        const bar = name.indexOf('|');
+        const counter = parseExperimentCounter(name.slice(bar + 1));
+        if (!counter || counter.metric === 'conversions') continue;
+        const day = Number(name.slice(0, bar));
+        const byArm = days.get(day) ?? {};
+        const arm = (byArm[counter.arm] ??= { visitors: 0, conversions: {} });
+        if (counter.goal === null) arm.visitors += count;
+        else arm.conversions[counter.goal] = (arm.conversions[counter.goal] ?? 0) + count;
+        days.set(day, byArm);
       }
       return {
         experiment: { key: experiment.key, status: experiment.status, startedAt: experiment.startedAt, stoppedAt: experiment.stoppedAt, winner: experiment.winner },
@@ -278,7 +283,7 @@ const experimentsService = ({ strapi }: { strapi: Core.Strapi }) => {
         ...experimentResults(arms, goals, CONTROL),
         daily: [...days.entries()]
           .sort(([a], [b]) => a - b)
-          .map(([day, byArm]) => ({ date: new Date(day * 86_400_000).toISOString().slice(0, 10), arms: byArm })),
+          .map(([day, byArm]) => ({ date: dateOfDay(day), arms: byArm })),
       };
     },
 

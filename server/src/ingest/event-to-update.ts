@@ -1,7 +1,8 @@
-import { containsPersonalData, keepName, scrubValue } from '../profiles/personal-data';
+import { keepName, scrubValue } from '../profiles/personal-data';
 import { ATTRIBUTION, clipName, FIELDS, PREFIX } from '../profiles/profile-fields';
 import type { EventUpdate } from '../store/profile-store';
 import { statedTime, type IncomingEvent } from './event-schema';
+import { FORBIDDEN_KEYS } from './json-limits';
 import { messageHash } from './message-hash';
 import { topicsOfProperties } from './topics';
 
@@ -43,10 +44,15 @@ export const eventTime = (event: IncomingEvent, nowSec: number): number => {
   return stated ? Math.floor(Date.parse(stated) / 1000) : nowSec;
 };
 
-/** A name as the profile keeps it: trimmed, clipped, and never one that carries personal data. */
+/**
+ * A name as the profile keeps it: trimmed, clipped, never one that carries personal data, and never
+ * a prototype name: names become keys of the readable profile (`events`, `pages`, `traits`), and
+ * `" constructor"` trimmed is one, though the body's scan only refuses such keys as sent.
+ */
 const nameOf = (value: string | undefined): string | undefined => {
   const kept = keepName(value);
-  return kept === undefined ? undefined : clipName(kept) || undefined;
+  const name = kept === undefined ? undefined : clipName(kept) || undefined;
+  return name === undefined || FORBIDDEN_KEYS.has(name) ? undefined : name;
 };
 
 const number = (value: unknown): number | undefined =>
@@ -153,9 +159,10 @@ const traitsOf = (event: IncomingEvent, isPersonalKey: (key: string) => boolean)
   if (event.type !== 'identify' || !event.traits) return undefined;
   const kept: Record<string, string> = {};
   for (const [key, value] of Object.entries(event.traits)) {
-    if (isPersonalKey(key) || containsPersonalData(key)) continue;
+    const name = nameOf(key);
+    if (name === undefined || isPersonalKey(key)) continue;
     const scrubbed = scrubValue(value, isPersonalKey);
-    if (scrubbed !== undefined) kept[clipName(key)] = JSON.stringify(scrubbed);
+    if (scrubbed !== undefined) kept[name] = JSON.stringify(scrubbed);
   }
   return Object.keys(kept).length > 0 ? kept : undefined;
 };

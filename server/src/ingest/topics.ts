@@ -1,5 +1,6 @@
 import { containsPersonalData } from '../profiles/personal-data';
 import { clipName } from '../profiles/profile-fields';
+import { FORBIDDEN_KEYS } from './json-limits';
 
 /** Longest topic kept, so `t:<topic>` stays a short field. */
 export const MAX_TOPIC_LENGTH = 40;
@@ -13,13 +14,16 @@ const asTopics = (value: unknown): string[] => {
   return [];
 };
 
-/** Normalizes topic values: trimmed, non-empty, at most MAX_TOPIC_LENGTH characters, unique, no personal data. */
+/**
+ * Normalizes topic values: trimmed, non-empty, at most MAX_TOPIC_LENGTH characters, unique, no
+ * personal data, no prototype name (topics are keys of the readable profile's `topics`).
+ */
 export const normalizeTopics = (values: unknown[]): string[] => [
   ...new Set(
     values
       .flatMap(asTopics)
       .map((topic) => clipName(topic).slice(0, MAX_TOPIC_LENGTH).trim())
-      .filter((topic) => topic.length > 0 && !containsPersonalData(topic))
+      .filter((topic) => topic.length > 0 && !FORBIDDEN_KEYS.has(topic) && !containsPersonalData(topic))
   ),
 ];
 

@@ -15,6 +15,8 @@ export default {
     route('GET', '/content-types', 'contentTypes.list'),
     route('GET', '/preview', 'preview.show', 'variants.read'),
     route('GET', '/analytics', 'analytics.overview', 'analytics.read'),
+    route('GET', '/history', 'history.status', 'analytics.read'),
+    route('POST', '/history/rollup', 'history.rollUp', 'analytics.rollup'),
     route('GET', '/settings', 'settings.find', 'settings.read'),
     route('GET', '/profiles', 'adminProfiles.find', 'profiles.read'),
     route('DELETE', '/profiles', 'adminProfiles.erase', 'profiles.erase'),

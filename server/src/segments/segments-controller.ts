@@ -50,9 +50,13 @@ const segmentsController = ({ strapi }: { strapi: Core.Strapi }) => {
       const all = await segments().list();
       const sizes = await membershipStore().segmentSizes(all.map((segment) => segment.slug));
       const today = utcDay(Date.now() / 1000);
-      const histories = await Promise.all(all.map((segment) => membershipStore().segmentSizeHistory(segment.slug, today - TREND_DAYS + 1, today)));
+      const histories = await pluginService(strapi, 'history').segmentSizes(
+        all.map((segment) => segment.slug),
+        today - TREND_DAYS + 1,
+        today
+      );
       ctx.body = {
-        data: all.map((segment, i) => ({ ...present(segment, sizes), trend: sizeSeries(histories[i], sizes[segment.slug] ?? 0, today, today - TREND_DAYS + 1, today) })),
+        data: all.map((segment) => ({ ...present(segment, sizes), trend: sizeSeries(histories[segment.slug], sizes[segment.slug] ?? 0, today, today - TREND_DAYS + 1, today) })),
         meta: { reevaluation: await pluginService(strapi, 'reevaluation').status() },
       };
     },
@@ -114,7 +118,7 @@ const segmentsController = ({ strapi }: { strapi: Core.Strapi }) => {
       const { days } = parseOrThrow(sizesQuery, ctx.query);
       const segment = await segments().find(ctx.params.id);
       const today = utcDay(Date.now() / 1000);
-      const history = await membershipStore().segmentSizeHistory(segment.slug, today - days + 1, today);
+      const { [segment.slug]: history } = await pluginService(strapi, 'history').segmentSizes([segment.slug], today - days + 1, today);
       const current = (await membershipStore().segmentSizes([segment.slug]))[segment.slug] ?? 0;
       ctx.body = {
         data: sizeSeries(history, current, today, today - days + 1, today),

@@ -81,6 +81,14 @@ const segmentsService = ({ strapi }: { strapi: Core.Strapi }) => {
     return segment;
   };
 
+  /** What a deleted segment leaves: its members and sizes (in Redis and in history), and its variants (disabled). */
+  const deleteSegment = async (segment: SegmentRecord) => {
+    await query().delete({ where: { id: segment.id } });
+    await membershipStore().deleteSegmentData(segment.slug).catch(() => {});
+    await pluginService(strapi, 'history').forgetSegment(segment.slug);
+    await pluginService(strapi, 'variants').disableForSegment(segment.slug);
+  };
+
   const assertEditable = (segment: SegmentRecord) => {
     if (segment.source === 'config') {
       throw forbidden(`segment "${segment.slug}" is declared in config/plugins.ts; change it there`);
@@ -197,9 +205,7 @@ const segmentsService = ({ strapi }: { strapi: Core.Strapi }) => {
     async remove(documentId: string): Promise<SegmentRecord> {
       const segment = await findOrThrow(documentId);
       assertEditable(segment);
-      await query().delete({ where: { id: segment.id } });
-      await membershipStore().deleteSegmentData(segment.slug).catch(() => {});
-      await pluginService(strapi, 'variants').disableForSegment(segment.slug);
+      await deleteSegment(segment);
       await changed(`segment "${segment.slug}" deleted`);
       return segment;
     },
@@ -229,9 +235,7 @@ const segmentsService = ({ strapi }: { strapi: Core.Strapi }) => {
       }
       for (const segment of stored) {
         if (segment.source === 'config' && !declared.some((definition) => definition.slug === segment.slug)) {
-          await query().delete({ where: { id: segment.id } });
-          await membershipStore().deleteSegmentData(segment.slug).catch(() => {});
-          await pluginService(strapi, 'variants').disableForSegment(segment.slug);
+          await deleteSegment(segment);
           result.removed.push(segment.slug);
         }
       }

@@ -1,11 +1,11 @@
+import { dateOfDay } from '../shared/utc-date';
+
 /** A day's size of a segment, as the admin charts it. */
 export interface DailySize {
   /** `YYYY-MM-DD` (UTC). */
   date: string;
   size: number;
 }
-
-const DAY_MS = 86_400_000;
 
 /**
  * A segment's daily sizes from `from` to `to` (UTC day numbers), oldest first. Sizes are recorded
@@ -18,5 +18,5 @@ export const sizeSeries = (history: Record<number, number>, current: number, tod
   return [...sizes]
     .filter(([day]) => day >= from && day <= to)
     .sort(([a], [b]) => a - b)
-    .map(([day, size]) => ({ date: new Date(day * DAY_MS).toISOString().slice(0, 10), size }));
+    .map(([day, size]) => ({ date: dateOfDay(day), size }));
 };

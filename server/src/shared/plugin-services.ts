@@ -3,6 +3,7 @@ import type contentTypesService from '../content/content-types-service';
 import type { ClustersService } from '../clusters/clusters-service';
 import type { ChangesService } from '../coordination/changes-service';
 import type { ExperimentsService } from '../experiments/experiments-service';
+import type { HistoryService } from '../history/history-service';
 import type { IdentityService } from '../identity/identity-service';
 import type { EntryTopicsService } from '../ingest/entry-topics-service';
 import type { IngestService } from '../ingest/ingest-service';
@@ -28,6 +29,7 @@ export interface PluginServices {
   reevaluation: ReevaluationService;
   variants: VariantsService;
   experiments: ExperimentsService;
+  history: HistoryService;
   recommendations: RecommendationsService;
   clusters: ClustersService;
   triggers: TriggersService;

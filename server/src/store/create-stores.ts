@@ -75,8 +75,9 @@ export const memoryStores = (keyspace = new MemoryKeyspace()): Stores => {
 /** Picks the driver from the validated config: Redis unless `store: 'memory'` is asked for. */
 export const createStores = (config: PluginConfig): Stores => {
   if (config.store === 'memory') return memoryStores();
-  const { url, cluster, commandTimeoutMs } = config.redis;
-  return redisStores(new RedisConnection(cluster ? { cluster, commandTimeoutMs } : { url: url ?? DEFAULT_REDIS_URL, commandTimeoutMs }, config.keyPrefix));
+  const { url, cluster, sentinel, commandTimeoutMs } = config.redis;
+  const address = cluster ? { cluster, commandTimeoutMs } : sentinel ? { sentinel, commandTimeoutMs } : { url: url ?? DEFAULT_REDIS_URL, commandTimeoutMs };
+  return redisStores(new RedisConnection(address, config.keyPrefix));
 };
 
 /** How the store is described to people: the Redis address without credentials. */
@@ -84,6 +85,10 @@ export const describeStore = (config: PluginConfig): string => {
   if (config.store === 'memory') return 'embedded memory store (single process, not persisted)';
   if (config.redis.cluster) {
     return `Redis Cluster (${config.redis.cluster.map((node) => `${node.host}:${node.port}`).join(', ')})`;
+  }
+  if (config.redis.sentinel) {
+    const { name, nodes } = config.redis.sentinel;
+    return `Redis master "${name}" through Sentinel (${nodes.map((node) => `${node.host}:${node.port}`).join(', ')})`;
   }
   const url = new URL(config.redis.url ?? DEFAULT_REDIS_URL);
   return `Redis at ${url.hostname}:${url.port || 6379}${url.pathname.length > 1 ? url.pathname : ''}`;

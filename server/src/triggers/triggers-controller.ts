@@ -32,7 +32,7 @@ const triggersController = ({ strapi }: { strapi: Core.Strapi }) => {
     /** Every trigger with its outcomes over the last week, and what the form offers. */
     async list(ctx: Context) {
       const today = utcDay(Date.now() / 1000);
-      const [all, stats] = await Promise.all([triggers().list(), pluginService(strapi, 'stats').read(today - COUNTER_DAYS + 1, today)]);
+      const [all, { counters: stats }] = await Promise.all([triggers().list(), pluginService(strapi, 'history').dailyFigures(today - COUNTER_DAYS + 1, today)]);
       const totals = (slug: string) =>
         Object.fromEntries(OUTCOMES.map((outcome) => [outcome, Object.values(stats).reduce((sum, day) => sum + (Number(day[`trigger:${slug}:${outcome}`]) || 0), 0)]));
       const { destinations, dwellHeartbeatsSec, enabled } = getPluginConfig(strapi).triggers;

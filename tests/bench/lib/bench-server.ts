@@ -1,7 +1,7 @@
 /**
  * A benchmark server: the test app with the plugin, a private redis-server, listening on a free
  * port, in its own process so that the load generator does not share its event loop.
- * Prints one JSON line `{ "url": ..., "redisPort": ... }` when ready; stops on the IPC message "stop".
+ * Prints one JSON line `{ "url": ..., "redisPort": ..., "pid": ... }` when ready; stops on the IPC message "stop".
  */
 import { startRedis } from '../../helpers/redis-server';
 import { startTestApp } from '../../helpers/strapi-app';
@@ -36,7 +36,7 @@ const main = async () => {
   if (process.env.BENCH_SETUP === 'triggers') {
     extra.visitorTokens = (await setupTriggers(app.strapi, Number(process.env.BENCH_TRIGGERS ?? 0), Number(process.env.BENCH_VISITORS ?? 1000))).visitorTokens;
   }
-  process.stdout.write(`${JSON.stringify({ url, redisPort: redis.port, ...extra })}\n`);
+  process.stdout.write(`${JSON.stringify({ url, redisPort: redis.port, pid: process.pid, ...extra })}\n`);
   // Stopped through IPC: Strapi installs its own SIGTERM handler.
   process.on('message', async (message) => {
     if (message !== 'stop') return;

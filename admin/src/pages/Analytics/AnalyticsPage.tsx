@@ -63,7 +63,16 @@ export const AnalyticsPage = () => {
       <Page.Title>{t('analytics.title', 'Analytics')}</Page.Title>
       <Layouts.Header
         title={t('analytics.title', 'Analytics')}
-        subtitle={t('analytics.subtitle', 'From {from} to {to}', { from: data.from, to: data.to })}
+        subtitle={[
+          t('analytics.subtitle', 'From {from} to {to}', { from: data.from, to: data.to }),
+          data.history.lastRollup
+            ? t('analytics.history', 'past days kept in the database (last rolled up {time})', {
+                time: formatDate(new Date(data.history.lastRollup), { dateStyle: 'medium', timeStyle: 'short' }),
+              })
+            : null,
+        ]
+          .filter(Boolean)
+          .join(' · ')}
         primaryAction={
           <Flex gap={2} alignItems="flex-end">
             <Box minWidth="180px">

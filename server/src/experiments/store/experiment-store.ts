@@ -34,9 +34,29 @@ export interface ExperimentStore {
   forgetVisitors(visitorIds: readonly string[]): Promise<boolean>;
 }
 
+/** What one counter counts: visitors first exposed to an arm, or a goal's converted visitors (`converted`) or conversions (`conversions`) in an arm. */
+export type ExperimentCounter = { metric: 'visitors'; goal: null; arm: string } | { metric: 'converted' | 'conversions'; goal: string; arm: string };
+
+const KINDS = { visitors: 'v', converted: 'cv', conversions: 'ct' } as const;
+
+/** A counter's name in the store: `v|<arm>`, `cv|<goal>|<arm>`, `ct|<goal>|<arm>`. */
+export const experimentCounterName = (counter: ExperimentCounter): string =>
+  counter.goal === null ? `${KINDS.visitors}|${counter.arm}` : `${KINDS[counter.metric]}|${counter.goal}|${counter.arm}`;
+
+/** A counter's name read back; null for anything else. */
+export const parseExperimentCounter = (name: string): ExperimentCounter | null => {
+  const [kind, ...rest] = name.split('|');
+  if (kind === KINDS.visitors && rest.length === 1) return { metric: 'visitors', goal: null, arm: rest[0] };
+  if (kind === KINDS.converted && rest.length === 2) return { metric: 'converted', goal: rest[0], arm: rest[1] };
+  if (kind === KINDS.conversions && rest.length === 2) return { metric: 'conversions', goal: rest[0], arm: rest[1] };
+  return null;
+};
+
 /** Counters a first exposure adds to. */
-export const exposureCounters = (arm: string): string[] => [`v|${arm}`];
+export const exposureCounters = (arm: string): string[] => [experimentCounterName({ metric: 'visitors', goal: null, arm })];
 
 /** Counters a conversion adds to: the goal's total, and its unique visitors on a first conversion. */
-export const conversionCounters = (goal: string, arm: string, first: boolean): string[] =>
-  first ? [`ct|${goal}|${arm}`, `cv|${goal}|${arm}`] : [`ct|${goal}|${arm}`];
+export const conversionCounters = (goal: string, arm: string, first: boolean): string[] => [
+  experimentCounterName({ metric: 'conversions', goal, arm }),
+  ...(first ? [experimentCounterName({ metric: 'converted', goal, arm })] : []),
+];

@@ -2,9 +2,15 @@ import { Cluster, Redis } from 'ioredis';
 import { visitorKeys, type VisitorKeys } from '../keys';
 import type { StoreConnection, StoreHealth } from '../store-connection';
 
+interface RedisNode {
+  host: string;
+  port: number;
+}
+
 export type RedisAddress =
   | { url: string; commandTimeoutMs: number }
-  | { cluster: { host: string; port: number }[]; commandTimeoutMs: number };
+  | { cluster: RedisNode[]; commandTimeoutMs: number }
+  | { sentinel: { name: string; nodes: RedisNode[]; password?: string; sentinelPassword?: string }; commandTimeoutMs: number };
 
 export type RedisClient = Redis | Cluster;
 
@@ -46,10 +52,23 @@ export class RedisConnection implements StoreConnection {
       // Shutdown should not wait seconds for a socket that never opened.
       disconnectTimeout: 200,
     };
-    const create = (clientOptions: typeof options): RedisClient =>
-      'url' in address
-        ? new Redis(address.url, { ...clientOptions, maxRetriesPerRequest: 1 })
-        : new Cluster(address.cluster, { ...clientOptions, redisOptions: clientOptions });
+    const create = (clientOptions: typeof options): RedisClient => {
+      if ('cluster' in address) return new Cluster(address.cluster, { ...clientOptions, redisOptions: clientOptions });
+      if ('url' in address) return new Redis(address.url, { ...clientOptions, maxRetriesPerRequest: 1 });
+      const { name, nodes, password, sentinelPassword } = address.sentinel;
+      return new Redis({
+        ...clientOptions,
+        maxRetriesPerRequest: 1,
+        sentinels: nodes,
+        name,
+        password,
+        sentinelPassword,
+        // A demoted master answers writes with READONLY until the client has moved: reconnect then
+        // (asking the sentinels again). Not ioredis's failoverDetector: its sentinel subscriptions
+        // kept reconnect timers alive after quit(), and a process using it never exited.
+        reconnectOnError: (error) => /^READONLY/.test(error.message),
+      });
+    };
     this.client = create(options);
     this.readClient = create({ ...options, enableAutoPipelining: false });
     // Errors surface on the calls that fail; without a listener ioredis would log each reconnect.
