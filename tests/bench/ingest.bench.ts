@@ -1,7 +1,8 @@
 /**
- * Ingest throughput: POST /api/personalization/events with 20-event batches, against Strapi's own
- * /_health on the same app (the framework floor), alternating runs. Target: ratio >= 0.7.
- * Also: p99 latency of a batch under load, and Redis round trips per batch (from INFO commandstats).
+ * Ingest throughput: POST /api/personalization/events with 20-event batches, against the same
+ * body posted to a no-op route of the same app (what Strapi itself costs for such a request) and
+ * against Strapi's own /_health, alternating runs. Target: ingest >= 0.75 x the no-op POST route.
+ * Also: p99 latency of a batch under load, and Redis round trips per batch (counted with MONITOR).
  */
 import { randomUUID } from 'crypto';
 import { Redis } from 'ioredis';
@@ -60,8 +61,7 @@ const main = async () => {
         url: `${server.url}/api/bench-floor`,
         requests: [{ method: 'POST', headers, setupRequest: (request) => ({ ...request, body: batchBody() }) }],
       },
-      ingest,
-      { rounds: 2 }
+      ingest
     );
     const roundTrips = await redisCommandsPerBatch(server.url, server.redisPort, headers);
     // A server source: 100-event batches for 100 visitors.
@@ -75,9 +75,9 @@ const main = async () => {
     report('framework floor /_health (req/s)', fixed(baseline.requestsPerSec, 0));
     report('ingest POST /events (batches/s)', fixed(subject.requestsPerSec, 0));
     report('ingest events/s', fixed(subject.requestsPerSec * BATCH, 0));
-    report('ratio ingest / floor (target >= 0.70)', fixed(ratio));
+    report('ratio ingest / floor', fixed(ratio));
     report('POST floor: same body to a no-op route (req/s)', fixed(postFloor.baseline.requestsPerSec, 0));
-    report('ratio ingest / POST floor (the plugin\'s own cost)', fixed(postFloor.ratio));
+    report('ratio ingest / POST floor (target >= 0.75)', fixed(postFloor.ratio));
     report('ingest p50 / p99 latency under load (ms)', `${fixed(subject.p50Ms, 1)} / ${fixed(subject.p99Ms, 1)}`);
     report('floor p50 / p99 latency (ms)', `${fixed(baseline.p50Ms, 1)} / ${fixed(baseline.p99Ms, 1)}`);
     report('Redis round trips per batch (target 1)', `${fixed(roundTrips.perBatch, 2)} (${roundTrips.commands})`);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { checkJsonLimits, JSON_LIMITS } from './json-limits';
+import { presentFieldsList, presentFieldsParser, UNSURE } from './present-fields';
 
 /**
  * The body of `POST /api/personalization/events` (and of Segment's HTTP API paths under
@@ -32,6 +33,8 @@ const jsonObject = z.custom<Record<string, unknown>>(isPlainObject, 'expected an
     ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
   }
 });
+/** The same two tests, for the quick parse below (the value is its own output). */
+const quickJsonObject = (value: unknown) => (isPlainObject(value) && checkJsonLimits(value).length === 0 ? value : UNSURE);
 
 const pageContext = z.strictObject({
   url: text.optional(),
@@ -66,74 +69,96 @@ export type EventType = (typeof EVENT_TYPES)[number];
 
 const hexHash = z.string().regex(/^[0-9a-fA-F]{64}$/, 'expected the hex HMAC-SHA256 of the user id (64 characters)');
 
-const event = z
-  .strictObject({
-    type: z.enum(EVENT_TYPES, {
-      error: (issue) => `unknown type ${JSON.stringify(issue.input)} (expected one of ${EVENT_TYPES.join(', ')})`,
-    }),
-    event: name.optional(),
-    /** Segment's page or screen name (`analytics.page('Pricing')`). */
-    name: name.optional(),
-    category: name.optional(),
-    action: name.optional(),
-    label: text.optional(),
-    value: z.number().finite().optional(),
-    properties: jsonObject.optional(),
-    traits: jsonObject.optional(),
-    context: context.optional(),
-    timestamp: isoTimestamp.optional(),
-    /** When the SDK recorded the call (RudderStack sends this rather than `timestamp`). */
-    originalTimestamp: isoTimestamp.optional(),
-    messageId: id.optional(),
-    anonymousId: id.optional(),
-    userId: id.optional(),
-    /** A browser's proof of `userId`: hex HMAC-SHA256(identity secret, userId), made by the site's backend. */
-    userHash: hexHash.optional(),
-    /** `alias`: the id the user was known by before. */
-    previousId: id.optional(),
-    /** `group`: the account or company the user belongs to. */
-    groupId: id.optional(),
-  })
-  .superRefine((value, ctx) => {
-    if (value.type === 'track' && !value.event) {
-      ctx.addIssue({ code: 'custom', path: ['event'], message: 'a track event needs an "event" name' });
-    }
-    if (value.type === 'alias' && !value.previousId) {
-      ctx.addIssue({ code: 'custom', path: ['previousId'], message: 'an alias call needs a "previousId"' });
-    }
-    if (value.type === 'group' && !value.groupId) {
-      ctx.addIssue({ code: 'custom', path: ['groupId'], message: 'a group call needs a "groupId"' });
-    }
-  });
-
-const events = z.array(event).min(1, 'expected at least one event');
-
-export const eventBatchSchema = z
-  .strictObject({
-    anonymousId: id.optional(),
-    userId: id.optional(),
-    userHash: hexHash.optional(),
-    /** A browser's credential, for clients that cannot send the cookie or a header (sendBeacon). */
-    visitorToken: z.string().max(200, 'longer than 200 characters').optional(),
-    /** A browser's visitor key, before it has a credential (see identity/visitor-key.ts). */
-    visitorKey: z.string().max(128, 'longer than 128 characters').optional(),
-    events: events.optional(),
-    /** Segment's HTTP batch API calls the list `batch`. */
-    batch: events.optional(),
-  })
-  .superRefine((value, ctx) => {
-    if (!value.events === !value.batch) {
-      ctx.addIssue({ code: 'custom', path: ['events'], message: 'give the events as "events" (or Segment\'s "batch"), exactly one of them' });
-    }
-  });
-
-export type EventBatchInput = z.output<typeof eventBatchSchema>;
-export type IncomingEvent = z.output<typeof event>;
+const eventFields = z.strictObject({
+  type: z.enum(EVENT_TYPES, {
+    error: (issue) => `unknown type ${JSON.stringify(issue.input)} (expected one of ${EVENT_TYPES.join(', ')})`,
+  }),
+  event: name.optional(),
+  /** Segment's page or screen name (`analytics.page('Pricing')`). */
+  name: name.optional(),
+  category: name.optional(),
+  action: name.optional(),
+  label: text.optional(),
+  value: z.number().finite().optional(),
+  properties: jsonObject.optional(),
+  traits: jsonObject.optional(),
+  context: context.optional(),
+  timestamp: isoTimestamp.optional(),
+  /** When the SDK recorded the call (RudderStack sends this rather than `timestamp`). */
+  originalTimestamp: isoTimestamp.optional(),
+  messageId: id.optional(),
+  anonymousId: id.optional(),
+  userId: id.optional(),
+  /** A browser's proof of `userId`: hex HMAC-SHA256(identity secret, userId), made by the site's backend. */
+  userHash: hexHash.optional(),
+  /** `alias`: the id the user was known by before. */
+  previousId: id.optional(),
+  /** `group`: the account or company the user belongs to. */
+  groupId: id.optional(),
+});
 
 interface Issue {
   path: (string | number)[];
   message: string;
 }
+
+/** What a call of each type needs beyond its fields' own checks. */
+const eventIssues = (value: z.output<typeof eventFields>): Issue[] => {
+  const issues: Issue[] = [];
+  if (value.type === 'track' && !value.event) issues.push({ path: ['event'], message: 'a track event needs an "event" name' });
+  if (value.type === 'alias' && !value.previousId) issues.push({ path: ['previousId'], message: 'an alias call needs a "previousId"' });
+  if (value.type === 'group' && !value.groupId) issues.push({ path: ['groupId'], message: 'a group call needs a "groupId"' });
+  return issues;
+};
+
+const event = eventFields.superRefine((value, ctx) => {
+  for (const issue of eventIssues(value)) ctx.addIssue({ code: 'custom', ...issue });
+});
+
+// No other length check here: the most a sender may send is checked before (`MAX_EVENTS`), and the
+// quick parse below takes any non-empty list.
+const events = z.array(event).min(1, 'expected at least one event');
+
+const batchFields = z.strictObject({
+  anonymousId: id.optional(),
+  userId: id.optional(),
+  userHash: hexHash.optional(),
+  /** A browser's credential, for clients that cannot send the cookie or a header (sendBeacon). */
+  visitorToken: z.string().max(200, 'longer than 200 characters').optional(),
+  /** A browser's visitor key, before it has a credential (see identity/visitor-key.ts). */
+  visitorKey: z.string().max(128, 'longer than 128 characters').optional(),
+  events: events.optional(),
+  /** Segment's HTTP batch API calls the list `batch`. */
+  batch: events.optional(),
+});
+
+const batchIssues = (value: { events?: unknown; batch?: unknown }): Issue[] =>
+  !value.events === !value.batch ? [{ path: ['events'], message: 'give the events as "events" (or Segment\'s "batch"), exactly one of them' }] : [];
+
+export const eventBatchSchema = batchFields.superRefine((value, ctx) => {
+  for (const issue of batchIssues(value)) ctx.addIssue({ code: 'custom', ...issue });
+});
+
+export type EventBatchInput = z.output<typeof eventBatchSchema>;
+export type IncomingEvent = z.output<typeof event>;
+
+/**
+ * The same schema by the fields each event has (`present-fields.ts`): what a valid batch costs
+ * to check is what it carries, not twenty optional fields per event. The schema above stays the
+ * judge: anything this cannot vouch for is parsed by it, which gives the errors.
+ */
+const quickContext = presentFieldsParser(context, { fields: { page: presentFieldsParser(pageContext), campaign: presentFieldsParser(campaign) } });
+const quickEvent = presentFieldsParser(eventFields, {
+  fields: { context: quickContext, properties: quickJsonObject, traits: quickJsonObject },
+  hasIssues: (value) => eventIssues(value as z.output<typeof eventFields>).length > 0,
+});
+const eventList = presentFieldsList(quickEvent);
+const quickBatch = presentFieldsParser(batchFields, { fields: { events: eventList, batch: eventList }, hasIssues: (value) => batchIssues(value).length > 0 });
+
+export const parseEventBatch = (body: unknown): z.ZodSafeParseResult<EventBatchInput> => {
+  const quick = quickBatch(body);
+  return quick === UNSURE ? eventBatchSchema.safeParse(body) : { success: true, data: quick as EventBatchInput };
+};
 
 /** An event's time: `timestamp`, else `originalTimestamp`, else none (the server's clock then). */
 export const statedTime = (incoming: IncomingEvent): string | undefined => incoming.timestamp ?? incoming.originalTimestamp;

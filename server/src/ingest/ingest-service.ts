@@ -1,5 +1,4 @@
 import type { Core } from '@strapi/strapi';
-import { isbot } from 'isbot';
 import { eventsCounter, siteCountsOfBatch } from '../analytics/site-counts';
 import { getPluginConfig } from '../config/get-plugin-config';
 import { personalKeyMatcher } from '../profiles/personal-data';
@@ -10,6 +9,7 @@ import { pluginService } from '../shared/plugin-services';
 import { CORE_FIELDS } from '../store/profile-fields';
 import type { ApplyResult, EventUpdate, UpdateSettings } from '../store/profile-store';
 import { storeUnavailable } from '../store/store-unavailable';
+import { isBotUserAgent } from './bot-user-agent';
 import { deviceTypeOf } from './device-type';
 import type { OnSiteAction } from '../triggers/triggers-service';
 import type { IncomingEvent } from './event-schema';
@@ -73,9 +73,9 @@ const ingestService = ({ strapi }: { strapi: Core.Strapi }) => {
 
   /** Events that are not a bot's: a browser's batch is judged whole, a server's event by event. */
   const humanEvents = (events: IncomingEvent[], options: IngestOptions): IncomingEvent[] => {
-    if (options.sender === 'server') return events.filter((event) => !event.context?.userAgent || !isbot(event.context.userAgent));
+    if (options.sender === 'server') return events.filter((event) => !event.context?.userAgent || !isBotUserAgent(event.context.userAgent));
     const userAgent = events.find((event) => event.context?.userAgent)?.context?.userAgent ?? options.requestUserAgent;
-    return userAgent !== undefined && isbot(userAgent) ? [] : events;
+    return userAgent !== undefined && isBotUserAgent(userAgent) ? [] : events;
   };
 
   /** Applies to the visitor, following it if it was merged into another since. */
@@ -122,16 +122,20 @@ const ingestService = ({ strapi }: { strapi: Core.Strapi }) => {
       counter.active(visitorId);
     }
     if (aliases > 0) counter.count(eventsCounter('alias'), aliases);
+    const { isPersonalKey } = derivedSettings();
+    let clickedVariants: string[] | undefined;
     for (const event of storedEvents) {
-      for (const { family, name } of seenNamesOf(event, derivedSettings().isPersonalKey)) counter.seen(family, name);
+      for (const { family, name } of seenNamesOf(event, isPersonalKey)) counter.seen(family, name);
       const variant = event.properties?.variant;
-      // Only a variant that exists: any other string would add a field to the day's counters.
-      if (event.type === 'track' && typeof variant === 'string' && (await pluginService(strapi, 'variants').isLive(variant).catch(() => false))) {
-        counter.count(`clicked:${variant}`);
-      }
+      if (event.type === 'track' && typeof variant === 'string') (clickedVariants ??= []).push(variant);
       // Clicks inside a recommended list (`data-psn-recommendation`): that strategy's click-through.
       const recommendation = event.properties?.recommendation;
       if (event.type === 'track' && isStrategyId(recommendation)) counter.count(`rec-clicked:${recommendation}`);
+    }
+    // Only a variant that exists: any other string would add a field to the day's counters. (Most
+    // batches click none, and wait for nothing here.)
+    for (const variant of clickedVariants ?? []) {
+      if (await pluginService(strapi, 'variants').isLive(variant).catch(() => false)) counter.count(`clicked:${variant}`);
     }
   };
 

@@ -1,6 +1,6 @@
 import type { IssueLike } from '../shared/validation';
 import { validationError, zodIssues } from '../shared/validation';
-import { BROWSER_MAX_AGE_DAYS, eventBatchSchema, MAX_EVENTS, timestampIssues, type EventType, type IncomingEvent } from './event-schema';
+import { BROWSER_MAX_AGE_DAYS, MAX_EVENTS, parseEventBatch, timestampIssues, type EventType, type IncomingEvent } from './event-schema';
 import { stripSegmentExtras } from './segment-extras';
 
 export type SenderKind = 'browser' | 'server';
@@ -28,15 +28,15 @@ const asBatch = (body: Record<string, unknown>, singleType: EventType | undefine
 /** One browser request speaks for one visitor and at most one user; a server's event names its own. */
 const identityIssues = (events: IncomingEvent[], sender: SenderKind, listKey: string, batchIds: { anonymousId?: string; userId?: string }): IssueLike[] => {
   const issues: IssueLike[] = [];
+  const visitor = batchIds.anonymousId ?? events.find((other) => other.anonymousId)?.anonymousId;
+  const user = batchIds.userId ?? events.find((other) => other.userId)?.userId;
   events.forEach((event, index) => {
     if (sender === 'server') {
       if (!event.anonymousId && !event.userId) issues.push({ path: [listKey, index], message: 'an event from a server needs an anonymousId or a userId' });
       if (event.type === 'alias' && !event.userId) issues.push({ path: [listKey, index, 'userId'], message: 'an alias call needs a "userId"' });
       return;
     }
-    const visitor = batchIds.anonymousId ?? events.find((other) => other.anonymousId)?.anonymousId;
     if (event.anonymousId && event.anonymousId !== visitor) issues.push({ path: [listKey, index, 'anonymousId'], message: 'differs from the other anonymousIds: send one visitor per request' });
-    const user = batchIds.userId ?? events.find((other) => other.userId)?.userId;
     if (event.userId && event.userId !== user) issues.push({ path: [listKey, index, 'userId'], message: 'differs from the other user ids: send one user per request' });
     if (event.userHash && !event.userId) issues.push({ path: [listKey, index, 'userHash'], message: 'a userHash goes with the userId it proves' });
   });
@@ -69,16 +69,18 @@ export const parseBatch = (
 
   const extraIssues = stripSegmentExtras(body);
   if (extraIssues.length > 0) throw refuse(extraIssues);
-  const parsed = eventBatchSchema.safeParse(body);
+  const parsed = parseEventBatch(body);
   if (!parsed.success) throw refuse(zodIssues(parsed.error));
   const batch = parsed.data;
-  // Batch-level ids apply to every event that names none.
-  const events = (batch.events ?? batch.batch)!.map((event) => ({
-    ...event,
-    anonymousId: event.anonymousId ?? batch.anonymousId,
-    userId: event.userId ?? batch.userId,
-    userHash: event.userHash ?? (event.userId === undefined || event.userId === batch.userId ? batch.userHash : undefined),
-  }));
+  // Batch-level ids apply to every event that names none. zod's output objects are this request's
+  // own, so they are filled in place (a copy of each event was a third of this function's time).
+  const events = (batch.events ?? batch.batch)!;
+  for (const event of events) {
+    const ownUserId = event.userId;
+    if (event.anonymousId === undefined && batch.anonymousId !== undefined) event.anonymousId = batch.anonymousId;
+    if (ownUserId === undefined && batch.userId !== undefined) event.userId = batch.userId;
+    if (event.userHash === undefined && batch.userHash !== undefined && (ownUserId === undefined || ownUserId === batch.userId)) event.userHash = batch.userHash;
+  }
   const issues = [
     ...timestampIssues(events, options.nowSec, options.maxAgeDays ?? BROWSER_MAX_AGE_DAYS, listKey),
     ...identityIssues(events, options.sender, listKey, batch),

@@ -18,7 +18,17 @@ export const SEGMENT_EXTRAS = {
 const isPlainObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
+const EXTRA_KEYS = new Map<readonly string[], Set<string>>(Object.values(SEGMENT_EXTRAS).map((keys) => [keys, new Set<string>(keys)]));
+
+/** Whether the object has any of the keys: most events carry none, and have few keys of their own. */
+const hasAnyOf = (target: Record<string, unknown>, keys: readonly string[]) => {
+  const set = EXTRA_KEYS.get(keys)!;
+  for (const key in target) if (set.has(key)) return true;
+  return false;
+};
+
 const strip = (target: Record<string, unknown>, keys: readonly string[], path: (string | number)[], issues: JsonLimitIssue[]) => {
+  if (!hasAnyOf(target, keys)) return;
   for (const key of keys) {
     if (!(key in target)) continue;
     checkJsonLimits(target[key], [...path, key], 2, issues);
