@@ -9,7 +9,6 @@ const bootstrap = async ({ strapi }: { strapi: Core.Strapi }) => {
   );
   pluginService(strapi, 'identity').warnAboutWeakSecret();
   await pluginService(strapi, 'store').open();
-  pluginService(strapi, 'stats').start();
   // Before anything reads history or forgets a deleted segment's (the config sync below).
   await pluginService(strapi, 'history').bootstrap();
 

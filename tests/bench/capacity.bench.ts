@@ -102,7 +102,7 @@ const main = async () => {
 
     const beforeIngest = await snapshot(redis, pid);
     const ingested = await drive(BATCHES, ingest);
-    // The periodic flushes (site counters every 5 s, co-engagement, member sets) belong to ingest.
+    // The periodic flushes (site counters each second, co-engagement, member sets) belong to ingest.
     await new Promise((resolve) => setTimeout(resolve, 6_000));
     const ingestCost = delta(await snapshot(redis, pid), beforeIngest);
     const events = ingested.served * BATCH;

@@ -98,7 +98,7 @@ const main = async () => {
 /**
  * Top-level Redis commands per batch, seen through MONITOR (commands a script runs are tagged
  * "lua" there and not counted): 200 batches of visitors of their own, one after another, outside the
- * throughput runs. The site-wide counters written every 5 s are listed apart.
+ * throughput runs. The site-wide counters written each second are listed apart.
  */
 const redisCommandsPerBatch = async (url: string, redisPort: number, headers: Record<string, string>) => {
   const client = new Redis({ port: redisPort });

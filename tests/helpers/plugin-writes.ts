@@ -1,8 +1,8 @@
 import type { Core } from '@strapi/strapi';
 
 /**
- * Writes the plugin's in-process buffers now instead of at their next flush: site counters (every
- * 5 s), co-engagement (250 ms), absence checks (100 ms), segment member sets and log (250 ms). After
+ * Writes the plugin's in-process buffers now instead of at their next flush: site counters (each
+ * second), co-engagement (250 ms), absence checks (100 ms), segment member sets and log (250 ms). After
  * it, Redis holds everything the requests answered so far asked for: what counting tests read, and
  * what a test of "a refused request writes nothing" waits for so that an earlier request's writes
  * do not land during the refused one.

@@ -4,8 +4,12 @@ import path from 'path';
 export interface AppProcess {
   url: string;
   stop(): Promise<void>;
+  /** SIGTERM: a graceful stop, as an orchestrator sends it (Strapi destroys itself, then exits). */
+  terminate(): Promise<void>;
   /** SIGKILL: a crash, with nothing cleaned up. */
   kill(): Promise<void>;
+  /** What the process has written to its standard output so far (Strapi's log). */
+  output(): string;
 }
 
 /** spawn() would pass an undefined value on as the string "undefined". */
@@ -19,6 +23,8 @@ export interface AppProcessOptions {
   /** Another database instead of SQLite: `startPostgres().env`. */
   databaseEnv?: Record<string, string>;
   pluginConfig?: Record<string, unknown>;
+  /** Strapi's log level (default `error`); read what it logs with `output()`. */
+  logLevel?: 'error' | 'warn' | 'info' | 'debug';
 }
 
 /**
@@ -31,7 +37,7 @@ export const startAppProcess = async (options: AppProcessOptions): Promise<AppPr
       ...process.env,
       DATABASE_CLIENT: 'sqlite',
       DATABASE_FILENAME: options.databaseFile,
-      STRAPI_LOG_LEVEL: 'error',
+      STRAPI_LOG_LEVEL: options.logLevel ?? 'error',
       STRAPI_TELEMETRY_DISABLED: 'true',
       PSN_REDIS_URL: options.redisUrl,
       PSN_CONFIG_JSON: JSON.stringify(options.pluginConfig ?? {}),
@@ -39,26 +45,30 @@ export const startAppProcess = async (options: AppProcessOptions): Promise<AppPr
     }),
     stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
   });
+  let output = '';
   const url = await new Promise<string>((resolve, reject) => {
-    let buffer = '';
     child.stdout!.on('data', (chunk: Buffer) => {
-      buffer += chunk.toString();
-      const line = buffer.split('\n').find((candidate) => candidate.startsWith('{'));
+      output += chunk.toString();
+      const line = output.split('\n').find((candidate) => candidate.startsWith('{"url"'));
       if (line) resolve((JSON.parse(line) as { url: string }).url);
     });
     child.once('exit', (code) => reject(new Error(`the second app instance exited with ${code}`)));
   });
+  const exited = () => child.exitCode !== null || child.signalCode !== null;
+  const signal = (name: NodeJS.Signals) => (): Promise<void> =>
+    new Promise((resolve) => {
+      if (exited()) return resolve();
+      child.once('exit', () => resolve());
+      child.kill(name);
+    });
   return {
     url,
-    kill: () =>
-      new Promise((resolve) => {
-        if (child.exitCode !== null || child.signalCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.kill('SIGKILL');
-      }),
+    output: () => output,
+    kill: signal('SIGKILL'),
+    terminate: signal('SIGTERM'),
     stop: () =>
       new Promise((resolve) => {
-        if (child.exitCode !== null) return resolve();
+        if (exited()) return resolve();
         child.once('exit', () => resolve());
         child.send('stop');
       }),

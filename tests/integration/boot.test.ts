@@ -18,6 +18,8 @@ describe('booting the plugin', () => {
         status: 'ok',
         store: 'memory',
         redis: { connected: false, latencyMs: null },
+        warnings: [],
+        dropped: {},
       });
     } finally {
       await app.stop();
@@ -31,7 +33,9 @@ describe('booting the plugin', () => {
       expect(response.body.data).toEqual({
         status: 'degraded',
         store: 'redis',
-        redis: { connected: false, latencyMs: null },
+        redis: { connected: false, latencyMs: null, maxmemoryPolicy: null },
+        warnings: [],
+        dropped: {},
       });
     } finally {
       await app.stop();

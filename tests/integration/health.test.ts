@@ -22,7 +22,9 @@ describe('GET /api/personalization/health', () => {
       data: {
         status: 'ok',
         store: 'redis',
-        redis: { connected: true, latencyMs: expect.any(Number) },
+        redis: { connected: true, latencyMs: expect.any(Number), maxmemoryPolicy: 'noeviction' },
+        warnings: [],
+        dropped: {},
       },
     });
     expect(response.headers['cache-control']).toBe('no-store');

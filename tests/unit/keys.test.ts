@@ -1,4 +1,5 @@
-import { allVisitorKeys, dedupTtlSec, isValidVisitorId, utcDay, visitorKeys } from '../../server/src/store/keys';
+import clusterKeySlot from 'cluster-key-slot';
+import { allVisitorKeys, dedupTtlSec, isValidVisitorId, keyBeside, statsKey, statsWritersKey, utcDay, visitorKeys } from '../../server/src/store/keys';
 
 describe('visitor keys', () => {
   const now = Date.UTC(2026, 10, 24, 21, 0, 0) / 1000;
@@ -30,5 +31,13 @@ describe('visitor keys', () => {
 
   it.each(['0b4f1c7e-5d2a-4f7b-9a51-3c1e2d7f8a90', 'AbC_123-xyz', 'anon:1234.5678'])('accept %j', (id) => {
     expect(isValidVisitorId(id)).toBe(true);
+  });
+});
+
+describe('keys beside a key', () => {
+  it('land in the key’s Cluster slot', () => {
+    expect(statsWritersKey('psn:', 20_000)).toBe('psn:stats:20000:writers{psn:stats:20000}');
+    expect(clusterKeySlot(statsWritersKey('psn:', 20_000))).toBe(clusterKeySlot(statsKey('psn:', 20_000)));
+    expect(() => keyBeside('a{b}c', ':x')).toThrow(/braces/);
   });
 });

@@ -1,3 +1,4 @@
+import { siteCountsOfBatch } from '../../server/src/analytics/site-counts';
 import { RateLimiter } from '../../server/src/ingest/rate-limiter';
 import { StatsBuffer } from '../../server/src/stats/stats-buffer';
 
@@ -24,30 +25,78 @@ describe('RateLimiter', () => {
 });
 
 describe('StatsBuffer', () => {
-  it('sums counts per day and writes them on flush, keeping what failed to write', async () => {
+  const DAY3 = 86_400_000 * 3 + 5;
+
+  it('sums counts per day and writes them on flush', async () => {
     const written: [number, Record<string, number>][] = [];
-    let fail = true;
     const buffer = new StatsBuffer(
-      {
-        counts: async (day, counts) => {
-          if (fail) throw new Error('down');
-          written.push([day, counts]);
-        },
-        activeVisitors: async () => {},
-        seenNames: async () => {},
-      },
-      60_000,
-      () => 86_400_000 * 3 + 5
+      { counts: async (day, counts) => void written.push([day, counts]), activeVisitors: async () => {}, seenNames: async () => {} },
+      { flushMs: 60_000, clock: () => DAY3 }
     );
     buffer.count('events:page', 2);
     buffer.count('events:page');
     buffer.count('bots', 0);
     await buffer.flush();
-    expect(written).toEqual([]);
+    expect(written).toEqual([[3, { 'events:page': 3 }]]);
+    await buffer.close();
+  });
+
+  it('sends a failed flush again as it was, under its number, before anything newer', async () => {
+    const sent: [number, Record<string, number>, number][] = [];
+    let fail = true;
+    const buffer = new StatsBuffer(
+      {
+        counts: async (day, counts, flush) => {
+          sent.push([day, counts, flush.seq]);
+          if (fail) throw new Error('down');
+        },
+        activeVisitors: async () => {},
+        seenNames: async () => {},
+      },
+      { flushMs: 60_000, clock: () => DAY3 }
+    );
+    buffer.count('events:page', 3);
+    await buffer.flush();
+    // Added while the first flush is unconfirmed: not merged into it (it may have been applied).
+    buffer.count('bots');
+    buffer.count('events:page');
+    await buffer.flush();
     fail = false;
     buffer.count('bots');
     await buffer.flush();
-    expect(written).toEqual([[3, { 'events:page': 3, bots: 1 }]]);
+    expect(sent).toEqual([
+      [3, { 'events:page': 3 }, 1],
+      [3, { 'events:page': 3 }, 1],
+      [3, { 'events:page': 3 }, 1],
+      [3, { bots: 2, 'events:page': 1 }, 3],
+    ]);
+    expect(buffer.size).toBe(0);
+    await buffer.close();
+  });
+
+  it('drops, and reports, visitors past its bound and what is left unwritten at close', async () => {
+    const drops: number[] = [];
+    const buffer = new StatsBuffer(
+      {
+        counts: async () => {
+          throw new Error('down');
+        },
+        activeVisitors: async () => {
+          throw new Error('down');
+        },
+        seenNames: async () => {},
+      },
+      { flushMs: 60_000, maxActive: 2, clock: () => DAY3, onDropped: (count) => drops.push(count) }
+    );
+    for (const id of ['a', 'b', 'b', 'c']) buffer.active(id);
+    expect(drops).toEqual([1]);
+    buffer.count('bots');
+    await buffer.close();
+    // The unconfirmed flush (one entry) could not be written before shutdown.
+    expect(drops).toEqual([1, 1]);
+    expect(buffer.dropped).toBe(2);
+    buffer.count('bots');
+    expect(buffer.dropped).toBe(3);
   });
 });
 
@@ -61,8 +110,7 @@ describe('StatsBuffer: active visitors and names seen', () => {
         activeVisitors: async (day, ids) => void active.push([day, ids]),
         seenNames: async (family, names) => void seen.push([family, names]),
       },
-      60_000,
-      () => 86_400_000 * 2
+      { flushMs: 60_000, clock: () => 86_400_000 * 2 }
     );
     buffer.active('a');
     buffer.active('a');
@@ -74,5 +122,17 @@ describe('StatsBuffer: active visitors and names seen', () => {
     await buffer.flush();
     expect(active).toEqual([[2, ['a', 'b']]]);
     expect(seen).toEqual([['events', ['Signup']], ['events', ['Order Completed']]]);
+    await buffer.close();
+  });
+});
+
+describe('site-wide counts of a batch', () => {
+  it('count each applied event under its counter, and the skipped ones as duplicates', () => {
+    expect(siteCountsOfBatch(['events:page', 'events:track', 'events:page', 'events:page'], [true, true, false, true], 1)).toEqual({
+      'events:page': 2,
+      'events:track': 1,
+      duplicates: 1,
+    });
+    expect(siteCountsOfBatch(['events:page'], [false], 1)).toEqual({ duplicates: 1 });
   });
 });

@@ -97,6 +97,23 @@ describe('co-engagement writes waiting for a flush', () => {
     expect(store.calls[1].batch).toEqual([{ visitorId: 'visitor-a1', segments: [], items: [view(M('c'), 3), view(M('d'), 4)] }]);
   });
 
+  it('reports every drop, a failed batch that no longer fits included, and what close could not write', async () => {
+    const store = recordingStore();
+    const drops: number[] = [];
+    const writes = new CoEngagementWrites(store, { flushMs: 60_000, pendingLimit: 3, onDropped: (count) => drops.push(count) });
+    store.fail(true);
+    writes.add('visitor-a1', [], [view(M('a'), 1), view(M('b'), 2)]);
+    const failing = writes.flush();
+    // Added while the failing write is out: 2 waiting + the 2 failed > 3, so the failed ones go.
+    writes.add('visitor-b1', [], [view(M('c'), 3), view(M('d'), 4)]);
+    await failing;
+    expect(drops).toEqual([2]);
+    expect(writes.size).toBe(2);
+    await writes.close();
+    expect(drops).toEqual([2, 2]);
+    expect(writes.dropped).toBe(4);
+  });
+
   it('forgets an erased visitor’s waiting engagements, and takes nothing after close', async () => {
     const store = recordingStore();
     const writes = new CoEngagementWrites(store, { flushMs: 60_000 });

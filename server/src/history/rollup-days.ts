@@ -3,7 +3,7 @@ import { STATS_RETENTION_SEC } from '../store/keys';
 const DAY_SEC = 86_400;
 
 /**
- * A finished day's figures can still change a little after midnight: an instance's 5-second stats
+ * A finished day's figures can still change a little after midnight: an instance's one-second stats
  * flush, or a segment pass that started before midnight. A day rolled up this long after its end
  * is final; before that, every rollup writes it again.
  */

@@ -1,17 +1,23 @@
 import type { Core } from '@strapi/strapi';
+import { eventsCounter, siteCountsOfBatch } from '../analytics/site-counts';
 import { getPluginConfig } from '../config/get-plugin-config';
 import { personalKeyMatcher } from '../profiles/personal-data';
 import { updateSettings } from '../profiles/update-settings';
 import { isStrategyId } from '../recommendations/strategies';
+import { InFlight } from '../shared/in-flight';
 import { pluginService } from '../shared/plugin-services';
 import { CORE_FIELDS } from '../store/profile-fields';
 import type { ApplyResult, EventUpdate, UpdateSettings } from '../store/profile-store';
+import { storeUnavailable } from '../store/store-unavailable';
 import { isBotUserAgent } from './bot-user-agent';
 import { deviceTypeOf } from './device-type';
 import type { OnSiteAction } from '../triggers/triggers-service';
 import type { IncomingEvent } from './event-schema';
 import { batchToUpdates, eventTime, seenNamesOf } from './event-to-update';
 import { groupByVisitor } from './server-events';
+
+/** How long shutdown waits for batches under way (each is bounded by the store's command timeout). */
+const DRAIN_TIMEOUT_MS = 10_000;
 
 /** One visitor's events, as the controller resolved who sent them. */
 export interface VisitorBatch {
@@ -73,11 +79,13 @@ const ingestService = ({ strapi }: { strapi: Core.Strapi }) => {
   };
 
   /** Applies to the visitor, following it if it was merged into another since. */
-  const apply = async (visitorId: string, updates: EventUpdate[], settings: UpdateSettings, now: number) => {
-    // The profile only comes back when there are segments to evaluate it against or clusters to assign.
+  const apply = async (visitorId: string, updates: EventUpdate[], ordered: IncomingEvent[], settings: UpdateSettings, now: number) => {
     const options = {
+      // The profile only comes back when there are segments to evaluate it against or clusters to assign.
       returnProfile:
         pluginService(strapi, 'segments').compiled().length > 0 || pluginService(strapi, 'clusters').hasModel() || pluginService(strapi, 'triggers').needsProfile(),
+      // Events per type are counted with the events, so that a retried batch counts once.
+      siteCounters: ordered.map((event) => eventsCounter(event.type)),
     };
     let target = visitorId;
     let result: ApplyResult = await profileStore().applyUpdates(target, updates, settings, now, options);
@@ -94,17 +102,29 @@ const ingestService = ({ strapi }: { strapi: Core.Strapi }) => {
   };
 
   /**
-   * Analytics of a stored batch: events per type, an active visitor, the names rule builders can
-   * offer, and clicks on a served variant (events that carry `properties.variant`, as the tracker
-   * adds for elements inside `data-psn-variant`).
+   * Analytics of a stored batch, of the events stored now (not those a retry sent again): the
+   * names rule builders can offer, clicks on a served variant (events that carry
+   * `properties.variant`, as the tracker adds for elements inside `data-psn-variant`) and on a
+   * recommendation; and events per type, duplicates and the active visitor where the store did not
+   * count them with the events (Redis Cluster). `alias` calls change no profile and are counted here.
    */
-  const noteForAnalytics = async (visitorId: string, events: IncomingEvent[]) => {
+  const noteForAnalytics = async (
+    visitorId: string,
+    result: Extract<ApplyResult, { status: 'applied' }>,
+    ordered: IncomingEvent[],
+    storedEvents: IncomingEvent[],
+    aliases: number
+  ) => {
     const counter = stats();
-    counter.active(visitorId);
+    if (!result.siteCounted) {
+      const counts = siteCountsOfBatch(ordered.map((event) => eventsCounter(event.type)), result.applied, result.duplicates);
+      for (const [name, delta] of Object.entries(counts)) counter.count(name, delta);
+      counter.active(visitorId);
+    }
+    if (aliases > 0) counter.count(eventsCounter('alias'), aliases);
     const { isPersonalKey } = derivedSettings();
     let clickedVariants: string[] | undefined;
-    for (const event of events) {
-      counter.count(`events:${event.type}`);
+    for (const event of storedEvents) {
       for (const { family, name } of seenNamesOf(event, isPersonalKey)) counter.seen(family, name);
       const variant = event.properties?.variant;
       if (event.type === 'track' && typeof variant === 'string') (clickedVariants ??= []).push(variant);
@@ -129,80 +149,90 @@ const ingestService = ({ strapi }: { strapi: Core.Strapi }) => {
     }
   };
 
+  const ingestBatch = async (batch: VisitorBatch, options: IngestOptions): Promise<IngestOutcome> => {
+    const events = humanEvents(batch.events, options);
+    const bots = batch.events.length - events.length;
+    if (bots > 0) stats().count('bots', bots);
+    if (events.length === 0) return { status: 'bot', bots };
+    const { settings, isPersonalKey } = derivedSettings();
+    const entryTopics = await pluginService(strapi, 'entryTopics').prefetch(events);
+    const { updates, events: ordered } = batchToUpdates(events, {
+      nowSec: options.now,
+      deviceTypeOf,
+      requestUserAgent: options.sender === 'browser' ? options.requestUserAgent : undefined,
+      entryTopics,
+      isPersonalKey,
+      sessionGapSec: settings.sessionGapSec,
+    });
+
+    let { visitorId } = batch;
+    if (batch.linkUserId) {
+      const userHash = identity().hashUserId(batch.linkUserId);
+      visitorId = await identity().linkToUser(visitorId, userHash, settings, options.now);
+      if (updates.length > 0) updates[0].set = { ...updates[0].set, [CORE_FIELDS.userHash]: userHash };
+    }
+    if (options.sender === 'server') await followAliases(events, settings, options.now);
+    if (updates.length === 0) return { status: 'stored', visitorId, accepted: 0, duplicates: 0, bots, segments: [], actions: [] };
+
+    const applied = await apply(visitorId, updates, ordered, settings, options.now);
+    if (applied.result.status === 'rate-limited') return applied.result;
+    if (applied.result.status !== 'applied') throw new Error('personalization: a visitor alias could not be resolved');
+
+    // An event the store skipped as a duplicate (a retried batch) counts no second time below.
+    const { result } = applied;
+    const storedEvents = ordered.filter((_, index) => result.applied[index]);
+    await noteForAnalytics(applied.visitorId, result, ordered, storedEvents, events.length - ordered.length);
+    const { profile } = applied.result;
+    // The nearest cluster first: a cluster segment and a `cluster` rule see it in this same batch.
+    if (profile) await pluginService(strapi, 'clusters').updateStored(applied.visitorId, profile, options.now);
+    const segments = profile
+      ? await pluginService(strapi, 'segments').reconcile(applied.visitorId, profile, options.now)
+      : applied.result.segments;
+    if (pluginService(strapi, 'experiments').running().all.length > 0) {
+      // Goal events of visitors exposed to a running experiment before them count as conversions.
+      const timed = storedEvents.map((event) => ({ ...event, ts: eventTime(event, options.now) }));
+      await pluginService(strapi, 'experiments').recordConversions(applied.visitorId, timed);
+    }
+    pluginService(strapi, 'recommendations').noteEngagements(applied.visitorId, segments, storedEvents, (event) => eventTime(event, options.now));
+    // The events are stored by now: a trigger that cannot be recorded is logged and counted, not
+    // answered with a 503 whose retry would find the events already counted and fire nothing.
+    const actions = options.provenVisitor
+      ? await pluginService(strapi, 'triggers')
+          .afterBatch(applied.visitorId, {
+            answersOnSite: options.sender === 'browser',
+            events: storedEvents.map((event) => ({ ...event, ts: eventTime(event, options.now) })),
+            before: profile ? profile.segments : applied.result.segments,
+            after: segments,
+            profile: profile ?? null,
+            now: options.now,
+          })
+          .catch((error: Error) => {
+            stats().count('trigger-errors');
+            strapi.log.warn(`[personalization] triggers of a stored batch could not be recorded: ${error.message}`);
+            return [];
+          })
+      : [];
+    return {
+      status: 'stored',
+      visitorId: applied.visitorId,
+      accepted: applied.result.accepted,
+      duplicates: applied.result.duplicates,
+      bots,
+      segments,
+      actions,
+    };
+  };
+
+  // Shutdown waits for batches under way, so that what they count reaches the buffers before those
+  // are flushed; batches arriving after are refused with a 503 (nothing stored, the sender retries).
+  const inFlight = new InFlight(() => storeUnavailable(new Error('this Strapi instance is shutting down')));
+
   const service = {
-    async ingest(batch: VisitorBatch, options: IngestOptions): Promise<IngestOutcome> {
-      const events = humanEvents(batch.events, options);
-      const bots = batch.events.length - events.length;
-      if (bots > 0) stats().count('bots', bots);
-      if (events.length === 0) return { status: 'bot', bots };
-      const { settings, isPersonalKey } = derivedSettings();
-      const entryTopics = await pluginService(strapi, 'entryTopics').prefetch(events);
-      const { updates, events: ordered } = batchToUpdates(events, {
-        nowSec: options.now,
-        deviceTypeOf,
-        requestUserAgent: options.sender === 'browser' ? options.requestUserAgent : undefined,
-        entryTopics,
-        isPersonalKey,
-        sessionGapSec: settings.sessionGapSec,
-      });
+    ingest: (batch: VisitorBatch, options: IngestOptions): Promise<IngestOutcome> => inFlight.run(() => ingestBatch(batch, options)),
 
-      let { visitorId } = batch;
-      if (batch.linkUserId) {
-        const userHash = identity().hashUserId(batch.linkUserId);
-        visitorId = await identity().linkToUser(visitorId, userHash, settings, options.now);
-        if (updates.length > 0) updates[0].set = { ...updates[0].set, [CORE_FIELDS.userHash]: userHash };
-      }
-      if (options.sender === 'server') await followAliases(events, settings, options.now);
-      if (updates.length === 0) return { status: 'stored', visitorId, accepted: 0, duplicates: 0, bots, segments: [], actions: [] };
-
-      const applied = await apply(visitorId, updates, settings, options.now);
-      if (applied.result.status === 'rate-limited') return applied.result;
-      if (applied.result.status !== 'applied') throw new Error('personalization: a visitor alias could not be resolved');
-
-      await noteForAnalytics(applied.visitorId, events);
-      stats().count('duplicates', applied.result.duplicates);
-      const { profile } = applied.result;
-      // The nearest cluster first: a cluster segment and a `cluster` rule see it in this same batch.
-      if (profile) await pluginService(strapi, 'clusters').updateStored(applied.visitorId, profile, options.now);
-      const segments = profile
-        ? await pluginService(strapi, 'segments').reconcile(applied.visitorId, profile, options.now)
-        : applied.result.segments;
-      // An event the store skipped as a duplicate (a retried batch) counts no second time below.
-      const { applied: stored } = applied.result;
-      const storedEvents = ordered.filter((_, index) => stored[index]);
-      if (pluginService(strapi, 'experiments').running().all.length > 0) {
-        // Goal events of visitors exposed to a running experiment before them count as conversions.
-        const timed = storedEvents.map((event) => ({ ...event, ts: eventTime(event, options.now) }));
-        await pluginService(strapi, 'experiments').recordConversions(applied.visitorId, timed);
-      }
-      pluginService(strapi, 'recommendations').noteEngagements(applied.visitorId, segments, storedEvents, (event) => eventTime(event, options.now));
-      // The events are stored by now: a trigger that cannot be recorded is logged and counted, not
-      // answered with a 503 whose retry would find the events already counted and fire nothing.
-      const actions = options.provenVisitor
-        ? await pluginService(strapi, 'triggers')
-            .afterBatch(applied.visitorId, {
-              answersOnSite: options.sender === 'browser',
-              events: storedEvents.map((event) => ({ ...event, ts: eventTime(event, options.now) })),
-              before: profile ? profile.segments : applied.result.segments,
-              after: segments,
-              profile: profile ?? null,
-              now: options.now,
-            })
-            .catch((error: Error) => {
-              stats().count('trigger-errors');
-              strapi.log.warn(`[personalization] triggers of a stored batch could not be recorded: ${error.message}`);
-              return [];
-            })
-        : [];
-      return {
-        status: 'stored',
-        visitorId: applied.visitorId,
-        accepted: applied.result.accepted,
-        duplicates: applied.result.duplicates,
-        bots,
-        segments,
-        actions,
-      };
+    /** Refuses new batches and waits (at most `timeoutMs`) for those under way: the first step of shutdown. */
+    async drain(timeoutMs = DRAIN_TIMEOUT_MS): Promise<void> {
+      if (!(await inFlight.close(timeoutMs))) strapi.log.warn(`[personalization] shutdown: event batches still under way after ${timeoutMs} ms`);
     },
 
     /**

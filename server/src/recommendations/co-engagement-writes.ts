@@ -17,8 +17,10 @@ export interface CoEngagementWritesOptions {
   flushMs: number;
   /** Engagements that start a flush at once. */
   flushSize: number;
-  /** Most engagements waiting; beyond, new ones (and a failed batch that no longer fits) are dropped. */
+  /** Most engagements waiting; beyond, new ones (and a failed batch that no longer fits) are dropped and counted. */
   pendingLimit: number;
+  /** Told how many engagements were dropped, each time some are. */
+  onDropped?: (count: number) => void;
 }
 
 export const DEFAULT_CO_ENGAGEMENT_WRITES: CoEngagementWritesOptions = { flushMs: 250, flushSize: 2_000, pendingLimit: 50_000 };
@@ -26,7 +28,6 @@ export const DEFAULT_CO_ENGAGEMENT_WRITES: CoEngagementWritesOptions = { flushMs
 export class CoEngagementWrites extends FlushLoop<VisitorEngagements[]> {
   private pending = new Map<string, VisitorEngagements>();
   private count = 0;
-  private droppedCount = 0;
   private readonly options: CoEngagementWritesOptions;
 
   constructor(
@@ -36,7 +37,7 @@ export class CoEngagementWrites extends FlushLoop<VisitorEngagements[]> {
     private readonly clock: () => number = () => Date.now() / 1000
   ) {
     const merged = { ...DEFAULT_CO_ENGAGEMENT_WRITES, ...options };
-    super(merged.flushMs);
+    super(merged.flushMs, merged.onDropped);
     this.options = merged;
   }
 
@@ -54,16 +55,11 @@ export class CoEngagementWrites extends FlushLoop<VisitorEngagements[]> {
   add(visitorId: string, segments: string[], items: EngagedItem[]): void {
     if (items.length === 0 || this.closed) return;
     if (this.count + items.length > this.options.pendingLimit) {
-      this.droppedCount += items.length;
+      this.drop(items.length);
       return;
     }
     this.put({ visitorId, segments, items });
     this.added(this.count >= this.options.flushSize);
-  }
-
-  /** Engagements dropped because too many were waiting. */
-  get dropped(): number {
-    return this.droppedCount;
   }
 
   protected write(batch: VisitorEngagements[]): Promise<void> {
@@ -102,7 +98,10 @@ export class CoEngagementWrites extends FlushLoop<VisitorEngagements[]> {
   /** Puts a failed batch back under what was added since, unless that would pass the bound. */
   protected restore(failed: VisitorEngagements[]): void {
     const failedSize = failed.reduce((sum, entry) => sum + entry.items.length, 0);
-    if (failedSize + this.count > this.options.pendingLimit) return;
+    if (failedSize + this.count > this.options.pendingLimit) {
+      this.drop(failedSize);
+      return;
+    }
     for (const entry of failed) this.put(entry, false);
   }
 }

@@ -48,7 +48,10 @@ export interface Served {
 const recommendationsService = ({ strapi }: { strapi: Core.Strapi }) => {
   const stores = () => pluginService(strapi, 'store');
   let pendingWrites: CoEngagementWrites | undefined;
-  const writes = () => (pendingWrites ??= new CoEngagementWrites(stores().coEngagement()));
+  const writes = () =>
+    (pendingWrites ??= new CoEngagementWrites(stores().coEngagement(), {
+      onDropped: (count) => pluginService(strapi, 'stats').dropped('co-engagement engagements', count),
+    }));
   const affinityHalfLifeSec = () => getPluginConfig(strapi).affinity.halfLifeDays * 86_400;
 
   /** Topics of candidate entries, from the same cache ingest uses. */

@@ -4,15 +4,33 @@
  * newer entries merge with older ones); this holds the timing: a flush after `flushMs`, or at once
  * when a subclass says the buffer is full; one flush at a time (a flush asked for while one runs
  * follows it, and all such asks share it); a failed flush put back for the next one, retried later;
+ * what a subclass cannot hold past its bound counted and reported (`drop`), never dropped silently;
  * `close` flushing what waits. Never throws.
  */
 export abstract class FlushLoop<Batch> {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private queued: Promise<void> | undefined;
+  private droppedCount = 0;
   protected closed = false;
 
-  constructor(private readonly flushMs: number) {}
+  constructor(
+    private readonly flushMs: number,
+    /** Told of every drop (the plugin counts and logs them). */
+    private readonly onDropped?: (count: number) => void
+  ) {}
+
+  /** Entries dropped because too many were waiting (the store stayed down). */
+  get dropped(): number {
+    return this.droppedCount;
+  }
+
+  /** Entries that could not be kept: counted and reported. */
+  protected drop(count: number): void {
+    if (count <= 0) return;
+    this.droppedCount += count;
+    this.onDropped?.(count);
+  }
 
   /** Entries waiting. */
   abstract get size(): number;
@@ -59,10 +77,11 @@ export abstract class FlushLoop<Batch> {
     }
   }
 
-  /** Flushes what waits and accepts nothing more. */
+  /** Flushes what waits and accepts nothing more; what could not be written then is dropped, and counted. */
   async close(): Promise<void> {
     await this.flush();
     this.closed = true;
     clearTimeout(this.timer);
+    this.drop(this.size);
   }
 }

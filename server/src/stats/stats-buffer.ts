@@ -1,112 +1,173 @@
-import type { StatsCounts } from '../analytics/store/analytics-store';
+import { randomUUID } from 'crypto';
+import type { StatsCounts, StatsFlush } from '../analytics/store/analytics-store';
+import { FlushLoop } from '../shared/flush-loop';
 
 export interface StatsSink {
-  counts(day: number, counts: StatsCounts): Promise<void>;
+  /** Adds a day's counts, once per flush (`flush.seq` of this writer), however often it is sent. */
+  counts(day: number, counts: StatsCounts, flush: StatsFlush): Promise<void>;
   activeVisitors(day: number, visitorIds: string[]): Promise<void>;
   seenNames(family: string, names: string[]): Promise<void>;
+}
+
+/** What one flush writes: counters per day, active visitors per day, names seen per family. */
+interface StatsBatch {
+  seq: number;
+  counts: Map<number, StatsCounts>;
+  active: Map<number, Set<string>>;
+  names: Map<string, Set<string>>;
+}
+
+export interface StatsBufferOptions {
+  flushMs: number;
+  /** Visitor ids waiting to join the days' active visitors; beyond, new ones are dropped and counted. */
+  maxActive: number;
+  /** Told how many entries were dropped, each time some are. */
+  onDropped?: (count: number) => void;
+  clock?: () => number;
 }
 
 /** Names per family remembered as already written, so each is sent about once per process. */
 const MAX_SEEN_PER_FAMILY = 1_000;
 
+const emptyBatch = (seq = 0): StatsBatch => ({ seq, counts: new Map(), active: new Map(), names: new Map() });
+
+const setIn = <K>(map: Map<K, Set<string>>, key: K): Set<string> => {
+  let set = map.get(key);
+  if (!set) map.set(key, (set = new Set()));
+  return set;
+};
+
 /**
- * Site-wide analytics (events per type, bots, served variants and their clicks, active visitors,
- * names seen in events) are gathered in process and written every few seconds, so the ingest and
- * content paths keep their single round trip. A crash loses at most one interval of these counts;
- * events themselves are never held here.
+ * Site-wide analytics that ingest and content reads produce (bots, served variants and their
+ * clicks, degraded reads, segment entries, names seen in events) gathered in process and written
+ * once a second, so the ingest and content paths keep their single round trip. (Events per type,
+ * duplicates and active visitors are counted by the ingest script itself where it can:
+ * `ingest-service.ts`.)
+ *
+ * While the store is down, what waits keeps adding up and is written once it is back. A counter
+ * write is not idempotent, and a flush whose reply was lost may well have been applied (Redis
+ * stalled past the command timeout runs it when it wakes up; ioredis re-sends a command whose
+ * connection dropped). So flushes are numbered, and a flush that failed is sent again as it was,
+ * under its number, before anything newer: the store counts each number once. Active visitors and
+ * names are sets, safe to send twice. A crash loses at most one interval (a second) of these counts;
+ * a graceful stop flushes them (`destroy.ts`).
  */
-export class StatsBuffer {
-  private pending = new Map<number, StatsCounts>();
-
-  private activeByDay = new Map<number, Set<string>>();
-
-  private names = new Map<string, Set<string>>();
-
+export class StatsBuffer extends FlushLoop<StatsBatch[]> {
+  /** This process's name as a writer of counters (flush numbers are its own). */
+  private readonly writer = randomUUID();
+  private lastSeq = 0;
+  private pending = emptyBatch();
+  private pendingEntries = 0;
+  private pendingActive = 0;
+  /** A flush sent without a confirmation: it may have been applied, so it is only ever sent again as it is. */
+  private unconfirmed: StatsBatch | undefined;
   private readonly written = new Map<string, Set<string>>();
-
-  private timer: NodeJS.Timeout | undefined;
+  private readonly options: Required<Omit<StatsBufferOptions, 'onDropped'>>;
 
   constructor(
     private readonly sink: StatsSink,
-    private readonly intervalMs = 5_000,
-    private readonly clock: () => number = Date.now
-  ) {}
+    { flushMs = 1_000, maxActive = 100_000, onDropped, clock = Date.now }: Partial<StatsBufferOptions> = {}
+  ) {
+    super(flushMs, onDropped);
+    this.options = { flushMs, maxActive, clock };
+  }
 
-  start(): void {
-    this.timer ??= setInterval(() => void this.flush(), this.intervalMs);
-    this.timer.unref();
+  get size(): number {
+    return this.pendingEntries + (this.unconfirmed ? 1 : 0);
   }
 
   private today(): number {
-    return Math.floor(this.clock() / 86_400_000);
+    return Math.floor(this.options.clock() / 86_400_000);
   }
 
   count(name: string, delta = 1): void {
     if (delta === 0) return;
-    const day = this.today();
-    const counts = this.pending.get(day) ?? {};
-    counts[name] = (counts[name] ?? 0) + delta;
-    this.pending.set(day, counts);
+    if (this.closed) return this.drop(1);
+    this.addCount(this.today(), name, delta);
+    this.added(false);
   }
 
   active(visitorId: string): void {
-    const day = this.today();
-    const set = this.activeByDay.get(day) ?? new Set<string>();
-    set.add(visitorId);
-    this.activeByDay.set(day, set);
+    if (this.closed) return this.drop(1);
+    this.addActive(this.today(), visitorId);
+    this.added(false);
   }
 
   seen(family: string, name: string): void {
     const written = this.written.get(family);
-    if (written?.has(name) || (written?.size ?? 0) >= MAX_SEEN_PER_FAMILY) return;
-    const set = this.names.get(family) ?? new Set<string>();
-    set.add(name);
-    this.names.set(family, set);
+    if (this.closed || written?.has(name) || (written?.size ?? 0) >= MAX_SEEN_PER_FAMILY) return;
+    const waiting = setIn(this.pending.names, family);
+    // Names are suggestions for rule builders, capped per family: past the cap they are not kept.
+    if (waiting.has(name) || waiting.size >= MAX_SEEN_PER_FAMILY) return;
+    waiting.add(name);
+    this.pendingEntries += 1;
+    this.added(false);
   }
 
-  /** Writes what is pending; what fails to write is kept for the next flush. */
-  async flush(): Promise<void> {
-    const [counts, active, names] = [this.pending, this.activeByDay, this.names];
-    this.pending = new Map();
-    this.activeByDay = new Map();
-    this.names = new Map();
-    await Promise.all([
-      ...[...counts].map(([day, dayCounts]) =>
-        this.sink.counts(day, dayCounts).catch(() => {
-          for (const [name, delta] of Object.entries(dayCounts)) {
-            const kept = this.pending.get(day) ?? {};
-            kept[name] = (kept[name] ?? 0) + delta;
-            this.pending.set(day, kept);
-          }
-        })
-      ),
-      ...[...active].map(([day, ids]) =>
-        this.sink.activeVisitors(day, [...ids]).catch(() => {
-          const kept = this.activeByDay.get(day) ?? new Set<string>();
-          for (const id of ids) kept.add(id);
-          this.activeByDay.set(day, kept);
-        })
-      ),
-      ...[...names].map(([family, set]) =>
-        this.sink.seenNames(family, [...set]).then(
-          () => {
-            const written = this.written.get(family) ?? new Set<string>();
-            for (const name of set) written.add(name);
-            this.written.set(family, written);
-          },
-          () => {
-            const kept = this.names.get(family) ?? new Set<string>();
-            for (const name of set) kept.add(name);
-            this.names.set(family, kept);
-          }
-        )
-      ),
-    ]);
+  private addCount(day: number, name: string, delta: number): void {
+    let counts = this.pending.counts.get(day);
+    if (!counts) this.pending.counts.set(day, (counts = {}));
+    if (!(name in counts)) this.pendingEntries += 1;
+    counts[name] = (counts[name] ?? 0) + delta;
   }
 
-  async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
-    await this.flush();
+  private addActive(day: number, visitorId: string): void {
+    const ids = setIn(this.pending.active, day);
+    if (ids.has(visitorId)) return;
+    if (this.pendingActive >= this.options.maxActive) return this.drop(1);
+    ids.add(visitorId);
+    this.pendingActive += 1;
+    this.pendingEntries += 1;
+  }
+
+  /** The unconfirmed flush first, then what waits as a new flush with the next number. */
+  protected take(): StatsBatch[] {
+    const batches = this.unconfirmed ? [this.unconfirmed] : [];
+    this.unconfirmed = undefined;
+    if (this.pendingEntries > 0) {
+      this.pending.seq = ++this.lastSeq;
+      batches.push(this.pending);
+    }
+    this.pending = emptyBatch();
+    this.pendingEntries = 0;
+    this.pendingActive = 0;
+    return batches;
+  }
+
+  /** Writes the flushes in order, each taken off the list once confirmed; stops at the first failure. */
+  protected async write(batches: StatsBatch[]): Promise<void> {
+    while (batches.length > 0) {
+      const batch = batches[0];
+      await Promise.all([
+        ...[...batch.counts].map(([day, counts]) => this.sink.counts(day, counts, { writer: this.writer, seq: batch.seq })),
+        ...[...batch.active].map(([day, ids]) => this.sink.activeVisitors(day, [...ids])),
+        ...[...batch.names].map(async ([family, names]) => {
+          await this.sink.seenNames(family, [...names]);
+          for (const name of names) setIn(this.written, family).add(name);
+        }),
+      ]);
+      batches.shift();
+    }
+  }
+
+  /**
+   * The first flush left was sent and not confirmed: it stays as it is, to be sent again first.
+   * Those after it were never sent: they join what waits (and get a new number when sent).
+   */
+  protected restore([sent, ...unsent]: StatsBatch[]): void {
+    this.unconfirmed = sent;
+    for (const batch of unsent) {
+      for (const [day, counts] of batch.counts) for (const [name, delta] of Object.entries(counts)) this.addCount(day, name, delta);
+      for (const [day, ids] of batch.active) for (const id of ids) this.addActive(day, id);
+      for (const [family, names] of batch.names) {
+        for (const name of names) {
+          const waiting = setIn(this.pending.names, family);
+          if (!waiting.has(name)) {
+            waiting.add(name);
+            this.pendingEntries += 1;
+          }
+        }
+      }
+    }
   }
 }

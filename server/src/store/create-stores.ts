@@ -59,12 +59,13 @@ export const redisStores = (connection: RedisConnection): Stores => ({
 export const memoryStores = (keyspace = new MemoryKeyspace()): Stores => {
   const membership = new MemoryMembershipStore(keyspace);
   const experiments = new MemoryExperimentStore(keyspace);
+  const analytics = new MemoryAnalyticsStore();
   return {
     connection: keyspace,
-    profiles: new MemoryProfileStore(keyspace),
+    profiles: new MemoryProfileStore(keyspace, analytics),
     membership,
     experiments,
-    analytics: new MemoryAnalyticsStore(),
+    analytics,
     coordination: new MemoryCoordinationStore(keyspace),
     resolution: new MemoryResolutionStore(membership, experiments),
     coEngagement: new MemoryCoEngagementStore(),

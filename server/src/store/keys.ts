@@ -111,6 +111,22 @@ export const userKey = (prefix: string, userHash: string): string => `${prefix}{
 /** Site-wide daily counters. */
 export const statsKey = (prefix: string, day: number): string => `${prefix}stats:${day}`;
 
+/**
+ * A key in the same Redis Cluster slot as `key`, a key without a hash tag (as `keyPrefix` allows
+ * no braces): `key` + `suffix` + `{key}`, whose tag is the whole of `key`, which is what `key`'s own
+ * slot is computed from. Lets a script write a site-wide key together with a companion.
+ */
+export const keyBeside = (key: string, suffix: string): string => {
+  if (/[{}]/.test(key)) throw new StoreUsageError(`no key can be placed beside ${JSON.stringify(key)}: it has braces`);
+  return `${key}${suffix}{${key}}`;
+};
+
+/**
+ * Per writer (a Strapi process's stats buffer), the last flush applied to a day's site-wide
+ * counters: a flush sent again after its reply was lost is skipped instead of counted twice.
+ */
+export const statsWritersKey = (prefix: string, day: number): string => keyBeside(statsKey(prefix, day), ':writers');
+
 /** Seconds from `now` to the end of the next UTC day: when today's dedup set stops being needed. */
 export const dedupTtlSec = (now: number): number => Math.max(1, (utcDay(now) + 2) * SECONDS_PER_DAY - Math.floor(now));
 

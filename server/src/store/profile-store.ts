@@ -99,6 +99,19 @@ export interface StoredProfile {
   segments: string[];
 }
 
+export interface ApplyOptions {
+  /** Hand back the whole profile after the batch (segment evaluation needs it; plain ingest does not). */
+  returnProfile?: boolean;
+  /**
+   * Per update, the site-wide daily counter (`psn:stats:<day>`, e.g. `events:page`) it adds one to
+   * when applied; updates skipped as duplicates add to `duplicates` instead, and the visitor joins
+   * the day's active visitors. Counted in the same atomic step as de-duplication where the store
+   * can (`siteCounted`), so that a batch sent again after its answer was lost (between store and
+   * process, or process and sender) counts exactly once, and a crash of the process loses none.
+   */
+  siteCounters?: readonly string[];
+}
+
 export type ApplyResult =
   | {
       status: 'applied';
@@ -106,6 +119,11 @@ export type ApplyResult =
       duplicates: number;
       /** Per update, in order: applied (true) or skipped as a duplicate (false). */
       applied: boolean[];
+      /**
+       * Whether the store counted `siteCounters` itself. Not on Redis Cluster, where the day's
+       * counters live in another slot than the visitor: the caller counts them then.
+       */
+      siteCounted: boolean;
       /** Segment membership as stored (before any re-evaluation). */
       segments: string[];
       /** The whole profile after the batch, when asked for (`returnProfile`). */
@@ -125,17 +143,8 @@ export interface ErasedProfile {
 }
 
 export interface ProfileStore {
-  /**
-   * Applies a batch (sorted by `ts`) to one visitor atomically, in one round trip. The profile
-   * comes back only with `returnProfile` (segment evaluation needs it; plain ingest does not).
-   */
-  applyUpdates(
-    visitorId: string,
-    events: EventUpdate[],
-    settings: UpdateSettings,
-    now: number,
-    options?: { returnProfile?: boolean }
-  ): Promise<ApplyResult>;
+  /** Applies a batch (sorted by `ts`) to one visitor atomically, in one round trip (see ApplyOptions). */
+  applyUpdates(visitorId: string, events: EventUpdate[], settings: UpdateSettings, now: number, options?: ApplyOptions): Promise<ApplyResult>;
   /** Everything held about a visitor, or null when nothing is. */
   readProfile(visitorId: string): Promise<StoredProfile | null>;
   /** Profiles of many visitors, in order (null where nothing is held). */

@@ -7,6 +7,8 @@ export interface CheckWritesOptions {
   flushSize: number;
   /** Most checks waiting; beyond, new ones are dropped and counted (the store is down). */
   pendingLimit: number;
+  /** Told how many checks were dropped, each time some are. */
+  onDropped?: (count: number) => void;
 }
 
 export const DEFAULT_CHECK_WRITES: CheckWritesOptions = { flushMs: 100, flushSize: 500, pendingLimit: 50_000 };
@@ -26,7 +28,6 @@ const supersedes = (check: CheckOp, current: CheckOp | undefined) =>
  */
 export class CheckWrites extends FlushLoop<CheckOp[]> {
   private pending = new Map<string, CheckOp>();
-  private droppedCount = 0;
   private readonly options: CheckWritesOptions;
 
   constructor(
@@ -34,7 +35,7 @@ export class CheckWrites extends FlushLoop<CheckOp[]> {
     options: Partial<CheckWritesOptions> = {}
   ) {
     const merged = { ...DEFAULT_CHECK_WRITES, ...options };
-    super(merged.flushMs);
+    super(merged.flushMs, merged.onDropped);
     this.options = merged;
   }
 
@@ -42,15 +43,10 @@ export class CheckWrites extends FlushLoop<CheckOp[]> {
     return this.pending.size;
   }
 
-  /** Checks dropped because too many were waiting. */
-  get dropped(): number {
-    return this.droppedCount;
-  }
-
   add(check: CheckOp): void {
     if (this.closed) return;
     if (!this.pending.has(idOf(check)) && this.pending.size >= this.options.pendingLimit) {
-      this.droppedCount += 1;
+      this.drop(1);
       return;
     }
     this.put(check);
@@ -82,7 +78,7 @@ export class CheckWrites extends FlushLoop<CheckOp[]> {
   protected restore(failed: CheckOp[]): void {
     for (const check of failed) {
       if (this.pending.has(idOf(check)) || this.pending.size < this.options.pendingLimit) this.put(check);
-      else this.droppedCount += 1;
+      else this.drop(1);
     }
   }
 }

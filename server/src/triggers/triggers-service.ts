@@ -55,7 +55,8 @@ const triggersService = ({ strapi }: { strapi: Core.Strapi }) => {
   const query = () => strapi.db.query(TRIGGER_UID as never);
   const store = () => pluginService(strapi, 'store').triggers();
   let pendingChecks: CheckWrites | undefined;
-  const checkWrites = () => (pendingChecks ??= new CheckWrites(store()));
+  const checkWrites = () =>
+    (pendingChecks ??= new CheckWrites(store(), { onDropped: (count) => pluginService(strapi, 'stats').dropped('absence checks', count) }));
   const settings = () => getPluginConfig(strapi).triggers;
   let isPersonalKey: ((key: string) => boolean) | undefined;
   const personalKey = (key: string) => (isPersonalKey ??= personalKeyMatcher(getPluginConfig(strapi).identity.dropTraits))(key);

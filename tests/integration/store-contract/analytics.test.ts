@@ -16,6 +16,19 @@ describeEachDriver((stores) => {
     });
   });
 
+  it('counts a flush once, however often it is sent, and never one older than a flush applied', async () => {
+    const day = 20_000;
+    await stores.analytics.incrementStats(day, { bots: 2 }, { writer: 'w1', seq: 1 });
+    // The same flush again (its reply was lost): skipped.
+    await stores.analytics.incrementStats(day, { bots: 2 }, { writer: 'w1', seq: 1 });
+    await stores.analytics.incrementStats(day, { bots: 3, degraded: 1 }, { writer: 'w1', seq: 2 });
+    // A stale resend of flush 1 arriving after flush 2: skipped too.
+    await stores.analytics.incrementStats(day, { bots: 2 }, { writer: 'w1', seq: 1 });
+    // Another writer numbers its own flushes; another day keeps its own record.
+    await stores.analytics.incrementStats(day, { bots: 10 }, { writer: 'w2', seq: 1 });
+    await stores.analytics.incrementStats(day + 1, { bots: 1 }, { writer: 'w1', seq: 1 });
+    expect(await stores.analytics.readStats(day, day + 1)).toEqual({ [day]: { bots: 15, degraded: 1 }, [day + 1]: { bots: 1 } });
+  });
 
   it('counts the visitors active on each day (approximately in Redis: exact at this size)', async () => {
     const [a, b, c] = [newVisitor(), newVisitor(), newVisitor()];

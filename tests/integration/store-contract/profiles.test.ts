@@ -249,7 +249,26 @@ describe.each(drivers.each)('%s driver', (driverName, getStores) => {
     const result = await apply([{ ts: NOW - 1, incr: { pv: 1 } }]);
     expect(result.profile.segments).toEqual(['new-visitors', 'tech-fans']);
     const lean = await stores.profiles.applyUpdates(visitor, [{ ts: NOW, incr: { pv: 1 } }], SETTINGS, NOW);
-    expect(lean).toEqual({ status: 'applied', accepted: 1, duplicates: 0, applied: [true], segments: ['new-visitors', 'tech-fans'] });
+    expect(lean).toEqual({ status: 'applied', accepted: 1, duplicates: 0, applied: [true], siteCounted: false, segments: ['new-visitors', 'tech-fans'] });
+  });
+
+  it('counts a batch in the site-wide counters with its events: a batch sent again counts only what it adds', async () => {
+    // A day of its own, so that no other case's counts mix in.
+    const now = NOW + 400 * DAY;
+    const day = Math.floor(now / DAY);
+    const batch: EventUpdate[] = [
+      { ts: now - 3, dedup: 1, incr: { pv: 1 } },
+      { ts: now - 2, dedup: 2, incr: { 'e:Signup': 1 } },
+      { ts: now - 1, dedup: 3, incr: { pv: 1 } },
+    ];
+    const siteCounters = ['events:page', 'events:track', 'events:page'];
+    const first = await stores.profiles.applyUpdates(visitor, batch, SETTINGS, now, { siteCounters });
+    expect(first).toMatchObject({ status: 'applied', accepted: 3, siteCounted: true });
+    // The same batch again, with one new event: only the new one counts, the rest are duplicates.
+    const again = await stores.profiles.applyUpdates(visitor, [...batch, { ts: now, dedup: 4, incr: { pv: 1 } }], SETTINGS, now, { siteCounters: [...siteCounters, 'events:page'] });
+    expect(again).toMatchObject({ status: 'applied', accepted: 1, duplicates: 3, siteCounted: true });
+    expect(await stores.analytics.readStats(day, day)).toEqual({ [day]: { 'events:page': 3, 'events:track': 1, duplicates: 3 } });
+    expect(await stores.analytics.countActiveVisitors([day])).toEqual({ [day]: 1 });
   });
 
   it('erases every key of a visitor', async () => {

@@ -1,14 +1,22 @@
-import type { AnalyticsStore, StatsCounts } from './analytics-store';
+import type { AnalyticsStore, StatsCounts, StatsFlush } from './analytics-store';
 
 /** Exact counts where Redis counts approximately (a set of visitors per day, not a HyperLogLog). */
 export class MemoryAnalyticsStore implements AnalyticsStore {
   private readonly stats = new Map<number, StatsCounts>();
 
+  /** Per day, per writer, the last flush applied. */
+  private readonly applied = new Map<number, Map<string, number>>();
+
   private readonly active = new Map<number, Set<string>>();
 
   private readonly seen = new Map<string, Set<string>>();
 
-  async incrementStats(day: number, counts: StatsCounts): Promise<void> {
+  async incrementStats(day: number, counts: StatsCounts, flush?: StatsFlush): Promise<void> {
+    if (flush) {
+      const writers = this.applied.get(day) ?? new Map<string, number>();
+      if ((writers.get(flush.writer) ?? 0) >= flush.seq) return;
+      this.applied.set(day, writers.set(flush.writer, flush.seq));
+    }
     const current = this.stats.get(day) ?? {};
     for (const [name, delta] of Object.entries(counts)) current[name] = (current[name] ?? 0) + delta;
     this.stats.set(day, current);

@@ -13,6 +13,8 @@ const MEMBERSHIP_FLUSH_SIZE = 5_000;
 const MEMBERSHIP_PENDING_LIMIT = 100_000;
 /** Log entry ids remembered per visitor (for erase); older entries have left the capped log anyway. */
 const LOG_ENTRIES_PER_VISITOR = 200;
+/** What the plugin is told was dropped: a visitor's entries and exits of one batch each. */
+const DROPPED_KIND = 'segment membership changes';
 
 /**
  * KEYS: segments   ARGV: expected JSON, new JSON, retentionSec
@@ -46,6 +48,7 @@ export class RedisMembershipStore implements MembershipStore {
       await this.flush();
       this.closed = true;
       clearTimeout(this.timer);
+      if (this.pending.size > 0) redis.onDropped(DROPPED_KIND, this.pending.take().log.length);
     });
   }
 
@@ -96,7 +99,7 @@ export class RedisMembershipStore implements MembershipStore {
     } catch {
       // Redis is down: keep the changes for the next flush, up to a bound. Member sets are also
       // rebuilt by the periodic re-evaluation, so a dropped change heals within the hour.
-      this.pending.restore(batch, MEMBERSHIP_PENDING_LIMIT);
+      this.redis.onDropped(DROPPED_KIND, this.pending.restore(batch, MEMBERSHIP_PENDING_LIMIT));
       if (!this.closed) this.timer ??= setTimeout(() => void this.flush(), MEMBERSHIP_FLUSH_MS * 4).unref();
     }
   }

@@ -1,6 +1,9 @@
+import { siteCountsOfBatch } from '../../analytics/site-counts';
+import type { AnalyticsStore } from '../../analytics/store/analytics-store';
 import { decodeSegments } from '../../segments/store/segments-encoding';
+import { utcDay } from '../keys';
 import { CORE_FIELDS } from '../profile-fields';
-import type { ApplyResult, ErasedProfile, EventUpdate, MergeInstruction, ProfileStore, StoredProfile, UpdateSettings } from '../profile-store';
+import type { ApplyOptions, ApplyResult, ErasedProfile, EventUpdate, MergeInstruction, ProfileStore, StoredProfile, UpdateSettings } from '../profile-store';
 import { applyMerge } from './apply-merge';
 import { applyUpdates } from './apply-updates';
 import { assertVisitorId, type MemoryKeyspace } from './memory-keyspace';
@@ -18,7 +21,11 @@ export class MemoryProfileStore implements ProfileStore {
   /** User hash -> visitor id. */
   private readonly users;
 
-  constructor(private readonly keyspace: MemoryKeyspace) {
+  constructor(
+    private readonly keyspace: MemoryKeyspace,
+    /** Where site-wide counters of a batch are counted (`siteCounters`), in the same step. */
+    private readonly analytics: AnalyticsStore
+  ) {
     this.aliases = keyspace.expiring<string>();
     this.quotas = keyspace.expiring<number>();
     this.users = keyspace.expiring<string>();
@@ -33,7 +40,7 @@ export class MemoryProfileStore implements ProfileStore {
     events: EventUpdate[],
     settings: UpdateSettings,
     now: number,
-    { returnProfile = false }: { returnProfile?: boolean } = {}
+    { returnProfile = false, siteCounters }: ApplyOptions = {}
   ): Promise<ApplyResult> {
     assertVisitorId(visitorId);
     const alias = this.aliases.get(visitorId);
@@ -52,9 +59,14 @@ export class MemoryProfileStore implements ProfileStore {
       entry.expiresAt = clock + settings.retentionSec * 1000;
       this.visitors.put(visitorId, entry);
     }
+    if (siteCounters) {
+      await this.analytics.incrementStats(utcDay(now), siteCountsOfBatch(siteCounters, counts.applied, counts.duplicates));
+      await this.analytics.addActiveVisitors(utcDay(now), [visitorId]);
+    }
     return {
       status: 'applied',
       ...counts,
+      siteCounted: siteCounters !== undefined,
       segments: decodeSegments(entry.value.state.segments),
       ...(returnProfile ? { profile: snapshot(entry.value.state) } : {}),
     };

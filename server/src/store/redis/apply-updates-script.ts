@@ -1,4 +1,5 @@
 import { ACTIVITY_BUCKET_PREFIX, AFFINITY_PREFIX, CORE_FIELDS as F, HOUR_BUCKET_PREFIX, HOURLY_WINDOW_HOURS } from '../profile-fields';
+import { DUPLICATES_COUNTER } from '../../analytics/site-counts';
 import { AFFINITY_LUA } from './affinity-lua';
 import { CAPPED_HASH_WRITE } from './lua-prelude';
 
@@ -12,9 +13,12 @@ import { CAPPED_HASH_WRITE } from './lua-prelude';
  * in one HSET (plus one HINCRBY per daily bucket): about twenty commands for a 20-event batch.
  *
  * KEYS: profile, windows, recent, traits, segments, dedupToday, dedupYesterday, quota, alias
+ *       [, the day's site-wide counters, the day's active visitors: on a single Redis only, as they
+ *       live in other slots than the visitor]
  * ARGV: events JSON, sessionGapSec, halfLifeSec, recentCap, retentionSec, windowDays, maxFields,
  *       now, dedupTtlSec, quotaLimit, quotaWindowSec, returnProfile ('1' or '0'), maxWindowBuckets,
  *       maxTraits, hourlyCounters JSON (a list of counter names)
+ *       [, site counters JSON (one counter name per event), statsRetentionSec, visitorId]
  * Returns one of:
  *   { 'applied', accepted, duplicates, segments or false, mask [, fields, windows, recent, traits] }
  *     mask: one character per update, '1' applied, '0' skipped as a duplicate
@@ -215,6 +219,23 @@ if #newIds > 0 then
 end
 if accepted > 0 then
   for _, key in ipairs({ P, W, R, X, S }) do redis.call('EXPIRE', key, retention) end
+end
+
+-- 5. Site-wide counters, in the same atomic step as de-duplication: a batch sent again counts only
+-- what it adds, whether its first answer was lost on the way to Strapi or to the sender.
+if #KEYS >= 11 then
+  local counters = cjson.decode(ARGV[16])
+  local counts = {}
+  for i, flag in ipairs(mask) do
+    local name = counters[i]
+    if flag == '1' and name then counts[name] = (counts[name] or 0) + 1 end
+  end
+  if duplicates > 0 then counts['${DUPLICATES_COUNTER}'] = duplicates end
+  for name, n in pairs(counts) do redis.call('HINCRBY', KEYS[10], name, n) end
+  local statsRetention = tonumber(ARGV[17])
+  redis.call('EXPIRE', KEYS[10], statsRetention)
+  redis.call('PFADD', KEYS[11], ARGV[18])
+  redis.call('EXPIRE', KEYS[11], statsRetention)
 end
 
 if ARGV[12] ~= '1' then

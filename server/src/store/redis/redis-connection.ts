@@ -1,4 +1,5 @@
-import { Cluster, Redis } from 'ioredis';
+import { Cluster, Redis, ReplyError } from 'ioredis';
+import { checkEvictionPolicy, uncheckedEvictionPolicy, type EvictionCheck } from '../eviction-policy';
 import { visitorKeys, type VisitorKeys } from '../keys';
 import type { StoreConnection, StoreHealth } from '../store-connection';
 
@@ -37,6 +38,12 @@ export class RedisConnection implements StoreConnection {
 
   /** Run before the clients quit (a store's last buffered writes). */
   private readonly beforeClose: (() => Promise<void>)[] = [];
+
+  /**
+   * Told of buffered writes a store could not keep (Redis down past the buffer's bound, or at
+   * shutdown). The plugin sets it to count and log them; stores know nothing of Strapi.
+   */
+  onDropped: (kind: string, count: number) => void = () => {};
 
   constructor(
     address: RedisAddress,
@@ -125,6 +132,32 @@ export class RedisConnection implements StoreConnection {
       return { connected: false, latencyMs: null };
     } finally {
       clearTimeout(timer);
+    }
+  }
+
+  /** Runs `listener` each time the write client is connected and ready (at boot, and after every reconnect). */
+  onReady(listener: () => void): void {
+    this.client.on('ready', listener);
+  }
+
+  /**
+   * Reads `maxmemory-policy` (every master of a Cluster; the first that evicts decides). Null when
+   * Redis could not be reached: the check is for the next connection then. A refused `CONFIG`
+   * (disabled, renamed, or not allowed by an ACL, as on managed services) is an unchecked verdict.
+   */
+  async checkEvictionPolicy(): Promise<EvictionCheck | null> {
+    const nodes = this.client instanceof Cluster ? this.client.nodes('master') : [this.client];
+    try {
+      const checks = await Promise.all(
+        nodes.map(async (node) => {
+          const [, policy] = (await node.call('CONFIG', 'GET', 'maxmemory-policy')) as string[];
+          const [, maxmemory] = (await node.call('CONFIG', 'GET', 'maxmemory')) as string[];
+          return checkEvictionPolicy(policy ?? '', maxmemory === undefined ? null : Number(maxmemory));
+        })
+      );
+      return checks.find((check) => check.warning) ?? checks[0];
+    } catch (error) {
+      return error instanceof ReplyError ? uncheckedEvictionPolicy((error as Error).message) : null;
     }
   }
 

@@ -1,8 +1,20 @@
 import { Cluster } from 'ioredis';
 import { decodeSegments } from '../../segments/store/segments-encoding';
-import { applyScriptKeys, dedupTtlSec, profileKeyPattern, profileVisitorKeys, retiredVisitorKeys, userKey, visitorIdOfProfileKey } from '../keys';
+import {
+  activeVisitorsKey,
+  applyScriptKeys,
+  dedupTtlSec,
+  profileKeyPattern,
+  profileVisitorKeys,
+  retiredVisitorKeys,
+  STATS_RETENTION_SEC,
+  statsKey,
+  userKey,
+  utcDay,
+  visitorIdOfProfileKey,
+} from '../keys';
 import { CORE_FIELDS } from '../profile-fields';
-import type { ApplyResult, ErasedProfile, EventUpdate, MergeInstruction, ProfileStore, StoredProfile, UpdateSettings } from '../profile-store';
+import type { ApplyOptions, ApplyResult, ErasedProfile, EventUpdate, MergeInstruction, ProfileStore, StoredProfile, UpdateSettings } from '../profile-store';
 import { APPLY_UPDATES_SCRIPT } from './apply-updates-script';
 import { LINK_USER_SCRIPT } from './link-user-script';
 import { MERGE_SCRIPT } from './merge-script';
@@ -35,6 +47,8 @@ return 1
 
 interface ProfileScripts {
   psnApplyUpdates(...args: (string | number)[]): Promise<ApplyReply>;
+  /** The same script, also counting the batch in the day's site-wide counters (two more keys). */
+  psnApplyUpdatesCounted(...args: (string | number)[]): Promise<ApplyReply>;
   psnMerge(...args: (string | number)[]): Promise<Snapshot>;
   psnLinkUser(key: string, visitorId: string, retentionSec: number): Promise<string>;
   psnDeleteIfOneOf(key: string, ...values: string[]): Promise<number>;
@@ -45,8 +59,16 @@ interface ProfileScripts {
 export class RedisProfileStore implements ProfileStore {
   private readonly scripts: ProfileScripts;
 
+  /**
+   * Site-wide counters are counted in the apply script on a single Redis; on a Cluster they live in
+   * another slot than the visitor, and the caller counts them.
+   */
+  private readonly countsSiteWide: boolean;
+
   constructor(private readonly redis: RedisConnection) {
     redis.script('psnApplyUpdates', 9, APPLY_UPDATES_SCRIPT);
+    redis.script('psnApplyUpdatesCounted', 11, APPLY_UPDATES_SCRIPT);
+    this.countsSiteWide = !(redis.client instanceof Cluster);
     redis.script('psnMerge', 5, MERGE_SCRIPT);
     redis.script('psnLinkUser', 1, LINK_USER_SCRIPT);
     redis.script('psnDeleteIfOneOf', 1, DELETE_IF_ONE_OF_SCRIPT);
@@ -63,11 +85,14 @@ export class RedisProfileStore implements ProfileStore {
     events: EventUpdate[],
     settings: UpdateSettings,
     now: number,
-    { returnProfile = false }: { returnProfile?: boolean } = {}
+    { returnProfile = false, siteCounters }: ApplyOptions = {}
   ): Promise<ApplyResult> {
     const keys = this.redis.visitorKeys(visitorId, now);
-    const reply = await this.scripts.psnApplyUpdates(
+    const siteCounted = siteCounters !== undefined && this.countsSiteWide;
+    const day = utcDay(now);
+    const args = [
       ...applyScriptKeys(keys),
+      ...(siteCounted ? [statsKey(this.redis.keyPrefix, day), activeVisitorsKey(this.redis.keyPrefix, day)] : []),
       JSON.stringify(events),
       settings.sessionGapSec,
       settings.affinityHalfLifeSec,
@@ -82,8 +107,10 @@ export class RedisProfileStore implements ProfileStore {
       returnProfile ? '1' : '0',
       settings.maxWindowBuckets,
       settings.maxTraits,
-      JSON.stringify(settings.hourlyCounters)
-    );
+      JSON.stringify(settings.hourlyCounters),
+      ...(siteCounted ? [JSON.stringify(siteCounters), STATS_RETENTION_SEC, visitorId] : []),
+    ];
+    const reply = await (siteCounted ? this.scripts.psnApplyUpdatesCounted(...args) : this.scripts.psnApplyUpdates(...args));
     if (reply[0] === 'aliased') return { status: 'aliased', visitorId: reply[1] };
     if (reply[0] === 'limited') return { status: 'rate-limited', retryAfterSec: reply[1] };
     const [, accepted, duplicates, segments, mask, fields, windows, recent, traits] = reply;
@@ -92,6 +119,7 @@ export class RedisProfileStore implements ProfileStore {
       accepted,
       duplicates,
       applied: [...mask].map((flag) => flag === '1'),
+      siteCounted,
       segments: decodeSegments(segments),
       ...(returnProfile ? { profile: fromSnapshot([fields!, windows!, recent!, traits!, segments]) } : {}),
     };
