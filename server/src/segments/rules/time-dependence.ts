@@ -1,0 +1,38 @@
+import { resolveFact } from './facts';
+import type { Primitive, RuleNode } from './rule-schema';
+
+const HOUR = 3_600;
+const DAY = 86_400;
+
+/**
+ * How long after a visitor's latest event a rule's verdict can still change with time alone: null
+ * when it cannot (it reads only what events write), Infinity when it can at any time.
+ *
+ * - A window (`window: "7d"` or `"6h"`) empties `n` days (hours) after the latest event, then
+ *   stays 0: buckets are dated by their events.
+ * - `daysSinceLastSeen` / `daysSinceFirstSeen` only grow; once past the largest number the
+ *   condition compares with, every comparison keeps its verdict. The first visit is never later
+ *   than the latest, so the latest event bounds both.
+ * - `engagement.percentile` moves with everyone else's engagement: Infinity.
+ * - Topic shares are not here: every topic decays at the same rate, so their shares do not change
+ *   with time alone.
+ */
+export const ruleLookbackSec = (node: RuleNode): number | null => {
+  const children = 'all' in node ? node.all : 'any' in node ? node.any : 'not' in node ? [node.not] : null;
+  if (children) return longestLookbackSec(children.map(ruleLookbackSec));
+  if (node.window) {
+    const size = Number(node.window.slice(0, -1));
+    return node.window.endsWith('h') ? size * HOUR : size * DAY;
+  }
+  const fact = resolveFact(node.fact)?.name;
+  if (fact === 'engagement.percentile') return Infinity;
+  if (fact === 'daysSinceLastSeen' || fact === 'daysSinceFirstSeen') {
+    const values = (Array.isArray(node.value) ? node.value : [node.value]).filter((value: Primitive | undefined): value is number => typeof value === 'number');
+    return values.length === 0 ? null : (Math.max(0, ...values) + 1) * DAY;
+  }
+  return null;
+};
+
+/** The longest of several lookbacks (null: none depends on time). */
+export const longestLookbackSec = (lookbacks: readonly (number | null)[]): number | null =>
+  lookbacks.reduce<number | null>((longest, lookback) => (lookback === null ? longest : Math.max(longest ?? 0, lookback)), null);
