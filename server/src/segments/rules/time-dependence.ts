@@ -1,5 +1,5 @@
 import { resolveFact } from './facts';
-import type { Primitive, RuleNode } from './rule-schema';
+import type { RuleNode } from './rule-schema';
 
 const HOUR = 3_600;
 const DAY = 86_400;
@@ -18,8 +18,9 @@ const DAY = 86_400;
  *   with time alone.
  */
 export const ruleLookbackSec = (node: RuleNode): number | null => {
-  const children = 'all' in node ? node.all : 'any' in node ? node.any : 'not' in node ? [node.not] : null;
-  if (children) return longestLookbackSec(children.map(ruleLookbackSec));
+  if ('all' in node) return longestLookbackSec(node.all.map(ruleLookbackSec));
+  if ('any' in node) return longestLookbackSec(node.any.map(ruleLookbackSec));
+  if ('not' in node) return ruleLookbackSec(node.not);
   if (node.window) {
     const size = Number(node.window.slice(0, -1));
     return node.window.endsWith('h') ? size * HOUR : size * DAY;
@@ -27,7 +28,7 @@ export const ruleLookbackSec = (node: RuleNode): number | null => {
   const fact = resolveFact(node.fact)?.name;
   if (fact === 'engagement.percentile') return Infinity;
   if (fact === 'daysSinceLastSeen' || fact === 'daysSinceFirstSeen') {
-    const values = (Array.isArray(node.value) ? node.value : [node.value]).filter((value: Primitive | undefined): value is number => typeof value === 'number');
+    const values = (Array.isArray(node.value) ? node.value : [node.value]).filter((value): value is number => typeof value === 'number');
     return values.length === 0 ? null : (Math.max(0, ...values) + 1) * DAY;
   }
   return null;
