@@ -36,7 +36,15 @@ export interface ReevaluationStatus {
   segments?: number;
   partitions?: number;
   partitionsDone?: number;
+  /** Instances that finished partitions of the pass. */
+  instances?: number;
   error?: string;
+}
+
+interface PassRequest {
+  reason: string;
+  scope: ReevaluationPlan['scope'];
+  unlessDone: boolean;
 }
 
 const yieldToRequests = () => new Promise((resolve) => setImmediate(resolve));
@@ -76,7 +84,7 @@ const histogramOfPass = (pass: SharedPass): ScoreHistogram =>
 const reevaluationService = ({ strapi }: { strapi: Core.Strapi }) => {
   const instance = randomUUID();
   let running: Promise<void> | undefined;
-  let again: { reason: string; scope: ReevaluationPlan['scope'] } | undefined;
+  let again: PassRequest | undefined;
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
   const coordinationStore = () => pluginService(strapi, 'store').coordination();
@@ -84,13 +92,18 @@ const reevaluationService = ({ strapi }: { strapi: Core.Strapi }) => {
   const membershipStore = () => pluginService(strapi, 'store').membership();
   const segmentsService = () => pluginService(strapi, 'segments');
 
-  /** Begins a pass, or joins the one running if it covers what this one would (the same rules, and all profiles if all are asked for). */
-  const beginOrJoin = async (reason: string, scope: ReevaluationPlan['scope']): Promise<SharedPass> => {
+  /**
+   * Begins a pass, or joins the one running if it covers what this one would (the same rules, and
+   * all profiles if all are asked for). With `unlessDone`, null when a pass over all profiles with
+   * these rules already completed (another instance's change that this one heard of late).
+   */
+  const beginOrJoin = async (reason: string, scope: ReevaluationPlan['scope'], unlessDone: boolean): Promise<SharedPass | null> => {
     const rulesVersion = segmentsService().rulesVersion();
     const current = await coordinationStore().readPass(REEVALUATION_JOB);
     if (current?.state === 'running' && current.version.startsWith(`${rulesVersion}:`) && (scope === 'time' || current.version.endsWith(':all'))) {
       return coordinationStore().beginPass(REEVALUATION_JOB, { ...current, id: current.id });
     }
+    if (unlessDone && current?.state === 'done' && current.version === `${rulesVersion}:all`) return null;
     const { batchSize } = getPluginConfig(strapi).segmentJobs;
     const last = current?.lastCompleted?.version.startsWith(`${rulesVersion}:`) ? current.lastCompleted.startedAt / 1000 : undefined;
     const compiled = segmentsService().compiled();
@@ -196,13 +209,14 @@ const reevaluationService = ({ strapi }: { strapi: Core.Strapi }) => {
    */
   const rulesChanged = (pass: SharedPass): boolean => {
     if (pass.version.startsWith(`${segmentsService().rulesVersion()}:`)) return false;
-    again = { reason: 'segments changed during a pass', scope: 'all' };
+    again = { reason: 'segments changed during a pass', scope: 'all', unlessDone: true };
     return true;
   };
 
-  const pass = async (reason: string, scope: ReevaluationPlan['scope']) => {
+  const pass = async ({ reason, scope, unlessDone }: PassRequest) => {
     await segmentsService().reload();
-    const shared = await beginOrJoin(reason, scope);
+    const shared = await beginOrJoin(reason, scope, unlessDone);
+    if (!shared) return;
     const plan = JSON.parse(shared.plan) as ReevaluationPlan;
     let claimed: number | null;
     while (!stopped && !rulesChanged(shared) && (claimed = await coordinationStore().claimPartition(REEVALUATION_JOB, shared.id, instance, CLAIM_TTL_MS)) !== null) {
@@ -222,13 +236,29 @@ const reevaluationService = ({ strapi }: { strapi: Core.Strapi }) => {
     }
   };
 
-  const run = async (reason: string, scope: ReevaluationPlan['scope']) => {
-    let next: typeof again = { reason, scope };
+  const run = async (request: PassRequest) => {
+    let next: PassRequest | undefined = request;
     while (next && !stopped) {
       again = undefined;
-      await pass(next.reason, next.scope);
+      await pass(next);
       next = again;
     }
+  };
+
+  const start = (request: PassRequest) => {
+    if (stopped) return;
+    if (running) {
+      // One pass more at most, over all profiles if any request asked for all.
+      if (!request.unlessDone && again?.scope !== 'all') again = request;
+      return;
+    }
+    running = run(request)
+      .catch((error) => {
+        strapi.log.warn(`[personalization] segment re-evaluation failed: ${error}`);
+      })
+      .finally(() => {
+        running = undefined;
+      });
   };
 
   return {
@@ -237,18 +267,15 @@ const reevaluationService = ({ strapi }: { strapi: Core.Strapi }) => {
      * it. `time`: only what time alone can have changed (the scheduled refresh).
      */
     start(reason: string, scope: ReevaluationPlan['scope'] = 'all'): void {
-      if (stopped) return;
-      if (running) {
-        if (again?.scope !== 'all') again = { reason, scope };
-        return;
-      }
-      running = run(reason, scope)
-        .catch((error) => {
-          strapi.log.warn(`[personalization] segment re-evaluation failed: ${error}`);
-        })
-        .finally(() => {
-          running = undefined;
-        });
+      start({ reason, scope, unlessDone: false });
+    },
+
+    /**
+     * Another instance changed the segments: joins its pass, or begins one if it has not yet;
+     * nothing when a pass of these rules over all profiles already completed.
+     */
+    join(reason: string): void {
+      start({ reason, scope: 'all', unlessDone: true });
     },
 
     /** Resolves when this instance's work on passes (if any) is over: for tests and shutdown. */
@@ -273,15 +300,32 @@ const reevaluationService = ({ strapi }: { strapi: Core.Strapi }) => {
         segments: plan.segments,
         partitions: shared.partitions,
         partitionsDone: shared.partitionsDone,
+        instances: Object.keys(shared.finishedBy).length,
         ...(shared.error ? { error: shared.error } : {}),
       };
     },
 
-    /** The periodic refresh; the first one soon after boot when the last is older than the period (or was left unfinished). */
+    /**
+     * The periodic refresh, at the same wall-clock times on every instance (multiples of the
+     * period), so that they share one pass; the first one soon after boot when the last is older
+     * than the period (or was left unfinished).
+     */
     schedule(): void {
       const periodMs = getPluginConfig(strapi).segmentJobs.refreshMinutes * 60_000;
-      timer = setInterval(() => this.start('scheduled refresh', 'time'), periodMs);
-      timer.unref();
+      const refresh = async () => {
+        const last = await this.status();
+        // An instance whose clock is late finds the pass of the others done: it does not run another.
+        if (last.state === 'done' && Date.now() - Date.parse(last.startedAt!) < periodMs / 2) return;
+        this.start('scheduled refresh', 'time');
+      };
+      const next = () => {
+        timer = setTimeout(() => {
+          void refresh().catch(() => {});
+          next();
+        }, periodMs - (Date.now() % periodMs));
+        timer.unref();
+      };
+      next();
       void this.status()
         .then((last) => {
           if (last.state === 'stopped') this.start('resuming an unfinished pass', 'time');
@@ -292,7 +336,7 @@ const reevaluationService = ({ strapi }: { strapi: Core.Strapi }) => {
 
     async stop(): Promise<void> {
       stopped = true;
-      if (timer) clearInterval(timer);
+      if (timer) clearTimeout(timer);
       await this.idle();
     },
   };

@@ -81,8 +81,9 @@ const segmentsService = ({ strapi }: { strapi: Core.Strapi }) => {
   /** After any change: recompile, tell the other instances, re-evaluate stored profiles. */
   const changed = async (reason: string) => {
     await reload();
-    await pluginService(strapi, 'changes').announce(CHANGED_CHANNEL, reason);
+    // The pass first: this instance's own announcement, heard back, then finds it running.
     pluginService(strapi, 'reevaluation').start(reason);
+    await pluginService(strapi, 'changes').announce(CHANGED_CHANNEL, reason);
   };
 
   const findBySlug = async (slug: string) => (await query().findOne({ where: { slug } })) as SegmentRecord | null;
@@ -124,7 +125,10 @@ const segmentsService = ({ strapi }: { strapi: Core.Strapi }) => {
       await reloadEngagement();
       // Other instances announce their changes (at once, or within a poll of the change counters).
       await pluginService(strapi, 'changes').watch(CHANGED_CHANNEL, () => {
-        void reload().catch((error) => strapi.log.warn(`[personalization] reloading segments failed: ${error}`));
+        void reload()
+          // Shares the pass the changing instance began (see `reevaluation-service.ts`).
+          .then(() => pluginService(strapi, 'reevaluation').join('segments changed on another instance'))
+          .catch((error) => strapi.log.warn(`[personalization] reloading segments failed: ${error}`));
         void reloadEngagement();
       });
     },

@@ -114,7 +114,7 @@ export class MemoryCoordinationStore implements CoordinationStore {
     const pass = this.running(name, passId);
     if (!pass || pass[`claim:${partition}`] !== owner) return false;
     for (const field of [`claim:${partition}`, `until:${partition}`, `progress:${partition}`]) delete pass[field];
-    pass[`finished:${partition}`] = '1';
+    pass[`finished:${partition}`] = owner;
     pass.done = String(Number(pass.done) + 1);
     for (const [total, value] of Object.entries(totals)) pass[`t:${total}`] = String(Number(pass[`t:${total}`] ?? 0) + value);
     for (const [maximum, value] of Object.entries(maxima)) {

@@ -64,7 +64,7 @@ return 1`,
   psnFinishPartition: `
 if not running(ARGV[1]) or redis.call('HGET', key, 'claim:' .. ARGV[2]) ~= ARGV[3] then return 0 end
 unclaim(ARGV[2])
-redis.call('HSET', key, 'finished:' .. ARGV[2], 1)
+redis.call('HSET', key, 'finished:' .. ARGV[2], ARGV[3])
 redis.call('HINCRBY', key, 'done', 1)
 for name, value in pairs(cjson.decode(ARGV[4])) do redis.call('HINCRBYFLOAT', key, 't:' .. name, value) end
 for name, value in pairs(cjson.decode(ARGV[5])) do

@@ -23,6 +23,8 @@ export interface SharedPass {
   totals: Record<string, number>;
   /** The largest value each finished partition reported. */
   maxima: Record<string, number>;
+  /** How many partitions each instance finished. */
+  finishedBy: Record<string, number>;
   /** Progress reported by partitions not finished yet. */
   progress: number;
   /** The last error an instance reported before giving its partition back. */
@@ -45,11 +47,13 @@ export const passOfHash = (hash: Record<string, string>, nowMs: number): SharedP
   const partitions = Number(hash.partitions);
   const totals: Record<string, number> = {};
   const maxima: Record<string, number> = {};
+  const finishedBy: Record<string, number> = {};
   let progress = 0;
   let claimed = 0;
   for (const [field, value] of Object.entries(hash)) {
     if (field.startsWith('t:')) totals[field.slice(2)] = Number(value);
     else if (field.startsWith('m:')) maxima[field.slice(2)] = Number(value);
+    else if (field.startsWith('finished:')) finishedBy[value] = (finishedBy[value] ?? 0) + 1;
     else if (field.startsWith('progress:')) progress += Number(value);
     else if (field.startsWith('until:') && Number(value) >= nowMs) claimed += 1;
   }
@@ -65,6 +69,7 @@ export const passOfHash = (hash: Record<string, string>, nowMs: number): SharedP
     plan: hash.plan,
     totals,
     maxima,
+    finishedBy,
     progress,
     ...(hash.error ? { error: hash.error } : {}),
     ...(hash.lastStartedAt ? { lastCompleted: { startedAt: Number(hash.lastStartedAt), version: hash.lastVersion } } : {}),
