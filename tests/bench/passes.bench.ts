@@ -50,7 +50,7 @@ const main = async () => {
   for (let start = 0; start < PROFILES; start += 1_000) {
     const pipeline = connection.client.pipeline();
     for (const { visitorId, profile } of syntheticProfiles(1_000, now, 100 + start / 1_000)) {
-      const id = `${visitorId}-${start}`;
+      const id = `bench-visitor-${start}-${visitorId}`;
       const lastSeen = now - Math.floor(random() * RETENTION_DAYS * DAY);
       const day = Math.floor(lastSeen / DAY);
       const keys = connection.visitorKeys(id, now);

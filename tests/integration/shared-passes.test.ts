@@ -7,10 +7,10 @@ import fs from 'fs';
 import os from 'os';
 import path from 'path';
 import request from 'supertest';
-import type { UpdateSettings } from '../../server/src/store/profile-store';
 import { adminToken } from '../helpers/admin';
 import { startRedis, type PrivateRedis } from '../helpers/redis-server';
 import { startAppProcess, type AppProcess } from '../helpers/strapi-process';
+import { defaultUpdateSettings } from '../helpers/update-settings';
 import { startTestApp, type TestApp } from '../helpers/strapi-app';
 
 const DAY = 86_400;
@@ -48,18 +48,7 @@ describe('re-evaluation passes shared by two instances', () => {
       .send({ slug: 'heavy', name: 'Heavy readers', rules: { fact: 'pageviews', op: 'gte', value: 3 } })
       .expect(201);
     await doneAfter(since);
-    const settings: UpdateSettings = {
-      sessionGapSec: 1_800,
-      affinityHalfLifeSec: 7 * DAY,
-      recentCap: 10,
-      retentionSec: 90 * DAY,
-      windowDays: 90,
-      maxFields: 120,
-      maxWindowBuckets: 1_000,
-      maxTraits: 50,
-      eventQuota: { limit: 1_000, windowSec: 60 },
-      hourlyCounters: [],
-    };
+    const settings = defaultUpdateSettings();
     const store = first.strapi.plugin('personalization').service('store').profiles();
     for (let start = 0; start < VISITORS; start += 500) {
       await Promise.all(
