@@ -17,6 +17,7 @@
 import fs from 'fs';
 import os from 'os';
 import path from 'path';
+import { RedisCoordinationStore } from '../../server/src/coordination/store/redis-coordination-store';
 import { RedisConnection } from '../../server/src/store/redis/redis-connection';
 import { startRedis } from '../helpers/redis-server';
 import { syntheticProfiles } from '../helpers/synthetic-profiles';
@@ -28,16 +29,6 @@ const RETENTION_DAYS = 90;
 const DAY = 86_400;
 const ROUNDS = 2;
 
-interface PassStatus {
-  state: string;
-  scope: string;
-  startedAt: string;
-  finishedAt: string;
-  scanned: number;
-  evaluated: number;
-  partitions: number;
-  instances: number;
-}
 
 const main = async () => {
   const redis = await startRedis();
@@ -45,6 +36,7 @@ const main = async () => {
   const now = Math.floor(Date.now() / 1000);
   const connection = new RedisConnection({ url: redis.url, commandTimeoutMs: 10_000 }, 'psn:');
   await connection.connect(5_000);
+  const coordination = new RedisCoordinationStore(connection);
   let seed = 42;
   const random = () => (seed = (seed * 16_807) % 2_147_483_647) / 2_147_483_647;
   for (let start = 0; start < PROFILES; start += 1_000) {
@@ -75,11 +67,17 @@ const main = async () => {
 
   const measure = async (scope: 'all' | 'time', instances: number) => {
     const cpuBefore = await redisCpuSec();
-    const replies = await Promise.all(servers.slice(0, instances).map((server) => server.request<{ passStatus: PassStatus }>({ pass: scope })));
+    await Promise.all(servers.slice(0, instances).map((server) => server.request({ pass: scope })));
+    // An instance is idle once no partition is left to claim: the other may still be finishing.
+    let pass = await coordination.readPass('reevaluation');
+    while (pass?.state !== 'done') {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      pass = await coordination.readPass('reevaluation');
+    }
     const cpu = (await redisCpuSec()) - cpuBefore;
-    const status = replies.map((reply) => reply.passStatus).sort((a, b) => Date.parse(b.finishedAt) - Date.parse(a.finishedAt))[0];
-    const seconds = (Date.parse(status.finishedAt) - Date.parse(status.startedAt)) / 1000;
-    return { status, seconds, perInstance: status.scanned / seconds / status.instances, redisMicrosPerProfile: (cpu * 1e6) / status.scanned };
+    const seconds = (pass.finishedAt! - pass.startedAt) / 1000;
+    const status = { scanned: pass.totals.scanned, evaluated: pass.totals.evaluated, partitions: pass.partitions, instances: Object.keys(pass.finishedBy).length };
+    return { status, seconds, perInstance: status.scanned / seconds / instances, redisMicrosPerProfile: (cpu * 1e6) / status.scanned };
   };
   const best = async (scope: 'all' | 'time', instances: number) => {
     const runs = [];

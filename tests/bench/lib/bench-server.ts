@@ -4,7 +4,8 @@
  * Prints one JSON line `{ "url": ..., "redisPort": ..., "pid": ... }` when ready; stops on the IPC message "stop".
  * With BENCH_REDIS_URL and BENCH_DATABASE_FILE, several servers share one Redis and one database
  * (instances of one site); the IPC message `{ pass: 'all' | 'time' }` runs a re-evaluation pass
- * (joining the one running) and answers `{ passStatus }` when this instance has no more work on it.
+ * (joining the one running) and answers `{ passStatus }` when this instance has no more work on it
+ * (another may still be finishing its last partition).
  */
 import { startRedis } from '../../helpers/redis-server';
 import { startTestApp } from '../../helpers/strapi-app';
