@@ -1,4 +1,5 @@
 import { resolveFact } from './facts';
+import { durationMs } from './rule-dates';
 import type { RuleNode } from './rule-schema';
 
 const HOUR = 3_600;
@@ -13,6 +14,8 @@ const DAY = 86_400;
  * - `daysSinceLastSeen` / `daysSinceFirstSeen` only grow; once past the largest number the
  *   condition compares with, every comparison keeps its verdict. The first visit is never later
  *   than the latest, so the latest event bounds both.
+ * - `inLast` on `firstSeen` / `lastSeen` holds for its duration after the event, then never again;
+ *   on a trait's date it can change at any time (the date may lie in the future): Infinity.
  * - `engagement.percentile` moves with everyone else's engagement: Infinity.
  * - Topic shares are not here: every topic decays at the same rate, so their shares do not change
  *   with time alone.
@@ -26,6 +29,8 @@ export const ruleLookbackSec = (node: RuleNode): number | null => {
     return node.window.endsWith('h') ? size * HOUR : size * DAY;
   }
   const fact = resolveFact(node.fact)?.name;
+  // The span includes its first second: one more before the verdict settles.
+  if (node.op === 'inLast') return fact === 'lastSeen' || fact === 'firstSeen' ? (durationMs(node.value) ?? Infinity) / 1000 + 1 : Infinity;
   if (fact === 'engagement.percentile') return Infinity;
   if (fact === 'daysSinceLastSeen' || fact === 'daysSinceFirstSeen') {
     const values = (Array.isArray(node.value) ? node.value : [node.value]).filter((value): value is number => typeof value === 'number');
