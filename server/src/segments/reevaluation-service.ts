@@ -101,7 +101,8 @@ const reevaluationService = ({ strapi }: { strapi: Core.Strapi }) => {
     const rulesVersion = segmentsService().rulesVersion();
     const current = await coordinationStore().readPass(REEVALUATION_JOB);
     if (current?.state === 'running' && current.version.startsWith(`${rulesVersion}:`) && (scope === 'time' || current.version.endsWith(':all'))) {
-      return coordinationStore().beginPass(REEVALUATION_JOB, { ...current, id: current.id });
+      // Joined as it is; were it to end meanwhile, the same plan runs again as a new pass.
+      return coordinationStore().beginPass(REEVALUATION_JOB, { id: randomUUID(), version: current.version, partitions: current.partitions, startedAt: Date.now(), plan: current.plan });
     }
     if (unlessDone && current?.state === 'done' && current.version === `${rulesVersion}:all`) return null;
     const { batchSize } = getPluginConfig(strapi).segmentJobs;
