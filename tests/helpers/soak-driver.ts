@@ -110,15 +110,16 @@ const batchOf = (size: number) => {
   return { body: JSON.stringify({ events }), counts: { pages: Math.ceil(size / 2), tracks: Math.floor(size / 2) } };
 };
 
+/** What both kinds of run need: where to send, to whom, and how senders behave. */
+export type SenderOptions = Pick<SoakOptions, 'url' | 'visitors' | 'credentialOf' | 'maxInFlight' | 'dropAnswers' | 'eventsPerBatch' | 'retryDelayMs' | 'giveUpMs'>;
+
 /**
- * An open-loop soak of the ingest endpoint: batches start on a fixed schedule (`batchesPerSecond`),
- * whatever the answers take, from many visitors in turn, with at most `maxInFlight` requests under
- * way. A batch is sent until it is answered 202, again with the same messageIds after a 503, no
- * answer, or an answer dropped on purpose (`dropAnswers` of all requests), as the README asks of
- * senders; the plugin must count each event once. Latencies are taken from when a request was due,
- * so time spent waiting for a slot counts (no coordinated omission).
+ * Sends batches as the README asks of senders: each until it is answered 202, again with the same
+ * messageIds after a 503, no answer, or an answer dropped on purpose (`dropAnswers` of all
+ * requests). Latencies are taken from when a request was due, so time spent waiting for a slot
+ * counts (no coordinated omission).
  */
-export const runSoak = async (options: SoakOptions): Promise<SoakReport> => {
+const sender = (options: SenderOptions) => {
   const url = new URL('/api/personalization/events', options.url);
   const agent = new http.Agent({ keepAlive: true, maxSockets: options.maxInFlight });
   const slots = new Slots(options.maxInFlight);
@@ -136,7 +137,9 @@ export const runSoak = async (options: SoakOptions): Promise<SoakReport> => {
     other: [],
   };
 
-  const deliver = async (visitor: string, dueAt: number): Promise<void> => {
+  /** The `index`-th batch (to visitors in turn), due at `dueAt` (performance.now()); resolves once it is settled. */
+  const deliver = async (index: number, dueAt: number): Promise<void> => {
+    const visitor = options.visitors[index % options.visitors.length];
     const size = minEvents + Math.floor(Math.random() * (maxEvents - minEvents + 1));
     const batch = batchOf(size);
     const sent = report.sent.get(visitor)!;
@@ -176,7 +179,16 @@ export const runSoak = async (options: SoakOptions): Promise<SoakReport> => {
       dueAt = performance.now();
     }
   };
+  return { report, deliver, close: () => agent.destroy() };
+};
 
+/**
+ * An open-loop soak of the ingest endpoint: batches start on a fixed schedule (`batchesPerSecond`),
+ * whatever the answers take, from many visitors in turn, with at most `maxInFlight` requests under
+ * way; the plugin must count each event once, however often it was sent.
+ */
+export const runSoak = async (options: SoakOptions): Promise<SoakReport> => {
+  const { report, deliver, close } = sender(options);
   const started = performance.now();
   const total = Math.round((options.batchesPerSecond * options.durationMs) / 1000);
   const interval = 1000 / options.batchesPerSecond;
@@ -184,15 +196,31 @@ export const runSoak = async (options: SoakOptions): Promise<SoakReport> => {
   // Every few milliseconds, start the batches whose time has come (timers cannot fire each 0.5 ms).
   for (let next = 0; next < total; ) {
     const now = performance.now();
-    for (; next < total && started + next * interval <= now; next++) {
-      deliveries.push(deliver(options.visitors[next % options.visitors.length], started + next * interval));
-    }
+    for (; next < total && started + next * interval <= now; next++) deliveries.push(deliver(next, started + next * interval));
     await sleep(2);
   }
   report.scheduledMs = performance.now() - started;
   await Promise.all(deliveries);
   report.elapsedMs = performance.now() - started;
-  agent.destroy();
+  close();
+  return report;
+};
+
+/**
+ * A closed loop: `maxInFlight` senders, each sending its next batch as soon as the last is settled,
+ * for `durationMs`. With one sender, the requests one at a time (latency unloaded); with several,
+ * as many as the server takes (its capacity).
+ */
+export const runClosedLoop = async (options: SenderOptions & { durationMs: number }): Promise<SoakReport> => {
+  const { report, deliver, close } = sender(options);
+  const started = performance.now();
+  let next = 0;
+  const loop = async () => {
+    while (performance.now() - started < options.durationMs) await deliver(next++, performance.now());
+  };
+  await Promise.all(Array.from({ length: options.maxInFlight }, loop));
+  report.elapsedMs = report.scheduledMs = performance.now() - started;
+  close();
   return report;
 };
 

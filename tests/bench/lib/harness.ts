@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'child_process';
+import fs from 'fs';
 import path from 'path';
 import autocannon from 'autocannon';
 
@@ -91,3 +92,17 @@ export const fixed = (value: number, digits = 2) => value.toFixed(digits);
 
 /** One result line, `name: value`, easy to copy into the README table. */
 export const report = (name: string, value: string) => console.log(`  ${name.padEnd(52)} ${value}`);
+
+const CLOCK_TICKS_PER_SEC = 100; // Linux's USER_HZ (getconf CLK_TCK)
+
+/** User + system CPU of a process so far, ms (from /proc). */
+export const processCpuMs = (pid: number): number => {
+  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SEC;
+};
+
+/** CPU time the whole machine has been busy so far, all CPUs, ms (from /proc/stat): what every process took. */
+export const machineBusyMs = (): number => {
+  const [user, nice, system, , , irq, softirq, steal] = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].split(/\s+/).slice(1).map(Number);
+  return ((user + nice + system + irq + softirq + steal) * 1000) / CLOCK_TICKS_PER_SEC;
+};
