@@ -7,6 +7,7 @@
  */
 import { Redis } from 'ioredis';
 import os from 'os';
+import { monitorEventLoopDelay } from 'perf_hooks';
 import { isDeepStrictEqual } from 'util';
 import { expectedOfVisitor, heldByVisitor, siteCounts, sumCounts } from '../helpers/event-counts';
 import { credentialFromSecret, IDENTITY_SECRET, visitorId } from '../helpers/events';
@@ -63,7 +64,12 @@ const main = async () => {
     const capacityPerSecond = capacity.batches / (capacity.elapsedMs / 1000);
     const rate = Math.round(capacityPerSecond * LOAD_SHARE);
     const cpuBefore = await cpuSnapshot(redis, server.pid as number);
+    await server.pauses();
+    const generatorDelay = monitorEventLoopDelay({ resolution: 1 });
+    generatorDelay.enable();
     const soak = await run(runSoak({ ...sender(256, 0.05), batchesPerSecond: rate, durationMs: SECONDS * 1000 }));
+    generatorDelay.disable();
+    const pauses = await server.pauses();
     const cpu = cpuShares(cpuBefore, await cpuSnapshot(redis, server.pid as number), soak.elapsedMs);
     // Unloaded latency before and after the soak, pooled: a moment of machine noise weighs less.
     const unloadedAfter = await run(runClosedLoop({ ...sender(1), durationMs: 5_000 }));
@@ -90,6 +96,9 @@ const main = async () => {
     report('soak: requests that waited for one of 256 slots', String(soak.waitedForSlot));
     report('soak: time to settle every batch past the schedule (ms)', fixed(soak.elapsedMs - soak.scheduledMs, 0));
     report('CPU during the soak, % of one CPU (2 CPUs = 200 %)', `Strapi ${cpu.strapi}, Redis ${cpu.redis}, load generator ${cpu.generator}, all else ${cpu.other}`);
+    report('Strapi event loop delay during the soak: p99 / max (ms)', `${fixed(pauses.loopDelayP99Ms, 1)} / ${fixed(pauses.loopDelayMaxMs, 1)}`);
+    report('Strapi garbage collection: pauses, total, longest (ms)', `${pauses.gc.count}, ${fixed(pauses.gc.totalMs, 0)}, ${fixed(pauses.gc.maxMs, 1)}`);
+    report('load generator event loop delay: p99 / max (ms)', `${fixed(generatorDelay.percentile(99) / 1e6, 1)} / ${fixed(generatorDelay.max / 1e6, 1)}`);
     report('visitors whose counters differ from what was sent', `${wrongVisitors} of ${soak.sent.size}`);
     report('site events: counted / distinct sent', `${site.pages + site.tracks} / ${sent.pages + sent.tracks} ${site.pages === sent.pages && site.tracks === sent.tracks ? '(exact)' : '(WRONG)'}`);
     report('site duplicates: counted (expected range)', `${site.duplicates} (${fewest} to ${most})`);

@@ -3,12 +3,19 @@ import fs from 'fs';
 import path from 'path';
 import autocannon from 'autocannon';
 
+/** What held the bench server's event loop up since it was last asked (see bench-server.ts). */
+export interface ServerPauses {
+  loopDelayP99Ms: number;
+  loopDelayMaxMs: number;
+  gc: { count: number; totalMs: number; maxMs: number };
+}
+
 /** Starts `bench-server` (bundled by `npm run bench` into lib/ beside the bench) and waits for its URL. */
 export const startBenchServer = async (
   pluginConfig: Record<string, unknown> = {},
   setup?: 'resolution' | 'recommendations' | 'triggers',
   env: Record<string, string> = {}
-): Promise<{ url: string; redisPort: number; [extra: string]: unknown; stop(): Promise<void> }> => {
+): Promise<{ url: string; redisPort: number; [extra: string]: unknown; pauses(): Promise<ServerPauses>; stop(): Promise<void> }> => {
   const nodeOptions = process.env.BENCH_SERVER_NODE_OPTIONS?.split(' ') ?? [];
   const child: ChildProcess = spawn(process.execPath, [...nodeOptions, path.join(__dirname, 'lib', 'bench-server.js')], {
     env: { ...process.env, ...env, BENCH_PLUGIN_CONFIG: JSON.stringify(pluginConfig), BENCH_SETUP: setup ?? '', STRAPI_LOG_LEVEL: 'error' },
@@ -26,6 +33,16 @@ export const startBenchServer = async (
   });
   return {
     ...ready,
+    pauses: () =>
+      new Promise((resolve) => {
+        const answer = (message: { pauses?: ServerPauses }) => {
+          if (!message.pauses) return;
+          child.off('message', answer);
+          resolve(message.pauses);
+        };
+        child.on('message', answer);
+        child.send('pauses');
+      }),
     stop: () =>
       new Promise((resolve) => {
         if (child.exitCode !== null) return resolve();
