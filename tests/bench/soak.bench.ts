@@ -12,7 +12,7 @@ import { isDeepStrictEqual } from 'util';
 import { expectedOfVisitor, heldByVisitor, siteCounts, sumCounts } from '../helpers/event-counts';
 import { credentialFromSecret, IDENTITY_SECRET, visitorId } from '../helpers/events';
 import { duplicatesRange, percentile, runClosedLoop, runSoak, type SenderOptions, type SoakReport } from '../helpers/soak-driver';
-import { fixed, machineBusyMs, processCpuMs, report, startBenchServer } from './lib/harness';
+import { fixed, machineBusyMs, processCpuMs, report, runQueueWaitMs, startBenchServer } from './lib/harness';
 
 const SECONDS = Number(process.env.SOAK_SECONDS ?? 60);
 /** The steady rate, as a share of the capacity measured just before. */
@@ -27,6 +27,7 @@ const cpuSnapshot = async (redis: Redis, strapiPid: number) => {
   const own = process.cpuUsage();
   return {
     strapi: processCpuMs(strapiPid),
+    strapiWaiting: runQueueWaitMs(strapiPid),
     redis: (Number(info.used_cpu_user) + Number(info.used_cpu_sys)) * 1000,
     generator: (own.user + own.system) / 1000,
     machine: machineBusyMs(),
@@ -42,6 +43,7 @@ const cpuShares = (before: Awaited<ReturnType<typeof cpuSnapshot>>, after: typeo
     redis: share(used.redis),
     generator: share(used.generator),
     other: share(after.machine - before.machine - used.strapi - used.redis - used.generator),
+    strapiWaiting: share(after.strapiWaiting - before.strapiWaiting),
   };
 };
 
@@ -96,6 +98,7 @@ const main = async () => {
     report('soak: requests that waited for one of 256 slots', String(soak.waitedForSlot));
     report('soak: time to settle every batch past the schedule (ms)', fixed(soak.elapsedMs - soak.scheduledMs, 0));
     report('CPU during the soak, % of one CPU (2 CPUs = 200 %)', `Strapi ${cpu.strapi}, Redis ${cpu.redis}, load generator ${cpu.generator}, all else ${cpu.other}`);
+    report('Strapi event loop thread ready but waiting for a CPU', `${cpu.strapiWaiting} of the time`);
     report('Strapi event loop delay during the soak: p99 / max (ms)', `${fixed(pauses.loopDelayP99Ms, 1)} / ${fixed(pauses.loopDelayMaxMs, 1)}`);
     report('Strapi garbage collection: pauses, total, longest (ms)', `${pauses.gc.count}, ${fixed(pauses.gc.totalMs, 0)}, ${fixed(pauses.gc.maxMs, 1)}`);
     report('load generator event loop delay: p99 / max (ms)', `${fixed(generatorDelay.percentile(99) / 1e6, 1)} / ${fixed(generatorDelay.max / 1e6, 1)}`);

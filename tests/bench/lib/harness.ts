@@ -123,3 +123,9 @@ export const machineBusyMs = (): number => {
   const [user, nice, system, , , irq, softirq, steal] = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].split(/\s+/).slice(1).map(Number);
   return ((user + nice + system + irq + softirq + steal) * 1000) / CLOCK_TICKS_PER_SEC;
 };
+
+/**
+ * Time a process's main thread (Node's event loop) has spent ready to run but waiting for a CPU,
+ * so far, ms (from /proc/<pid>/schedstat): what other processes on the machine cost its latency.
+ */
+export const runQueueWaitMs = (pid: number): number => Number(fs.readFileSync(`/proc/${pid}/schedstat`, 'utf8').split(' ')[1]) / 1e6;
