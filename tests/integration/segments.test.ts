@@ -202,6 +202,9 @@ describe('segments', () => {
       [{ name: 'X', slug: 'x', rules: { all: [] }, colour: 'red' }, 'unknown field "colour"'],
       [{ name: 'X', slug: 'x', rules: { all: [] }, priority: 1.5 }, 'priority: expected a whole number'],
       [{ name: 'X', slug: 'new-visitors', rules: { all: [] } }, 'slug: "new-visitors" is already used by the segment "New Visitors"'],
+      [{ name: 'X', slug: 'x', rules: { any: [{ fact: 'referrer.host', op: 'matches', value: '(\\w+)\\1' }] } }, 'rules.any[0].value: not a regular expression RE2 accepts'],
+      [{ name: 'X', slug: 'x', rules: { fact: 'lastSeen', op: 'before', value: '2026-01-31T10:00' } }, 'rules.value: expected an ISO 8601 date'],
+      [{ name: 'X', slug: 'x', rules: { fact: 'recent', op: 'gt', value: 1 } }, 'rules.op: operator "gt" does not apply to the list fact recent'],
     ])('refuses %j with a 400 naming the path', async (body, message) => {
       const response = await admin().post('/segments', body).expect(400);
       expect(response.body.error).toMatchObject({ status: 400, name: 'ValidationError' });
@@ -216,9 +219,22 @@ describe('segments', () => {
       expect(bad.body.error.message).toContain('rules.any[0].op: unknown operator "nope"');
     });
 
+    it('evaluates the date, pattern and list operators on stored profiles as their older equivalents', async () => {
+      const matching = async (rules: object) => (await admin().post('/segments/validate', { rules }).expect(200)).body.data.matching as number;
+      // Seen first within 24 hours is "0 whole days since first seen"; a pattern and its plain test; a list's none and not contains.
+      const firstDay = await matching({ fact: 'daysSinceFirstSeen', op: 'eq', value: 0 });
+      expect(firstDay).toBeGreaterThanOrEqual(3);
+      expect(await matching({ fact: 'firstSeen', op: 'inLast', value: '1d' })).toBe(firstDay);
+      expect(await matching({ fact: 'device.type', op: 'matches', value: '^desk' })).toBe(await matching({ fact: 'device.type', op: 'startsWith', value: 'desk' }));
+      expect(await matching({ fact: 'recent', op: 'none', value: ['nothing-1', 'nothing-2'] })).toBe(await matching({ fact: 'recent', op: 'notContains', value: 'nothing-1' }));
+      expect(await matching({ fact: 'lastSeen', op: 'after', value: '2000-01-01' })).toBe(await matching({ fact: 'lastSeen', op: 'exists' }));
+    });
+
     it('lists the facts and operators for rule builders', async () => {
       const facts = await admin().get('/segments/facts').expect(200);
       expect(facts.body.data.operators).toContain('between');
+      expect(facts.body.data.operatorsByType.date).toEqual(['before', 'after', 'between', 'isDay', 'isNotDay', 'inLast', 'exists', 'notExists']);
+      expect(facts.body.data.operatorAliases).toEqual({ notIn: 'nin', missing: 'notExists' });
       expect(facts.body.data.scalars.map((fact: { name: string }) => fact.name)).toContain('engagement.percentile');
     });
 

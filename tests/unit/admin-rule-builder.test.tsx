@@ -9,6 +9,7 @@ import { IntlProvider } from 'react-intl';
 import type { FactCatalog } from '../../admin/src/api/types';
 import { factSpec, RuleBuilder } from '../../admin/src/components/RuleBuilder/RuleBuilder';
 import { fromRules, toRules, type GroupNode, type Rule } from '../../admin/src/components/RuleBuilder/rule-tree';
+import { OPERATOR_ALIASES, OPERATORS, OPERATORS_BY_TYPE } from '../../server/src/segments/rules/operators';
 
 // What jsdom lacks and the design system's popovers use.
 beforeAll(() => {
@@ -33,12 +34,16 @@ const catalog: FactCatalog = {
     { name: 'pageviews', type: 'number', windowCounter: 'pv', describe: 'page views' },
     { name: 'utm.source', type: 'string', describe: 'first-touch source' },
     { name: 'daysSinceFirstSeen', type: 'number', describe: 'days' },
+    { name: 'lastSeen', type: 'date', describe: 'when the latest event happened' },
+    { name: 'recent', type: 'list', describe: 'recently viewed item ids' },
   ],
   families: [
     { family: 'events', type: 'number', describe: 'count of an event' },
     { family: 'traits', type: 'any', describe: 'a trait' },
   ],
-  operators: ['eq', 'neq', 'gt', 'gte', 'lt', 'lte', 'between', 'in', 'nin', 'contains', 'startsWith', 'exists', 'notExists'],
+  operators: OPERATORS,
+  operatorsByType: OPERATORS_BY_TYPE,
+  operatorAliases: OPERATOR_ALIASES,
   seen: { events: ['Video Played', 'Signup'], pages: [], categories: [], topics: ['Sci-Fi'], traits: ['plan'] },
 };
 
@@ -105,8 +110,39 @@ describe('RuleBuilder (component)', () => {
     const operator = within(screen.getByTestId('rule-condition')).getByRole('combobox', { name: 'Operator' });
     await userEvent.click(operator);
     const options = screen.getAllByRole('option').map((option) => option.textContent);
-    expect(options).toEqual(['is', 'is not', 'is one of', 'is none of', 'contains', 'starts with', 'is known', 'is unknown']);
+    expect(options).toEqual(['is', 'is not', 'is one of', 'is none of', 'contains', 'does not contain', 'starts with', 'ends with', 'matches the pattern', 'is known', 'is unknown']);
     expect(options).not.toContain('is more than');
+  });
+
+  it('offers date operators for a date fact, list operators for a list, and shows an alias under its name', async () => {
+    setup({ all: [{ fact: 'lastSeen', op: 'inLast', value: '30d' }, { fact: 'recent', op: 'all', value: ['doc-1', 'doc-2'] }, { fact: 'traits.plan', op: 'missing' }] });
+    const [date, list, alias] = screen.getAllByTestId('rule-condition');
+    await userEvent.click(within(date).getByRole('combobox', { name: 'Operator' }));
+    expect(screen.getAllByRole('option').map((option) => option.textContent)).toEqual([
+      'is before',
+      'is after',
+      'is between',
+      'is on the day',
+      'is not on the day',
+      'is within the last',
+      'is known',
+      'is unknown',
+    ]);
+    await userEvent.keyboard('{Escape}');
+    expect(within(list).getByRole('combobox', { name: 'Operator' }).textContent).toContain('holds all of');
+    expect(within(alias).getByRole('combobox', { name: 'Operator' }).textContent).toContain('is unknown');
+  });
+
+  it('saves a date range as two dates, and moves to an operator that fits when the fact changes type', () => {
+    const { last } = setup({ all: [{ fact: 'lastSeen', op: 'between', value: ['2026-01-01', '2026-01-31'] }] });
+    const condition = screen.getByTestId('rule-condition');
+    fireEvent.change(within(condition).getByLabelText('Value'), { target: { value: '2026-02-01, 2026-02-28' } });
+    expect(last()).toEqual({ all: [{ fact: 'lastSeen', op: 'between', value: ['2026-02-01', '2026-02-28'] }] });
+    fireEvent.change(within(condition).getByLabelText('Fact'), { target: { value: 'recent' } });
+    expect(last()).toEqual({ all: [{ fact: 'recent', op: 'contains', value: '2026-02-01, 2026-02-28' }] });
+    fireEvent.change(within(condition).getByLabelText('Value'), { target: { value: 'doc-1' } });
+    fireEvent.change(within(condition).getByLabelText('Fact'), { target: { value: 'utm.source' } });
+    expect(last()).toEqual({ all: [{ fact: 'utm.source', op: 'contains', value: 'doc-1' }] });
   });
 
   it('nests groups, removes conditions, and hides the value of "is known"', () => {

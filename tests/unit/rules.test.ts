@@ -1,6 +1,7 @@
 import { compileRules, hourWindowCounters } from '../../server/src/segments/rules/compile-rules';
 import { ProfileFacts } from '../../server/src/segments/rules/profile-facts';
 import { ruleIssues, type RuleNode } from '../../server/src/segments/rules/rule-schema';
+import { dateSpan, durationMs } from '../../server/src/segments/rules/rule-dates';
 import { describeIssue } from '../../server/src/shared/validation';
 import type { StoredProfile } from '../../server/src/store/profile-store';
 
@@ -177,7 +178,7 @@ describe('rule language: groups', () => {
 describe('rule language: every bad form is refused with its path', () => {
   const errors = (rules: unknown) => ruleIssues(rules).map((issue) => describeIssue({ ...issue, path: ['rules', ...issue.path] }));
   it.each<[unknown, string]>([
-    [{ all: [{}, {}, { fact: 'pageviews', op: 'greater', value: 3 }] }, 'rules.all[2].op: unknown operator "greater" (expected one of eq, neq, gt, gte, lt, lte, between, in, nin, contains, startsWith, exists, notExists)'],
+    [{ all: [{}, {}, { fact: 'pageviews', op: 'greater', value: 3 }] }, 'rules.all[2].op: unknown operator "greater" (expected one of eq, neq, gt, gte, lt, lte, between, in, nin, notIn, contains, notContains, startsWith, endsWith, matches, exists, notExists, missing, before, after, isDay, isNotDay, inLast, all, some, none)'],
     [{ fact: 'pageveiws', op: 'gt', value: 3 }, 'rules.fact: unknown fact "pageveiws"'],
     [{ fact: 'events.', op: 'gt', value: 3 }, 'rules.fact: unknown fact "events."'],
     [{ fact: 'wishes.pony', op: 'gt', value: 3 }, 'rules.fact: unknown fact "wishes.pony"'],
@@ -204,6 +205,28 @@ describe('rule language: every bad form is refused with its path', () => {
     [{ any: ['pageviews > 3'] }, 'rules.any[0]: expected a condition { fact, op, value } or a group { all | any | not }'],
     [null, 'rules: expected a condition { fact, op, value } or a group { all | any | not }'],
     [{ pageviews: 3 }, 'rules.fact: expected a fact name'],
+    // The operators beyond comparisons: each refuses what it cannot use, at the value or the operator.
+    [{ fact: 'referrer.host', op: 'matches', value: '(a' }, 'rules.value: not a regular expression RE2 accepts: error parsing regexp: missing closing ): `(a`'],
+    [{ fact: 'referrer.host', op: 'matches', value: '(\\w+)\\1' }, 'rules.value: not a regular expression RE2 accepts: error parsing regexp: invalid escape sequence: `\\1`'],
+    [{ fact: 'referrer.host', op: 'matches', value: 'a'.repeat(201) }, 'rules.value: a regular expression longer than 200 characters'],
+    [{ fact: 'referrer.host', op: 'matches', value: '' }, 'rules.value: expected a regular expression'],
+    [{ fact: 'pageviews', op: 'matches', value: '1' }, 'rules.op: operator "matches" does not apply to the number fact pageviews'],
+    [{ fact: 'utm.source', op: 'endsWith', value: 1 }, 'rules.value: expected a string'],
+    [{ fact: 'firstSeen', op: 'before', value: '2026-01-31T10:00:00' }, 'rules.value: expected an ISO 8601 date ("2026-01-31") or date and time with its offset ("2026-01-31T09:00:00Z")'],
+    [{ fact: 'firstSeen', op: 'after', value: '2026-02-30' }, 'rules.value: expected an ISO 8601 date ("2026-01-31") or date and time with its offset ("2026-01-31T09:00:00Z")'],
+    [{ fact: 'firstSeen', op: 'isDay', value: '2026-01-31T00:00:00Z' }, 'rules.value: expected a day, "2026-01-31"'],
+    [{ fact: 'lastSeen', op: 'inLast', value: '0d' }, 'rules.value: expected a duration from "1h" to "3650d" ("30d", "12h")'],
+    [{ fact: 'lastSeen', op: 'inLast', value: '3651d' }, 'rules.value: expected a duration from "1h" to "3650d" ("30d", "12h")'],
+    [{ fact: 'lastSeen', op: 'between', value: ['2026-02-01', '2026-01-01'] }, 'rules.value: expected [from, to] with from no later than to'],
+    [{ fact: 'lastSeen', op: 'between', value: [1, 2] }, 'rules.value: expected [from, to], two ISO 8601 dates'],
+    [{ fact: 'lastSeen', op: 'gt', value: 1 }, 'rules.op: operator "gt" does not apply to the date fact lastSeen'],
+    [{ fact: 'pageviews', op: 'inLast', value: '7d' }, 'rules.op: operator "inLast" does not apply to the number fact pageviews'],
+    [{ fact: 'traits.renewal', op: 'between', value: ['2026-01-01', 5] }, 'rules.value: expected [min, max], two numbers, or [from, to], two ISO 8601 dates'],
+    [{ fact: 'recent', op: 'all', value: [] }, 'rules.value: expected a non-empty list'],
+    [{ fact: 'recent', op: 'some', value: [{}] }, 'rules.value: expected a list of strings, numbers or booleans'],
+    [{ fact: 'recent', op: 'eq', value: 'doc-1' }, 'rules.op: operator "eq" does not apply to the list fact recent'],
+    [{ fact: 'utm.source', op: 'all', value: ['a'] }, 'rules.op: operator "all" does not apply to the text fact utm.source'],
+    [{ fact: 'traits.plan', op: 'missing', value: true }, 'rules.value: operator "missing" takes no value'],
   ])('%j', (rules, message) => {
     expect(errors(rules)).toContain(message);
   });
@@ -231,5 +254,25 @@ describe('hourWindowCounters', () => {
       ],
     };
     expect(hourWindowCounters(rules)).toEqual(['pv', 'sn']);
+  });
+});
+
+describe('rule language: dates and regular expressions', () => {
+  it('reads a date as its whole UTC day, a date and time as its instant, and refuses a time without an offset', () => {
+    expect(dateSpan('2026-01-31')).toEqual({ start: Date.UTC(2026, 0, 31), end: Date.UTC(2026, 1, 1) - 1 });
+    expect(dateSpan('2026-01-31T09:30:00+02:00')).toEqual({ start: Date.UTC(2026, 0, 31, 7, 30), end: Date.UTC(2026, 0, 31, 7, 30) });
+    expect(dateSpan('2024-02-29')).not.toBeNull();
+    for (const bad of ['2026-02-29', '2026-13-01', '2026-01-31T09:30:00', '31/01/2026', 'yesterday', 1_790_000_000, '']) expect(dateSpan(bad)).toBeNull();
+    expect(durationMs('12h')).toBe(12 * 3_600_000);
+    for (const bad of ['0h', '7w', '3651d', '1.5d', 7]) expect(durationMs(bad)).toBeNull();
+  });
+
+  it('matches in linear time: a pattern that hangs a backtracking engine answers at once', () => {
+    // `^(a+)+$` on 30 a's and a b takes a backtracking engine about 2^30 steps (seconds in V8);
+    // RE2 takes one pass. That the engine is RE2 is pinned by the refusal of a backreference above
+    // (JavaScript's RegExp takes `\1`), not by a timing assertion.
+    const hostile = facts({ traits: { name: JSON.stringify(`${'a'.repeat(30)}b`) } });
+    expect(holds({ fact: 'traits.name', op: 'matches', value: '^(a+)+$' }, hostile)).toBe(false);
+    expect(holds({ fact: 'traits.name', op: 'matches', value: '^a+b$' }, hostile)).toBe(true);
   });
 });

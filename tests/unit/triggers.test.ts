@@ -169,7 +169,7 @@ describe('trigger input', () => {
     const problems = (input: object) => (triggerCreateSchema.safeParse(input).error?.issues ?? []).map((issue) => `${issue.path.join('.')}: ${issue.message}`);
     expect(problems({ ...valid, condition: { type: 'sometimes' } })[0]).toMatch(/^condition.type: /);
     expect(problems({ ...valid, condition: { type: 'event', event: 'A', where: [{ property: 'a', op: 'exists', value: 1 }] } })).toEqual(['condition.where.0.value: operator "exists" takes no value']);
-    expect(problems({ ...valid, condition: { type: 'event', event: 'A', where: [{ property: 'a', op: 'in', value: 'x' }] } })).toEqual(['condition.where.0.value: expected a list']);
+    expect(problems({ ...valid, condition: { type: 'event', event: 'A', where: [{ property: 'a', op: 'in', value: 'x' }] } })).toEqual(['condition.where.0.value: expected a non-empty list']);
     expect(problems({ ...valid, cooldown: '2y' })[0]).toMatch(/^cooldown: expected a duration/);
     expect(problems({ ...valid, actions: { onSite: { data: { 'bad key': 1 } } } })[0]).toMatch(/^actions.onSite.data.bad key: /);
     expect(problems({ ...valid, surprise: 1 })[0]).toMatch(/surprise/);

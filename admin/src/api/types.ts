@@ -4,6 +4,7 @@ import type { ClusterRunRecord, ClustersJobStatus } from '../../../server/src/cl
 import type { FeatureDrift } from '../../../server/src/clusters/drift';
 import type { FeatureSpec } from '../../../server/src/clusters/feature-vector';
 import type { Goal } from '../../../server/src/experiments/experiment-input';
+import type { FactType } from '../../../server/src/segments/rules/operators';
 import type { ExperimentRecord } from '../../../server/src/experiments/experiments-service';
 import type { SegmentRecord } from '../../../server/src/segments/segments-service';
 import type { PostOutcome } from '../../../server/src/triggers/post-delivery';
@@ -33,9 +34,13 @@ export interface SegmentTemplate {
 }
 
 export interface FactCatalog {
-  scalars: { name: string; type: 'number' | 'string' | 'any'; windowCounter?: string; describe: string }[];
-  families: { family: string; type: 'number' | 'string' | 'any'; describe: string }[];
-  operators: string[];
+  scalars: { name: string; type: FactType; windowCounter?: string; describe: string }[];
+  families: { family: string; type: FactType; describe: string }[];
+  operators: readonly string[];
+  /** The operators that apply to a fact of each type (the rule builder offers only these). */
+  operatorsByType: Record<FactType, readonly string[]>;
+  /** Other names a stored rule may use for an operator (`missing` for `notExists`). */
+  operatorAliases: Record<string, string>;
   seen: Record<'events' | 'pages' | 'categories' | 'topics' | 'traits', string[]>;
 }
 

@@ -6,7 +6,8 @@ import { pluginService } from '../shared/plugin-services';
 import { parseOrThrow } from '../shared/validation';
 import { utcDay } from '../store/keys';
 import { FACT_FAMILIES, SCALAR_FACTS } from './rules/facts';
-import { OPERATORS, ruleTreeSchema } from './rules/rule-schema';
+import { OPERATOR_ALIASES, OPERATORS, OPERATORS_BY_TYPE } from './rules/operators';
+import { ruleTreeSchema } from './rules/rule-schema';
 import { segmentCreateSchema, segmentUpdateSchema, type SegmentCreate } from './segment-input';
 import type { SegmentRecord } from './segments-service';
 import { sizeSeries } from './size-series';
@@ -151,6 +152,8 @@ const segmentsController = ({ strapi }: { strapi: Core.Strapi }) => {
           scalars: Object.entries(SCALAR_FACTS).map(([name, spec]) => ({ name, ...spec })),
           families: Object.entries(FACT_FAMILIES).map(([family, spec]) => ({ family, type: spec.type, describe: spec.describe })),
           operators: OPERATORS,
+          operatorsByType: OPERATORS_BY_TYPE,
+          operatorAliases: OPERATOR_ALIASES,
           seen: Object.fromEntries(families.map((family, i) => [family, seen[i]])),
         },
       };

@@ -1,9 +1,11 @@
 /**
  * Filters over an event's properties (`{ "property": "category", "op": "eq", "value": "shoes" }`),
- * with the rule language's operator names. Pure; compiled once per trigger.
+ * with the rule language's operators (their value checks and tests). Pure; compiled once per trigger.
  */
+import { OPERATORS, operatorTest, type Operator } from '../segments/rules/operators';
 
-export const FILTER_OPERATORS = ['eq', 'neq', 'gt', 'gte', 'lt', 'lte', 'in', 'nin', 'contains', 'startsWith', 'exists', 'notExists'] as const;
+/** The rule language's operators, but `inLast` (an event's own dates are not measured against a clock here). */
+export const FILTER_OPERATORS = OPERATORS.filter((op): op is Exclude<Operator, 'inLast'> => op !== 'inLast');
 export type FilterOperator = (typeof FILTER_OPERATORS)[number];
 export type FilterValue = string | number | boolean;
 
@@ -23,40 +25,8 @@ const valueAt = (properties: Record<string, unknown> | undefined, path: string):
   return value;
 };
 
-const isNumber = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value);
-
-const test = ({ op, value }: PropertyFilter, actual: unknown): boolean => {
-  const list = Array.isArray(value) ? value : [];
-  switch (op) {
-    case 'exists':
-      return actual !== undefined && actual !== null;
-    case 'notExists':
-      return actual === undefined || actual === null;
-    case 'eq':
-      return actual === value;
-    case 'neq':
-      return actual !== value;
-    case 'gt':
-      return isNumber(actual) && isNumber(value) && actual > value;
-    case 'gte':
-      return isNumber(actual) && isNumber(value) && actual >= value;
-    case 'lt':
-      return isNumber(actual) && isNumber(value) && actual < value;
-    case 'lte':
-      return isNumber(actual) && isNumber(value) && actual <= value;
-    case 'in':
-      return list.includes(actual as FilterValue);
-    case 'nin':
-      return !list.includes(actual as FilterValue);
-    case 'contains':
-      return typeof actual === 'string' ? actual.includes(String(value)) : Array.isArray(actual) && actual.includes(value);
-    case 'startsWith':
-      return typeof actual === 'string' && typeof value === 'string' && actual.startsWith(value);
-  }
-};
-
 /** True when every filter holds for these properties (no filters: always). */
-export const compileFilters =
-  (filters: readonly PropertyFilter[] = []) =>
-  (properties: Record<string, unknown> | undefined): boolean =>
-    filters.every((filter) => test(filter, valueAt(properties, filter.property)));
+export const compileFilters = (filters: readonly PropertyFilter[] = []) => {
+  const tests = filters.map(({ property, op, value }) => ({ property, test: operatorTest(op, value, 'value') }));
+  return (properties: Record<string, unknown> | undefined): boolean => tests.every(({ property, test }) => test(valueAt(properties, property), 0));
+};

@@ -3,7 +3,8 @@ import { STRATEGY_IDS } from '../recommendations/strategies';
 import { SEGMENT_SLUG_PATTERN } from '../segments/segment-input';
 import { ruleTreeSchema } from '../segments/rules/rule-schema';
 import { durationSec } from './duration';
-import { FILTER_OPERATORS } from './property-filter';
+import { operatorProblem } from '../segments/rules/operators';
+import { FILTER_OPERATORS, type FilterOperator } from './property-filter';
 
 /**
  * What an editor may say about a trigger: a condition (when), an optional audience (who, in the
@@ -27,26 +28,12 @@ const scalar = z.union([z.string().max(200, 'longer than 200 characters'), z.num
 const propertyFilter = z
   .strictObject({
     property: z.string({ error: 'expected a property name' }).regex(/^[A-Za-z0-9_$-]{1,64}(\.[A-Za-z0-9_$-]{1,64}){0,4}$/, 'expected a property name or a dot path, e.g. "product.category"'),
-    op: z.enum(FILTER_OPERATORS, { error: (issue) => `unknown operator ${JSON.stringify(issue.input)} (expected one of ${FILTER_OPERATORS.join(', ')})` }),
+    op: z.enum(FILTER_OPERATORS as [FilterOperator, ...FilterOperator[]], { error: (issue) => `unknown operator ${JSON.stringify(issue.input)} (expected one of ${FILTER_OPERATORS.join(', ')})` }),
     value: z.union([scalar, z.array(scalar).min(1, 'expected a non-empty list').max(100, 'more than 100 values')]).optional(),
   })
   .superRefine((filter, ctx) => {
-    const takesNone = filter.op === 'exists' || filter.op === 'notExists';
-    const takesList = filter.op === 'in' || filter.op === 'nin';
-    const numeric = ['gt', 'gte', 'lt', 'lte'].includes(filter.op);
-    const problem =
-      takesNone && filter.value !== undefined
-        ? `operator "${filter.op}" takes no value`
-        : !takesNone && filter.value === undefined
-          ? 'expected a value'
-          : takesList && !Array.isArray(filter.value)
-            ? 'expected a list'
-            : !takesList && Array.isArray(filter.value)
-              ? 'expected a single value'
-              : numeric && typeof filter.value !== 'number'
-                ? 'expected a number'
-                : null;
-    if (problem) ctx.addIssue({ code: 'custom', path: ['value'], message: problem });
+    const problem = operatorProblem(filter.op, 'any', filter.value, filter.property);
+    if (problem) ctx.addIssue({ code: 'custom', path: [problem.where], message: problem.message });
   });
 
 const eventMatcher = { event: name, where: z.array(propertyFilter).max(20, 'more than 20 filters').optional() };

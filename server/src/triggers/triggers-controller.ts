@@ -5,6 +5,7 @@ import { getPluginConfig } from '../config/get-plugin-config';
 import { pluginService } from '../shared/plugin-services';
 import { parseOrThrow } from '../shared/validation';
 import { utcDay } from '../store/keys';
+import { OPERATOR_ALIASES } from '../segments/rules/operators';
 import { FILTER_OPERATORS } from './property-filter';
 import { triggerCreateSchema, triggerUpdateSchema } from './trigger-input';
 
@@ -42,7 +43,7 @@ const triggersController = ({ strapi }: { strapi: Core.Strapi }) => {
           enabled,
           destinations: destinations.map(({ name, url }) => ({ name, url })),
           dwellHeartbeatsSec,
-          operators: FILTER_OPERATORS,
+          operators: FILTER_OPERATORS.filter((op) => !OPERATOR_ALIASES[op]),
           contentTypes: pluginService(strapi, 'contentTypes').listEnabled().map((contentType) => contentType.uid),
         },
       };

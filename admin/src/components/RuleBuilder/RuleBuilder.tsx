@@ -8,8 +8,8 @@ import {
   addChild,
   newCondition,
   newGroup,
-  OPERATORS_BY_TYPE,
   removeNode,
+  LIST_OPERATORS,
   takesValue,
   updateNode,
   type ConditionNode,
@@ -50,13 +50,24 @@ interface BuilderContext extends Props {
 }
 
 
+/** What the value box shows before anything is typed: the shape the operator takes. */
+const valuePlaceholder = (op: string, type: FactType): string => {
+  if (op === 'between') return type === 'date' ? '2026-01-01, 2026-01-31' : 'min, max';
+  if (LIST_OPERATORS.includes(op)) return 'a, b, c';
+  if (op === 'before' || op === 'after' || op === 'isDay' || op === 'isNotDay') return '2026-01-31';
+  if (op === 'inLast') return '30d';
+  if (op === 'matches') return '^news\\.';
+  return '';
+};
+
 const Context = createContext<BuilderContext | null>(null);
 const useBuilder = () => useContext(Context)!;
 
 const Condition = ({ node }: { node: ConditionNode }) => {
   const { value, onChange, catalog, disabled, t, operatorLabels: labels } = useBuilder();
   const spec = factSpec(catalog, node.fact);
-  const operators = OPERATORS_BY_TYPE[spec.type];
+  const operators = catalog.operatorsByType[spec.type];
+  const op = catalog.operatorAliases[node.op] ?? node.op;
   const set = (patch: Partial<ConditionNode>) => onChange(updateNode(value, node.id, (current) => ({ ...(current as ConditionNode), ...patch })));
   return (
     <Flex gap={2} alignItems="flex-end" data-testid="rule-condition" wrap="wrap">
@@ -67,13 +78,18 @@ const Condition = ({ node }: { node: ConditionNode }) => {
           value={node.fact}
           list="psn-fact-suggestions"
           disabled={disabled}
-          onChange={(event: React.ChangeEvent<HTMLInputElement>) => set({ fact: event.target.value })}
+          onChange={(event: React.ChangeEvent<HTMLInputElement>) => {
+            // A fact of another type keeps the operator only if it applies there (what the select shows is what is saved).
+            const fact = event.target.value;
+            const fitting = catalog.operatorsByType[factSpec(catalog, fact).type];
+            set(fitting.includes(op) ? { fact } : { fact, op: fitting[0] });
+          }}
         />
       </Box>
       <Box minWidth="140px">
         <SingleSelect
           aria-label={t('rules.operator', 'Operator')}
-          value={operators.includes(node.op) ? node.op : operators[0]}
+          value={operators.includes(op) ? op : operators[0]}
           disabled={disabled}
           onChange={(op: string | number) => set({ op: String(op) })}
         >
@@ -88,7 +104,7 @@ const Condition = ({ node }: { node: ConditionNode }) => {
         <Box minWidth="160px">
           <TextInput
             aria-label={t('rules.value', 'Value')}
-            placeholder={['in', 'nin'].includes(node.op) ? 'a, b, c' : node.op === 'between' ? 'min, max' : ''}
+            placeholder={valuePlaceholder(node.op, spec.type)}
             value={node.value}
             disabled={disabled}
             onChange={(event: React.ChangeEvent<HTMLInputElement>) => set({ value: event.target.value })}

@@ -3,7 +3,9 @@
  * Pure: the component renders it, these functions change it.
  */
 
-export type FactType = 'number' | 'string' | 'any';
+import type { FactType } from '../../../../server/src/segments/rules/operators';
+
+export type { FactType };
 
 export interface ConditionNode {
   id: string;
@@ -34,13 +36,10 @@ export const newId = () => `node-${++counter}`;
 export const newCondition = (): ConditionNode => ({ id: newId(), kind: 'condition', fact: '', op: 'gte', value: '', window: '' });
 export const newGroup = (match: 'all' | 'any' = 'all'): GroupNode => ({ id: newId(), kind: 'group', match, negate: false, children: [newCondition()] });
 
-export const OPERATORS_BY_TYPE: Record<FactType, string[]> = {
-  number: ['eq', 'neq', 'gt', 'gte', 'lt', 'lte', 'between', 'in', 'nin', 'exists', 'notExists'],
-  string: ['eq', 'neq', 'in', 'nin', 'contains', 'startsWith', 'exists', 'notExists'],
-  any: ['eq', 'neq', 'gt', 'gte', 'lt', 'lte', 'between', 'in', 'nin', 'contains', 'startsWith', 'exists', 'notExists'],
-};
+export const takesValue = (op: string) => op !== 'exists' && op !== 'notExists' && op !== 'missing';
 
-export const takesValue = (op: string) => op !== 'exists' && op !== 'notExists';
+/** Operators whose value is a list, typed "a, b, c" (`between`: "min, max" or "from, to"). */
+export const LIST_OPERATORS = ['in', 'nin', 'notIn', 'all', 'some', 'none', 'between'];
 
 /** Replaces the node with `id` (anywhere in the tree) by what `change` returns; null removes it. */
 export const updateNode = (root: GroupNode, id: string, change: (node: RuleTreeNode) => RuleTreeNode | null): GroupNode => {
@@ -61,7 +60,8 @@ export const removeNode = (root: GroupNode, id: string): GroupNode => (id === ro
 
 const parseScalar = (text: string, type: FactType): unknown => {
   const trimmed = text.trim();
-  if (type === 'string') return trimmed;
+  // Dates ("2026-01-31", "30d") and list items (document ids) are text.
+  if (type === 'string' || type === 'date' || type === 'list') return trimmed;
   if (trimmed !== '' && !Number.isNaN(Number(trimmed))) return Number(trimmed);
   if (type === 'any' && (trimmed === 'true' || trimmed === 'false')) return trimmed === 'true';
   return trimmed;
@@ -69,12 +69,12 @@ const parseScalar = (text: string, type: FactType): unknown => {
 
 const parseValue = (condition: ConditionNode, type: FactType): unknown => {
   if (!takesValue(condition.op)) return undefined;
-  if (['in', 'nin', 'between'].includes(condition.op)) {
+  if (LIST_OPERATORS.includes(condition.op)) {
     return condition.value
       .split(',')
       .map((item) => item.trim())
       .filter((item) => item !== '')
-      .map((item) => parseScalar(item, condition.op === 'between' ? 'number' : type));
+      .map((item) => parseScalar(item, type));
   }
   return parseScalar(condition.value, type);
 };

@@ -2,6 +2,7 @@ import { Box, Button, Flex, IconButton, SingleSelect, SingleSelectOption, TextIn
 import { Plus, Trash } from '@strapi/icons';
 import { useTranslate } from '../../utils/use-translate';
 import { operatorLabels } from '../../components/RuleBuilder/operator-labels';
+import { takesValue } from '../../components/RuleBuilder/rule-tree';
 import { errorAt, takesList, type FilterDraft } from './trigger-form';
 
 type InputEvent = React.ChangeEvent<HTMLInputElement>;
@@ -60,7 +61,7 @@ export const PropertyFilters = ({
                   ))}
                 </SingleSelect>
               </Box>
-              {filter.op !== 'exists' && filter.op !== 'notExists' && (
+              {takesValue(filter.op) && (
                 <Box minWidth="200px">
                   <TextInput
                     aria-label={t('trigger.filter.value', 'Value')}

@@ -1,5 +1,6 @@
 import type { Trigger, TriggerActions, TriggerCondition, TriggersMeta } from '../../api/types';
 import type { StrategyId } from '../../../../server/src/recommendations/strategies';
+import { LIST_OPERATORS, takesValue } from '../../components/RuleBuilder/rule-tree';
 
 /**
  * The trigger form's state and its conversion from and to the admin API's body. Every field of
@@ -112,13 +113,12 @@ const splitList = (text: string): Scalar[] =>
 /** A list item as `splitList` reads it back (text with a comma is quoted). */
 const formatListItem = (value: Scalar): string => (typeof value === 'string' && value.includes(',') ? `"${value}"` : formatScalar(value));
 
-const takesNoValue = (op: string) => op === 'exists' || op === 'notExists';
-export const takesList = (op: string) => op === 'in' || op === 'nin';
+export const takesList = (op: string) => LIST_OPERATORS.includes(op);
 
 const toFilter = (filter: FilterDraft) => ({
   property: filter.property.trim(),
   op: filter.op,
-  ...(takesNoValue(filter.op) ? {} : { value: takesList(filter.op) ? splitList(filter.value) : parseScalar(filter.value) }),
+  ...(!takesValue(filter.op) ? {} : { value: takesList(filter.op) ? splitList(filter.value) : parseScalar(filter.value) }),
 });
 
 const fromFilter = (filter: { property: string; op: string; value?: Scalar | Scalar[] }): FilterDraft => ({

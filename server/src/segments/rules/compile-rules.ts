@@ -2,7 +2,8 @@ import { FIELDS } from '../../profiles/profile-fields';
 import { CORE_FIELDS } from '../../store/profile-fields';
 import { ATTRIBUTION_FIELDS, resolveFact, type ResolvedFact } from './facts';
 import { ProfileFacts } from './profile-facts';
-import type { Condition, Primitive, RuleNode } from './rule-schema';
+import { operatorTest, type ActualKind } from './operators';
+import type { Condition, RuleNode } from './rule-schema';
 
 /**
  * Compiles a rule tree, once, into a predicate over `ProfileFacts`. Pure: no Strapi, no Redis.
@@ -19,100 +20,63 @@ type Reader = (facts: ProfileFacts) => unknown;
 
 const WINDOW_PATTERN = /^(\d+)([dh])$/;
 
-const readerOf = (spec: ResolvedFact, window: string | undefined): { read: Reader; counter: boolean } => {
+const readerOf = (spec: ResolvedFact, window: string | undefined): { read: Reader; kind: ActualKind } => {
   if (window && spec.windowCounter) {
     const [, size, unit] = WINDOW_PATTERN.exec(window)!;
     const counter = spec.windowCounter;
-    return { read: (facts) => facts.windowed(counter, Number(size), unit as 'd' | 'h'), counter: true };
+    return { read: (facts) => facts.windowed(counter, Number(size), unit as 'd' | 'h'), kind: 'count' };
   }
   if (spec.family) {
     const key = spec.key!;
-    if (spec.family === 'topics') return { read: (facts) => facts.topic(key), counter: true };
-    if (spec.family === 'traits') return { read: (facts) => facts.trait(key), counter: false };
+    if (spec.family === 'topics') return { read: (facts) => facts.topic(key), kind: 'count' };
+    if (spec.family === 'traits') return { read: (facts) => facts.trait(key), kind: 'value' };
     const field = spec.field + key;
-    return { read: (facts) => facts.count(field), counter: true };
+    return { read: (facts) => facts.count(field), kind: 'count' };
   }
   if (Object.hasOwn(ATTRIBUTION_FIELDS, spec.name)) {
     const attribution = ATTRIBUTION_FIELDS[spec.name];
-    return { read: (facts) => facts.text(attribution), counter: false };
+    return { read: (facts) => facts.text(attribution), kind: 'value' };
   }
   switch (spec.name) {
     case 'pageviews':
-      return { read: (facts) => facts.count(FIELDS.pageviews), counter: true };
+      return { read: (facts) => facts.count(FIELDS.pageviews), kind: 'count' };
     case 'sessions':
-      return { read: (facts) => facts.count(CORE_FIELDS.sessions), counter: true };
+      return { read: (facts) => facts.count(CORE_FIELDS.sessions), kind: 'count' };
     case 'dwell.total':
-      return { read: (facts) => facts.count(FIELDS.dwellSeconds), counter: true };
+      return { read: (facts) => facts.count(FIELDS.dwellSeconds), kind: 'count' };
     case 'scroll.max':
-      return { read: (facts) => facts.count(FIELDS.scrollMax), counter: true };
+      return { read: (facts) => facts.count(FIELDS.scrollMax), kind: 'count' };
     case 'scroll.mean':
-      return { read: (facts) => facts.scrollMean(), counter: true };
+      return { read: (facts) => facts.scrollMean(), kind: 'count' };
     case 'daysSinceFirstSeen':
-      return { read: (facts) => facts.daysSince(CORE_FIELDS.firstSeen), counter: false };
+      return { read: (facts) => facts.daysSince(CORE_FIELDS.firstSeen), kind: 'value' };
     case 'daysSinceLastSeen':
-      return { read: (facts) => facts.daysSince(CORE_FIELDS.lastSeen), counter: false };
+      return { read: (facts) => facts.daysSince(CORE_FIELDS.lastSeen), kind: 'value' };
+    case 'firstSeen':
+      return { read: (facts) => facts.instant(CORE_FIELDS.firstSeen), kind: 'date' };
+    case 'lastSeen':
+      return { read: (facts) => facts.instant(CORE_FIELDS.lastSeen), kind: 'date' };
     case 'locale':
-      return { read: (facts) => facts.text(FIELDS.locale), counter: false };
+      return { read: (facts) => facts.text(FIELDS.locale), kind: 'value' };
     case 'identified':
-      return { read: (facts) => facts.identified(), counter: false };
+      return { read: (facts) => facts.identified(), kind: 'value' };
     case 'recent':
-      return { read: (facts) => facts.recent(), counter: false };
+      return { read: (facts) => facts.recent(), kind: 'value' };
     case 'cluster':
-      return { read: (facts) => facts.text(CORE_FIELDS.cluster), counter: false };
+      return { read: (facts) => facts.text(CORE_FIELDS.cluster), kind: 'value' };
     case 'engagement.percentile':
-      return { read: (facts) => facts.engagementPercentile(), counter: false };
+      return { read: (facts) => facts.engagementPercentile(), kind: 'value' };
     default:
       throw new Error(`no reader for fact ${spec.name}`);
-  }
-};
-
-const isNumber = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value);
-
-/** The test an operator makes of the actual value (`counter`: the fact is a count, 0 when absent). */
-const testOf = (condition: Condition, counter: boolean): ((actual: unknown) => boolean) => {
-  const { op, value } = condition;
-  const list = Array.isArray(value) ? (value as Primitive[]) : [];
-  switch (op) {
-    case 'exists':
-      return counter ? (actual) => isNumber(actual) && actual > 0 : (actual) => actual !== undefined && actual !== null && actual !== '';
-    case 'notExists':
-      return counter ? (actual) => !(isNumber(actual) && actual > 0) : (actual) => actual === undefined || actual === null || actual === '';
-    case 'eq':
-      return (actual) => actual === value;
-    case 'neq':
-      return (actual) => actual !== value;
-    case 'gt':
-      return (actual) => isNumber(actual) && actual > (value as number);
-    case 'gte':
-      return (actual) => isNumber(actual) && actual >= (value as number);
-    case 'lt':
-      return (actual) => isNumber(actual) && actual < (value as number);
-    case 'lte':
-      return (actual) => isNumber(actual) && actual <= (value as number);
-    case 'between': {
-      const [min, max] = list as number[];
-      return (actual) => isNumber(actual) && actual >= min && actual <= max;
-    }
-    case 'in':
-      return (actual) => list.includes(actual as Primitive);
-    case 'nin':
-      return (actual) => !list.includes(actual as Primitive);
-    case 'contains':
-      return (actual) =>
-        typeof actual === 'string' ? typeof value === 'string' && actual.includes(value) : Array.isArray(actual) && actual.includes(value);
-    case 'startsWith':
-      return (actual) => typeof actual === 'string' && actual.startsWith(value as string);
-    default:
-      throw new Error(`no test for operator ${String(op)}`);
   }
 };
 
 const compileCondition = (condition: Condition): Predicate => {
   const spec = resolveFact(condition.fact);
   if (!spec) throw new Error(`unknown fact ${condition.fact}`);
-  const { read, counter } = readerOf(spec, condition.window);
-  const test = testOf(condition, counter);
-  return (facts) => test(read(facts));
+  const { read, kind } = readerOf(spec, condition.window);
+  const test = operatorTest(condition.op, condition.value, kind);
+  return (facts) => test(read(facts), facts.input.now * 1000);
 };
 
 /**

@@ -1,13 +1,13 @@
 import { AFFINITY_PREFIX } from '../../store/profile-fields';
 import { ATTRIBUTION, FIELDS, PREFIX } from '../../profiles/profile-fields';
 import { CORE_FIELDS } from '../../store/profile-fields';
+import type { FactType } from './operators';
 
 /**
  * The facts a rule can ask about, and where each comes from in a stored profile. Rules are checked
  * against this catalog when saved; the compiler turns each fact into a reader of the profile.
  */
 
-export type FactType = 'number' | 'string' | 'any';
 
 export interface FactSpec {
   type: FactType;
@@ -25,6 +25,8 @@ export const SCALAR_FACTS: Record<string, FactSpec> = {
   'scroll.mean': { type: 'number', describe: "mean of each page view's deepest scroll, percent" },
   daysSinceFirstSeen: { type: 'number', describe: 'whole days since the first event' },
   daysSinceLastSeen: { type: 'number', describe: 'whole days since the latest event' },
+  firstSeen: { type: 'date', describe: 'when the first event happened' },
+  lastSeen: { type: 'date', describe: 'when the latest event happened' },
   'utm.source': { type: 'string', describe: 'UTM source of the latest session' },
   'utm.medium': { type: 'string', describe: 'UTM medium of the latest session' },
   'utm.campaign': { type: 'string', describe: 'UTM campaign of the latest session' },
@@ -35,7 +37,7 @@ export const SCALAR_FACTS: Record<string, FactSpec> = {
   'device.type': { type: 'string', describe: 'device of the latest session: desktop, mobile, tablet, ...' },
   locale: { type: 'string', describe: 'locale of the latest event' },
   identified: { type: 'any', describe: 'true once the visitor identified as a user' },
-  recent: { type: 'any', describe: 'recently viewed item ids (use contains)' },
+  recent: { type: 'list', describe: 'recently viewed item ids' },
   cluster: { type: 'string', describe: 'behavioral cluster assigned by k-means' },
   'engagement.percentile': { type: 'number', describe: "the visitor's engagement among all profiles, 0-100" },
 };

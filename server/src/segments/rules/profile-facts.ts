@@ -49,6 +49,12 @@ export class ProfileFacts {
     return raw === undefined ? undefined : Math.floor(Math.max(0, this.input.now - Number(raw)) / DAY);
   }
 
+  /** A time stored in epoch seconds, in ms (as rule dates compare). */
+  instant(field: string): number | undefined {
+    const raw = this.input.profile.fields[field];
+    return raw === undefined ? undefined : Number(raw) * 1000;
+  }
+
   scrollMean(): number {
     const pageviews = this.count(FIELDS.pageviews);
     return pageviews > 0 ? Math.min(100, Math.round(this.count(FIELDS.scrollSum) / pageviews)) : 0;

@@ -1,16 +1,12 @@
 import { z } from 'zod';
-import { resolveFact, type FactType } from './facts';
+import { resolveFact } from './facts';
+import { OPERATORS, operatorProblem, type Operator, type Primitive } from './operators';
 
 /**
  * The rule language: nested `all` / `any` / `not` groups over conditions `{ fact, op, value }`,
  * optionally over a time window (`window: "7d"`). Checked against the fact catalog when a segment is
  * saved, so that an error names the exact path: `rules.all[2].op: unknown operator "greater"`.
  */
-
-export const OPERATORS = ['eq', 'neq', 'gt', 'gte', 'lt', 'lte', 'between', 'in', 'nin', 'contains', 'startsWith', 'exists', 'notExists'] as const;
-export type Operator = (typeof OPERATORS)[number];
-
-export type Primitive = string | number | boolean;
 
 export interface Condition {
   fact: string;
@@ -29,7 +25,6 @@ export const MAX_RULE_DEPTH = 10;
 export const MAX_CONDITIONS = 200;
 /** Groups and conditions together: empty groups cost evaluation time too. */
 export const MAX_NODES = 400;
-const MAX_LIST_VALUES = 100;
 
 export interface RuleIssue {
   path: (string | number)[];
@@ -47,45 +42,6 @@ const conditionShape = z.strictObject({
     .regex(/^(([1-9]|[1-8][0-9]|90)d|([1-9]|[1-3][0-9]|4[0-8])h)$/, 'expected a window from "1d" to "90d" (calendar days) or from "1h" to "48h" (rolling hours)')
     .optional(),
 });
-
-const isPrimitive = (value: unknown): value is Primitive =>
-  typeof value === 'string' || typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value));
-
-/** What the value must look like for this operator on a fact of this type; null when it fits. */
-const valueProblem = (op: Operator, type: FactType, value: unknown, fact: string): string | null => {
-  const scalarOk = (item: unknown) =>
-    type === 'number' ? typeof item === 'number' && Number.isFinite(item) : type === 'string' ? typeof item === 'string' : isPrimitive(item);
-  const expected = type === 'number' ? 'a number' : type === 'string' ? 'a string' : 'a string, number or boolean';
-  switch (op) {
-    case 'exists':
-    case 'notExists':
-      return value === undefined ? null : `operator "${op}" takes no value`;
-    case 'gt':
-    case 'gte':
-    case 'lt':
-    case 'lte':
-      if (type === 'string') return `operator "${op}" does not apply to the text fact ${fact}`;
-      return typeof value === 'number' && Number.isFinite(value) ? null : 'expected a number';
-    case 'between':
-      if (type === 'string') return `operator "between" does not apply to the text fact ${fact}`;
-      if (!Array.isArray(value) || value.length !== 2 || !value.every((item) => typeof item === 'number' && Number.isFinite(item))) {
-        return 'expected [min, max], two numbers';
-      }
-      return value[0] <= value[1] ? null : 'expected [min, max] with min <= max';
-    case 'in':
-    case 'nin':
-      if (!Array.isArray(value) || value.length === 0) return 'expected a non-empty list';
-      if (value.length > MAX_LIST_VALUES) return `more than ${MAX_LIST_VALUES} values`;
-      return value.every(scalarOk) ? null : `expected a list of ${expected.replace(/^an? /, '')}s`;
-    case 'contains':
-    case 'startsWith':
-      if (type === 'number') return `operator "${op}" does not apply to the number fact ${fact}`;
-      if (op === 'startsWith') return typeof value === 'string' ? null : 'expected a string';
-      return isPrimitive(value) ? null : 'expected a string, number or boolean';
-    default:
-      return scalarOk(value) ? null : `expected ${expected}`;
-  }
-};
 
 const checkCondition = (value: object, path: (string | number)[], issues: RuleIssue[]) => {
   const parsed = conditionShape.safeParse(value);
@@ -108,8 +64,8 @@ const checkCondition = (value: object, path: (string | number)[], issues: RuleIs
   if (window && !spec.windowCounter) {
     issues.push({ path: [...path, 'window'], message: `the fact ${fact} is not counted per day, so it has no window` });
   }
-  const problem = valueProblem(op, spec.type, parsed.data.value, fact);
-  if (problem) issues.push({ path: [...path, problem.includes('does not apply') ? 'op' : 'value'], message: problem });
+  const problem = operatorProblem(op, spec.type, parsed.data.value, fact);
+  if (problem) issues.push({ path: [...path, problem.where], message: problem.message });
 };
 
 const GROUPS = ['all', 'any', 'not'] as const;
