@@ -82,8 +82,7 @@ const main = async () => {
     for (const [id, sent] of soak.sent) if (!isDeepStrictEqual(await heldByVisitor(redis, id), expectedOfVisitor(sent))) wrongVisitors += 1;
     const sent = sumCounts(runs.flatMap((result) => [...result.sent.values()]));
     const site = await siteCounts(redis);
-    const duplicates = runs.map((result) => duplicatesRange(result, sumCounts(result.sent.values()).pages + sumCounts(result.sent.values()).tracks));
-    const [fewest, most] = duplicates.reduce(([a, b], [c, d]) => [a + c, b + d], [0, 0]);
+    const [fewest, most] = runs.map(duplicatesRange).reduce(([a, b], [c, d]) => [a + c, b + d], [0, 0]);
     const soakEvents = sumCounts(soak.sent.values());
 
     console.log(`\nload average of the machine before the run: ${loadBefore}`);

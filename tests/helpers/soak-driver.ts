@@ -1,7 +1,7 @@
 import { randomUUID } from 'crypto';
 import http from 'http';
 import { performance } from 'perf_hooks';
-import { TRACKED_EVENT, type EventCounts } from './event-counts';
+import { sumCounts, TRACKED_EVENT, type EventCounts } from './event-counts';
 import { BROWSER_UA } from './events';
 import { sleep } from './wait-for';
 
@@ -232,11 +232,12 @@ export const percentile = (values: readonly number[], p: number): number => {
 };
 
 /**
- * What the site-wide duplicates counter may hold after a soak: at least the duplicates the answers
+ * What the site-wide duplicates counter may hold after a run: at least the duplicates the answers
  * reported; at most that plus the uncertain events beyond those the answers leave unaccounted for
  * (events accepted by requests whose answer never came).
  */
-export const duplicatesRange = (report: SoakReport, distinctEvents: number): [min: number, max: number] => [
-  report.answered.duplicates,
-  report.answered.duplicates + report.uncertainEvents - (distinctEvents - report.answered.accepted),
-];
+export const duplicatesRange = (report: SoakReport): [min: number, max: number] => {
+  const { pages, tracks } = sumCounts(report.sent.values());
+  const acceptedUnanswered = pages + tracks - report.answered.accepted;
+  return [report.answered.duplicates, report.answered.duplicates + report.uncertainEvents - acceptedUnanswered];
+};
