@@ -107,9 +107,11 @@ const idealDcg = (relevant: number) => dcgWeights.slice(0, Math.min(relevant, K)
 interface Score {
   hit: number;
   ndcg: number;
+  /** 1 when the user's very next movie (the first held out) is among the 10. */
+  next: number;
 }
 
-const scoreOf = (recommended: string[], heldOut: Set<string>): Score => {
+const scoreOf = (recommended: string[], heldOut: Set<string>, nextItem: string): Score => {
   let dcg = 0;
   let hit = 0;
   recommended.slice(0, K).forEach((item, i) => {
@@ -118,7 +120,7 @@ const scoreOf = (recommended: string[], heldOut: Set<string>): Score => {
       dcg += dcgWeights[i];
     }
   });
-  return { hit, ndcg: dcg / idealDcg(heldOut.size) };
+  return { hit, ndcg: dcg / idealDcg(heldOut.size), next: recommended.slice(0, K).includes(nextItem) ? 1 : 0 };
 };
 
 interface Variant {
@@ -129,6 +131,8 @@ interface Variant {
 interface ServeContext {
   history: { item: string; at: number }[];
   neighbours: Record<string, { item: string; score: number }[]>;
+  /** Next steps from the newest history item. */
+  nextSteps: Record<string, { item: string; score: number }[]>;
   popular: { item: string; score: number }[];
   allTime: { item: string; score: number }[];
   affinities: Record<string, number>;
@@ -143,6 +147,18 @@ const cf = (recencyFactor: number) => (c: ServeContext) =>
 
 const VARIANTS: Variant[] = [
   { name: 'cf-v1', serve: cf(DEFAULT_RECENCY_FACTOR) },
+  {
+    name: 'next-v1',
+    serve: (c) =>
+      recommend({ strategy: 'next-v1', contentType: CONTENT_TYPE, history: c.history, nextSteps: c.nextSteps, neighbours: c.neighbours, popular: c.popular, topicAffinities: c.affinities, candidateTopics: c.candidateTopics, exclude: c.exclude, limit: K }).map(
+        (r) => r.item
+      ),
+  },
+  {
+    // The chain alone: what the steps from the last movie predict, nothing filled in.
+    name: 'next steps only',
+    serve: (c) => recommend({ strategy: 'next-v1', contentType: CONTENT_TYPE, history: c.history, nextSteps: c.nextSteps, neighbours: {}, popular: [], topicAffinities: {}, candidateTopics: {}, exclude: c.exclude, limit: K }).map((r) => r.item),
+  },
   {
     name: 'topic-v1',
     serve: (c) => recommend({ strategy: 'topic-v1', contentType: CONTENT_TYPE, history: c.history, neighbours: {}, popular: c.popular, topicAffinities: c.affinities, candidateTopics: c.candidateTopics, exclude: c.exclude, limit: K }).map((r) => r.item),
@@ -181,12 +197,14 @@ const replay = async (ratings: Rating[], genres: Map<string, string[]>, settings
   }
   // Each user's last N ratings are held out (never recorded); the first of them is when it is served.
   const heldOut = new Map<string, Set<string>>();
+  const nextOf = new Map<string, string>();
   const heldOutRatings = new Set<Rating>();
   for (const [user, list] of byUser) {
     if (list.length < HOLDOUT + MIN_TRAINING) continue;
     const last = list.slice(-HOLDOUT);
     for (const rating of last) heldOutRatings.add(rating);
     heldOut.set(user, new Set(last.map((rating) => itemKey({ contentType: CONTENT_TYPE, documentId: rating.movie }))));
+    nextOf.set(user, itemKey({ contentType: CONTENT_TYPE, documentId: last[0].movie }));
   }
   const seen = new Map<string, string[]>();
   const genreCounts = new Map<string, Record<string, number>>();
@@ -206,12 +224,14 @@ const replay = async (ratings: Rating[], genres: Map<string, string[]>, settings
       // What a request reads: the history, its items' neighbours, popularity.
       const history = await store.history(visitorOf(rating.user), HISTORY_READ);
       const neighbours = await store.neighbours(history.map((entry) => entry.item), NEIGHBOURS_PER_ITEM, now);
+      const nextSteps = history.length > 0 ? await store.nextSteps([history[0].item], NEIGHBOURS_PER_ITEM) : {};
       const popular = await store.popular(CONTENT_TYPE, null, Math.max(CANDIDATES, K + exclude.length), now);
       const candidateTopics: Record<string, string[]> = {};
       for (const { item } of popular.slice(0, CANDIDATES)) candidateTopics[item] = genres.get(item.slice(CONTENT_TYPE.length + 1)) ?? [];
       const context: ServeContext = {
         history,
         neighbours,
+        nextSteps,
         popular,
         allTime: [...allTime].sort((a, b) => b[1] - a[1]).slice(0, K + exclude.length).map(([item, score]) => ({ item, score })),
         affinities: genreCounts.get(rating.user) ?? {},
@@ -220,7 +240,7 @@ const replay = async (ratings: Rating[], genres: Map<string, string[]>, settings
         random,
         catalogue,
       };
-      for (const variant of variants) scores.get(variant.name)!.push(scoreOf(variant.serve(context), heldOut.get(rating.user)!));
+      for (const variant of variants) scores.get(variant.name)!.push(scoreOf(variant.serve(context), heldOut.get(rating.user)!, nextOf.get(rating.user)!));
       continue;
     }
     const engagement = itemEngagementOf({ type: 'track', event: 'Entry Viewed', properties: { contentType: CONTENT_TYPE, documentId: rating.movie } });
@@ -274,19 +294,21 @@ const main = async () => {
   console.log(`  ${dir} (${format}): ${ratings.length} ratings, ${users} users served, last ${HOLDOUT} of each held out, temporal replay`);
   console.log(`  settings: ${JSON.stringify({ ...DEFAULT_CO_ENGAGEMENT_SETTINGS, ...settings, recencyFactor: DEFAULT_RECENCY_FACTOR })}`);
   console.log('');
-  console.log(`  | ${pad('strategy', 26)} | HitRate@10 | NDCG@10 |`);
-  console.log(`  |${'-'.repeat(28)}|------------|---------|`);
+  console.log(`  | ${pad('strategy', 26)} | HitRate@10 | NDCG@10 | next movie HitRate@10 |`);
+  console.log(`  |${'-'.repeat(28)}|------------|---------|-----------------------|`);
   for (const variant of VARIANTS) {
     const list = scores.get(variant.name)!;
-    console.log(`  | ${pad(variant.name, 26)} | ${pad(fixed(mean(list.map((s) => s.hit))), 10)} | ${pad(fixed(mean(list.map((s) => s.ndcg))), 7)} |`);
+    console.log(`  | ${pad(variant.name, 26)} | ${pad(fixed(mean(list.map((s) => s.hit))), 10)} | ${pad(fixed(mean(list.map((s) => s.ndcg))), 7)} | ${pad(fixed(mean(list.map((s) => s.next))), 21)} |`);
   }
-  const hits = (name: string) => scores.get(name)!.map((s) => s.hit);
+  const hits = (name: string, metric: keyof Score = 'hit') => scores.get(name)!.map((s) => s[metric]);
+  const compare = (label: string, strategy: string, baseline: string, metric: keyof Score, target: string) => {
+    const ratio = mean(hits(strategy, metric)) / mean(hits(baseline, metric));
+    const [low, high] = bootstrapRatio(hits(strategy, metric), hits(baseline, metric));
+    console.log(`  ${label} ${strategy} / ${baseline}: ${fixed(ratio, 2)} (95 % paired bootstrap over users: ${fixed(low, 2)}–${fixed(high, 2)})${target}`);
+  };
   console.log('');
-  for (const baseline of ['popular-v1', 'popular, all-time counts']) {
-    const ratio = mean(hits('cf-v1')) / mean(hits(baseline));
-    const [low, high] = bootstrapRatio(hits('cf-v1'), hits(baseline));
-    console.log(`  HitRate@10 cf-v1 / ${baseline}: ${fixed(ratio, 2)} (95 % paired bootstrap over users: ${fixed(low, 2)}–${fixed(high, 2)}); target ≥ 2`);
-  }
+  for (const baseline of ['popular-v1', 'popular, all-time counts']) compare('HitRate@10', 'cf-v1', baseline, 'hit', '; target ≥ 2');
+  for (const baseline of ['popular-v1', 'popular, all-time counts', 'cf-v1']) compare('next movie HitRate@10', 'next-v1', baseline, 'next', '');
 
   if (process.env.PSN_EVAL_SWEEP === '1') {
     const factors = [0.5, 0.7, 0.75, 0.8, 0.9, 1];

@@ -78,6 +78,22 @@ describe.each(drivers)('%s driver', (name, create) => {
     expect((await store.neighbours([M('a')], 1, NOW + 5))[M('a')]).toHaveLength(1);
   });
 
+  it('counts the steps from each entry to the next, directed, as shares', async () => {
+    const store = create();
+    // Three visitors go a -> b, one a -> c; one goes b -> a; a batch split over two flushes still steps.
+    await store.record([views(visitor(), [M('a'), M('b')]), views(visitor(), [M('a'), M('b')]), views(visitor(), [M('a'), M('c')]), views(visitor(), [M('b'), M('a')])], NOW + 5);
+    const later = visitor();
+    await store.record([views(later, [M('a')])], NOW + 5);
+    await store.record([views(later, [M('b')], NOW + 60)], NOW + 65);
+    const read = await store.nextSteps([M('a'), M('b'), M('c'), 'not an item'], 10);
+    // Shares of decayed counts: steps a minute apart weigh a few parts in a million more.
+    expect(read[M('a')]).toEqual([{ item: M('b'), score: expect.closeTo(0.75, 4) }, { item: M('c'), score: expect.closeTo(0.25, 4) }]);
+    expect(read[M('b')]).toEqual([{ item: M('a'), score: 1 }]);
+    expect(read[M('c')]).toEqual([]);
+    expect(Object.keys(read)).toHaveLength(3);
+    expect((await store.nextSteps([M('a')], 1))[M('a')]).toHaveLength(1);
+  });
+
   it('weighs engagement by kind and decays it with time', async () => {
     const store = create();
     await store.record([{ visitorId: visitor(), segments: ['fans'], items: [{ item: M('p'), weight: 3, at: NOW }, { item: M('q'), weight: 1, at: NOW }] }], NOW);
@@ -140,7 +156,7 @@ describe.each(drivers)('%s driver', (name, create) => {
     if (name === 'redis') {
       const keys = await client.keys('*');
       // Neighbour sets may pass their bound by the trim slack (1 here) before going back to it.
-      for (const key of keys.filter((k) => /:n:i\d+$/.test(k))) expect(await client.hlen(key)).toBeLessThanOrEqual(4);
+      for (const key of keys.filter((k) => /:[nx]:i\d+$/.test(k))) expect(await client.hlen(key)).toBeLessThanOrEqual(4);
       for (const key of keys.filter((k) => k.endsWith(':ch'))) expect(await client.zcard(key)).toBeLessThanOrEqual(4);
     }
   });
@@ -191,12 +207,14 @@ describe('both drivers', () => {
         fans: await store.popular(MOVIE, 'fans', 100, at),
         articles: await store.popular('api::article.article', 'new', 100, at),
         neighbours: await store.neighbours(items, 10, at),
+        nextSteps: await store.nextSteps(items, 10),
         histories: await Promise.all(visitors.map((id) => store.history(id, 100))),
       }))
     );
     const [fromRedis, fromMemory] = answers;
     expect(fromRedis.popular.length).toBeGreaterThan(5);
     expect(Object.values(fromRedis.neighbours).flat().length).toBeGreaterThan(20);
+    expect(Object.values(fromRedis.nextSteps).flat().length).toBeGreaterThan(5);
     expect(fromRedis.histories).toEqual(fromMemory.histories);
     const rounded = (value: unknown) => JSON.parse(JSON.stringify(value, (_key, v) => (typeof v === 'number' ? Number(v.toPrecision(10)) : v)));
     expect(rounded(fromRedis)).toEqual(rounded(fromMemory));

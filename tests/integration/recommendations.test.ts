@@ -74,6 +74,18 @@ describe('recommendations', () => {
     expect(body.data.map((entry: { documentId: string }) => entry.documentId)).not.toContain(m[3].documentId);
   });
 
+  it('serves next-v1: where visitors went next from an entry, directed, then co-engagement', async () => {
+    // Every visitor above went from Alien to Aliens (8) or Predator (3); nobody went on from Aliens.
+    const fromAlien = await recommendations(`contentType=${MOVIE}&for=${m[0].documentId}&limit=2&strategy=next-v1`).expect(200);
+    expect(fromAlien.body.meta.strategy).toBe('next-v1');
+    expect(fromAlien.body.meta.recommendations).toEqual([
+      { documentId: m[1].documentId, reason: 'next-step', score: expect.closeTo(8 / 11, 3) },
+      { documentId: m[2].documentId, reason: 'next-step', score: expect.closeTo(3 / 11, 3) },
+    ]);
+    const fromAliens = await recommendations(`contentType=${MOVIE}&for=${m[1].documentId}&limit=1&strategy=next-v1`).expect(200);
+    expect(fromAliens.body.meta.recommendations).toEqual([{ documentId: m[0].documentId, reason: 'co-engagement', score: expect.any(Number) }]);
+  });
+
   it('falls back to popular entries for a visitor with no history (cold start), saying so', async () => {
     const { body } = await recommendations(`contentType=${MOVIE}&limit=2`).expect(200);
     expect(body.data).toHaveLength(2);

@@ -78,7 +78,7 @@ describe('item engagement of an event', () => {
 
 describe('strategies', () => {
   it('are versioned ids with a description', () => {
-    expect(STRATEGIES.map((strategy) => strategy.id)).toEqual(['cf-v1', 'topic-v1', 'popular-v1']);
+    expect(STRATEGIES.map((strategy) => strategy.id)).toEqual(['cf-v1', 'next-v1', 'topic-v1', 'popular-v1']);
     for (const strategy of STRATEGIES) expect(strategy.description.length).toBeGreaterThan(20);
     expect(isStrategyId('cf-v1')).toBe(true);
     expect(isStrategyId('cf-v2')).toBe(false);

@@ -38,6 +38,11 @@ export interface CoEngagementSettings {
   retentionSec: number;
   /** Shrinkage of the similarity, in decayed engagement units. */
   shrinkage: number;
+  /**
+   * A new item is a step after the visitor's latest item (same content type) engaged at most this
+   * long before: beyond, the visit that led from one to the other is over (`next-steps.ts`).
+   */
+  stepWindowSec: number;
 }
 
 const DAY = 86_400;
@@ -51,6 +56,7 @@ export const DEFAULT_CO_ENGAGEMENT_SETTINGS: CoEngagementSettings = {
   maxItems: 50_000,
   retentionSec: 180 * DAY,
   shrinkage: 10,
+  stepWindowSec: 3_600,
 };
 
 /** Shortest half-life the landmark scheme holds for decades. */
@@ -94,6 +100,8 @@ export interface ContentTypeIncrements {
   segmentPopularity: Map<string, Map<string, number>>;
   /** documentId -> neighbour documentId -> increment of their co-engagement. */
   neighbours: Map<string, Map<string, number>>;
+  /** documentId -> the documentId engaged next -> decayed count of those steps (directed). */
+  nextSteps: Map<string, Map<string, number>>;
 }
 
 export interface EngagementPlan {
@@ -141,7 +149,16 @@ export const planEngagement = (
   for (const { item, weight, at } of ordered) {
     const ref = parseItemKey(item)!;
     const increments = incrementsOf(byContentType, ref.contentType);
-    const increment = weight * forwardWeight(at, settings);
+    const decay = forwardWeight(at, settings);
+    const increment = weight * decay;
+    // A step: from the latest item of the same content type (recommendations are asked per type, so
+    // an article read between two movies does not break the path from one movie to the next), when
+    // another item and recent enough. Counted once per step, not by engagement weight: the view,
+    // dwell and scroll of one entry are one step.
+    const latest = recent.find((entry) => entry.contentType === ref.contentType);
+    if (latest && latest.item !== item && at >= latest.at && at - latest.at <= settings.stepWindowSec) {
+      addTo(mapOf(increments.nextSteps, latest.documentId), ref.documentId, decay);
+    }
     addTo(increments.popularity, ref.documentId, increment);
     for (const segment of validSegments) addTo(mapOf(increments.segmentPopularity, segment), ref.documentId, increment);
     const seen = known.get(item);
@@ -181,7 +198,7 @@ export const newestFirst = <T extends { at: number; item: string }>(entries: rea
 
 const incrementsOf = (byContentType: Map<string, ContentTypeIncrements>, contentType: string): ContentTypeIncrements => {
   let increments = byContentType.get(contentType);
-  if (!increments) byContentType.set(contentType, (increments = { popularity: new Map(), segmentPopularity: new Map(), neighbours: new Map() }));
+  if (!increments) byContentType.set(contentType, (increments = { popularity: new Map(), segmentPopularity: new Map(), neighbours: new Map(), nextSteps: new Map() }));
   return increments;
 };
 

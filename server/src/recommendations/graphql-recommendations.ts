@@ -45,7 +45,7 @@ export const registerRecommendationsGraphql = (strapi: Core.Strapi) => {
           name: `${typeName}Recommendation`,
           definition(t: any) {
             t.nonNull.id('documentId');
-            t.nonNull.string('reason', { description: 'co-engagement, topic or popular' });
+            t.nonNull.string('reason', { description: 'next-step, co-engagement, topic or popular' });
             t.nonNull.float('score');
             t.nonNull.field('entry', { type: typeName });
           },

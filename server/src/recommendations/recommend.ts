@@ -10,12 +10,15 @@ import type { RecommendationReason, StrategyId } from './strategies';
  *   similarity(history item, candidate)`, the newest history item at rank 0: what the visitor did
  *   last says most about what they want next. When it finds fewer than `limit` (a new visitor, an
  *   entry nobody engaged with yet), topic-v1 fills in, then popular-v1.
+ * - `next-v1`: the share of the steps from the newest history item (or the entry asked about) that
+ *   went to each candidate: where visitors most often go next. cf-v1, then topic-v1 and popular-v1
+ *   fill in.
  * - `topic-v1`: for each candidate, the visitor's shares of its topics, divided by √(topic count)
  *   so that an entry tagged with everything does not win by tagging; popular-v1 fills in.
  * - `popular-v1`: the popularity list as read (decayed, the segment's when the caller chose it).
  *
- * Scores are comparable within a reason only; results are ordered by reason (co-engagement, topic,
- * popular), then score, then item key (so equal inputs give equal answers).
+ * Scores are comparable within a reason only; results are ordered by reason (next step,
+ * co-engagement, topic, popular), then score, then item key (so equal inputs give equal answers).
  */
 
 export interface RecommendInput {
@@ -24,6 +27,8 @@ export interface RecommendInput {
   contentType?: string;
   /** The visitor's history, newest first; or the one entry of "related to this entry". */
   history: readonly { item: string; at?: number }[];
+  /** next-v1: the next items of the newest history item, as `CoEngagementStore.nextSteps` returns them. */
+  nextSteps?: Readonly<Record<string, readonly { item: string; score: number }[]>>;
   /** Neighbours of history items, as `CoEngagementStore.neighbours` returns them (similarities). */
   neighbours: Readonly<Record<string, readonly { item: string; score: number }[]>>;
   /** Candidates' popularity, best first. */
@@ -63,7 +68,8 @@ export const recommend = (input: RecommendInput): Recommendation[] => {
       taken.set(item, { item, documentId: ref.documentId, reason, score });
     }
   };
-  if (input.strategy === 'cf-v1') take(coEngagementScores(input), 'co-engagement');
+  if (input.strategy === 'next-v1') take(nextStepScores(input), 'next-step');
+  if (input.strategy === 'cf-v1' || input.strategy === 'next-v1') take(coEngagementScores(input), 'co-engagement');
   if (input.strategy !== 'popular-v1') take(topicScores(input), 'topic');
   take([...input.popular], 'popular');
   return [...taken.values()];
@@ -87,6 +93,12 @@ export const coEngagementScores = (input: Pick<RecommendInput, 'history' | 'neig
     weight *= factor;
   }
   return [...scores].map(([item, score]) => ({ item, score })).sort(byScore);
+};
+
+/** next-v1's scores, best first: the next items of the newest history item only (a first-order chain). */
+export const nextStepScores = (input: Pick<RecommendInput, 'history' | 'nextSteps'>): { item: string; score: number }[] => {
+  const current = input.history[0]?.item;
+  return current === undefined ? [] : [...(input.nextSteps?.[current] ?? [])].sort(byScore);
 };
 
 /** topic-v1's scores, best first; candidates matching no topic are left out. */

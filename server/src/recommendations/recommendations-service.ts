@@ -8,7 +8,7 @@ import { isUnavailability } from '../store/store-unavailable';
 import { CoEngagementWrites } from './co-engagement-writes';
 import { itemKeyEngagementOf } from './item-engagement';
 import { itemKey, parseItemKey } from './item-ref';
-import { coEngagementScores, recommend, type Recommendation } from './recommend';
+import { coEngagementScores, nextStepScores, recommend, type Recommendation } from './recommend';
 import { isStrategyId, type StrategyId } from './strategies';
 
 /** History items whose neighbours are read: the newest say most (cf-v1 weighs them by recency). */
@@ -102,13 +102,15 @@ const recommendationsService = ({ strapi }: { strapi: Core.Strapi }) => {
           : history.filter((entry) => parseItemKey(entry.item)?.contentType === request.uid).slice(0, ANCHORS);
         const exclude = request.includeViewed ? [] : [...anchors.map((anchor) => anchor.item), ...history.map((entry) => entry.item)];
         const wanted = request.limit + SPARE;
-        const [neighbours, popular] = await Promise.all([
-          strategy === 'cf-v1' && anchors.length > 0 ? coEngagement.neighbours(anchors.map((anchor) => anchor.item), NEIGHBOURS_PER_ANCHOR, request.now) : Promise.resolve({}),
+        const usesNeighbours = strategy === 'cf-v1' || strategy === 'next-v1';
+        const [nextSteps, neighbours, popular] = await Promise.all([
+          strategy === 'next-v1' && anchors.length > 0 ? coEngagement.nextSteps([anchors[0].item], NEIGHBOURS_PER_ANCHOR) : Promise.resolve({}),
+          usesNeighbours && anchors.length > 0 ? coEngagement.neighbours(anchors.map((anchor) => anchor.item), NEIGHBOURS_PER_ANCHOR, request.now) : Promise.resolve({}),
           coEngagement.popular(request.uid, null, POPULAR_CANDIDATES, request.now),
         ]);
         const excluded = new Set(exclude);
-        const enoughByCoEngagement =
-          strategy === 'cf-v1' && coEngagementScores({ history: anchors, neighbours }).filter((scored) => !excluded.has(scored.item)).length >= wanted;
+        const found = new Set([...nextStepScores({ history: anchors, nextSteps }), ...coEngagementScores({ history: anchors, neighbours })].map((scored) => scored.item));
+        const enoughByCoEngagement = usesNeighbours && [...found].filter((item) => !excluded.has(item)).length >= wanted;
         const profile = request.visitorId && !enoughByCoEngagement ? await stores().profiles().readProfile(request.visitorId) : null;
         const segment = profile?.segments[0] ?? null;
         // "Popular in your segment" first, then popular everywhere.
@@ -121,6 +123,7 @@ const recommendationsService = ({ strapi }: { strapi: Core.Strapi }) => {
           strategy,
           contentType: request.uid,
           history: anchors,
+          nextSteps,
           neighbours,
           popular: candidates,
           topicAffinities,

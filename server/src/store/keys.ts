@@ -183,6 +183,9 @@ export const coEngagementHistoryKey = (prefix: string, visitorId: string): strin
  */
 export const itemNeighboursKey = (prefix: string, contentType: string, documentId: string): string => `${prefix}{r:${contentType}}:n:${documentId}`;
 
+/** Decayed count of the steps from one item to each next item (`recommendations/next-steps.ts`). */
+export const itemNextStepsKey = (prefix: string, contentType: string, documentId: string): string => `${prefix}{r:${contentType}}:x:${documentId}`;
+
 /** Decayed engagement per item of a content type: site-wide, or among a segment's members. */
 export const itemPopularityKey = (prefix: string, contentType: string, segment: string | null): string =>
   segment === null ? `${prefix}{r:${contentType}}:pop` : `${prefix}{r:${contentType}}:pop:s:${segment}`;

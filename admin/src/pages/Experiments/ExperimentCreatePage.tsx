@@ -100,7 +100,7 @@ export const ExperimentCreatePage = () => {
               <Radio.Group aria-label={t('experiment.target', 'What it tests')} value={form.targetKind} onValueChange={(value: string) => set({ targetKind: value as ExperimentForm['targetKind'], arms: initialArms(value as ExperimentForm['targetKind']) })}>
                 <Radio.Item value="segment">{t('experiment.target.segment', "A segment's variants on every entry that has one, against the base")}</Radio.Item>
                 <Radio.Item value="entry">{t('experiment.target.entry', 'Variants of one entry, against the base (A/B or multivariate)')}</Radio.Item>
-                <Radio.Item value="recommendations">{t('experiment.target.recommendations', 'Recommendation strategies of one content type (arms: cf-v1, topic-v1, popular-v1; control is the default strategy)')}</Radio.Item>
+                <Radio.Item value="recommendations">{t('experiment.target.recommendations', 'Recommendation strategies of one content type (arms: cf-v1, next-v1, topic-v1, popular-v1; control is the default strategy)')}</Radio.Item>
               </Radio.Group>
               {form.targetKind === 'segment' ? (
                 <Field.Root name="targetSegment" required>

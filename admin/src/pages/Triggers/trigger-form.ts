@@ -14,7 +14,7 @@ export type ConditionType = TriggerCondition['type'];
 export const CONDITION_TYPES: ConditionType[] = ['event', 'segment', 'absence', 'dwell'];
 
 /** The recommendation strategies (server/src/recommendations/strategies.ts; a unit test keeps them equal). */
-export const STRATEGIES: StrategyId[] = ['cf-v1', 'topic-v1', 'popular-v1'];
+export const STRATEGIES: StrategyId[] = ['cf-v1', 'next-v1', 'topic-v1', 'popular-v1'];
 
 export interface FilterDraft {
   property: string;

@@ -1,5 +1,6 @@
 import type { EngagedItem } from '../co-engagement';
 import type { VisitorEngagements } from '../co-engagement-batch';
+import type { NextStep } from '../next-steps';
 
 /**
  * The co-engagement store: what recommendations read and ingest writes. A port of its own (Redis
@@ -22,6 +23,9 @@ export interface CoEngagementStore {
 
   /** Each valid item's most similar items (cosine with shrinkage, decayed), best first, at most `perItem`. */
   neighbours(items: string[], perItem: number, now: number): Promise<Record<string, { item: string; score: number }[]>>;
+
+  /** Each valid item's next items (the share of the steps from it to each), best first, at most `perItem`. */
+  nextSteps(items: string[], perItem: number): Promise<Record<string, NextStep[]>>;
 
   /** A content type's most engaged-with items (decayed engagement as of `now`), site-wide or in a segment. */
   popular(contentType: string, segment: string | null, limit: number, now: number): Promise<{ item: string; score: number }[]>;

@@ -14,6 +14,7 @@ import {
 } from '../co-engagement';
 import { planBatch, visitorEntries, type VisitorEngagements } from '../co-engagement-batch';
 import { isContentTypeUid, joinItemKey, parseItemKey } from '../item-ref';
+import { nextStepShares, type NextStep } from '../next-steps';
 import { clampCount, READ_LIMITS, type CoEngagementStore } from './co-engagement-store';
 
 /** A sorted set's members, as Redis would order them: by score, then by member. */
@@ -32,6 +33,8 @@ export class MemoryCoEngagementStore implements CoEngagementStore {
   private readonly popularity = new Map<string, Map<string, ScoredSet>>();
   /** `<contentType>` -> documentId -> neighbours. */
   private readonly neighbourSets = new Map<string, Map<string, ScoredSet>>();
+  /** `<contentType>` -> documentId -> next items. */
+  private readonly nextStepSets = new Map<string, Map<string, ScoredSet>>();
 
   constructor(settings: Partial<CoEngagementSettings> = {}) {
     this.settings = { ...DEFAULT_CO_ENGAGEMENT_SETTINGS, ...settings };
@@ -48,19 +51,35 @@ export class MemoryCoEngagementStore implements CoEngagementStore {
       this.histories.set(entry.visitorId, history);
     }
     const increments = planBatch(entries, (visitorId) => previous.get(visitorId) ?? [], this.settings);
-    for (const [contentType, { popularity, segmentPopularity, neighbours }] of increments) {
+    for (const [contentType, { popularity, segmentPopularity, neighbours, nextSteps }] of increments) {
       const sets = mapOf(this.popularity, contentType);
       incrementAndTrim(mapOf(sets, ''), popularity, this.settings.maxItems);
       for (const [segment, counts] of segmentPopularity) incrementAndTrim(mapOf(sets, segment), counts, this.settings.maxItems);
-      const itemSets = mapOf(this.neighbourSets, contentType);
-      const { maxNeighbours } = this.settings;
-      for (const [documentId, counts] of neighbours) {
-        const set = mapOf(itemSets, documentId);
-        increment(set, counts);
-        // Like the Redis driver's hashes: once past the bound by the slack, back to the bound.
-        if (set.size > maxNeighbours + neighbourTrimSlack(maxNeighbours)) trim(set, maxNeighbours);
-      }
+      this.addToBoundedSets(mapOf(this.neighbourSets, contentType), neighbours);
+      this.addToBoundedSets(mapOf(this.nextStepSets, contentType), nextSteps);
     }
+  }
+
+  /** Like the Redis driver's hashes: each set, once past the bound by the slack, back to the bound. */
+  private addToBoundedSets(itemSets: Map<string, ScoredSet>, increments: Map<string, Map<string, number>>) {
+    const { maxNeighbours } = this.settings;
+    for (const [documentId, counts] of increments) {
+      const set = mapOf(itemSets, documentId);
+      increment(set, counts);
+      if (set.size > maxNeighbours + neighbourTrimSlack(maxNeighbours)) trim(set, maxNeighbours);
+    }
+  }
+
+  async nextSteps(items: string[], perItem: number): Promise<Record<string, NextStep[]>> {
+    const limit = clampCount(perItem, READ_LIMITS.perItem);
+    const result: Record<string, NextStep[]> = {};
+    for (const item of [...new Set(items)].slice(0, READ_LIMITS.items)) {
+      const ref = parseItemKey(item);
+      if (!ref) continue;
+      const stored = this.nextStepSets.get(ref.contentType)?.get(ref.documentId) ?? new Map<string, number>();
+      result[item] = nextStepShares(ref.contentType, [...stored].map(([documentId, count]) => ({ documentId, count })), limit);
+    }
+    return result;
   }
 
   async neighbours(items: string[], perItem: number, now: number): Promise<Record<string, { item: string; score: number }[]>> {

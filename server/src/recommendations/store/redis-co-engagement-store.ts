@@ -1,5 +1,5 @@
 import type { Cluster, Redis } from 'ioredis';
-import { coEngagementHistoryKey, itemNeighboursKey, itemPopularityKey } from '../../store/keys';
+import { coEngagementHistoryKey, itemNeighboursKey, itemNextStepsKey, itemPopularityKey } from '../../store/keys';
 import {
   decayedAt,
   DEFAULT_CO_ENGAGEMENT_SETTINGS,
@@ -14,6 +14,7 @@ import {
 } from '../co-engagement';
 import { planBatch, visitorEntries, type VisitorEngagements } from '../co-engagement-batch';
 import { isContentTypeUid, joinItemKey, parseItemKey } from '../item-ref';
+import { nextStepShares, type NextStep } from '../next-steps';
 import { clampCount, READ_LIMITS, type CoEngagementStore } from './co-engagement-store';
 import { READ_NEIGHBOURS_SCRIPT, RECORD_HISTORY_SCRIPT, RECORD_PAIRS_SCRIPT } from './co-engagement-scripts';
 
@@ -80,12 +81,16 @@ export class RedisCoEngagementStore implements CoEngagementStore {
    * script blocks Redis while it runs, so a flush of thousands of visitors is cut into pieces of a
    * few milliseconds. Issued in the same tick, the pieces still leave in one pipeline.
    */
-  private writeIncrements(contentType: string, { popularity, segmentPopularity, neighbours }: ContentTypeIncrements): Promise<number[]> {
+  private writeIncrements(contentType: string, { popularity, segmentPopularity, neighbours, nextSteps }: ContentTypeIncrements): Promise<number[]> {
     const popularitySets: [string, Map<string, number>][] = [
       [itemPopularityKey(this.keyPrefix, contentType, null), popularity],
       ...[...segmentPopularity].map(([segment, counts]): [string, Map<string, number>] => [itemPopularityKey(this.keyPrefix, contentType, segment), counts]),
     ];
-    const neighbourSets = [...neighbours].map(([documentId, counts]): [string, Map<string, number>] => [itemNeighboursKey(this.keyPrefix, contentType, documentId), counts]);
+    // Next steps are hashes bounded and trimmed as neighbours are: the script treats them alike.
+    const neighbourSets = [
+      ...[...neighbours].map(([documentId, counts]): [string, Map<string, number>] => [itemNeighboursKey(this.keyPrefix, contentType, documentId), counts]),
+      ...[...nextSteps].map(([documentId, counts]): [string, Map<string, number>] => [itemNextStepsKey(this.keyPrefix, contentType, documentId), counts]),
+    ];
     const { maxItems, maxNeighbours, retentionSec } = this.settings;
     const calls: Promise<number>[] = [];
     let chunk: { keys: string[]; args: string[]; popularityKeys: number; members: number } = { keys: [], args: [], popularityKeys: 0, members: 0 };
@@ -140,6 +145,19 @@ export class RedisCoEngagementStore implements CoEngagementStore {
       })
     );
     return result;
+  }
+
+  async nextSteps(items: string[], perItem: number): Promise<Record<string, NextStep[]>> {
+    const limit = clampCount(perItem, READ_LIMITS.perItem);
+    const refs = [...new Set(items)].slice(0, READ_LIMITS.items).flatMap((item) => {
+      const ref = parseItemKey(item);
+      return ref ? [{ item, ...ref }] : [];
+    });
+    // Each set is bounded (maxNeighbours plus the trim slack): read whole, one pipeline.
+    const stored = await Promise.all(refs.map(({ contentType, documentId }) => this.client.hgetall(itemNextStepsKey(this.keyPrefix, contentType, documentId))));
+    return Object.fromEntries(
+      refs.map(({ item, contentType }, i) => [item, nextStepShares(contentType, Object.entries(stored[i]).map(([documentId, count]) => ({ documentId, count: Number(count) })), limit)])
+    );
   }
 
   async popular(contentType: string, segment: string | null, limit: number, now: number): Promise<{ item: string; score: number }[]> {
