@@ -48,7 +48,8 @@ describe('soak: a steady load with retries and dropped answers', () => {
       url: app.url,
       visitors,
       credentialOf: (id) => credentialFromSecret(id),
-      // Far below this machine's capacity (see the benchmark), so that a busy CI machine keeps up.
+      // Below what the benchmark measured on this machine even when busy (167 batches/s at the
+      // least); a server that falls behind only makes the test longer.
       batchesPerSecond: 120,
       durationMs: 15_000,
       maxInFlight: 64,
@@ -76,5 +77,5 @@ describe('soak: a steady load with retries and dropped answers', () => {
     expect(site.duplicates).toBeLessThanOrEqual(most);
     // Active visitors is a HyperLogLog: an estimate within a few percent, not a count.
     expect(Math.abs(site.activeVisitors - visitors.length)).toBeLessThanOrEqual(visitors.length * 0.03);
-  });
+  }, 120_000);
 });
