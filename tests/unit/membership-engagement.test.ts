@@ -1,5 +1,5 @@
 import { engagementScore } from '../../server/src/segments/engagement/engagement-score';
-import { percentileCuts, percentileOf } from '../../server/src/segments/engagement/percentiles';
+import { addScore, histogramCuts, percentileCuts, percentileOf, type ScoreHistogram } from '../../server/src/segments/engagement/percentiles';
 import { evaluateMembership, membershipChange, type CompiledSegment } from '../../server/src/segments/membership';
 import { compileRules } from '../../server/src/segments/rules/compile-rules';
 import type { StoredProfile } from '../../server/src/store/profile-store';
@@ -61,5 +61,27 @@ describe('engagement', () => {
     expect(percentileOf(0, cuts)).toBe(2);
     // Everybody equal: everybody in the middle.
     expect(percentileOf(1, percentileCuts(Array.from({ length: 50 }, () => 1)))).toBe(50);
+  });
+});
+
+describe('engagement cuts from a histogram (what a pass over partitions adds up)', () => {
+  const histogramOf = (scores: number[]) => {
+    const histogram: ScoreHistogram = new Map();
+    for (const score of scores) addScore(histogram, score);
+    return histogram;
+  };
+
+  it('gives the exact cuts where each hundredth holds one score', () => {
+    const scores = [...Array.from({ length: 950 }, () => 4.1588830833596715), ...Array.from({ length: 50 }, (_, i) => 10 + i / 7)];
+    expect(histogramCuts(histogramOf(scores))).toEqual(percentileCuts(scores));
+    expect(histogramCuts(new Map())).toEqual([]);
+  });
+
+  it('stays within a hundredth of the exact cuts', () => {
+    let seed = 7;
+    const random = () => (seed = (seed * 16_807) % 2_147_483_647) / 2_147_483_647;
+    const scores = Array.from({ length: 5_000 }, () => 40 * random() ** 2);
+    const exact = percentileCuts(scores);
+    histogramCuts(histogramOf(scores)).forEach((cut, p) => expect(Math.abs(cut - exact[p])).toBeLessThan(0.01));
   });
 });

@@ -5,6 +5,8 @@ export interface CompiledSegment {
   slug: string;
   priority: number;
   matches: Predicate;
+  /** How long after a visitor's latest event time alone can change the verdict (`rules/time-dependence.ts`); null: never. */
+  lookbackSec?: number | null;
 }
 
 /** Highest priority first, then by slug: the order resolution picks variants in. */

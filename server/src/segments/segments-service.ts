@@ -1,3 +1,4 @@
+import { createHash } from 'crypto';
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import { getPluginConfig } from '../config/get-plugin-config';
@@ -9,6 +10,7 @@ import { percentileOf } from './engagement/percentiles';
 import { bySegmentPriority, evaluateMembership, membershipChange, type CompiledSegment } from './membership';
 import { compileRules, hourWindowCounters, type Predicate } from './rules/compile-rules';
 import type { RuleNode } from './rules/rule-schema';
+import { ruleLookbackSec } from './rules/time-dependence';
 import type { SegmentCreate, SegmentUpdate } from './segment-input';
 import { CORE_FIELDS } from '../store/profile-fields';
 
@@ -41,7 +43,15 @@ const compile = (segment: SegmentRecord): CompiledSegment => ({
     segment.kind === 'cluster'
       ? (facts) => facts.text(CORE_FIELDS.cluster) === segment.slug
       : compileRules(segment.rules ?? { any: [] }),
+  lookbackSec: segment.kind === 'cluster' ? null : ruleLookbackSec(segment.rules ?? { any: [] }),
 });
+
+/** One short string per set of enabled segment definitions: a shared pass evaluates against one. */
+const rulesVersionOf = (enabled: SegmentRecord[]): string =>
+  createHash('sha256')
+    .update(JSON.stringify(enabled.map(({ slug, kind, rules, priority }) => [slug, kind, rules, priority]).sort((a, b) => String(a[0]).localeCompare(String(b[0])))))
+    .digest('base64url')
+    .slice(0, 16);
 
 /**
  * Segments: stored in Strapi's database, compiled once into predicates and kept in process; every
@@ -51,6 +61,7 @@ const compile = (segment: SegmentRecord): CompiledSegment => ({
 const segmentsService = ({ strapi }: { strapi: Core.Strapi }) => {
   let compiled: CompiledSegment[] = [];
   let hourlyCounters: string[] = [];
+  let rulesVersion = '';
   let engagementCuts: number[] = [];
   const query = () => strapi.db.query(SEGMENT_UID as never);
   const membershipStore = () => pluginService(strapi, 'store').membership();
@@ -59,6 +70,7 @@ const segmentsService = ({ strapi }: { strapi: Core.Strapi }) => {
   const reload = async () => {
     const enabled = (await query().findMany({ where: { enabled: true } })) as SegmentRecord[];
     compiled = enabled.map(compile).sort(bySegmentPriority);
+    rulesVersion = rulesVersionOf(enabled);
     hourlyCounters = [...new Set(enabled.flatMap((segment) => (segment.rules ? hourWindowCounters(segment.rules) : [])))].sort();
   };
 
@@ -69,8 +81,9 @@ const segmentsService = ({ strapi }: { strapi: Core.Strapi }) => {
   /** After any change: recompile, tell the other instances, re-evaluate stored profiles. */
   const changed = async (reason: string) => {
     await reload();
-    await pluginService(strapi, 'changes').announce(CHANGED_CHANNEL, reason);
+    // The pass first: this instance's own announcement, heard back, then finds it running.
     pluginService(strapi, 'reevaluation').start(reason);
+    await pluginService(strapi, 'changes').announce(CHANGED_CHANNEL, reason);
   };
 
   const findBySlug = async (slug: string) => (await query().findOne({ where: { slug } })) as SegmentRecord | null;
@@ -112,13 +125,19 @@ const segmentsService = ({ strapi }: { strapi: Core.Strapi }) => {
       await reloadEngagement();
       // Other instances announce their changes (at once, or within a poll of the change counters).
       await pluginService(strapi, 'changes').watch(CHANGED_CHANNEL, () => {
-        void reload().catch((error) => strapi.log.warn(`[personalization] reloading segments failed: ${error}`));
+        void reload()
+          // Shares the pass the changing instance began (see `reevaluation-service.ts`).
+          .then(() => pluginService(strapi, 'reevaluation').join('segments changed on another instance'))
+          .catch((error) => strapi.log.warn(`[personalization] reloading segments failed: ${error}`));
         void reloadEngagement();
       });
     },
 
     /** The enabled segments, compiled, highest priority first. */
     compiled: () => compiled,
+
+    /** Changes with any enabled segment's definition (the same on every instance that read the same segments). */
+    rulesVersion: () => rulesVersion,
 
     /**
      * Counters an enabled segment asks about by the hour: the store counts these per hour too. A

@@ -143,6 +143,9 @@ export const engagementCutsKey = (prefix: string): string => `${prefix}engagemen
 
 export const lockKey = (prefix: string, name: string): string => `${prefix}lock:${name}`;
 
+/** A shared pass of a job (`coordination/store/shared-pass.ts`): one hash. */
+export const passKey = (prefix: string, name: string): string => `${prefix}pass:${name}`;
+
 export const jobStatusKey = (prefix: string, name: string): string => `${prefix}job:${name}`;
 
 export const channelName = (prefix: string, channel: string): string => `${prefix}${channel}`;

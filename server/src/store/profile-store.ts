@@ -142,6 +142,14 @@ export interface ErasedProfile {
   visitorIds: string[];
 }
 
+/** A part of the scan of every stored visitor: one Redis node's, or a slice of it (`scan-slices.ts`). */
+export interface VisitorScanPartition {
+  /** The node's address (`host:port`); the memory driver's only node is `memory`. */
+  node: string;
+  slice: number;
+  bits: number;
+}
+
 export interface ProfileStore {
   /** Applies a batch (sorted by `ts`) to one visitor atomically, in one round trip (see ApplyOptions). */
   applyUpdates(visitorId: string, events: EventUpdate[], settings: UpdateSettings, now: number, options?: ApplyOptions): Promise<ApplyResult>;
@@ -156,6 +164,15 @@ export interface ProfileStore {
   writeCluster(visitorId: string, cluster: string): Promise<boolean>;
   /** One page of stored visitor ids; start and end with cursor '0'. */
   scanVisitors(cursor: string, count: number): Promise<{ cursor: string; visitorIds: string[] }>;
+  /**
+   * The scan of every stored visitor cut into partitions that can be walked apart: one per master
+   * node, each cut into slices of about `keysPerSlice` keys (up to 256).
+   */
+  visitorScanPartitions(keysPerSlice: number): Promise<VisitorScanPartition[]>;
+  /** One page of a partition's visitors: start without a cursor, stop when `done`. */
+  scanVisitorPartition(partition: VisitorScanPartition, cursor: string | undefined, count: number): Promise<{ cursor: string; visitorIds: string[]; done: boolean }>;
+  /** When each visitor's latest event was (epoch seconds; null where no profile is held): a cheap read, no whole profile. */
+  lastSeenOf(visitorIds: string[]): Promise<(number | null)[]>;
   /**
    * Erases a visitor's profile and those of the visitors merged into it, their aliases and the
    * links of their users. `identity/erase-visitor.ts` erases the same ids from every capability.

@@ -2,6 +2,10 @@
  * A benchmark server: the test app with the plugin, a private redis-server, listening on a free
  * port, in its own process so that the load generator does not share its event loop.
  * Prints one JSON line `{ "url": ..., "redisPort": ..., "pid": ... }` when ready; stops on the IPC message "stop".
+ * With BENCH_REDIS_URL and BENCH_DATABASE_FILE, several servers share one Redis and one database
+ * (instances of one site); the IPC message `{ pass: 'all' | 'time' }` runs a re-evaluation pass
+ * (joining the one running) and answers `{ passStatus }` when this instance has no more work on it
+ * (another may still be finishing its last partition).
  */
 import { monitorEventLoopDelay, PerformanceObserver } from 'perf_hooks';
 import { startRedis } from '../../helpers/redis-server';
@@ -31,9 +35,9 @@ const watchPauses = () => {
 
 const main = async () => {
   watchPauses();
-  const redis = await startRedis();
+  const redis = process.env.BENCH_REDIS_URL ? undefined : await startRedis();
   const pluginConfig = JSON.parse(process.env.BENCH_PLUGIN_CONFIG ?? '{}');
-  const app = await startTestApp({ redisUrl: redis.url, pluginConfig });
+  const app = await startTestApp({ redisUrl: process.env.BENCH_REDIS_URL ?? redis!.url, pluginConfig, databaseFile: process.env.BENCH_DATABASE_FILE });
   const url = await app.listen();
   const extra: Record<string, unknown> = {};
   if (process.env.BENCH_SETUP === 'resolution') {
@@ -57,12 +61,19 @@ const main = async () => {
   if (process.env.BENCH_SETUP === 'triggers') {
     extra.visitorTokens = (await setupTriggers(app.strapi, Number(process.env.BENCH_TRIGGERS ?? 0), Number(process.env.BENCH_VISITORS ?? 1000))).visitorTokens;
   }
-  process.stdout.write(`${JSON.stringify({ url, redisPort: redis.port, pid: process.pid, ...extra })}\n`);
+  process.stdout.write(`${JSON.stringify({ url, redisPort: redis?.port, pid: process.pid, ...extra })}\n`);
   // Stopped through IPC: Strapi installs its own SIGTERM handler.
-  process.on('message', async (message) => {
+  process.on('message', async (message: unknown) => {
+    if (typeof message === 'object' && message !== null && 'pass' in message) {
+      const reevaluation = app.strapi.plugin('personalization').service('reevaluation');
+      reevaluation.start('benchmark', (message as { pass: 'all' | 'time' }).pass);
+      await reevaluation.idle();
+      process.send!({ passStatus: await reevaluation.status() });
+      return;
+    }
     if (message !== 'stop') return;
     await app.stop();
-    await redis.stop();
+    await redis?.stop();
     process.exit(0);
   });
 };

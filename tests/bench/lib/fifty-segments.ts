@@ -23,3 +23,9 @@ export const fiftySegments = () => {
   }
   return segments;
 };
+
+/** The first `count` of them without a percentile rule (which makes every scheduled pass read every profile). */
+export const segmentsWithoutPercentile = (count: number) =>
+  fiftySegments()
+    .filter((segment) => !JSON.stringify(segment.rules).includes('engagement.percentile'))
+    .slice(0, count);

@@ -15,7 +15,7 @@ export const startBenchServer = async (
   pluginConfig: Record<string, unknown> = {},
   setup?: 'resolution' | 'recommendations' | 'triggers',
   env: Record<string, string> = {}
-): Promise<{ url: string; redisPort: number; [extra: string]: unknown; pauses(): Promise<ServerPauses>; stop(): Promise<void> }> => {
+): Promise<{ url: string; redisPort: number; [extra: string]: unknown; pauses(): Promise<ServerPauses>; stop(): Promise<void>; request<T>(message: unknown): Promise<T> }> => {
   const nodeOptions = process.env.BENCH_SERVER_NODE_OPTIONS?.split(' ') ?? [];
   const child: ChildProcess = spawn(process.execPath, [...nodeOptions, path.join(__dirname, 'lib', 'bench-server.js')], {
     env: { ...process.env, ...env, BENCH_PLUGIN_CONFIG: JSON.stringify(pluginConfig), BENCH_SETUP: setup ?? '', STRAPI_LOG_LEVEL: 'error' },
@@ -33,6 +33,12 @@ export const startBenchServer = async (
   });
   return {
     ...ready,
+    /** Sends an IPC message and resolves to the next message the server sends back. */
+    request: <T>(message: unknown) =>
+      new Promise<T>((resolve) => {
+        child.once('message', (reply) => resolve(reply as T));
+        child.send(message as object);
+      }),
     pauses: () =>
       new Promise((resolve) => {
         const answer = (message: { pauses?: ServerPauses }) => {

@@ -419,6 +419,27 @@ describe.each(drivers.each)('%s driver', (driverName, getStores) => {
     expect(profiles.map((profile) => profile?.fields.pv ?? null)).toEqual(['1', null, '1']);
   });
 
+  it('scans every stored visitor by partitions, and reads when each was last seen', async () => {
+    const stores = await drivers.create(driverName);
+    const ids = Array.from({ length: 300 }, () => newVisitor());
+    await Promise.all(ids.map((id, i) => stores.profiles.applyUpdates(id, [{ ts: NOW - i, incr: { pv: 1 } }], SETTINGS, NOW)));
+    // Slices of about 100 keys: several partitions on the Redis driver, one in memory.
+    const partitions = await stores.profiles.visitorScanPartitions(100);
+    expect(partitions.length).toBeGreaterThanOrEqual(driverName === 'redis' ? 2 : 1);
+    const seen = new Set<string>();
+    for (const partition of partitions) {
+      let cursor: string | undefined;
+      for (let pages = 0; pages < 1_000; pages += 1) {
+        const page = await stores.profiles.scanVisitorPartition(partition, cursor, 10);
+        page.visitorIds.forEach((id) => seen.add(id));
+        cursor = page.cursor;
+        if (page.done) break;
+      }
+    }
+    expect([...seen].sort()).toEqual([...ids].sort());
+    expect(await stores.profiles.lastSeenOf([ids[0], 'unknown-visitor-1', ids[5]])).toEqual([NOW, null, NOW - 5]);
+  });
+
 });
 
 const [[, sharedRedis], [, sharedMemory]] = drivers.each;

@@ -34,3 +34,38 @@ export const percentileOf = (score: number, cuts: readonly number[]): number | u
   if (upTo < below) return Math.max(0, upTo);
   return Math.floor((below + upTo) / 2);
 };
+
+/**
+ * Scores by hundredths of a point: what the passes over partitions of the profiles add up in the
+ * store (a count and the largest exact score per bucket), since no instance sees every score.
+ */
+export type ScoreHistogram = Map<number, { count: number; max: number }>;
+
+export const addScore = (histogram: ScoreHistogram, score: number): void => {
+  const bucket = Math.floor(score * 100);
+  const held = histogram.get(bucket);
+  if (held) {
+    held.count += 1;
+    held.max = Math.max(held.max, score);
+  } else histogram.set(bucket, { count: 1, max: score });
+};
+
+/**
+ * `percentileCuts` of the scores a histogram counts: each cut is the largest score of the bucket
+ * holding that rank, so within a hundredth of the exact cut, and exactly the score itself where a
+ * bucket holds one score (the many visitors with the same single visit).
+ */
+export const histogramCuts = (histogram: ScoreHistogram): number[] => {
+  const buckets = [...histogram.entries()].sort((a, b) => a[0] - b[0]);
+  const total = buckets.reduce((sum, [, { count }]) => sum + count, 0);
+  if (total === 0) return [];
+  const cuts: number[] = [];
+  let index = 0;
+  let below = 0;
+  for (let p = 0; p <= 100; p += 1) {
+    const rank = Math.min(total - 1, Math.floor((p / 100) * total));
+    while (below + buckets[index][1].count <= rank) below += buckets[index++][1].count;
+    cuts.push(buckets[index][1].max);
+  }
+  return cuts;
+};

@@ -3,7 +3,7 @@ import type { AnalyticsStore } from '../../analytics/store/analytics-store';
 import { decodeSegments } from '../../segments/store/segments-encoding';
 import { utcDay } from '../keys';
 import { CORE_FIELDS } from '../profile-fields';
-import type { ApplyOptions, ApplyResult, ErasedProfile, EventUpdate, MergeInstruction, ProfileStore, StoredProfile, UpdateSettings } from '../profile-store';
+import type { ApplyOptions, ApplyResult, ErasedProfile, EventUpdate, MergeInstruction, ProfileStore, StoredProfile, UpdateSettings, VisitorScanPartition } from '../profile-store';
 import { applyMerge } from './apply-merge';
 import { applyUpdates } from './apply-updates';
 import { assertVisitorId, type MemoryKeyspace } from './memory-keyspace';
@@ -96,6 +96,22 @@ export class MemoryProfileStore implements ProfileStore {
     const start = Number(cursor);
     const end = start + count;
     return { cursor: end >= all.length ? '0' : String(end), visitorIds: all.slice(start, end) };
+  }
+
+  async visitorScanPartitions(): Promise<VisitorScanPartition[]> {
+    return [{ node: 'memory', slice: 0, bits: 0 }];
+  }
+
+  async scanVisitorPartition(_partition: VisitorScanPartition, cursor: string | undefined, count: number): Promise<{ cursor: string; visitorIds: string[]; done: boolean }> {
+    const page = await this.scanVisitors(cursor ?? '0', count);
+    return { ...page, done: page.cursor === '0' };
+  }
+
+  async lastSeenOf(visitorIds: string[]): Promise<(number | null)[]> {
+    return visitorIds.map((visitorId) => {
+      const lastSeen = this.visitors.get(visitorId)?.state.fields.get(CORE_FIELDS.lastSeen);
+      return lastSeen === undefined ? null : Number(lastSeen);
+    });
   }
 
   async erase(visitorId: string): Promise<ErasedProfile> {

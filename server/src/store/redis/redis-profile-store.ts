@@ -1,4 +1,4 @@
-import { Cluster } from 'ioredis';
+import { Cluster, type Redis } from 'ioredis';
 import { decodeSegments } from '../../segments/store/segments-encoding';
 import {
   activeVisitorsKey,
@@ -14,7 +14,8 @@ import {
   visitorIdOfProfileKey,
 } from '../keys';
 import { CORE_FIELDS } from '../profile-fields';
-import type { ApplyOptions, ApplyResult, ErasedProfile, EventUpdate, MergeInstruction, ProfileStore, StoredProfile, UpdateSettings } from '../profile-store';
+import type { ApplyOptions, ApplyResult, ErasedProfile, EventUpdate, MergeInstruction, ProfileStore, StoredProfile, UpdateSettings, VisitorScanPartition } from '../profile-store';
+import { sliceBitsFor, sliceEnded, sliceStartCursor } from '../scan-slices';
 import { APPLY_UPDATES_SCRIPT } from './apply-updates-script';
 import { LINK_USER_SCRIPT } from './link-user-script';
 import { MERGE_SCRIPT } from './merge-script';
@@ -28,6 +29,18 @@ type ApplyReply =
   | ['applied', number, number, string | null, string, ...Partial<[string[], string[], string[], string[]]>]
   | ['aliased', string]
   | ['limited', number];
+
+const SINGLE_NODE = 'server';
+const MAX_SLICE_BITS = 8;
+
+/** Whether a server keeps a hash table per cluster slot (Redis 7.4 and later, Valkey 8 and later). */
+const tablePerSlot = (info: string): boolean => {
+  const version = (name: string) => /^(\d+)\.(\d+)/.exec(new RegExp(`^${name}:(.*)$`, 'm').exec(info)?.[1] ?? '')?.slice(1).map(Number);
+  const valkey = version('valkey_version');
+  if (valkey) return valkey[0] >= 8;
+  const [major, minor] = version('redis_version') ?? [0, 0];
+  return major > 7 || (major === 7 && minor >= 4);
+};
 
 /** KEYS: key   ARGV: values   Deletes the key if it holds one of the values (a user link to an erased visitor). */
 const DELETE_IF_ONE_OF_SCRIPT = `
@@ -162,6 +175,38 @@ export class RedisProfileStore implements ProfileStore {
     if (next !== '0') return { cursor: `${nodeIndex}:${next}`, visitorIds };
     nodeIndex += 1;
     return { cursor: nodeIndex < nodes.length ? `${nodeIndex}:0` : '0', visitorIds };
+  }
+
+  /** Master nodes by address: a Cluster's, or the one server. */
+  private masterNodes(): Map<string, Redis> {
+    if (!(this.client instanceof Cluster)) return new Map([[SINGLE_NODE, this.client]]);
+    return new Map(this.client.nodes('master').map((node) => [`${node.options.host}:${node.options.port}`, node]));
+  }
+
+  async visitorScanPartitions(keysPerSlice: number): Promise<VisitorScanPartition[]> {
+    const partitions: VisitorScanPartition[] = [];
+    for (const [address, node] of [...this.masterNodes()].sort(([a], [b]) => a.localeCompare(b))) {
+      // A Cluster node of Redis 7.4+ or Valkey 8 keeps a table per slot, the slot in the cursor's low bits: not sliced.
+      const maxBits = this.client instanceof Cluster && tablePerSlot(await node.info('server')) ? 0 : MAX_SLICE_BITS;
+      const bits = sliceBitsFor(await node.dbsize(), keysPerSlice, maxBits);
+      for (let slice = 0; slice < 2 ** bits; slice += 1) partitions.push({ node: address, slice, bits });
+    }
+    return partitions;
+  }
+
+  async scanVisitorPartition(partition: VisitorScanPartition, cursor: string | undefined, count: number): Promise<{ cursor: string; visitorIds: string[]; done: boolean }> {
+    const node = this.masterNodes().get(partition.node);
+    if (!node) throw new Error(`no master node at ${partition.node} (the cluster changed; a later pass plans again)`);
+    const { keyPrefix } = this.redis;
+    const [next, keys] = await node.scan(cursor ?? sliceStartCursor(partition), 'MATCH', profileKeyPattern(keyPrefix), 'COUNT', count);
+    const visitorIds = keys.map((key) => visitorIdOfProfileKey(keyPrefix, key)).filter((id): id is string => id !== null);
+    return { cursor: next, visitorIds, done: sliceEnded(partition, next) };
+  }
+
+  async lastSeenOf(visitorIds: string[]): Promise<(number | null)[]> {
+    // One HGET each, auto-pipelined: a few bytes per visitor instead of the whole profile.
+    const lastSeen = await Promise.all(visitorIds.map((visitorId) => this.client.hget(this.redis.visitorKeys(visitorId, 0).profile, CORE_FIELDS.lastSeen)));
+    return lastSeen.map((value) => (value === null ? null : Number(value)));
   }
 
   async erase(visitorId: string): Promise<ErasedProfile> {
