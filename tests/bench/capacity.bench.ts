@@ -5,11 +5,10 @@
  * less sensitive to a noisy machine than throughput, and it is what the capacity model needs
  * (lib/capacity-model.ts); the model for 10 million visitors a day is printed at the end.
  */
-import fs from 'fs';
 import { Redis } from 'ioredis';
 import { BROWSER_UA } from '../helpers/events';
 import { planCapacity, type MeasuredCosts } from './lib/capacity-model';
-import { fixed, report, startBenchServer } from './lib/harness';
+import { fixed, processCpuMs, report, startBenchServer } from './lib/harness';
 import { BATCH, batchBodies, VISITORS } from './lib/ingest-batch';
 
 const LIMITS = { ingest: { perIpPerMinute: 1_000_000, perVisitorPerMinute: 1_000_000 } };
@@ -18,13 +17,6 @@ const BATCHES = VISITORS * 2;
 const READS = 8_000;
 const CONNECTIONS = 32;
 const VARIANT_CTA = 'Watch the demo';
-const CLOCK_TICKS_PER_SEC = 100; // Linux's USER_HZ (getconf CLK_TCK)
-
-/** User + system CPU of a process so far, ms. */
-const processCpuMs = (pid: number): number => {
-  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SEC;
-};
 
 const infoFields = async (redis: Redis, section: string): Promise<Record<string, string>> =>
   Object.fromEntries(

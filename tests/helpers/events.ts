@@ -1,4 +1,6 @@
 import { createHmac, randomUUID } from 'crypto';
+import { identityKeys } from '../../server/src/identity/secret';
+import { createVisitorToken } from '../../server/src/identity/visitor-token';
 
 /** Builders of Segment-style events for tests, benchmarks and the demo. */
 
@@ -44,3 +46,10 @@ export const userHashOf = (userId: string, secret = IDENTITY_SECRET) => createHm
  */
 export const credentialFor = (app: { strapi: { plugin(name: string): { service(name: string): unknown } } }, visitorId: string): string =>
   (app.strapi.plugin('personalization').service('identity') as { visitorToken(id: string): string }).visitorToken(visitorId);
+
+/**
+ * The same credential computed from `IDENTITY_SECRET` alone, for an app configured with that
+ * `identity.secret` and running in another process (no `app` to ask).
+ */
+export const credentialFromSecret = (visitorId: string, secret = IDENTITY_SECRET): string =>
+  createVisitorToken(identityKeys(Buffer.from(secret, 'utf8')).token, visitorId);

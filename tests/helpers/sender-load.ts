@@ -1,5 +1,5 @@
 import { randomUUID } from 'crypto';
-import type { Redis } from 'ioredis';
+import { sumCounts, TRACKED_EVENT, type EventCounts } from './event-counts';
 import { BROWSER_UA, visitorId } from './events';
 import { sleep } from './wait-for';
 
@@ -38,7 +38,7 @@ export interface SenderAnswers {
  */
 export class SenderLoad {
   readonly answers: SenderAnswers = { accepted: 0, unavailable: 0, unavailableWithoutRetryAfter: 0, noAnswer: 0, resentAfterLostAnswer: 0, storedDespiteFailure: 0, other: [] };
-  private readonly counts = new Map<string, { pages: number; tracks: number }>();
+  private readonly counts = new Map<string, EventCounts>();
   private running = false;
   private loops: Promise<void>[] = [];
 
@@ -60,19 +60,13 @@ export class SenderLoad {
   }
 
   /** Distinct events sent per visitor, by kind: what its profile should count. */
-  sent(): Map<string, { pages: number; tracks: number }> {
+  sent(): Map<string, EventCounts> {
     return this.counts;
   }
 
   /** Distinct events sent by all senders, by kind: what the site-wide counts should add up to. */
-  totals(): { pages: number; tracks: number } {
-    return [...this.counts.values()].reduce((sum, counts) => ({ pages: sum.pages + counts.pages, tracks: sum.tracks + counts.tracks }), { pages: 0, tracks: 0 });
-  }
-
-  /** What a visitor's profile holds of what the senders send, read from Redis (default key prefix). */
-  static async held(client: Redis, id: string): Promise<{ pages: number; tracks: number }> {
-    const [pages, tracks] = await client.hmget(`psn:{v:${id}}:p`, 'pv', 'e:Clip Played');
-    return { pages: Number(pages ?? 0), tracks: Number(tracks ?? 0) };
+  totals(): EventCounts {
+    return sumCounts(this.counts.values());
   }
 
   private async visitorLoop(id: string): Promise<void> {
@@ -81,9 +75,9 @@ export class SenderLoad {
     while (this.running) {
       const events = [
         { type: 'page', messageId: randomUUID() },
-        { type: 'track', event: 'Clip Played', messageId: randomUUID() },
+        { type: 'track', event: TRACKED_EVENT, messageId: randomUUID() },
         { type: 'page', messageId: randomUUID() },
-        { type: 'track', event: 'Clip Played', messageId: randomUUID() },
+        { type: 'track', event: TRACKED_EVENT, messageId: randomUUID() },
       ];
       counts.pages += 2;
       counts.tracks += 2;

@@ -20,6 +20,7 @@ import { startAppProcess } from '../helpers/strapi-process';
 import { startTestApp, type TestApp } from '../helpers/strapi-app';
 import { sleep, waitFor } from '../helpers/wait-for';
 import { SenderLoad } from '../helpers/sender-load';
+import { heldInProfile, siteCounts } from '../helpers/event-counts';
 
 const ARTICLE = 'api::article.article';
 const BASE_CTA = 'Read more';
@@ -92,18 +93,10 @@ describe('faults: Redis killed, restarted, stopped and slow under load', () => {
     };
   };
 
-  const siteCounts = async () => {
-    const today = Math.floor(Date.now() / 86_400_000);
-    // Yesterday too, in case the run crosses midnight (UTC).
-    const stats = (await app.strapi.plugin('personalization').service('stats').read(today - 1, today)) as Record<number, Record<string, number>>;
-    const sum = (name: string) => Object.values(stats).reduce((total, counts) => total + (counts[name] ?? 0), 0);
-    return { pages: sum('events:page'), tracks: sum('events:track') };
-  };
-
   const waitForVariant = () => waitFor('reads to carry the variant again', async () => ((await readOnce()).cta === VARIANT_CTA ? true : undefined), 20_000);
 
   it('keeps answering while Redis is killed, restarted and stopped, and ends with exact counts', async () => {
-    const before = await siteCounts();
+    const before = await siteCounts(redis.client);
     const load = new SenderLoad({ url, visitors: 30, credentialOf: (id) => credentialFor(app, id), loseAnswers: 0.1 });
     const reading = readLoop();
     load.start();
@@ -154,11 +147,12 @@ describe('faults: Redis killed, restarted, stopped and slow under load', () => {
     expect(answers.resentAfterLostAnswer).toBeGreaterThan(0);
 
     // Profiles: each visitor's counters are the distinct events sent for it.
-    for (const [id, counts] of load.sent()) expect([id, await SenderLoad.held(redis.client, id)]).toEqual([id, counts]);
+    for (const [id, counts] of load.sent()) expect([id, await heldInProfile(redis.client, id)]).toEqual([id, counts]);
     // Site-wide counts too.
     const totals = load.totals();
     expect(totals.pages).toBeGreaterThan(100);
-    expect(await siteCounts()).toEqual({ pages: before.pages + totals.pages, tracks: before.tracks + totals.tracks });
+    const after = await siteCounts(redis.client);
+    expect({ pages: after.pages, tracks: after.tracks }).toEqual({ pages: before.pages + totals.pages, tracks: before.tracks + totals.tracks });
   });
 
   it('serves the base entry, degraded, while Redis is stopped (SIGSTOP), before it resumes', async () => {

@@ -10,15 +10,13 @@
 import fs from 'fs';
 import os from 'os';
 import path from 'path';
-import { identityKeys } from '../../server/src/identity/secret';
-import { createVisitorToken } from '../../server/src/identity/visitor-token';
-import { IDENTITY_SECRET } from '../helpers/events';
+import { credentialFromSecret, IDENTITY_SECRET } from '../helpers/events';
+import { heldInProfile, siteCounts } from '../helpers/event-counts';
 import { startRedis, type PrivateRedis } from '../helpers/redis-server';
 import { SenderLoad } from '../helpers/sender-load';
 import { startAppProcess, type AppProcess } from '../helpers/strapi-process';
 import { sleep } from '../helpers/wait-for';
 
-const tokenKey = identityKeys(Buffer.from(IDENTITY_SECRET, 'utf8')).token;
 const pluginConfig = {
   identity: { secret: IDENTITY_SECRET },
   ingest: { perIpPerMinute: 1_000_000, perVisitorPerMinute: 1_000_000 },
@@ -39,22 +37,14 @@ describe('faults: Strapi restarted mid-stream', () => {
     if (dir) fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  /** Site-wide counters of today (and yesterday, should the run cross midnight UTC) as Redis holds them. */
-  const siteCounts = async () => {
-    const today = Math.floor(Date.now() / 86_400_000);
-    const days = await Promise.all([today - 1, today].map((day) => redis.client.hgetall(`psn:stats:${day}`)));
-    const sum = (name: string) => days.reduce((total, counts) => total + Number(counts[name] ?? 0), 0);
-    return { pages: sum('events:page'), tracks: sum('events:track'), entered: sum('segment:viewers:entered') };
-  };
-
   it.each([
     ['SIGTERM', (instance: AppProcess) => instance.terminate()],
     ['SIGKILL', (instance: AppProcess) => instance.kill()],
   ] as const)('loses no accepted event when stopped with %s', async (signal, stop) => {
     const databaseFile = path.join(dir, `${signal}.db`);
     let current = await startAppProcess({ redisUrl: redis.url, databaseFile, pluginConfig });
-    const before = await siteCounts();
-    const load = new SenderLoad({ url: () => current.url, visitors: 20, credentialOf: (id) => createVisitorToken(tokenKey, id), loseAnswers: 0.05 });
+    const before = await siteCounts(redis.client);
+    const load = new SenderLoad({ url: () => current.url, visitors: 20, credentialOf: (id) => credentialFromSecret(id), loseAnswers: 0.05 });
     try {
       load.start();
       await sleep(1500);
@@ -69,12 +59,12 @@ describe('faults: Strapi restarted mid-stream', () => {
     expect(load.answers.other).toEqual([]);
     expect(load.answers.unavailableWithoutRetryAfter).toBe(0);
     const sent = load.sent();
-    for (const [id, counts] of sent) expect([id, await SenderLoad.held(redis.client, id)]).toEqual([id, counts]);
+    for (const [id, counts] of sent) expect([id, await heldInProfile(redis.client, id)]).toEqual([id, counts]);
     const totals = load.totals();
-    const after = await siteCounts();
+    const after = await siteCounts(redis.client);
     expect({ pages: after.pages - before.pages, tracks: after.tracks - before.tracks }).toEqual(totals);
     // Every visitor entered the segment once, on its first batch: a counter buffered in process.
-    const entered = after.entered - before.entered;
+    const entered = (after.counters['segment:viewers:entered'] ?? 0) - (before.counters['segment:viewers:entered'] ?? 0);
     if (process.env.PSN_FAULTS_REPORT) {
       console.log(JSON.stringify({ signal, answers: load.answers, events: totals.pages + totals.tracks, segmentEntries: { visitors: sent.size, counted: entered } }));
     }

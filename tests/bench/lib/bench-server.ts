@@ -3,13 +3,34 @@
  * port, in its own process so that the load generator does not share its event loop.
  * Prints one JSON line `{ "url": ..., "redisPort": ..., "pid": ... }` when ready; stops on the IPC message "stop".
  */
+import { monitorEventLoopDelay, PerformanceObserver } from 'perf_hooks';
 import { startRedis } from '../../helpers/redis-server';
 import { startTestApp } from '../../helpers/strapi-app';
 import { setupRecommendations } from './recommendations-setup';
 import { countQueries, setupResolution } from './resolution-setup';
 import { setupTriggers } from './triggers-setup';
 
+/**
+ * What held this process's event loop up since the last IPC message "pauses" (answered with
+ * `{ pauses }`): for benchmarks that explain latency (the slowest loop delays, garbage collection).
+ */
+const watchPauses = () => {
+  const delay = monitorEventLoopDelay({ resolution: 1 });
+  delay.enable();
+  let gc = { count: 0, totalMs: 0, maxMs: 0 };
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) gc = { count: gc.count + 1, totalMs: gc.totalMs + entry.duration, maxMs: Math.max(gc.maxMs, entry.duration) };
+  }).observe({ entryTypes: ['gc'] });
+  process.on('message', (message) => {
+    if (message !== 'pauses') return;
+    process.send!({ pauses: { loopDelayP99Ms: delay.percentile(99) / 1e6, loopDelayMaxMs: delay.max / 1e6, gc } });
+    delay.reset();
+    gc = { count: 0, totalMs: 0, maxMs: 0 };
+  });
+};
+
 const main = async () => {
+  watchPauses();
   const redis = await startRedis();
   const pluginConfig = JSON.parse(process.env.BENCH_PLUGIN_CONFIG ?? '{}');
   const app = await startTestApp({ redisUrl: redis.url, pluginConfig });

@@ -1,13 +1,21 @@
 import { spawn, type ChildProcess } from 'child_process';
+import fs from 'fs';
 import path from 'path';
 import autocannon from 'autocannon';
+
+/** What held the bench server's event loop up since it was last asked (see bench-server.ts). */
+export interface ServerPauses {
+  loopDelayP99Ms: number;
+  loopDelayMaxMs: number;
+  gc: { count: number; totalMs: number; maxMs: number };
+}
 
 /** Starts `bench-server` (bundled by `npm run bench` into lib/ beside the bench) and waits for its URL. */
 export const startBenchServer = async (
   pluginConfig: Record<string, unknown> = {},
   setup?: 'resolution' | 'recommendations' | 'triggers',
   env: Record<string, string> = {}
-): Promise<{ url: string; redisPort: number; [extra: string]: unknown; stop(): Promise<void> }> => {
+): Promise<{ url: string; redisPort: number; [extra: string]: unknown; pauses(): Promise<ServerPauses>; stop(): Promise<void> }> => {
   const nodeOptions = process.env.BENCH_SERVER_NODE_OPTIONS?.split(' ') ?? [];
   const child: ChildProcess = spawn(process.execPath, [...nodeOptions, path.join(__dirname, 'lib', 'bench-server.js')], {
     env: { ...process.env, ...env, BENCH_PLUGIN_CONFIG: JSON.stringify(pluginConfig), BENCH_SETUP: setup ?? '', STRAPI_LOG_LEVEL: 'error' },
@@ -25,6 +33,16 @@ export const startBenchServer = async (
   });
   return {
     ...ready,
+    pauses: () =>
+      new Promise((resolve) => {
+        const answer = (message: { pauses?: ServerPauses }) => {
+          if (!message.pauses) return;
+          child.off('message', answer);
+          resolve(message.pauses);
+        };
+        child.on('message', answer);
+        child.send('pauses');
+      }),
     stop: () =>
       new Promise((resolve) => {
         if (child.exitCode !== null) return resolve();
@@ -91,3 +109,23 @@ export const fixed = (value: number, digits = 2) => value.toFixed(digits);
 
 /** One result line, `name: value`, easy to copy into the README table. */
 export const report = (name: string, value: string) => console.log(`  ${name.padEnd(52)} ${value}`);
+
+const CLOCK_TICKS_PER_SEC = 100; // Linux's USER_HZ (getconf CLK_TCK)
+
+/** User + system CPU of a process so far, ms (from /proc). */
+export const processCpuMs = (pid: number): number => {
+  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SEC;
+};
+
+/** CPU time the whole machine has been busy so far, all CPUs, ms (from /proc/stat): what every process took. */
+export const machineBusyMs = (): number => {
+  const [user, nice, system, , , irq, softirq, steal] = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].split(/\s+/).slice(1).map(Number);
+  return ((user + nice + system + irq + softirq + steal) * 1000) / CLOCK_TICKS_PER_SEC;
+};
+
+/**
+ * Time a process's main thread (Node's event loop) has spent ready to run but waiting for a CPU,
+ * so far, ms (from /proc/<pid>/schedstat): what other processes on the machine cost its latency.
+ */
+export const runQueueWaitMs = (pid: number): number => Number(fs.readFileSync(`/proc/${pid}/schedstat`, 'utf8').split(' ')[1]) / 1e6;

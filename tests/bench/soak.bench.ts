@@ -1,0 +1,117 @@
+/**
+ * The soak under load: browser batches of 1 to 10 events from 2,000 visitors, sent open-loop for
+ * 60 s at a steady rate (a share of this machine's capacity, measured first in the same run), with
+ * 5 % of answers dropped on purpose and every batch retried until it is accepted. Reports p99
+ * latency loaded ÷ unloaded (the same requests sent one at a time, in the same run; target ≤ 3), the
+ * events per second served, and checks the counts exactly, as `tests/integration/soak.test.ts` does.
+ */
+import { Redis } from 'ioredis';
+import os from 'os';
+import { monitorEventLoopDelay } from 'perf_hooks';
+import { isDeepStrictEqual } from 'util';
+import { expectedOfVisitor, heldByVisitor, siteCounts, sumCounts } from '../helpers/event-counts';
+import { credentialFromSecret, IDENTITY_SECRET, visitorId } from '../helpers/events';
+import { duplicatesRange, percentile, runClosedLoop, runSoak, type SenderOptions, type SoakReport } from '../helpers/soak-driver';
+import { fixed, machineBusyMs, processCpuMs, report, runQueueWaitMs, startBenchServer } from './lib/harness';
+
+const SECONDS = Number(process.env.SOAK_SECONDS ?? 60);
+/** The steady rate, as a share of the capacity measured just before. */
+const LOAD_SHARE = Number(process.env.SOAK_SHARE ?? 0.65);
+const VISITORS = 2_000;
+
+const visitors = () => Array.from({ length: VISITORS }, () => visitorId());
+
+/** CPU time so far (ms) of Strapi, Redis, this process (the load generator) and the whole machine. */
+const cpuSnapshot = async (redis: Redis, strapiPid: number) => {
+  const info = Object.fromEntries((await redis.info('cpu')).split('\r\n').map((line) => line.split(':')));
+  const own = process.cpuUsage();
+  return {
+    strapi: processCpuMs(strapiPid),
+    strapiWaiting: runQueueWaitMs(strapiPid),
+    redis: (Number(info.used_cpu_user) + Number(info.used_cpu_sys)) * 1000,
+    generator: (own.user + own.system) / 1000,
+    machine: machineBusyMs(),
+  };
+};
+
+/** Where the machine's CPU went between two snapshots, in % of one CPU. */
+const cpuShares = (before: Awaited<ReturnType<typeof cpuSnapshot>>, after: typeof before, elapsedMs: number) => {
+  const share = (ms: number) => `${fixed((ms / elapsedMs) * 100, 0)} %`;
+  const used = { strapi: after.strapi - before.strapi, redis: after.redis - before.redis, generator: after.generator - before.generator };
+  return {
+    strapi: share(used.strapi),
+    redis: share(used.redis),
+    generator: share(used.generator),
+    other: share(after.machine - before.machine - used.strapi - used.redis - used.generator),
+    strapiWaiting: share(after.strapiWaiting - before.strapiWaiting),
+  };
+};
+
+const main = async () => {
+  // Other work on the machine moves latency more than anything measured here: say how busy it was.
+  const loadBefore = os.loadavg().map((load) => fixed(load, 1)).join(', ');
+  const server = await startBenchServer({ identity: { secret: IDENTITY_SECRET }, ingest: { perIpPerMinute: 1_000_000, perVisitorPerMinute: 1_000_000 } });
+  const redis = new Redis({ port: server.redisPort });
+  try {
+    const sender = (maxInFlight: number, dropAnswers = 0): SenderOptions => ({ url: server.url, visitors: visitors(), credentialOf: (id) => credentialFromSecret(id), maxInFlight, dropAnswers });
+    const runs: SoakReport[] = [];
+    const run = async (started: Promise<SoakReport>) => {
+      const result = await started;
+      runs.push(result);
+      return result;
+    };
+    await run(runClosedLoop({ ...sender(32), durationMs: 3_000 })); // warm-up
+    const unloadedBefore = await run(runClosedLoop({ ...sender(1), durationMs: 5_000 }));
+    const capacity = await run(runClosedLoop({ ...sender(32), durationMs: 10_000 }));
+    const capacityPerSecond = capacity.batches / (capacity.elapsedMs / 1000);
+    const rate = Math.round(capacityPerSecond * LOAD_SHARE);
+    const cpuBefore = await cpuSnapshot(redis, server.pid as number);
+    await server.pauses();
+    const generatorDelay = monitorEventLoopDelay({ resolution: 1 });
+    generatorDelay.enable();
+    const soak = await run(runSoak({ ...sender(256, 0.05), batchesPerSecond: rate, durationMs: SECONDS * 1000 }));
+    generatorDelay.disable();
+    const pauses = await server.pauses();
+    const cpu = cpuShares(cpuBefore, await cpuSnapshot(redis, server.pid as number), soak.elapsedMs);
+    // Unloaded latency before and after the soak, pooled: a moment of machine noise weighs less.
+    const unloadedAfter = await run(runClosedLoop({ ...sender(1), durationMs: 5_000 }));
+    const unloaded = [...unloadedBefore.latenciesMs, ...unloadedAfter.latenciesMs];
+
+    // Exact counts: every soak visitor's counters, and the site-wide counts of all runs.
+    let wrongVisitors = 0;
+    for (const [id, sent] of soak.sent) if (!isDeepStrictEqual(await heldByVisitor(redis, id), expectedOfVisitor(sent))) wrongVisitors += 1;
+    const sent = sumCounts(runs.flatMap((result) => [...result.sent.values()]));
+    const site = await siteCounts(redis);
+    const [fewest, most] = runs.map(duplicatesRange).reduce(([a, b], [c, d]) => [a + c, b + d], [0, 0]);
+    const soakEvents = sumCounts(soak.sent.values());
+
+    console.log(`\nload average of the machine before the run: ${loadBefore}`);
+    console.log(`soak: ${SECONDS} s open-loop at ${fixed(LOAD_SHARE * 100, 0)} % of capacity, ${VISITORS} visitors, 1 to 10 events a batch, 5 % of answers dropped`);
+    report('capacity: 32 senders back to back (batches/s)', fixed(capacityPerSecond, 0));
+    report('steady rate (batches/s)', String(rate));
+    report('unloaded, one at a time, before and after: p50 / p99 (ms)', `${fixed(percentile(unloaded, 50), 1)} / ${fixed(percentile(unloaded, 99), 1)}`);
+    report('soak: p50 / p99 (ms)', `${fixed(percentile(soak.latenciesMs, 50), 1)} / ${fixed(percentile(soak.latenciesMs, 99), 1)}`);
+    report('p99 soak / unloaded (target <= 3)', fixed(percentile(soak.latenciesMs, 99) / percentile(unloaded, 99)));
+    report('soak: events/s served (distinct)', fixed((soakEvents.pages + soakEvents.tracks) / (soak.elapsedMs / 1000), 0));
+    report('soak: batches; requests answered / dropped / 503 / no answer', `${soak.batches}; ${soak.requests.answered} / ${soak.requests.dropped} / ${soak.requests.unavailable} / ${soak.requests.noAnswer}`);
+    report('soak: requests that waited for one of 256 slots', String(soak.waitedForSlot));
+    report('soak: time to settle every batch past the schedule (ms)', fixed(soak.elapsedMs - soak.scheduledMs, 0));
+    report('CPU during the soak, % of one CPU (2 CPUs = 200 %)', `Strapi ${cpu.strapi}, Redis ${cpu.redis}, load generator ${cpu.generator}, all else ${cpu.other}`);
+    report('Strapi event loop thread ready but waiting for a CPU', `${cpu.strapiWaiting} of the time`);
+    report('Strapi event loop delay during the soak: p99 / max (ms)', `${fixed(pauses.loopDelayP99Ms, 1)} / ${fixed(pauses.loopDelayMaxMs, 1)}`);
+    report('Strapi garbage collection: pauses, total, longest (ms)', `${pauses.gc.count}, ${fixed(pauses.gc.totalMs, 0)}, ${fixed(pauses.gc.maxMs, 1)}`);
+    report('load generator event loop delay: p99 / max (ms)', `${fixed(generatorDelay.percentile(99) / 1e6, 1)} / ${fixed(generatorDelay.max / 1e6, 1)}`);
+    report('visitors whose counters differ from what was sent', `${wrongVisitors} of ${soak.sent.size}`);
+    report('site events: counted / distinct sent', `${site.pages + site.tracks} / ${sent.pages + sent.tracks} ${site.pages === sent.pages && site.tracks === sent.tracks ? '(exact)' : '(WRONG)'}`);
+    report('site duplicates: counted (expected range)', `${site.duplicates} (${fewest} to ${most})`);
+    report('other answers (should be none)', String(runs.reduce((sum, result) => sum + result.other.length, 0)));
+  } finally {
+    redis.disconnect();
+    await server.stop();
+  }
+};
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
