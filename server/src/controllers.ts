@@ -8,6 +8,7 @@ import experimentsController from './experiments/experiments-controller';
 import healthController from './health/health-controller';
 import historyController from './history/history-controller';
 import ingestController from './ingest/ingest-controller';
+import pathsController from './recommendations/paths-controller';
 import previewController from './variants/preview-controller';
 import profileController from './profiles/profile-controller';
 import recommendationsController from './recommendations/recommendations-controller';
@@ -36,6 +37,7 @@ export const controllers = {
   experiments: experimentsController,
   analytics: analyticsController,
   history: historyController,
+  paths: pathsController,
   settings: settingsController,
   preview: previewController,
   variantEditor: variantEditorController,

@@ -211,6 +211,26 @@ describe('admin', () => {
     await screenshot(page, 'admin-analytics-webhooks');
   });
 
+  it('shows the paths visitors take from an entry on the analytics page', async () => {
+    const MOVIE = 'api::movie.movie';
+    const [alien, aliens] = await Promise.all(
+      ['Path Alien', 'Path Aliens'].map((title) => app.strapi.documents(MOVIE).create({ data: { title, topic: 'Sci-Fi' }, status: 'published' } as never))
+    );
+    const view = (movie: { documentId: string }) => pageEvent({ properties: { contentType: MOVIE, documentId: movie.documentId } });
+    for (let index = 0; index < 3; index++) await sendEvents(visitorId(), [view(alien), view(aliens)]);
+    await app.strapi.plugin('personalization').service('recommendations').flush();
+
+    await page.goto(`${baseUrl}/admin/plugins/personalization/analytics`);
+    const panel = page.getByTestId('analytics-paths');
+    await panel.getByRole('combobox', { name: 'Content type' }).click();
+    await page.getByRole('option', { name: 'Movie' }).click();
+    await panel.getByRole('combobox', { name: 'From the entry' }).click();
+    await page.getByRole('option', { name: 'Path Alien', exact: true }).click();
+    await panel.getByTestId('paths-flow').getByTestId('paths-step').filter({ hasText: 'Path Aliens' }).getByText('100%').waitFor();
+    await panel.scrollIntoViewIfNeeded();
+    await screenshot(page, 'admin-analytics-paths');
+  });
+
   it('runs clustering from the Clusters page and makes a segment of a cluster', async () => {
     // Two kinds of visitors for k-means to tell apart: trailer watchers on phones, long readers.
     for (let index = 0; index < 30; index++) {

@@ -86,6 +86,27 @@ describe('recommendations', () => {
     expect(fromAliens.body.meta.recommendations).toEqual([{ documentId: m[0].documentId, reason: 'co-engagement', score: expect.any(Number) }]);
   });
 
+  it('shows the admin the paths from an entry, two steps deep, named as the Content Manager names them', async () => {
+    // Two visitors go on from Aliens to Predator: Alien -> Aliens -> Predator is a path.
+    for (let index = 0; index < 2; index++) await send(visitorId(), [view(m[1]), view(m[2])]);
+    await flushWrites();
+    const token = await adminToken(app, { email: 'recommendations-paths@example.com' });
+    const paths = (query: string) => request(app.server).get(`/personalization/paths?${query}`).set('Authorization', `Bearer ${token}`);
+    const { body } = await paths(`contentType=${MOVIE}&documentId=${m[0].documentId}`).expect(200);
+    expect(body.data.from).toEqual({ documentId: m[0].documentId, label: 'Alien' });
+    expect(body.data.steps).toEqual([
+      { documentId: m[1].documentId, label: 'Aliens', share: expect.closeTo(8 / 11, 3), next: [{ documentId: m[2].documentId, label: 'Predator', share: 1 }] },
+      { documentId: m[2].documentId, label: 'Predator', share: expect.closeTo(3 / 11, 3), next: [] },
+    ]);
+    const starts = await paths(`contentType=${MOVIE}`).expect(200);
+    expect(starts.body.data.steps).toEqual([]);
+    expect(starts.body.data.starts.map((entry: { label: string }) => entry.label).slice(0, 2)).toEqual(['Alien', 'Aliens']);
+    const refused = await paths('contentType=api::nothing.nothing').expect(400);
+    expect(refused.body.error.message).toContain('not a personalized collection type');
+    await paths(`contentType=${MOVIE}&documentId=bad id`).expect(400);
+    await request(app.server).get(`/personalization/paths?contentType=${MOVIE}`).expect(401);
+  });
+
   it('falls back to popular entries for a visitor with no history (cold start), saying so', async () => {
     const { body } = await recommendations(`contentType=${MOVIE}&limit=2`).expect(200);
     expect(body.data).toHaveLength(2);

@@ -94,6 +94,14 @@ export interface ExperimentResults {
   daily: { date: string; arms: Record<string, { visitors: number; conversions: Record<string, number> }> }[];
 }
 
+/** `GET /personalization/paths`: where visitors went next from an entry (`recommendations/paths-controller.ts`). */
+export interface Paths {
+  contentType: string;
+  from: { documentId: string; label: string } | null;
+  starts: { documentId: string; label: string }[];
+  steps: { documentId: string; label: string; share: number; next: { documentId: string; label: string; share: number }[] }[];
+}
+
 export interface ContentTypeInfo {
   uid: string;
   displayName: string;

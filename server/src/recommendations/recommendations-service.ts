@@ -9,6 +9,7 @@ import { CoEngagementWrites } from './co-engagement-writes';
 import { itemKeyEngagementOf } from './item-engagement';
 import { itemKey, parseItemKey } from './item-ref';
 import { coEngagementScores, nextStepScores, recommend, type Recommendation } from './recommend';
+import type { NextStep } from './next-steps';
 import { isStrategyId, type StrategyId } from './strategies';
 
 /** History items whose neighbours are read: the newest say most (cf-v1 weighs them by recency). */
@@ -18,6 +19,16 @@ const NEIGHBOURS_PER_ANCHOR = 50;
 const POPULAR_CANDIDATES = 200;
 /** Recommended beyond `limit`: some may turn out unpublished, deleted or absent in the locale. */
 const SPARE = 5;
+/** The admin's paths: entries offered to start from, and next steps shown per entry (two levels). */
+const PATH_STARTS = 30;
+const PATH_WIDTH = 5;
+
+export interface PathsAnswer {
+  /** Item keys of the most engaged-with entries, best first. */
+  starts: string[];
+  /** The next steps from the entry asked about, each with its own next steps. */
+  steps: (NextStep & { next: NextStep[] })[];
+}
 
 export interface RecommendRequest {
   uid: string;
@@ -153,6 +164,20 @@ const recommendationsService = ({ strapi }: { strapi: Core.Strapi }) => {
         return engagement ? [{ ...engagement, at: eventTime(event) }] : [];
       });
       if (items.length > 0) void writes().add(visitorId, [...segments], items);
+    },
+
+    /**
+     * Paths for the admin: where visitors went next from an entry (its strongest next steps), and
+     * from each of those; without an entry, the type's most engaged-with entries to start from.
+     */
+    async paths(uid: string, documentId: string | null, now: number): Promise<PathsAnswer> {
+      const coEngagement = stores().coEngagement();
+      const starts = (await coEngagement.popular(uid, null, PATH_STARTS, now)).map((entry) => entry.item);
+      if (documentId === null) return { starts, steps: [] };
+      const from = itemKey({ contentType: uid, documentId });
+      const first = (await coEngagement.nextSteps([from], PATH_WIDTH))[from] ?? [];
+      const second = await coEngagement.nextSteps(first.map((step) => step.item), PATH_WIDTH);
+      return { starts, steps: first.map((step) => ({ ...step, next: second[step.item] ?? [] })) };
     },
 
     /** Writes what is pending now (tests). */

@@ -17,6 +17,7 @@ export default {
     route('GET', '/analytics', 'analytics.overview', 'analytics.read'),
     route('GET', '/history', 'history.status', 'analytics.read'),
     route('POST', '/history/rollup', 'history.rollUp', 'analytics.rollup'),
+    route('GET', '/paths', 'paths.show', 'analytics.read'),
     route('GET', '/settings', 'settings.find', 'settings.read'),
     route('GET', '/profiles', 'adminProfiles.find', 'profiles.read'),
     route('DELETE', '/profiles', 'adminProfiles.erase', 'profiles.erase'),

@@ -9,6 +9,7 @@ import { useApi } from '../../api/use-api';
 import { TableHead } from '../../components/Layout/TableHead';
 import { dateOfDay, dayOfDate } from '../../utils/calendar-day';
 import { useTranslate } from '../../utils/use-translate';
+import { PathsPanel } from './PathsPanel';
 import { WebhooksPanel } from './WebhooksPanel';
 
 const RANGES = [7, 30, 90];
@@ -20,8 +21,8 @@ const isoDay = (daysAgo: number) => new Date(Date.now() - daysAgo * 86_400_000).
 /**
  * Analytics: events per day by type, active visitors, segment sizes over time, how often each
  * variant was served and clicked, each recommendation strategy's click-through, how often
- * content was served without personalization because Redis was slow (degraded), and how each
- * inbound webhook source fared.
+ * content was served without personalization because Redis was slow (degraded), the paths
+ * visitors take from an entry, and how each inbound webhook source fared.
  */
 export const AnalyticsPage = () => {
   const { formatNumber, formatDate } = useIntl();
@@ -238,6 +239,7 @@ export const AnalyticsPage = () => {
               </Flex>
             )}
           </Panel>
+          <PathsPanel />
           <WebhooksPanel webhooks={data.webhooks} />
         </Flex>
       </Layouts.Content>

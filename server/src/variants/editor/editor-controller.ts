@@ -7,7 +7,8 @@ import { parseOrThrow } from '../../shared/validation';
 import type { ComponentsByUid } from '../override-schema';
 import { editableFields } from './editable-fields';
 import { editorPopulate, toOverrideForm } from './override-form';
-import { mainFieldOf, referenceLabels } from './reference-labels';
+import { mainFieldOf } from '../../content/entry-labels';
+import { referenceLabels } from './reference-labels';
 
 const editorQuery = z.strictObject({
   contentType: z.string().max(255),

@@ -1,4 +1,5 @@
 import type { Core } from '@strapi/strapi';
+import { entryLabels } from '../../content/entry-labels';
 import type { EditableField } from './editable-fields';
 
 /** A relation target or media file as the editor shows it. */
@@ -9,16 +10,6 @@ export interface ReferenceLabel {
 }
 
 const FILE_UID = 'plugin::upload.file';
-
-/** The field the Content Manager shows for entries of a type (its list "main field"). */
-export const mainFieldOf = async (strapi: Core.Strapi, uid: string): Promise<string> => {
-  try {
-    const configuration = await strapi.plugin('content-manager').service('content-types').findConfiguration({ uid });
-    return (configuration as { settings?: { mainField?: string } }).settings?.mainField ?? 'documentId';
-  } catch {
-    return 'documentId';
-  }
-};
 
 /**
  * Labels of the relation targets (by documentId) and media files (by id) that the given field
@@ -51,12 +42,8 @@ export const referenceLabels = async (
         labels[target] = Object.fromEntries(files.map((file) => [String(file.id), { label: file.name, url: file.url, mime: file.mime }]));
         return;
       }
-      const mainField = await mainFieldOf(strapi, target);
-      const rows = (await strapi.db.query(target as never).findMany({
-        where: { documentId: { $in: [...ids] } },
-        select: ['documentId', ...(mainField !== 'documentId' && mainField !== 'id' ? [mainField] : [])],
-      })) as Record<string, unknown>[];
-      labels[target] = Object.fromEntries(rows.map((row) => [String(row.documentId), { label: String(row[mainField] ?? row.documentId) }]));
+      const entries = await entryLabels(strapi, target, [...ids]);
+      labels[target] = Object.fromEntries(Object.entries(entries).map(([documentId, label]) => [documentId, { label }]));
     })
   );
   return labels;
