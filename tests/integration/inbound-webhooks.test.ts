@@ -195,6 +195,8 @@ describe('inbound webhooks', () => {
     /** Built per test, so that the replay's `t` is old relative to when it is sent. */
     const refusal = (index: number) => {
       const payload = JSON.stringify(order());
+      // Times are signed against `now`, read before the request: on a loaded machine a second may
+      // pass before the check, so the refusals' seconds may be one off.
       const now = Math.floor(Date.now() / 1000);
       // A body that would be stored if its signature were timely.
       const billing = JSON.stringify({ id: 'evt_replayed', type: 'invoice.paid', created: now - 301, data: { object: { customer: 'cus_replayed' } } });
@@ -208,7 +210,6 @@ describe('inbound webhooks', () => {
         { source: 'billing', reason: 'timestamp-outside-window', send: () => post('billing', billing, { 'X-Psn-Signature': timestampedSignature(billing, now - 301) }), message: /timestamp outside the window: the signed time is 30[12] s old \(tolerance 300 s\)/ },
         { source: 'billing', reason: 'timestamp-outside-window', send: () => post('billing', billing, { 'X-Psn-Signature': timestampedSignature(billing, now + 3600) }), message: /timestamp outside the window: the signed time is 3(600|599) s in the future/ },
       ][index];
-      // Times are signed against \`now\`, read before the request: a second may pass on a loaded machine.
     };
 
     it.each([
