@@ -57,7 +57,8 @@ describe('Content-Type Builder option (strapi develop)', () => {
       cwd: COPY_DIR,
       detached: true,
       env: {
-        ...process.env,
+        // Only this test's plugin and database settings: none a suite before it left in the environment.
+        ...Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('PSN_') && !key.startsWith('DATABASE_'))),
         HOST: '127.0.0.1',
         PORT: String(port),
         DATABASE_CLIENT: 'sqlite',

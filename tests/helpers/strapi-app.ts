@@ -28,11 +28,22 @@ export interface TestApp {
   stop(): Promise<void>;
 }
 
-const setEnv = (values: Record<string, string | undefined>) => {
-  for (const [key, value] of Object.entries(values)) {
-    if (value === undefined) delete process.env[key];
-    else process.env[key] = value;
-  }
+/**
+ * Sets these variables (undefined: unset) and returns what puts them back as they were. Strapi reads
+ * its configuration from the environment at boot; left behind, one suite's plugin config would reach
+ * every later suite and every child process spawned with this environment (a dead Redis Cluster's
+ * nodes once reached the Content-Type Builder test's `strapi develop`, whose restart then hung).
+ */
+const setEnv = (values: Record<string, string | undefined>): (() => void) => {
+  const previous = Object.fromEntries(Object.keys(values).map((key) => [key, process.env[key]]));
+  const apply = (entries: Record<string, string | undefined>) => {
+    for (const [key, value] of Object.entries(entries)) {
+      if (value === undefined) delete process.env[key];
+      else process.env[key] = value;
+    }
+  };
+  apply(values);
+  return () => apply(previous);
 };
 
 /**
@@ -41,7 +52,7 @@ const setEnv = (values: Record<string, string | undefined>) => {
  */
 export const startTestApp = async (options: TestAppOptions): Promise<TestApp> => {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'psn-app-'));
-  setEnv({
+  const restoreEnv = setEnv({
     DATABASE_CLIENT: 'sqlite',
     DATABASE_FILENAME: options.databaseFile ?? path.join(tmp, 'data.db'),
     STRAPI_LOG_LEVEL: process.env.STRAPI_LOG_LEVEL ?? 'error',
@@ -63,6 +74,7 @@ export const startTestApp = async (options: TestAppOptions): Promise<TestApp> =>
   try {
     await strapi.load();
   } catch (error) {
+    restoreEnv();
     fs.rmSync(tmp, { recursive: true, force: true });
     throw error;
   }
@@ -77,6 +89,7 @@ export const startTestApp = async (options: TestAppOptions): Promise<TestApp> =>
     },
     async stop() {
       await strapi.destroy();
+      restoreEnv();
       fs.rmSync(tmp, { recursive: true, force: true });
     },
   };
