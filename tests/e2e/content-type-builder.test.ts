@@ -17,6 +17,13 @@ const ADMIN = { firstname: 'Builder', email: 'builder@example.com', password: 'T
 let developLog = '';
 const logTail = () => (developLog ? `; strapi develop said:\n${developLog.slice(-3000)}` : '');
 
+/**
+ * A poll's request, given up after 5 s: one sent on a keep-alive connection to the worker that the
+ * restart is stopping can go unanswered until undici's 300 s header timeout, which ate the whole
+ * wait in two full runs (the suite took 360 s; the restarted server never saw another poll).
+ */
+const poll = (url: string, init: RequestInit = {}) => fetch(url, { ...init, signal: AbortSignal.timeout(5_000) });
+
 const waitFor = async <T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs: number): Promise<T> => {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -127,11 +134,11 @@ describe('Content-Type Builder option (strapi develop)', () => {
 
     // Strapi restarts with the new schema; the plugin now lists the type.
     const login = await waitFor('the restarted admin API', async () => {
-      const response = await fetch(`${baseUrl}/admin/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ email: ADMIN.email, password: ADMIN.password }) });
+      const response = await poll(`${baseUrl}/admin/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ email: ADMIN.email, password: ADMIN.password }) });
       return response.status === 200 ? ((await response.json()) as { data: { token: string } }) : undefined;
     }, 120_000);
     const enabled = await waitFor('the author type to be personalized', async () => {
-      const response = await fetch(`${baseUrl}/personalization/content-types`, { headers: { Authorization: `Bearer ${login.data.token}` } });
+      const response = await poll(`${baseUrl}/personalization/content-types`, { headers: { Authorization: `Bearer ${login.data.token}` } });
       const body = (await response.json()) as { data: { uid: string }[] };
       return body.data.some((type) => type.uid === 'api::author.author') ? body.data : undefined;
     }, 120_000);
