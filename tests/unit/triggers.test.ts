@@ -9,7 +9,7 @@ import type { CheckOp } from '../../server/src/triggers/store/trigger-store';
 import { compileTrigger, type TriggerRecord } from '../../server/src/triggers/compiled-trigger';
 import { deliveryPayload, itemId, payloadEvents } from '../../server/src/triggers/delivery-payload';
 import { signDelivery } from '../../server/src/triggers/delivery-signature';
-import { durationSec } from '../../server/src/triggers/duration';
+import { durationSec } from '../../server/src/shared/duration';
 import { matchBatch } from '../../server/src/triggers/match-batch';
 import { compileFilters } from '../../server/src/triggers/property-filter';
 import { retryDelaySec } from '../../server/src/triggers/retry-delay';

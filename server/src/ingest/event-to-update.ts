@@ -1,5 +1,6 @@
 import { keepName, scrubValue } from '../profiles/personal-data';
 import { ATTRIBUTION, clipName, FIELDS, PREFIX } from '../profiles/profile-fields';
+import { MAX_STEP_TOPICS, type JourneyStep } from '../journeys/journey-step';
 import type { EventUpdate } from '../store/profile-store';
 import { statedTime, type IncomingEvent } from './event-schema';
 import { FORBIDDEN_KEYS } from './json-limits';
@@ -168,6 +169,26 @@ const traitsOf = (event: IncomingEvent, isPersonalKey: (key: string) => boolean)
 };
 
 const isViewEvent = (event: IncomingEvent) => isPageView(event) || (event.type === 'track' && /Viewed$/.test(event.event ?? ''));
+
+/**
+ * The journey step an event is (`journeys/journey-step.ts`): page and screen views and track events,
+ * the latter without the scroll and dwell reports, which say how a page was read rather than where
+ * the visitor went. `topics` and `contentType` are those of the entry it points at, if any.
+ */
+export const journeyStepOf = (event: IncomingEvent, ts: number, topics: readonly string[], contentType: string | undefined): JourneyStep | undefined => {
+  let step: JourneyStep;
+  if (isPageView(event)) step = { ts, kind: 'page', name: nameOf(event.name ?? stringProperty(event, 'name')) ?? '' };
+  else if (event.type === 'track' && event.event !== SPECIAL_EVENTS.scrollDepth && event.event !== SPECIAL_EVENTS.dwellTime) {
+    const name = nameOf(event.event);
+    if (!name) return undefined;
+    step = { ts, kind: 'event', name };
+  } else return undefined;
+  const category = categoryOf(event);
+  if (category) step.category = category;
+  if (contentType) step.contentType = contentType;
+  if (topics.length > 0) step.topics = topics.slice(0, MAX_STEP_TOPICS);
+  return step;
+};
 
 /** One event's update. `mayOpenSession`: no earlier event of the batch lies within the session gap. */
 export const eventToUpdate = (event: IncomingEvent, context: EventContext, mayOpenSession: boolean): EventUpdate => {

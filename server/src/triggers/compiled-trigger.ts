@@ -1,6 +1,6 @@
 import { compileRules, type Predicate } from '../segments/rules/compile-rules';
 import type { RuleNode } from '../segments/rules/rule-schema';
-import { durationSec } from './duration';
+import { durationSec } from '../shared/duration';
 import { compileFilters, type PropertyFilter } from './property-filter';
 import type { TriggerActions, TriggerCondition } from './trigger-input';
 

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { STRATEGY_IDS } from '../recommendations/strategies';
 import { SEGMENT_SLUG_PATTERN } from '../segments/segment-input';
 import { ruleTreeSchema } from '../segments/rules/rule-schema';
-import { durationSec } from './duration';
+import { durationSec } from '../shared/duration';
 import { operatorProblem } from '../segments/rules/operators';
 import { FILTER_OPERATORS, type FilterOperator } from './property-filter';
 

@@ -1,0 +1,71 @@
+/**
+ * One step of a visitor's journey, as the profile records it (a short list, newest first, see
+ * `profiles/`) and as sequence rules and funnels match it (`step-spec.ts`). Pure.
+ *
+ * A step is a page (or screen) view or a track event, with what it was about: its category, and
+ * the entry it pointed at (`properties.contentType` + `documentId`) through that entry's content
+ * type and topics. Names and topics are already clipped and free of personal data when a step is
+ * built (ingest does that for every name a profile keeps).
+ */
+export interface JourneyStep {
+  /** Epoch seconds. */
+  ts: number;
+  /** A page or screen view (`name`: the page's name, '' when it has none), or a track event (`name`: the event's). */
+  kind: 'page' | 'event';
+  name: string;
+  category?: string;
+  /** Content type uid of the entry the step was about, e.g. `api::article.article`. */
+  contentType?: string;
+  topics?: string[];
+}
+
+/** Topics kept per recorded step: enough to match a topic step, few enough to keep a profile near 2 KB. */
+export const MAX_STEP_TOPICS = 3;
+
+const KIND_CODE = { page: 'p', event: 'e' } as const;
+
+/**
+ * The stored form: a JSON array `[ts, "p"|"e", name, category, contentType, ...topics]`, with ''
+ * for what is absent. JSON because every part is free text; an array because field names would
+ * double the bytes of a step.
+ */
+export const encodeStep = (step: JourneyStep): string =>
+  JSON.stringify([
+    step.ts,
+    KIND_CODE[step.kind],
+    step.name,
+    step.category ?? '',
+    step.contentType ?? '',
+    ...(step.topics ?? []).slice(0, MAX_STEP_TOPICS),
+  ]);
+
+/** The step a stored string holds; undefined for anything else (a profile is never trusted blindly). */
+export const decodeStep = (stored: string): JourneyStep | undefined => {
+  let parts: unknown;
+  try {
+    parts = JSON.parse(stored);
+  } catch {
+    return undefined;
+  }
+  if (!Array.isArray(parts) || parts.length < 5) return undefined;
+  const [ts, kind, name, category, contentType, ...topics] = parts as unknown[];
+  if (typeof ts !== 'number' || !Number.isFinite(ts) || (kind !== 'p' && kind !== 'e')) return undefined;
+  if (typeof name !== 'string' || typeof category !== 'string' || typeof contentType !== 'string') return undefined;
+  const step: JourneyStep = { ts, kind: kind === 'p' ? 'page' : 'event', name };
+  if (category) step.category = category;
+  if (contentType) step.contentType = contentType;
+  const kept = topics.filter((topic): topic is string => typeof topic === 'string' && topic.length > 0);
+  if (kept.length > 0) step.topics = kept;
+  return step;
+};
+
+/** Stored steps (newest first, as the profile keeps them) in time order, oldest first; unreadable ones dropped. */
+export const stepsInTimeOrder = (stored: readonly string[]): JourneyStep[] => {
+  const steps: JourneyStep[] = [];
+  for (let index = stored.length - 1; index >= 0; index--) {
+    const step = decodeStep(stored[index]);
+    if (step) steps.push(step);
+  }
+  // Merged devices and late events can record out of order; a stable sort keeps same-second steps as recorded.
+  return steps.sort((a, b) => a.ts - b.ts);
+};
