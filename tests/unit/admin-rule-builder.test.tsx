@@ -9,25 +9,10 @@ import { IntlProvider } from 'react-intl';
 import type { FactCatalog } from '../../admin/src/api/types';
 import { factSpec, RuleBuilder } from '../../admin/src/components/RuleBuilder/RuleBuilder';
 import { fromRules, toRules, type GroupNode, type Rule } from '../../admin/src/components/RuleBuilder/rule-tree';
+import { fillDesignSystemGaps } from '../helpers/design-system-dom';
 import { OPERATOR_ALIASES, OPERATORS, OPERATORS_BY_TYPE } from '../../server/src/segments/rules/operators';
 
-// What jsdom lacks and the design system's popovers use.
-beforeAll(() => {
-  window.matchMedia ??= ((query: string) => ({ matches: false, media: query, addEventListener() {}, removeEventListener() {}, addListener() {}, removeListener() {}, onchange: null, dispatchEvent: () => false })) as never;
-  class NoopObserver {
-    observe() {}
-    unobserve() {}
-    disconnect() {}
-    takeRecords() {
-      return [];
-    }
-  }
-  (globalThis as { ResizeObserver?: unknown }).ResizeObserver ??= NoopObserver;
-  (globalThis as { IntersectionObserver?: unknown }).IntersectionObserver ??= NoopObserver;
-  Element.prototype.scrollIntoView ??= () => {};
-  Element.prototype.hasPointerCapture ??= () => false;
-  Element.prototype.releasePointerCapture ??= () => {};
-});
+beforeAll(fillDesignSystemGaps);
 
 const catalog: FactCatalog = {
   scalars: [
