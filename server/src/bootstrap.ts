@@ -25,6 +25,7 @@ const bootstrap = async ({ strapi }: { strapi: Core.Strapi }) => {
   await pluginService(strapi, 'clusters').bootstrap();
   await pluginService(strapi, 'triggers').start();
   pluginService(strapi, 'deliveries').start();
+  await pluginService(strapi, 'funnels').start();
   await pluginService(strapi, 'changes').start();
   pluginService(strapi, 'reevaluation').schedule();
   pluginService(strapi, 'history').schedule();

@@ -5,6 +5,7 @@ import clustersController from './clusters/clusters-controller';
 import consentController from './consent/consent-controller';
 import contentTypesController from './content/content-types-controller';
 import experimentsController from './experiments/experiments-controller';
+import funnelsController from './funnels/funnels-controller';
 import healthController from './health/health-controller';
 import historyController from './history/history-controller';
 import ingestController from './ingest/ingest-controller';
@@ -38,6 +39,7 @@ export const controllers = {
   analytics: analyticsController,
   history: historyController,
   paths: pathsController,
+  funnels: funnelsController,
   settings: settingsController,
   preview: previewController,
   variantEditor: variantEditorController,

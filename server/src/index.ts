@@ -6,6 +6,7 @@ import { controllers } from './controllers';
 import contentTypesService from './content/content-types-service';
 import destroy from './destroy';
 import experimentsService from './experiments/experiments-service';
+import funnelsService from './funnels/funnels-service';
 import historyService from './history/history-service';
 import identityService from './identity/identity-service';
 import entryTopicsService from './ingest/entry-topics-service';
@@ -47,6 +48,7 @@ export default {
     recommendations: recommendationsService,
     clusters: clustersService,
     triggers: triggersService,
+    funnels: funnelsService,
     deliveries: deliveriesService,
   },
   policies: {},

@@ -25,6 +25,9 @@ export const ACTIONS = [
   { uid: 'triggers.create', displayName: 'Create triggers', subCategory: 'Triggers' },
   { uid: 'triggers.update', displayName: 'Update triggers, replay dead letters, send tests', subCategory: 'Triggers' },
   { uid: 'triggers.delete', displayName: 'Delete triggers', subCategory: 'Triggers' },
+  { uid: 'funnels.create', displayName: 'Create funnels', subCategory: 'Funnels' },
+  { uid: 'funnels.update', displayName: 'Update funnels', subCategory: 'Funnels' },
+  { uid: 'funnels.delete', displayName: 'Delete funnels', subCategory: 'Funnels' },
   { uid: 'settings.read', displayName: 'Read settings and store status', subCategory: 'Settings' },
 ] as const;
 

@@ -1,5 +1,6 @@
 import clusterRunSchema from './cluster-run/schema.json';
 import experimentSchema from './experiment/schema.json';
+import funnelSchema from './funnel/schema.json';
 import segmentSchema from './segment/schema.json';
 import triggerSchema from './trigger/schema.json';
 import variantSchema from './variant/schema.json';
@@ -11,4 +12,5 @@ export default {
   experiment: { schema: experimentSchema },
   'cluster-run': { schema: clusterRunSchema },
   trigger: { schema: triggerSchema },
+  funnel: { schema: funnelSchema },
 };

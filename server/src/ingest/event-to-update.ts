@@ -1,7 +1,7 @@
 import { keepName, scrubValue } from '../profiles/personal-data';
 import { ATTRIBUTION, clipName, FIELDS, PREFIX } from '../profiles/profile-fields';
 import { MAX_STEP_TOPICS, type JourneyStep } from '../journeys/journey-step';
-import type { EventUpdate } from '../store/profile-store';
+import type { EventUpdate, FunnelHit } from '../store/profile-store';
 import { statedTime, type IncomingEvent } from './event-schema';
 import { FORBIDDEN_KEYS } from './json-limits';
 import { messageHash } from './message-hash';
@@ -37,6 +37,8 @@ export interface EventContext {
   isPersonalKey(key: string): boolean;
   /** Inactivity after which an event may open a session (attribution is only sent on such events). */
   sessionGapSec: number;
+  /** Which steps of the enabled funnels a journey step is (`funnels/compiled-funnel.ts`); absent when none are enabled. */
+  funnelHits?(step: JourneyStep): FunnelHit[];
 }
 
 /** Epoch seconds of an event: its timestamp, else the server's time. */
@@ -217,6 +219,12 @@ export const eventToUpdate = (event: IncomingEvent, context: EventContext, mayOp
     const points = weight !== undefined && weight > 0 && weight <= 100 ? weight : 1;
     update.affinity = {};
     for (const topic of topics.slice(0, MAX_TOPICS_PER_EVENT)) update.affinity[topic] = points;
+  }
+
+  if (context.funnelHits) {
+    const step = journeyStepOf(event, update.ts, topics, undefined);
+    const hits = step ? context.funnelHits(step) : [];
+    if (hits.length > 0) update.funnels = hits;
   }
 
   const itemId = isViewEvent(event) ? itemIdOf(event.properties) : undefined;

@@ -1,6 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import { eventsCounter, siteCountsOfBatch } from '../analytics/site-counts';
 import { getPluginConfig } from '../config/get-plugin-config';
+import { funnelCountsOf } from '../funnels/funnel-counters';
 import { personalKeyMatcher } from '../profiles/personal-data';
 import { updateSettings } from '../profiles/update-settings';
 import { isStrategyId } from '../recommendations/strategies';
@@ -120,6 +121,9 @@ const ingestService = ({ strapi }: { strapi: Core.Strapi }) => {
       const counts = siteCountsOfBatch(ordered.map((event) => eventsCounter(event.type)), result.applied, result.duplicates);
       for (const [name, delta] of Object.entries(counts)) counter.count(name, delta);
       counter.active(visitorId);
+      for (const [day, funnelCounts] of funnelCountsOf(result.reached, result.segments)) {
+        for (const [name, delta] of Object.entries(funnelCounts)) counter.count(name, delta, day);
+      }
     }
     if (aliases > 0) counter.count(eventsCounter('alias'), aliases);
     const { isPersonalKey } = derivedSettings();
@@ -163,6 +167,7 @@ const ingestService = ({ strapi }: { strapi: Core.Strapi }) => {
       entryTopics,
       isPersonalKey,
       sessionGapSec: settings.sessionGapSec,
+      funnelHits: pluginService(strapi, 'funnels').hitsOf(),
     });
 
     let { visitorId } = batch;

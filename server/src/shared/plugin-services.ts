@@ -3,6 +3,7 @@ import type contentTypesService from '../content/content-types-service';
 import type { ClustersService } from '../clusters/clusters-service';
 import type { ChangesService } from '../coordination/changes-service';
 import type { ExperimentsService } from '../experiments/experiments-service';
+import type { FunnelsService } from '../funnels/funnels-service';
 import type { HistoryService } from '../history/history-service';
 import type { IdentityService } from '../identity/identity-service';
 import type { EntryTopicsService } from '../ingest/entry-topics-service';
@@ -34,6 +35,7 @@ export interface PluginServices {
   clusters: ClustersService;
   triggers: TriggersService;
   deliveries: DeliveriesService;
+  funnels: FunnelsService;
 }
 
 export const PLUGIN_ID = 'personalization';

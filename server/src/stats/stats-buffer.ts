@@ -80,10 +80,11 @@ export class StatsBuffer extends FlushLoop<StatsBatch[]> {
     return Math.floor(this.options.clock() / 86_400_000);
   }
 
-  count(name: string, delta = 1): void {
+  /** Adds to a counter of today, or of `day` (a funnel's entry day). */
+  count(name: string, delta = 1, day = this.today()): void {
     if (delta === 0) return;
     if (this.closed) return this.drop(1);
-    this.addCount(this.today(), name, delta);
+    this.addCount(day, name, delta);
     this.added(false);
   }
 

@@ -19,7 +19,7 @@ const statsService = ({ strapi }: { strapi: Core.Strapi }) => {
     { onDropped: (count) => drops.report('site-wide counts', count) }
   );
   return {
-    count: (name: string, delta = 1) => buffer.count(name, delta),
+    count: (name: string, delta = 1, day?: number) => buffer.count(name, delta, day),
     active: (visitorId: string) => buffer.active(visitorId),
     seen: (family: string, name: string) => buffer.seen(family, name),
     /**

@@ -20,6 +20,9 @@ export const CORE_FIELDS = {
   cluster: 'cl',
 } as const;
 
+/** Prefix of a funnel's progress field, `f:<funnel>` = `<step>|<entry ts>|<counted>` (`funnels/funnel-progress.ts`). */
+export const FUNNEL_PREFIX = 'f:';
+
 /** Prefix of topic-affinity fields; the value is `<milli-score>|<epoch seconds of the score>`. */
 export const AFFINITY_PREFIX = 't:';
 

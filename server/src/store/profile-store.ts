@@ -33,6 +33,25 @@ export interface EventUpdate {
   recentItem?: string;
   /** Trait key -> JSON-encoded value. */
   traits?: Record<string, string>;
+  /** The funnel steps this event is (`funnels/compiled-funnel.ts`): they advance the visitor's progress. */
+  funnels?: FunnelHit[];
+}
+
+/** Which steps of one funnel an event is, as 1-based step numbers, and the funnel's window. */
+export interface FunnelHit {
+  funnel: string;
+  windowSec: number;
+  steps: number[];
+}
+
+/**
+ * A funnel step a visitor reached for the first time for an attempt's entry day (UTC day number):
+ * one visitor to count for that step on that day (`funnels/funnel-progress.ts`).
+ */
+export interface FunnelReached {
+  funnel: string;
+  day: number;
+  step: number;
 }
 
 export interface UpdateSettings {
@@ -108,6 +127,8 @@ export interface ApplyOptions {
    * the day's active visitors. Counted in the same atomic step as de-duplication where the store
    * can (`siteCounted`), so that a batch sent again after its answer was lost (between store and
    * process, or process and sender) counts exactly once, and a crash of the process loses none.
+   * Funnel steps reached (`reached`) are counted with them, per segment the visitor belongs to as
+   * stored, in the counters of the attempt's entry day (`funnels/funnel-counters.ts`).
    */
   siteCounters?: readonly string[];
 }
@@ -124,6 +145,8 @@ export type ApplyResult =
        * counters live in another slot than the visitor: the caller counts them then.
        */
       siteCounted: boolean;
+      /** Funnel steps the batch made the visitor reach (counted by the store when `siteCounted`). */
+      reached: FunnelReached[];
       /** Segment membership as stored (before any re-evaluation). */
       segments: string[];
       /** The whole profile after the batch, when asked for (`returnProfile`). */

@@ -249,7 +249,7 @@ describe.each(drivers.each)('%s driver', (driverName, getStores) => {
     const result = await apply([{ ts: NOW - 1, incr: { pv: 1 } }]);
     expect(result.profile.segments).toEqual(['new-visitors', 'tech-fans']);
     const lean = await stores.profiles.applyUpdates(visitor, [{ ts: NOW, incr: { pv: 1 } }], SETTINGS, NOW);
-    expect(lean).toEqual({ status: 'applied', accepted: 1, duplicates: 0, applied: [true], siteCounted: false, segments: ['new-visitors', 'tech-fans'] });
+    expect(lean).toEqual({ status: 'applied', accepted: 1, duplicates: 0, applied: [true], siteCounted: false, reached: [], segments: ['new-visitors', 'tech-fans'] });
   });
 
   it('counts a batch in the site-wide counters with its events: a batch sent again counts only what it adds', async () => {

@@ -1,7 +1,8 @@
 import { hourOfWeek } from '../../triggers/active-hour';
 import { ACTIVITY_BUCKET_PREFIX, CORE_FIELDS as F, HOUR_BUCKET_PREFIX, HOURLY_WINDOW_HOURS } from '../profile-fields';
 import { utcDay } from '../keys';
-import type { EventUpdate, UpdateSettings } from '../profile-store';
+import { advanceFunnel, decodeProgress, encodeProgress, funnelField } from '../../funnels/funnel-progress';
+import type { EventUpdate, FunnelReached, UpdateSettings } from '../profile-store';
 import { profileHash } from './profile-hash';
 import { addToWindow, setTrait, type DedupState, type VisitorState } from './visitor-state';
 
@@ -15,7 +16,7 @@ export const applyUpdates = (
   events: EventUpdate[],
   settings: UpdateSettings,
   now: number
-): { accepted: number; duplicates: number; applied: boolean[] } => {
+): { accepted: number; duplicates: number; applied: boolean[]; reached: FunnelReached[] } => {
   const hash = profileHash(state.fields, settings.maxFields, settings.affinityHalfLifeSec);
   const today = utcDay(now);
   const oldestDay = today - settings.windowDays;
@@ -30,6 +31,7 @@ export const applyUpdates = (
   let accepted = 0;
   let duplicates = 0;
   const applied: boolean[] = [];
+  const reached: FunnelReached[] = [];
 
   for (const dayKey of dedup.byDay.keys()) {
     if (dayKey < today - 1) dedup.byDay.delete(dayKey);
@@ -72,6 +74,14 @@ export const applyUpdates = (
       state.recent = [item, ...state.recent.filter((other) => other !== item)].slice(0, settings.recentCap);
     }
     for (const [key, value] of Object.entries(event.traits ?? {})) setTrait(state, key, value, settings.maxTraits);
+    for (const hit of event.funnels ?? []) {
+      const field = funnelField(hit.funnel);
+      const next = advanceFunnel(decodeProgress(state.fields.get(field)), ts, hit);
+      if (!next) continue;
+      hash.put(field, encodeProgress(next.progress));
+      // A progress the field cap left unstored counts nothing: it would count again at every event.
+      if (next.reached && state.fields.has(field)) reached.push({ funnel: hit.funnel, ...next.reached });
+    }
   }
 
   if (accepted > 0 && (hash.num(F.windowsPrunedDay) ?? 0) < today) {
@@ -82,5 +92,5 @@ export const applyUpdates = (
     }
     hash.put(F.windowsPrunedDay, String(today));
   }
-  return { accepted, duplicates, applied };
+  return { accepted, duplicates, applied, reached };
 };

@@ -1,4 +1,5 @@
 import { siteCountsOfBatch } from '../../analytics/site-counts';
+import { funnelCountsOf } from '../../funnels/funnel-counters';
 import type { AnalyticsStore } from '../../analytics/store/analytics-store';
 import { decodeSegments } from '../../segments/store/segments-encoding';
 import { utcDay } from '../keys';
@@ -62,6 +63,9 @@ export class MemoryProfileStore implements ProfileStore {
     if (siteCounters) {
       await this.analytics.incrementStats(utcDay(now), siteCountsOfBatch(siteCounters, counts.applied, counts.duplicates));
       await this.analytics.addActiveVisitors(utcDay(now), [visitorId]);
+      for (const [day, funnelCounts] of funnelCountsOf(counts.reached, decodeSegments(entry.value.state.segments))) {
+        await this.analytics.incrementStats(day, funnelCounts);
+      }
     }
     return {
       status: 'applied',

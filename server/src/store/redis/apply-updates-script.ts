@@ -1,6 +1,7 @@
-import { ACTIVITY_BUCKET_PREFIX, AFFINITY_PREFIX, CORE_FIELDS as F, HOUR_BUCKET_PREFIX, HOURLY_WINDOW_HOURS } from '../profile-fields';
+import { ACTIVITY_BUCKET_PREFIX, AFFINITY_PREFIX, CORE_FIELDS as F, FUNNEL_PREFIX, HOUR_BUCKET_PREFIX, HOURLY_WINDOW_HOURS } from '../profile-fields';
 import { DUPLICATES_COUNTER } from '../../analytics/site-counts';
 import { AFFINITY_LUA } from './affinity-lua';
+import { FUNNEL_COUNT_LUA, FUNNEL_PROGRESS_LUA } from './funnel-progress-lua';
 import { CAPPED_HASH_WRITE } from './lua-prelude';
 
 /**
@@ -20,8 +21,9 @@ import { CAPPED_HASH_WRITE } from './lua-prelude';
  *       maxTraits, hourlyCounters JSON (a list of counter names)
  *       [, site counters JSON (one counter name per event), statsRetentionSec, visitorId]
  * Returns one of:
- *   { 'applied', accepted, duplicates, segments or false, mask [, fields, windows, recent, traits] }
+ *   { 'applied', accepted, duplicates, segments or false, mask, reached [, fields, windows, recent, traits] }
  *     mask: one character per update, '1' applied, '0' skipped as a duplicate
+ *     reached: funnel steps reached, `<funnel>|<entry day>|<step>` (counted here on a single Redis)
  *   { 'aliased', visitorId }   this visitor was merged into another; nothing was written
  *   { 'limited', ttl }         over the per-visitor event quota; nothing was written
  */
@@ -102,6 +104,7 @@ for _, e in ipairs(fresh) do
   for field in pairs(e.setOnce or {}) do touch(field) end
   for field in pairs(e.set or {}) do touch(field) end
   for topic in pairs(e.affinity or {}) do touch('${AFFINITY_PREFIX}' .. topic) end
+  for _, hit in ipairs(e.funnels or {}) do touch('${FUNNEL_PREFIX}' .. hit.funnel) end
 end
 
 local current = {}
@@ -126,6 +129,7 @@ local function put(field, value)
 end
 local function num(field) return tonumber(current[field]) end
 ${AFFINITY_LUA}
+${FUNNEL_PROGRESS_LUA}
 
 local windows, recentItems, traits = {}, nil, nil
 local function countInWindow(ts, counter, delta)
@@ -184,6 +188,7 @@ for _, e in ipairs(fresh) do
     traits = traits or {}
     for key, value in pairs(e.traits) do traits[key] = value end
   end
+  for _, hit in ipairs(e.funnels or {}) do advanceFunnel(hit, ts) end
 end
 
 -- Buckets older than their window go, at most once a day per visitor.
@@ -236,10 +241,11 @@ if #KEYS >= 11 then
   redis.call('EXPIRE', KEYS[10], statsRetention)
   redis.call('PFADD', KEYS[11], ARGV[18])
   redis.call('EXPIRE', KEYS[11], statsRetention)
+  ${FUNNEL_COUNT_LUA}
 end
 
 if ARGV[12] ~= '1' then
-  return { 'applied', accepted, duplicates, redis.call('GET', S), table.concat(mask) }
+  return { 'applied', accepted, duplicates, redis.call('GET', S), table.concat(mask), funnelReached }
 end
 return {
   'applied',
@@ -247,6 +253,7 @@ return {
   duplicates,
   redis.call('GET', S),
   table.concat(mask),
+  funnelReached,
   redis.call('HGETALL', P),
   redis.call('HGETALL', W),
   redis.call('LRANGE', R, 0, -1),

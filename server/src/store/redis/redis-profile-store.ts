@@ -14,7 +14,7 @@ import {
   visitorIdOfProfileKey,
 } from '../keys';
 import { CORE_FIELDS } from '../profile-fields';
-import type { ApplyOptions, ApplyResult, ErasedProfile, EventUpdate, MergeInstruction, ProfileStore, StoredProfile, UpdateSettings, VisitorScanPartition } from '../profile-store';
+import type { ApplyOptions, ApplyResult, ErasedProfile, EventUpdate, FunnelReached, MergeInstruction, ProfileStore, StoredProfile, UpdateSettings, VisitorScanPartition } from '../profile-store';
 import { sliceBitsFor, sliceEnded, sliceStartCursor } from '../scan-slices';
 import { APPLY_UPDATES_SCRIPT } from './apply-updates-script';
 import { LINK_USER_SCRIPT } from './link-user-script';
@@ -26,9 +26,15 @@ import { execPipeline, pairsToObject } from './replies';
 type Snapshot = [string[], string[], string[], string[], string | null];
 
 type ApplyReply =
-  | ['applied', number, number, string | null, string, ...Partial<[string[], string[], string[], string[]]>]
+  | ['applied', number, number, string | null, string, string[], ...Partial<[string[], string[], string[], string[]]>]
   | ['aliased', string]
   | ['limited', number];
+
+/** `<funnel>|<entry day>|<step>` as the apply script notes a funnel step reached. */
+const parseReached = (item: string): FunnelReached => {
+  const [funnel, day, step] = item.split('|');
+  return { funnel, day: Number(day), step: Number(step) };
+};
 
 const SINGLE_NODE = 'server';
 const MAX_SLICE_BITS = 8;
@@ -126,13 +132,14 @@ export class RedisProfileStore implements ProfileStore {
     const reply = await (siteCounted ? this.scripts.psnApplyUpdatesCounted(...args) : this.scripts.psnApplyUpdates(...args));
     if (reply[0] === 'aliased') return { status: 'aliased', visitorId: reply[1] };
     if (reply[0] === 'limited') return { status: 'rate-limited', retryAfterSec: reply[1] };
-    const [, accepted, duplicates, segments, mask, fields, windows, recent, traits] = reply;
+    const [, accepted, duplicates, segments, mask, reached, fields, windows, recent, traits] = reply;
     return {
       status: 'applied',
       accepted,
       duplicates,
       applied: [...mask].map((flag) => flag === '1'),
       siteCounted,
+      reached: reached.map(parseReached),
       segments: decodeSegments(segments),
       ...(returnProfile ? { profile: fromSnapshot([fields!, windows!, recent!, traits!, segments]) } : {}),
     };
