@@ -192,4 +192,30 @@ describe('two instances on PostgreSQL and a Redis Cluster', () => {
       return stats.track - statsBefore.track === 20 && stats.page - statsBefore.page === 20 ? true : undefined;
     }, 20_000);
   }, 60_000);
+
+  it('counts a funnel defined through one instance on both: on a Cluster the caller counts the steps reached, once per batch', async () => {
+    const today = new Date().toISOString().slice(0, 10);
+    const funnel = (await admin('post', '/funnels').send({ name: 'Scale funnel', window: '1h', steps: [{ page: 'Pricing' }, { event: 'Checkout' }] }).expect(201)).body.data.documentId;
+    const reached = async () => ((await admin('get', `/funnels/${funnel}/report?from=${today}&to=${today}`).expect(200)).body.data.steps as Json[]).map((step) => step.reached);
+    // In force on the second instance within the bound: a new visitor at each look (each counts once).
+    let probes = 0;
+    await within(
+      'the funnel on the second instance',
+      async () => {
+        await postEvents(second.url, `scale-out-funnel-probe-${++probes}`, [pageEvent({ name: 'Pricing' })]);
+        return { status: 200, body: await reached() };
+      },
+      (counts) => counts[0] >= 1
+    );
+    const visitors = Array.from({ length: 10 }, (_, index) => `scale-out-funnel-${index}`);
+    const batches = visitors.map((_, index) => [pageEvent({ name: 'Pricing' }), ...(index < 6 ? [trackEvent('Checkout')] : [])]);
+    for (const [index, visitor] of visitors.entries()) expect((await postEvents(nextInstance(), visitor, batches[index])).status).toBe(202);
+    // Two batches sent again through the other instance: nothing more counts.
+    for (const index of [0, 7]) expect((await postEvents(nextInstance(), visitors[index], batches[index])).status).toBe(202);
+    const counts = await waitFor('the funnel counts of both instances', async () => {
+      const current = await reached();
+      return current[1] === 6 && current[0] >= 11 ? current : undefined;
+    }, 20_000);
+    expect(counts[0] - 10).toBeLessThanOrEqual(probes);
+  }, 60_000);
 });
