@@ -12,6 +12,7 @@ import { startRedis } from '../../helpers/redis-server';
 import { startTestApp } from '../../helpers/strapi-app';
 import { setupRecommendations } from './recommendations-setup';
 import { countQueries, setupResolution } from './resolution-setup';
+import { setupFunnels } from './funnels-setup';
 import { setupTriggers } from './triggers-setup';
 
 /**
@@ -61,6 +62,7 @@ const main = async () => {
   if (process.env.BENCH_SETUP === 'triggers') {
     extra.visitorTokens = (await setupTriggers(app.strapi, Number(process.env.BENCH_TRIGGERS ?? 0), Number(process.env.BENCH_VISITORS ?? 1000))).visitorTokens;
   }
+  if (process.env.BENCH_SETUP === 'funnels') await setupFunnels(app.strapi, Number(process.env.BENCH_FUNNELS ?? 0));
   process.stdout.write(`${JSON.stringify({ url, redisPort: redis?.port, pid: process.pid, ...extra })}\n`);
   // Stopped through IPC: Strapi installs its own SIGTERM handler.
   process.on('message', async (message: unknown) => {

@@ -13,7 +13,7 @@ export interface ServerPauses {
 /** Starts `bench-server` (bundled by `npm run bench` into lib/ beside the bench) and waits for its URL. */
 export const startBenchServer = async (
   pluginConfig: Record<string, unknown> = {},
-  setup?: 'resolution' | 'recommendations' | 'triggers',
+  setup?: 'resolution' | 'recommendations' | 'triggers' | 'funnels',
   env: Record<string, string> = {}
 ): Promise<{ url: string; redisPort: number; [extra: string]: unknown; pauses(): Promise<ServerPauses>; stop(): Promise<void>; request<T>(message: unknown): Promise<T> }> => {
   const nodeOptions = process.env.BENCH_SERVER_NODE_OPTIONS?.split(' ') ?? [];
