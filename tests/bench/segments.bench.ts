@@ -27,6 +27,7 @@ const profile: StoredProfile = {
     [0, 1, 2, 3, 4].flatMap((d) => [[`${today - d}:pv`, 5], [`${today - d}:sn`, 1], [`${today - d}:e:CTA Clicked`, 1], [`${today - d}:c:video`, 1]])
   ),
   recent: Array.from({ length: 10 }, (_, i) => `movie-${i}`),
+  steps: [],
   traits: { plan: '"free"' },
   segments: [],
 };

@@ -45,6 +45,7 @@ const CONTEXT: EventContext = {
   nowSec: NOW,
   deviceTypeOf: () => 'desktop',
   entryTopics: () => [],
+  entryContentType: () => undefined,
   isPersonalKey: () => false,
   sessionGapSec: SETTINGS.sessionGapSec,
 };

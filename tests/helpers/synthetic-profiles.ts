@@ -60,7 +60,7 @@ export const syntheticProfile = (archetype: Archetype, now: number, random: Rand
   for (const [topic, score] of Object.entries(archetype.topics)) fields[`t:${topic}`] = `${around(score, random)}|${lastSeen}`;
   // A little interest elsewhere, as real visitors have.
   fields['t:Documentary'] = `${around(300, random)}|${lastSeen}`;
-  return { fields, windows: {}, recent: [], traits: {}, segments: [] };
+  return { fields, windows: {}, recent: [], steps: [], traits: {}, segments: [] };
 };
 
 /** `count` profiles, archetypes in turn (visitor i is of ARCHETYPES[i % n]); deterministic for a seed. */

@@ -93,6 +93,7 @@ describe('re-evaluation at scale', () => {
       sessionGapSec: 1800,
       affinityHalfLifeSec: 14 * 86_400,
       recentCap: 10,
+      journeySteps: 16,
       retentionSec: 86_400,
       windowDays: 90,
       maxFields: 120,

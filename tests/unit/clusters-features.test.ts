@@ -5,7 +5,7 @@ import type { StoredProfile } from '../../server/src/store/profile-store';
 
 const DAY = 86_400;
 const NOW = 1_790_000_000;
-const profile = (fields: Record<string, string>): StoredProfile => ({ fields, windows: {}, recent: [], traits: {}, segments: [] });
+const profile = (fields: Record<string, string>): StoredProfile => ({ fields, windows: {}, recent: [], steps: [], traits: {}, segments: [] });
 
 /** A visitor whose every feature can be worked out by hand. */
 const WATCHER = profile({

@@ -162,7 +162,7 @@ describe('assignCluster', () => {
       ids: ['c7', 'c9'],
       centroids: [new Array(14).fill(0), [20, 4, 5, 600, 30, 50, 12, 5, 1, 1, 2, 8, 1, 0.75]],
     };
-    const empty: StoredProfile = { fields: {}, windows: {}, recent: [], traits: {}, segments: [] };
+    const empty: StoredProfile = { fields: {}, windows: {}, recent: [], steps: [], traits: {}, segments: [] };
     expect(assignCluster(golden, empty, NOW)).toEqual({ id: 'c7', index: 0, distance: 0 });
     const watcher: StoredProfile = {
       ...empty,

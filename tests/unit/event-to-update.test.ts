@@ -1,6 +1,7 @@
-import { batchToUpdates, eventToUpdate, type EventContext } from '../../server/src/ingest/event-to-update';
+import { batchToUpdates, eventToUpdate, journeyStepOf, type EventContext } from '../../server/src/ingest/event-to-update';
 import type { IncomingEvent } from '../../server/src/ingest/event-schema';
 import { messageHash } from '../../server/src/ingest/message-hash';
+import { decodeStep } from '../../server/src/journeys/journey-step';
 import { personalKeyMatcher } from '../../server/src/profiles/personal-data';
 
 const NOW = 1_790_000_000;
@@ -8,6 +9,7 @@ const context: EventContext = {
   nowSec: NOW,
   deviceTypeOf: (ua) => (ua?.includes('iPhone') ? 'mobile' : 'desktop'),
   entryTopics: (event) => (event.properties?.documentId === 'doc-1' ? ['Horror'] : []),
+  entryContentType: (event) => (event.properties?.contentType === 'article' ? 'api::article.article' : undefined),
   isPersonalKey: personalKeyMatcher(['email']),
   sessionGapSec: 1800,
 };
@@ -27,6 +29,7 @@ describe('eventToUpdate', () => {
       windowed: { pv: 1, 'pn:Pricing': 1 },
       affinity: { Tech: 1, AI: 1, Horror: 1 },
       recentItem: 'doc-1',
+      step: `[${NOW - 60},"p","Pricing","","","Tech","AI","Horror"]`,
     });
   });
 
@@ -36,6 +39,7 @@ describe('eventToUpdate', () => {
       ts: NOW,
       incr: { 'e:Video Playback Started': 1, 'c:video': 1, 'ca:video/play': 1 },
       windowed: { 'e:Video Playback Started': 1, 'c:video': 1 },
+      step: `[${NOW},"e","Video Playback Started","video",""]`,
     });
   });
 
@@ -153,6 +157,68 @@ describe('eventToUpdate', () => {
     expect(track.affinity).toEqual({ Drama: 1 });
     const page = eventToUpdate({ type: 'page', name: '\tconstructor' }, context, false);
     expect(page.incr).toEqual({ pv: 1 });
+  });
+});
+
+describe('journeyStepOf', () => {
+  const TS = NOW - 30;
+
+  it('makes a page or screen view a page step, with its name, category, content type and first topics', () => {
+    const event: IncomingEvent = { type: 'page', name: 'Film', category: 'catalogue', properties: { contentType: 'article', documentId: 'doc-1' } };
+    expect(journeyStepOf(event, TS, ['Horror', 'Drama', 'Comedy', 'Crime'], 'api::article.article')).toEqual({
+      ts: TS,
+      kind: 'page',
+      name: 'Film',
+      category: 'catalogue',
+      contentType: 'api::article.article',
+      topics: ['Horror', 'Drama', 'Comedy'],
+    });
+    expect(journeyStepOf({ type: 'screen', name: 'Dashboard' }, TS, [], undefined)).toEqual({ ts: TS, kind: 'page', name: 'Dashboard' });
+    // A page without a name is still a step: where the visitor went is in its entry.
+    expect(journeyStepOf({ type: 'page' }, TS, [], undefined)).toEqual({ ts: TS, kind: 'page', name: '' });
+    expect(journeyStepOf({ type: 'page', properties: { name: 'Pricing' } }, TS, [], undefined)?.name).toBe('Pricing');
+  });
+
+  it("makes a track event an event step, with Segment's properties.category", () => {
+    expect(journeyStepOf({ type: 'track', event: 'Signup', properties: { category: 'account' } }, TS, [], undefined)).toEqual({
+      ts: TS,
+      kind: 'event',
+      name: 'Signup',
+      category: 'account',
+    });
+  });
+
+  it('records no step for scroll and dwell reports, identify, group and alias calls, or a track without a usable name', () => {
+    const none: IncomingEvent[] = [
+      { type: 'track', event: 'Scroll Depth', properties: { depth: 50 } },
+      { type: 'track', event: 'Dwell Time', properties: { seconds: 5 } },
+      { type: 'track', event: ' __proto__' },
+      { type: 'track', event: 'mail me at jane@example.com' },
+      { type: 'track' },
+      { type: 'identify', traits: { plan: 'pro' } },
+      { type: 'group', groupId: 'acme' },
+      { type: 'alias', previousId: 'old-id-1', userId: 'u-1' },
+    ];
+    for (const event of none) expect(journeyStepOf(event, TS, ['Drama'], undefined)).toBeUndefined();
+  });
+
+  it('keeps personal data and prototype names out of a step, and clips long names', () => {
+    const page = journeyStepOf({ type: 'page', name: 'Welcome jane@example.com', category: 'constructor' }, TS, [], undefined);
+    expect(page).toEqual({ ts: TS, kind: 'page', name: '' });
+    expect(journeyStepOf({ type: 'track', event: 'x'.repeat(150) }, TS, [], undefined)?.name).toBe('x'.repeat(60));
+  });
+
+  it('is what eventToUpdate records, with the topics the event counts and the entry\'s content type', () => {
+    const update = eventToUpdate(
+      { type: 'track', event: 'Article Viewed', timestamp: at(-5), properties: { contentType: 'article', documentId: 'doc-1', topic: 'Tech' } },
+      context,
+      false
+    );
+    expect(decodeStep(update.step!)).toEqual({ ts: NOW - 5, kind: 'event', name: 'Article Viewed', contentType: 'api::article.article', topics: ['Tech', 'Horror'] });
+    // A content type the site has not enabled (the context resolves only enabled ones) is left out.
+    const other = eventToUpdate({ type: 'page', name: 'Home', properties: { contentType: 'secret-type' } }, context, false);
+    expect(decodeStep(other.step!)).toEqual({ ts: NOW, kind: 'page', name: 'Home' });
+    expect(eventToUpdate({ type: 'identify', traits: { plan: 'pro' } }, context, false).step).toBeUndefined();
   });
 });
 

@@ -6,7 +6,7 @@ describe('visitor keys', () => {
 
   it('share one hash tag per visitor', () => {
     const keys = allVisitorKeys(visitorKeys('psn:', 'abc12345', now));
-    expect(keys).toHaveLength(14);
+    expect(keys).toHaveLength(15);
     for (const key of keys) expect(key.startsWith('psn:{v:abc12345}:')).toBe(true);
   });
 

@@ -4,7 +4,7 @@ import { evaluateMembership, membershipChange, type CompiledSegment } from '../.
 import { compileRules } from '../../server/src/segments/rules/compile-rules';
 import type { StoredProfile } from '../../server/src/store/profile-store';
 
-const profile = (fields: Record<string, string>): StoredProfile => ({ fields, windows: {}, recent: [], traits: {}, segments: [] });
+const profile = (fields: Record<string, string>): StoredProfile => ({ fields, windows: {}, recent: [], steps: [], traits: {}, segments: [] });
 
 describe('membership', () => {
   const segments: CompiledSegment[] = [

@@ -9,6 +9,7 @@ const profile = (fields: Record<string, string>, extra: Partial<StoredProfile> =
   fields,
   windows: {},
   recent: [],
+  steps: [],
   traits: {},
   segments: [],
   ...extra,
@@ -29,7 +30,7 @@ describe('mergeInstruction', () => {
       'a1:us': 'newsletter',
       loc: 'de',
     },
-    { windows: { '20700:pv': 3 }, recent: ['x'], traits: { plan: '"free"' } }
+    { windows: { '20700:pv': 3 }, recent: ['x'], steps: ['[1,"p","Home","",""]'], traits: { plan: '"free"' } }
   );
 
   it('sums counters, keeps extremes, carries decayed affinities and windows', () => {
@@ -40,6 +41,8 @@ describe('mergeInstruction', () => {
     expect(merge.affinity).toEqual({ Drama: [1.5, NOW - 2 * DAY] });
     expect(merge.windows).toEqual({ '20700:pv': 3 });
     expect(merge.recent).toEqual(['x']);
+    // The store interleaves the source's steps with the target's by time (store contract suite).
+    expect(merge.steps).toEqual(['[1,"p","Home","",""]']);
   });
 
   it('takes first-session attribution from the profile that started first, the rest from the one active last', () => {

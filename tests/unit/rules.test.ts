@@ -42,6 +42,7 @@ const profile: StoredProfile = {
     [`h${Math.floor(NOW / 3600) - 2}:e:Product Added`]: 2,
   },
   recent: ['doc-1', 'doc-2'],
+  steps: [],
   traits: { plan: '"pro"', seats: '5', beta: 'true', tags: '["a","b"]' },
   segments: [],
 };

@@ -15,6 +15,7 @@ const profile: StoredProfile = {
   fields: { fs: String(LAST_SEEN - 20 * DAY), ls: String(LAST_SEEN), sn: '3', pv: '9', 'pn:Pricing': '4', 't:Tech': `100|${LAST_SEEN}` },
   windows: { [`${SEEN_DAY}:pn:Pricing`]: 2, [`${SEEN_DAY - 5}:pn:Pricing`]: 2, [`${SEEN_DAY}:pv`]: 9, [`h${SEEN_HOUR}:pv`]: 3 },
   recent: [],
+  steps: [],
   traits: {},
   segments: [],
 };

@@ -82,6 +82,11 @@ export const pluginConfigSchema = z
     profile: z
       .strictObject({
         recentItems: z.number().int().min(1).max(100).default(10),
+        /**
+         * Journey steps kept per visitor for sequence rules and funnels; 0 records none. About 80 bytes
+         * each in Redis (`npm run bench -- profile-memory`): 8 keep a typical profile under 3 KB.
+         */
+        journeySteps: z.number().int().min(0).max(100).default(8),
         /** Fields of the profile hash; at most 128 keeps it a compact listpack in Redis. */
         maxFields: z.number().int().min(16).max(1_000).default(120),
         windowDays: z.number().int().min(1).max(365).default(90),

@@ -1,6 +1,6 @@
 import { keepName, scrubValue } from '../profiles/personal-data';
 import { ATTRIBUTION, clipName, FIELDS, PREFIX } from '../profiles/profile-fields';
-import { MAX_STEP_TOPICS, type JourneyStep } from '../journeys/journey-step';
+import { encodeStep, MAX_STEP_TOPICS, type JourneyStep } from '../journeys/journey-step';
 import type { EventUpdate, FunnelHit } from '../store/profile-store';
 import { statedTime, type IncomingEvent } from './event-schema';
 import { FORBIDDEN_KEYS } from './json-limits';
@@ -33,6 +33,11 @@ export interface EventContext {
   requestUserAgent?: string;
   /** Topics of an entry an event points at (`properties.documentId`), looked up by the caller. */
   entryTopics(event: IncomingEvent): string[];
+  /**
+   * Content type uid of the entry an event points at (`properties.contentType`, a uid or a singular
+   * name), only for a personalization-enabled type; undefined otherwise. Recorded in the journey step.
+   */
+  entryContentType(event: IncomingEvent): string | undefined;
   /** Whether a trait key names personal data (never stored). */
   isPersonalKey(key: string): boolean;
   /** Inactivity after which an event may open a session (attribution is only sent on such events). */
@@ -221,11 +226,10 @@ export const eventToUpdate = (event: IncomingEvent, context: EventContext, mayOp
     for (const topic of topics.slice(0, MAX_TOPICS_PER_EVENT)) update.affinity[topic] = points;
   }
 
-  if (context.funnelHits) {
-    const step = journeyStepOf(event, update.ts, topics, undefined);
-    const hits = step ? context.funnelHits(step) : [];
-    if (hits.length > 0) update.funnels = hits;
-  }
+  const step = journeyStepOf(event, update.ts, topics, context.entryContentType(event));
+  if (step) update.step = encodeStep(step);
+  const hits = step && context.funnelHits ? context.funnelHits(step) : [];
+  if (hits.length > 0) update.funnels = hits;
 
   const itemId = isViewEvent(event) ? itemIdOf(event.properties) : undefined;
   if (itemId) update.recentItem = itemId;

@@ -165,6 +165,7 @@ const ingestService = ({ strapi }: { strapi: Core.Strapi }) => {
       deviceTypeOf,
       requestUserAgent: options.sender === 'browser' ? options.requestUserAgent : undefined,
       entryTopics,
+      entryContentType: (event) => pluginService(strapi, 'contentTypes').resolveUid(event.properties?.contentType),
       isPersonalKey,
       sessionGapSec: settings.sessionGapSec,
       funnelHits: pluginService(strapi, 'funnels').hitsOf(),

@@ -30,6 +30,7 @@ export const mergeInstruction = (target: StoredProfile | null, source: StoredPro
     affinity: {},
     windows: { ...source.windows },
     recent: source.recent,
+    steps: source.steps,
     traits: source.traits,
     traitsWin: false,
   };

@@ -5,9 +5,9 @@ import { toProfileView, type ProfileView } from './profile-view';
 export interface ProfileExport {
   visitorId: string;
   exportedAt: string;
-  /** The readable profile (null when nothing is held). */
+  /** The readable profile (null when nothing is held), its journey steps among it (time, kind, name, category, content type, topics). */
   profile: ProfileView | null;
-  /** Everything held, as stored: counters, daily buckets, recent items, traits, segments, merged ids. */
+  /** Everything held, as stored: counters, daily buckets, recent items, journey steps, traits, segments, merged ids. */
   stored: StoredProfile | null;
   retention: string;
 }

@@ -1,3 +1,4 @@
+import { stepsInTimeOrder } from '../journeys/journey-step';
 import { affinityAt } from '../store/affinity';
 import { AFFINITY_PREFIX, CORE_FIELDS } from '../store/profile-fields';
 import type { StoredProfile } from '../store/profile-store';
@@ -16,6 +17,16 @@ export interface Attribution {
   deviceType: string | null;
 }
 
+/** A recorded journey step as a person reads it. */
+export interface ReadableStep {
+  at: string;
+  kind: 'page' | 'event';
+  name: string;
+  category: string | null;
+  contentType: string | null;
+  topics: string[];
+}
+
 export interface ProfileView {
   firstSeen: string | null;
   lastSeen: string | null;
@@ -32,6 +43,8 @@ export interface ProfileView {
   /** Decayed affinity per topic, as a share of the visitor's total interest (0-1). */
   topics: Record<string, number>;
   recent: string[];
+  /** The latest journey steps, newest first (at most `profile.journeySteps`). */
+  steps: ReadableStep[];
   attribution: { first: Attribution; latest: Attribution };
   locale: string | null;
   traits: Record<string, unknown>;
@@ -85,6 +98,19 @@ export const topicShareMap = (fields: Record<string, string>, now: number, halfL
 export const topicShares = (fields: Record<string, string>, now: number, halfLifeSec: number): Record<string, number> =>
   Object.fromEntries([...topicShareMap(fields, now, halfLifeSec)].sort((a, b) => b[1] - a[1]));
 
+/** Newest first, as `recent`; in time order even where the record was written out of order (late events, merged devices). */
+export const readableSteps = (stored: readonly string[]): ReadableStep[] =>
+  stepsInTimeOrder(stored)
+    .reverse()
+    .map((step) => ({
+      at: new Date(step.ts * 1000).toISOString(),
+      kind: step.kind,
+      name: step.name,
+      category: step.category ?? null,
+      contentType: step.contentType ?? null,
+      topics: step.topics ?? [],
+    }));
+
 const parseTrait = (raw: string): unknown => {
   try {
     return JSON.parse(raw);
@@ -117,6 +143,7 @@ export const toProfileView = (profile: StoredProfile, now: number, halfLifeSec: 
     categoryActions: family(fields, PREFIX.categoryAction),
     topics: topicShares(fields, now, halfLifeSec),
     recent: profile.recent,
+    steps: readableSteps(profile.steps),
     attribution: { first: attribution(fields, PREFIX.firstSession), latest: attribution(fields, PREFIX.latestSession) },
     locale: fields[FIELDS.locale] ?? null,
     traits: Object.fromEntries(Object.entries(profile.traits).map(([key, raw]) => [key, parseTrait(raw)])),

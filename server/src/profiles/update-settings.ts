@@ -9,6 +9,7 @@ export const updateSettings = (config: PluginConfig, hourlyCounters: readonly st
   sessionGapSec: config.session.inactivityMinutes * 60,
   affinityHalfLifeSec: Math.round(config.affinity.halfLifeDays * 86_400),
   recentCap: config.profile.recentItems,
+  journeySteps: config.profile.journeySteps,
   retentionSec: config.retentionDays * 86_400,
   windowDays: config.profile.windowDays,
   maxFields: config.profile.maxFields,

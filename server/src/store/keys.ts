@@ -22,6 +22,8 @@ export interface VisitorKeys {
   profile: string;
   windows: string;
   recent: string;
+  /** The visitor's latest journey steps (`journeys/journey-step.ts`), newest first, capped. */
+  steps: string;
   traits: string;
   segments: string;
   /** Events counted against the per-visitor quota in the current minute. */
@@ -55,6 +57,7 @@ export const visitorKeys = (prefix: string, visitorId: string, now: number): Vis
     profile: `${tag}:p`,
     windows: `${tag}:w`,
     recent: `${tag}:r`,
+    steps: `${tag}:j`,
     traits: `${tag}:x`,
     segments: `${tag}:s`,
     quota: `${tag}:q`,
@@ -80,6 +83,7 @@ export const applyScriptKeys = (keys: VisitorKeys): string[] => [
   keys.dedupYesterday,
   keys.quota,
   keys.alias,
+  keys.steps,
 ];
 
 /** The keys of a visitor's profile and identity (the profile store's), for erase. */

@@ -31,6 +31,12 @@ export interface EventUpdate {
   windowed?: Record<string, number>;
   /** Item id pushed to the front of the recently-viewed list. */
   recentItem?: string;
+  /**
+   * The event as a journey step (`journeys/journey-step.ts`, `encodeStep`), pushed to the front of
+   * the visitor's step record, capped at `UpdateSettings.journeySteps`. Only when the event is
+   * applied: a duplicate records nothing.
+   */
+  step?: string;
   /** Trait key -> JSON-encoded value. */
   traits?: Record<string, string>;
   /** The funnel steps this event is (`funnels/compiled-funnel.ts`): they advance the visitor's progress. */
@@ -60,6 +66,8 @@ export interface UpdateSettings {
   /** Half-life of topic affinity. */
   affinityHalfLifeSec: number;
   recentCap: number;
+  /** Journey steps kept per visitor, newest first (sequence rules and funnels read them); 0 records none. */
+  journeySteps: number;
   /** Every key of a visitor expires this long after its last update. */
   retentionSec: number;
   /** Daily buckets older than this many days are pruned. */
@@ -97,6 +105,8 @@ export interface MergeInstruction {
   windows: Record<string, number>;
   /** The source's recent items, newest first; they go after the target's own. */
   recent: string[];
+  /** The source's journey steps, newest first; interleaved with the target's by time, then capped. */
+  steps: string[];
   traits: Record<string, string>;
   /** Source traits overwrite the target's (the source identified more recently). */
   traitsWin: boolean;
@@ -112,6 +122,8 @@ export interface StoredProfile {
   windows: Record<string, number>;
   /** Most recent first. */
   recent: string[];
+  /** Journey steps as stored (`encodeStep`), newest first: `stepsInTimeOrder` reads them. */
+  steps: string[];
   /** Trait key -> JSON-encoded value. */
   traits: Record<string, string>;
   /** Segment slugs the visitor belonged to at the last evaluation. */

@@ -35,6 +35,7 @@ const settings = (affinityHalfLifeSec: number): UpdateSettings => ({
   sessionGapSec: 1800,
   affinityHalfLifeSec,
   recentCap: 5,
+  journeySteps: 16,
   retentionSec: 30 * DAY,
   windowDays: 90,
   maxFields: 120,
@@ -89,7 +90,7 @@ describe('topic affinity: the Lua and TypeScript definitions agree', () => {
         }
         // A merge folds in another device's score, held at an earlier time.
         const merge: MergeInstruction = {
-          sum: {}, max: {}, min: {}, set: {}, setIfAbsent: {}, windows: {}, recent: [], traits: {}, traitsWin: false,
+          sum: {}, max: {}, min: {}, set: {}, setIfAbsent: {}, windows: {}, recent: [], steps: [], traits: {}, traitsWin: false,
           affinity: { topic: [4.567, ts - 3 * halfLife] },
         };
         expected = addAffinity(expected, 4.567, ts - 3 * halfLife, halfLife);

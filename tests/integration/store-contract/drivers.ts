@@ -14,6 +14,7 @@ export const SETTINGS: UpdateSettings = {
   sessionGapSec: 30 * 60,
   affinityHalfLifeSec: 7 * DAY,
   recentCap: 5,
+  journeySteps: 4,
   retentionSec: 180 * DAY,
   windowDays: 90,
   maxFields: 120,

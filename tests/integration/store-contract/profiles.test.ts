@@ -197,6 +197,32 @@ describe.each(drivers.each)('%s driver', (driverName, getStores) => {
     expect(result.profile.recent).toEqual(['f', 'e', 'd', 'b', 'c']);
   });
 
+  it('records journey steps newest first, capped, and nothing for a duplicate event', async () => {
+    // SETTINGS.journeySteps is 4. The steps are opaque strings to the store (ingest encodes them).
+    const step = (n: number) => `[${NOW - 100 + n},"p","page ${n}","","",""]`;
+    const first = await apply([1, 2, 3].map((n) => ({ ts: NOW - 100 + n, dedup: n, step: step(n) })));
+    expect(first.profile.steps).toEqual([step(3), step(2), step(1)]);
+    // A retried event (same messageId) is skipped: its step is not recorded twice.
+    const next = await apply([
+      { ts: NOW - 100 + 3, dedup: 3, step: step(3) },
+      { ts: NOW - 100 + 4, dedup: 4, step: step(4) },
+      { ts: NOW - 100 + 5, dedup: 5, step: step(5) },
+      { ts: NOW - 100 + 6, incr: { pv: 1 } },
+    ]);
+    expect(next).toMatchObject({ accepted: 3, duplicates: 1 });
+    expect(next.profile.steps).toEqual([step(5), step(4), step(3), step(2)]);
+    expect((await stores.profiles.readProfile(visitor))!.steps).toEqual(next.profile.steps);
+    // Turned off (0): nothing more is recorded, and what was goes with the next batch.
+    const off = await apply([{ ts: NOW - 100 + 7, step: step(7) }], NOW, { ...SETTINGS, journeySteps: 0 });
+    expect(off.profile.steps).toEqual([]);
+  });
+
+  it('keeps a profile that holds only steps', async () => {
+    const only = await apply([{ ts: NOW - 1, step: '[1,"e","Signup","","",""]' }]);
+    expect(only.profile.steps).toEqual(['[1,"e","Signup","","",""]']);
+    expect(await stores.profiles.readProfiles([visitor])).toEqual([only.profile]);
+  });
+
   it('stores traits as JSON strings, last value winning', async () => {
     await apply([{ ts: NOW - 10, traits: { plan: '"free"', seats: '3' } }]);
     const result = await apply([{ ts: NOW - 5, traits: { plan: '"pro"' } }]);
@@ -238,7 +264,7 @@ describe.each(drivers.each)('%s driver', (driverName, getStores) => {
     expect(full.profile.windows[`${Math.floor(NOW / DAY)}:e:a0`]).toBe(2);
     expect(Object.keys(full.profile.traits)).toHaveLength(5);
     expect(full.profile.traits.t0).toBe('2');
-    const merged = await stores.profiles.applyMerge(visitor, { sum: {}, max: {}, min: {}, set: {}, setIfAbsent: {}, affinity: {}, windows: many(10, 'e:c'), recent: [], traits: { m1: '1', m2: '1' }, traitsWin: true }, settings, NOW);
+    const merged = await stores.profiles.applyMerge(visitor, { sum: {}, max: {}, min: {}, set: {}, setIfAbsent: {}, affinity: {}, windows: many(10, 'e:c'), recent: [], steps: [], traits: { m1: '1', m2: '1' }, traitsWin: true }, settings, NOW);
     expect(Object.keys(merged.windows)).toHaveLength(20);
     expect(Object.keys(merged.traits)).toHaveLength(5);
   });
@@ -272,7 +298,7 @@ describe.each(drivers.each)('%s driver', (driverName, getStores) => {
   });
 
   it('erases every key of a visitor', async () => {
-    await apply([{ ts: NOW - 1, dedup: 1, incr: { pv: 1 }, windowed: { pv: 1 }, recentItem: 'x', traits: { a: '1' } }]);
+    await apply([{ ts: NOW - 1, dedup: 1, incr: { pv: 1 }, windowed: { pv: 1 }, recentItem: 'x', traits: { a: '1' }, step: '[1,"p","Home","","",""]' }]);
     await stores.membership.writeSegments(visitor, ['s'], SETTINGS.retentionSec);
     expect(await eraseVisitor(stores, visitor, ['s'])).toBe(true);
     expect(await stores.profiles.readProfile(visitor)).toBeNull();
@@ -316,6 +342,7 @@ describe.each(drivers.each)('%s driver', (driverName, getStores) => {
         affinity: { tech: [2, NOW - 3 * DAY], film: [1, NOW - 3 * DAY] },
         windows: { [`${Math.floor((NOW - 10 * DAY) / DAY)}:pv`]: 4 },
         recent: ['c', 'a', 'd'],
+        steps: [],
         traits: { plan: '"pro"', seats: '2' },
         traitsWin: false,
       },
@@ -337,6 +364,25 @@ describe.each(drivers.each)('%s driver', (driverName, getStores) => {
     expect(merged.windows[`${Math.floor((NOW - 10 * DAY) / DAY)}:pv`]).toBe(5);
     expect(merged.recent).toEqual(['b', 'a', 'c', 'd']);
     expect(merged.traits).toEqual({ plan: '"free"', seats: '2' });
+  });
+
+  it('folds another device\'s steps in: both interleaved by time, newest first, capped', async () => {
+    const step = (ts: number, name: string) => `[${ts},"p","${name}","","",""]`;
+    await apply([
+      { ts: NOW - 50, step: step(NOW - 50, 'target-1') },
+      { ts: NOW - 30, step: step(NOW - 30, 'target-2') },
+      { ts: NOW - 10, step: step(NOW - 10, 'target-3') },
+    ]);
+    const none = { sum: {}, max: {}, min: {}, set: {}, setIfAbsent: {}, affinity: {}, windows: {}, recent: [], traits: {}, traitsWin: false };
+    const merged = await stores.profiles.applyMerge(
+      visitor,
+      { ...none, steps: [step(NOW - 20, 'source-2'), step(NOW - 30, 'source-same-time'), step(NOW - 40, 'source-1')] },
+      SETTINGS,
+      NOW
+    );
+    // Cap 4: the oldest two go; at the same time the target's step comes first.
+    expect(merged.steps).toEqual([step(NOW - 10, 'target-3'), step(NOW - 20, 'source-2'), step(NOW - 30, 'target-2'), step(NOW - 30, 'source-same-time')]);
+    expect((await stores.profiles.readProfile(visitor))!.steps).toEqual(merged.steps);
   });
 
   it('retires a merged visitor: its keys go, an alias redirects its next batch', async () => {
@@ -451,7 +497,7 @@ describe('redis driver specifics', () => {
     const visitor = newVisitor();
     await sharedRedis().profiles.applyUpdates(
       visitor,
-      [{ ts: NOW - 5, dedup: 9, incr: { pv: 1 }, windowed: { pv: 1 }, recentItem: 'x', traits: { a: '1' } }],
+      [{ ts: NOW - 5, dedup: 9, incr: { pv: 1 }, windowed: { pv: 1 }, recentItem: 'x', traits: { a: '1' }, step: '[1,"p","Home","","",""]' }],
       SETTINGS,
       NOW
     );
@@ -459,8 +505,8 @@ describe('redis driver specifics', () => {
     await sharedRedis().membership.writeSegments(visitor, ['s'], SETTINGS.retentionSec);
     // Every key that names the visitor, found by scanning the whole server, not by its expected prefix.
     const keys = (await drivers.redis().client.keys('*')).filter((key) => key.includes(visitor));
-    // profile, windows, recent, traits, segments, today's dedup set, the quota counter
-    expect(keys).toHaveLength(7);
+    // profile, windows, recent, steps, traits, segments, today's dedup set, the quota counter
+    expect(keys).toHaveLength(8);
     for (const key of keys.filter((key) => !/:(d\d+|q)$/.test(key))) {
       const ttl = await drivers.redis().client.ttl(key);
       expect(ttl).toBeGreaterThan(SETTINGS.retentionSec - 10);
@@ -523,6 +569,7 @@ describe('both drivers end in the same state', () => {
           affinity: { [pick(['tech', 'film', 'music'])]: 1 + Math.floor(random() * 3) },
           windowed: { pv: 1, [`e:${name}`]: 1 },
           recentItem: pick(['m1', 'm2', 'm3', 'm4', 'm5', 'm6', 'm7']),
+          step: random() < 0.8 ? `[${clock},"e","${name}","","",""]` : undefined,
           traits: random() < 0.2 ? { plan: JSON.stringify(pick(['free', 'pro'])) } : undefined,
         });
       }

@@ -1,3 +1,4 @@
+import { interleaveSteps } from '../../journeys/interleave-steps';
 import type { MergeInstruction, UpdateSettings } from '../profile-store';
 import { profileHash } from './profile-hash';
 import { addToWindow, setTrait, type VisitorState } from './visitor-state';
@@ -15,6 +16,7 @@ export const applyMerge = (state: VisitorState, merge: MergeInstruction, setting
   const recent = [...state.recent];
   for (const item of merge.recent) if (!recent.includes(item)) recent.push(item);
   state.recent = recent.slice(0, settings.recentCap);
+  state.steps = interleaveSteps(state.steps, merge.steps, settings.journeySteps);
   for (const [key, value] of Object.entries(merge.traits)) {
     if (merge.traitsWin || !state.traits.has(key)) setTrait(state, key, value, settings.maxTraits);
   }

@@ -82,7 +82,10 @@ export const applyUpdates = (
       // A progress the field cap left unstored counts nothing: it would count again at every event.
       if (next.reached && state.fields.has(field)) reached.push({ funnel: hit.funnel, ...next.reached });
     }
+    if (event.step !== undefined && settings.journeySteps > 0) state.steps.unshift(event.step);
   }
+  // Trimmed once per batch, as the script does; a record turned off (0) goes with the next batch.
+  if (accepted > 0) state.steps = state.steps.slice(0, settings.journeySteps);
 
   if (accepted > 0 && (hash.num(F.windowsPrunedDay) ?? 0) < today) {
     for (const key of state.windows.keys()) {

@@ -194,13 +194,14 @@ export class MemoryProfileStore implements ProfileStore {
 }
 
 const isEmpty = (state: VisitorState) =>
-  state.fields.size === 0 && state.windows.size === 0 && state.recent.length === 0 && state.traits.size === 0 && state.segments === null;
+  state.fields.size === 0 && state.windows.size === 0 && state.recent.length === 0 && state.steps.length === 0 && state.traits.size === 0 && state.segments === null;
 
 /** A visitor's state as the store hands it out (also used by offline evaluations replaying events). */
 export const snapshot = (state: VisitorState): StoredProfile => ({
   fields: Object.fromEntries(state.fields),
   windows: Object.fromEntries(state.windows),
   recent: [...state.recent],
+  steps: [...state.steps],
   traits: Object.fromEntries(state.traits),
   segments: decodeSegments(state.segments),
   ...(state.merged.size > 0 ? { merged: [...state.merged].sort() } : {}),

@@ -3,6 +3,8 @@ export interface VisitorState {
   fields: Map<string, string>;
   windows: Map<string, number>;
   recent: string[];
+  /** Journey steps, newest first. */
+  steps: string[];
   traits: Map<string, string>;
   segments: string | null;
   merged: Set<string>;
@@ -19,6 +21,7 @@ export const newVisitorState = (): VisitorState => ({
   fields: new Map(),
   windows: new Map(),
   recent: [],
+  steps: [],
   traits: new Map(),
   segments: null,
   merged: new Set(),

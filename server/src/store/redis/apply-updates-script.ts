@@ -13,22 +13,22 @@ import { CAPPED_HASH_WRITE } from './lua-prelude';
  * one HMGET, applies the events in order to that working copy in Lua, and writes the changes back
  * in one HSET (plus one HINCRBY per daily bucket): about twenty commands for a 20-event batch.
  *
- * KEYS: profile, windows, recent, traits, segments, dedupToday, dedupYesterday, quota, alias
+ * KEYS: profile, windows, recent, traits, segments, dedupToday, dedupYesterday, quota, alias, steps
  *       [, the day's site-wide counters, the day's active visitors: on a single Redis only, as they
  *       live in other slots than the visitor]
  * ARGV: events JSON, sessionGapSec, halfLifeSec, recentCap, retentionSec, windowDays, maxFields,
  *       now, dedupTtlSec, quotaLimit, quotaWindowSec, returnProfile ('1' or '0'), maxWindowBuckets,
- *       maxTraits, hourlyCounters JSON (a list of counter names)
+ *       maxTraits, hourlyCounters JSON (a list of counter names), journeySteps (the step record's cap)
  *       [, site counters JSON (one counter name per event), statsRetentionSec, visitorId]
  * Returns one of:
- *   { 'applied', accepted, duplicates, segments or false, mask, reached [, fields, windows, recent, traits] }
+ *   { 'applied', accepted, duplicates, segments or false, mask, reached [, fields, windows, recent, traits, steps] }
  *     mask: one character per update, '1' applied, '0' skipped as a duplicate
  *     reached: funnel steps reached, `<funnel>|<entry day>|<step>` (counted here on a single Redis)
  *   { 'aliased', visitorId }   this visitor was merged into another; nothing was written
  *   { 'limited', ttl }         over the per-visitor event quota; nothing was written
  */
 export const APPLY_UPDATES_SCRIPT = `
-local P, W, R, X, S, D_TODAY, D_YESTERDAY, Q, A = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7], KEYS[8], KEYS[9]
+local P, W, R, X, S, D_TODAY, D_YESTERDAY, Q, A, J = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7], KEYS[8], KEYS[9], KEYS[10]
 
 local aliasOf = redis.call('GET', A)
 if aliasOf then return { 'aliased', aliasOf } end
@@ -53,6 +53,7 @@ local maxWindowBuckets = tonumber(ARGV[13])
 local maxTraits = tonumber(ARGV[14])
 local hourly = {}
 for _, counter in ipairs(cjson.decode(ARGV[15])) do hourly[counter] = true end
+local stepCap = tonumber(ARGV[16])
 local today = math.floor(now / 86400)
 local oldestDay = today - windowDays
 local oldestHour = math.floor(now / 3600) - ${HOURLY_WINDOW_HOURS}
@@ -131,7 +132,7 @@ local function num(field) return tonumber(current[field]) end
 ${AFFINITY_LUA}
 ${FUNNEL_PROGRESS_LUA}
 
-local windows, recentItems, traits = {}, nil, nil
+local windows, recentItems, traits, steps = {}, nil, nil, {}
 local function countInWindow(ts, counter, delta)
   local day = math.floor(ts / 86400)
   if day >= oldestDay then
@@ -189,6 +190,7 @@ for _, e in ipairs(fresh) do
     for key, value in pairs(e.traits) do traits[key] = value end
   end
   for _, hit in ipairs(e.funnels or {}) do advanceFunnel(hit, ts) end
+  if e.step and stepCap > 0 then steps[#steps + 1] = e.step end
 end
 
 -- Buckets older than their window go, at most once a day per visitor.
@@ -218,29 +220,34 @@ if recentItems then
   redis.call('RPUSH', R, unpack(recentItems))
 end
 if traits then addCapped(X, traits, maxTraits, 'HSET') end
+-- LPUSH puts the batch's last step at the head: newest first. A record turned off (0) goes with the next batch.
+if #steps > 0 then redis.call('LPUSH', J, unpack(steps)) end
+if accepted > 0 then
+  if stepCap > 0 then redis.call('LTRIM', J, 0, stepCap - 1) else redis.call('DEL', J) end
+end
 if #newIds > 0 then
   redis.call('SADD', D_TODAY, unpack(newIds))
   redis.call('EXPIRE', D_TODAY, dedupTtl)
 end
 if accepted > 0 then
-  for _, key in ipairs({ P, W, R, X, S }) do redis.call('EXPIRE', key, retention) end
+  for _, key in ipairs({ P, W, R, X, S, J }) do redis.call('EXPIRE', key, retention) end
 end
 
 -- 5. Site-wide counters, in the same atomic step as de-duplication: a batch sent again counts only
 -- what it adds, whether its first answer was lost on the way to Strapi or to the sender.
-if #KEYS >= 11 then
-  local counters = cjson.decode(ARGV[16])
+if #KEYS >= 12 then
+  local counters = cjson.decode(ARGV[17])
   local counts = {}
   for i, flag in ipairs(mask) do
     local name = counters[i]
     if flag == '1' and name then counts[name] = (counts[name] or 0) + 1 end
   end
   if duplicates > 0 then counts['${DUPLICATES_COUNTER}'] = duplicates end
-  for name, n in pairs(counts) do redis.call('HINCRBY', KEYS[10], name, n) end
-  local statsRetention = tonumber(ARGV[17])
-  redis.call('EXPIRE', KEYS[10], statsRetention)
-  redis.call('PFADD', KEYS[11], ARGV[18])
+  for name, n in pairs(counts) do redis.call('HINCRBY', KEYS[11], name, n) end
+  local statsRetention = tonumber(ARGV[18])
   redis.call('EXPIRE', KEYS[11], statsRetention)
+  redis.call('PFADD', KEYS[12], ARGV[19])
+  redis.call('EXPIRE', KEYS[12], statsRetention)
   ${FUNNEL_COUNT_LUA}
 end
 
@@ -258,5 +265,6 @@ return {
   redis.call('HGETALL', W),
   redis.call('LRANGE', R, 0, -1),
   redis.call('HGETALL', X),
+  redis.call('LRANGE', J, 0, -1),
 }
 `;

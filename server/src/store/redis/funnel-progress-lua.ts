@@ -42,13 +42,13 @@ end
 /**
  * Counts \`funnelReached\` in the entry days' site-wide counters (\`funnels/funnel-counters.ts\`),
  * per segment the visitor belongs to as stored. Only on a single Redis (the counted variant of the
- * script, whose KEYS[10] is today's counters): an entry day's key is built from today's, as the
+ * script, whose KEYS[11] is today's counters): an entry day's key is built from today's, as the
  * entry day is known only here. (A script may use keys it was not given on a single Redis; on a
  * Cluster the caller counts instead.)
  */
 export const FUNNEL_COUNT_LUA = `
 if #funnelReached > 0 then
-  local statsPrefix = string.match(KEYS[10], '^(.*:)%d+$')
+  local statsPrefix = string.match(KEYS[11], '^(.*:)%d+$')
   local memberOf = cjson.decode(redis.call('GET', S) or '[]')
   for _, item in ipairs(funnelReached) do
     local funnel, day, step = string.match(item, '^(.*)|(%d+)|(%d+)$')

@@ -22,11 +22,11 @@ import { MERGE_SCRIPT } from './merge-script';
 import type { RedisConnection } from './redis-connection';
 import { execPipeline, pairsToObject } from './replies';
 
-/** `HGETALL P, HGETALL W, LRANGE R, HGETALL X, GET S` as a script returns them. */
-type Snapshot = [string[], string[], string[], string[], string | null];
+/** `HGETALL P, HGETALL W, LRANGE R, HGETALL X, GET S, LRANGE J` as a script returns them. */
+type Snapshot = [string[], string[], string[], string[], string | null, string[]];
 
 type ApplyReply =
-  | ['applied', number, number, string | null, string, string[], ...Partial<[string[], string[], string[], string[]]>]
+  | ['applied', number, number, string | null, string, string[], ...Partial<[string[], string[], string[], string[], string[]]>]
   | ['aliased', string]
   | ['limited', number];
 
@@ -85,10 +85,10 @@ export class RedisProfileStore implements ProfileStore {
   private readonly countsSiteWide: boolean;
 
   constructor(private readonly redis: RedisConnection) {
-    redis.script('psnApplyUpdates', 9, APPLY_UPDATES_SCRIPT);
-    redis.script('psnApplyUpdatesCounted', 11, APPLY_UPDATES_SCRIPT);
+    redis.script('psnApplyUpdates', 10, APPLY_UPDATES_SCRIPT);
+    redis.script('psnApplyUpdatesCounted', 12, APPLY_UPDATES_SCRIPT);
     this.countsSiteWide = !(redis.client instanceof Cluster);
-    redis.script('psnMerge', 5, MERGE_SCRIPT);
+    redis.script('psnMerge', 6, MERGE_SCRIPT);
     redis.script('psnLinkUser', 1, LINK_USER_SCRIPT);
     redis.script('psnDeleteIfOneOf', 1, DELETE_IF_ONE_OF_SCRIPT);
     redis.script('psnSetIfProfile', 1, SET_IF_PROFILE_SCRIPT);
@@ -127,12 +127,13 @@ export class RedisProfileStore implements ProfileStore {
       settings.maxWindowBuckets,
       settings.maxTraits,
       JSON.stringify(settings.hourlyCounters),
+      settings.journeySteps,
       ...(siteCounted ? [JSON.stringify(siteCounters), STATS_RETENTION_SEC, visitorId] : []),
     ];
     const reply = await (siteCounted ? this.scripts.psnApplyUpdatesCounted(...args) : this.scripts.psnApplyUpdates(...args));
     if (reply[0] === 'aliased') return { status: 'aliased', visitorId: reply[1] };
     if (reply[0] === 'limited') return { status: 'rate-limited', retryAfterSec: reply[1] };
-    const [, accepted, duplicates, segments, mask, reached, fields, windows, recent, traits] = reply;
+    const [, accepted, duplicates, segments, mask, reached, fields, windows, recent, traits, steps] = reply;
     return {
       status: 'applied',
       accepted,
@@ -141,24 +142,35 @@ export class RedisProfileStore implements ProfileStore {
       siteCounted,
       reached: reached.map(parseReached),
       segments: decodeSegments(segments),
-      ...(returnProfile ? { profile: fromSnapshot([fields!, windows!, recent!, traits!, segments]) } : {}),
+      ...(returnProfile ? { profile: fromSnapshot([fields!, windows!, recent!, traits!, segments, steps!]) } : {}),
     };
   }
 
   async readProfile(visitorId: string): Promise<StoredProfile | null> {
     const keys = this.redis.visitorKeys(visitorId);
-    const [fields, windows, recent, traits, segments, merged] = await execPipeline<
-      [Record<string, string>, Record<string, string>, string[], Record<string, string>, string | null, string[]]
-    >(this.client.pipeline().hgetall(keys.profile).hgetall(keys.windows).lrange(keys.recent, 0, -1).hgetall(keys.traits).get(keys.segments).smembers(keys.merged));
+    const [fields, windows, recent, traits, segments, merged, steps] = await execPipeline<
+      [Record<string, string>, Record<string, string>, string[], Record<string, string>, string | null, string[], string[]]
+    >(
+      this.client
+        .pipeline()
+        .hgetall(keys.profile)
+        .hgetall(keys.windows)
+        .lrange(keys.recent, 0, -1)
+        .hgetall(keys.traits)
+        .get(keys.segments)
+        .smembers(keys.merged)
+        .lrange(keys.steps, 0, -1)
+    );
     const nothingHeld =
       Object.keys(fields).length === 0 &&
       Object.keys(windows).length === 0 &&
       recent.length === 0 &&
+      steps.length === 0 &&
       Object.keys(traits).length === 0 &&
       segments === null;
     if (nothingHeld) return null;
     return {
-      ...buildProfile(fields, windows, recent, traits, segments),
+      ...buildProfile(fields, windows, recent, traits, segments, steps),
       ...(merged.length > 0 ? { merged: merged.sort() } : {}),
     };
   }
@@ -261,6 +273,7 @@ export class RedisProfileStore implements ProfileStore {
       keys.recent,
       keys.traits,
       keys.segments,
+      keys.steps,
       JSON.stringify(merge),
       settings.affinityHalfLifeSec,
       settings.recentCap,
@@ -268,7 +281,7 @@ export class RedisProfileStore implements ProfileStore {
       settings.maxFields,
       settings.maxWindowBuckets,
       settings.maxTraits,
-      JSON.stringify(settings.hourlyCounters)
+      settings.journeySteps
     );
     return fromSnapshot(snapshot);
   }
@@ -294,19 +307,21 @@ export class RedisProfileStore implements ProfileStore {
   }
 }
 
-const fromSnapshot = ([fields, windows, recent, traits, segments]: Snapshot): StoredProfile =>
-  buildProfile(pairsToObject(fields), pairsToObject(windows), recent, pairsToObject(traits), segments);
+const fromSnapshot = ([fields, windows, recent, traits, segments, steps]: Snapshot): StoredProfile =>
+  buildProfile(pairsToObject(fields), pairsToObject(windows), recent, pairsToObject(traits), segments, steps);
 
 const buildProfile = (
   fields: Record<string, string>,
   windows: Record<string, string>,
   recent: string[],
   traits: Record<string, string>,
-  segments: string | null
+  segments: string | null,
+  steps: string[]
 ): StoredProfile => ({
   fields,
   windows: Object.fromEntries(Object.entries(windows).map(([key, count]) => [key, Number(count)])),
   recent,
+  steps,
   traits,
   segments: decodeSegments(segments),
 });
