@@ -220,6 +220,14 @@ describe('journeyStepOf', () => {
     expect(decodeStep(other.step!)).toEqual({ ts: NOW, kind: 'page', name: 'Home' });
     expect(eventToUpdate({ type: 'identify', traits: { plan: 'pro' } }, context, false).step).toBeUndefined();
   });
+
+  it('hands funnels the same step, the entry\'s content type included', () => {
+    const seen: unknown[] = [];
+    const withFunnels: EventContext = { ...context, funnelHits: (step) => (seen.push(step), []) };
+    const update = eventToUpdate({ type: 'page', timestamp: at(-5), properties: { contentType: 'article' } }, withFunnels, false);
+    expect(seen).toEqual([{ ts: NOW - 5, kind: 'page', name: '', contentType: 'api::article.article' }]);
+    expect(decodeStep(update.step!)).toEqual(seen[0]);
+  });
 });
 
 describe('batchToUpdates', () => {

@@ -83,7 +83,7 @@ export const pluginConfigSchema = z
       .strictObject({
         recentItems: z.number().int().min(1).max(100).default(10),
         /**
-         * Journey steps kept per visitor for sequence rules and funnels; 0 records none. About 80 bytes
+         * Journey steps kept per visitor for sequence rules; 0 records none. About 80 bytes
          * each in Redis (`npm run bench -- profile-memory`): 8 keep a typical profile under 3 KB.
          */
         journeySteps: z.number().int().min(0).max(100).default(8),

@@ -66,7 +66,7 @@ export interface UpdateSettings {
   /** Half-life of topic affinity. */
   affinityHalfLifeSec: number;
   recentCap: number;
-  /** Journey steps kept per visitor, newest first (sequence rules and funnels read them); 0 records none. */
+  /** Journey steps kept per visitor, newest first (sequence rules read them); 0 records none. */
   journeySteps: number;
   /** Every key of a visitor expires this long after its last update. */
   retentionSec: number;
