@@ -23,7 +23,9 @@ const catalog: FactCatalog = {
     { name: 'recent', type: 'list', describe: 'recently viewed item ids' },
   ],
   families: [
-    { family: 'events', type: 'number', describe: 'count of an event' },
+    { family: 'events', type: 'number', describe: 'count of an event', windowable: true },
+    { family: 'topics', type: 'number', describe: 'share of interest in a topic' },
+    { family: 'bounces', type: 'number', describe: 'bounces on a topic', windowable: true },
     { family: 'traits', type: 'any', describe: 'a trait' },
   ],
   operators: OPERATORS,
@@ -79,15 +81,25 @@ describe('RuleBuilder (component)', () => {
   it('suggests the fixed facts and the names seen in events', () => {
     setup();
     const suggestions = [...document.querySelectorAll('#psn-fact-suggestions option')].map((option) => option.getAttribute('value'));
-    expect(suggestions).toEqual(expect.arrayContaining(['pageviews', 'utm.source', 'events.Video Played', 'events.Signup', 'topics.Sci-Fi', 'traits.plan']));
+    expect(suggestions).toEqual(expect.arrayContaining(['pageviews', 'utm.source', 'events.Video Played', 'events.Signup', 'topics.Sci-Fi', 'bounces.Sci-Fi', 'traits.plan']));
   });
 
   it('offers a time window only for facts counted per day', () => {
-    setup({ all: [{ fact: 'events.Signup', op: 'gte', value: 1 }, { fact: 'utm.source', op: 'eq', value: 'x' }, { fact: 'pageviews', op: 'gt', value: 1 }] });
-    const [events, utm, pageviews] = screen.getAllByTestId('rule-condition');
+    setup({
+      all: [
+        { fact: 'events.Signup', op: 'gte', value: 1 },
+        { fact: 'utm.source', op: 'eq', value: 'x' },
+        { fact: 'pageviews', op: 'gt', value: 1 },
+        { fact: 'bounces.Sci-Fi', op: 'gte', value: 2 },
+        { fact: 'topics.Sci-Fi', op: 'gt', value: 0.2 },
+      ],
+    });
+    const [events, utm, pageviews, bounces, topics] = screen.getAllByTestId('rule-condition');
     expect(within(events).queryByRole('combobox', { name: 'Window' })).not.toBeNull();
     expect(within(utm).queryByRole('combobox', { name: 'Window' })).toBeNull();
     expect(within(pageviews).queryByRole('combobox', { name: 'Window' })).not.toBeNull();
+    expect(within(bounces).queryByRole('combobox', { name: 'Window' })).not.toBeNull();
+    expect(within(topics).queryByRole('combobox', { name: 'Window' })).toBeNull();
   });
 
   it('offers the operators that fit the fact type', async () => {

@@ -11,7 +11,7 @@ describe('plugin config', () => {
       resolve: { timeoutMs: 25 },
       session: { inactivityMinutes: 30 },
       affinity: { halfLifeDays: 14 },
-      profile: { recentItems: 10, journeySteps: 8, maxFields: 120, windowDays: 90, maxWindowBuckets: 1000, maxTraits: 50 },
+      profile: { recentItems: 10, journeySteps: 8, maxFields: 120, windowDays: 90, maxWindowBuckets: 1000, maxTraits: 50, bounceSeconds: 10, bounceWeight: 0.5 },
       identity: { dropTraits: ['email', 'phone', 'name', 'firstName', 'lastName', 'address', 'birthday'] },
       ingest: { perIpPerMinute: 3000, perVisitorPerMinute: 1200 },
       sources: [],

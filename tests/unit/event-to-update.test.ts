@@ -230,6 +230,55 @@ describe('journeyStepOf', () => {
   });
 });
 
+describe('bounces', () => {
+  const bouncing: EventContext = { ...context, bounce: { maxSeconds: 10, weight: 0.5 } };
+  /** The final Dwell Time report of a page showing `doc-1` (topic Horror). */
+  const leave = (properties: Record<string, unknown> = {}): IncomingEvent => ({
+    type: 'track',
+    event: 'Dwell Time',
+    properties: { seconds: 3, total: 4, left: true, interacted: false, contentType: 'api::movie.movie', documentId: 'doc-1', ...properties },
+  });
+
+  it("counts a quick leave without interaction as a bounce on the entry's topics, and takes from their affinity", () => {
+    const update = eventToUpdate(leave({ topics: ['Thriller'] }), bouncing, false);
+    expect(update.incr).toEqual({ 'b:Thriller': 1, 'b:Horror': 1, dw: 3 });
+    expect(update.windowed).toEqual({ 'b:Thriller': 1, 'b:Horror': 1 });
+    expect(update.affinity).toEqual({ Thriller: -0.5, Horror: -0.5 });
+    // Left after 0 visible seconds (hidden at once): still a bounce, with no dwell to add.
+    expect(eventToUpdate(leave({ seconds: 0, total: 0 }), bouncing, false)).toMatchObject({ incr: { 'b:Horror': 1 }, affinity: { Horror: -0.5 } });
+  });
+
+  it.each([
+    ['the visitor interacted', { interacted: true }],
+    ['the page was seen for bounceSeconds or longer', { total: 10 }],
+    ['it is not the final report', { left: undefined }],
+    ['the report does not say whether the visitor interacted', { interacted: undefined }],
+    ['the total is not a number', { total: '4' }],
+    ['the page shows no entry', { contentType: undefined, documentId: undefined }],
+    ['the entry has no topics', { documentId: 'doc-2' }],
+  ])('is no bounce when %s: the report adds to affinity as before', (_label, properties) => {
+    const update = eventToUpdate(leave(properties), bouncing, false);
+    expect(Object.keys(update.incr ?? {}).filter((field) => field.startsWith('b:'))).toEqual([]);
+    expect(update.windowed).toBeUndefined();
+    expect(Object.values(update.affinity ?? {}).every((weight) => weight > 0)).toBe(true);
+  });
+
+  it('is no bounce when bounces are off (bounceSeconds 0, or no rule) or for another event', () => {
+    for (const off of [{ ...context, bounce: { maxSeconds: 0, weight: 0.5 } }, context]) {
+      const update = eventToUpdate(leave(), off, false);
+      expect(update.incr).toEqual({ dw: 3 });
+      expect(update.affinity).toEqual({ Horror: 1 });
+    }
+    expect(eventToUpdate({ ...leave(), event: 'Video Played' }, bouncing, false).incr).toEqual({ 'e:Video Played': 1 });
+  });
+
+  it('counts a bounce but leaves affinity alone with bounceWeight 0', () => {
+    const update = eventToUpdate(leave(), { ...context, bounce: { maxSeconds: 10, weight: 0 } }, false);
+    expect(update.incr).toEqual({ 'b:Horror': 1, dw: 3 });
+    expect(update.affinity).toBeUndefined();
+  });
+});
+
 describe('batchToUpdates', () => {
   it('orders events by time and marks the ones that may open a session', () => {
     const { updates, events } = batchToUpdates(

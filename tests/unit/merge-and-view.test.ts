@@ -24,6 +24,7 @@ describe('mergeInstruction', () => {
       sn: '2',
       pv: '7',
       'e:Signup': '1',
+      'b:Drama': '2',
       sx: '80',
       't:Drama': `1500|${NOW - 2 * DAY}`,
       'a0:us': 'newsletter',
@@ -35,7 +36,7 @@ describe('mergeInstruction', () => {
 
   it('sums counters, keeps extremes, carries decayed affinities and windows', () => {
     const merge = mergeInstruction(target, source);
-    expect(merge.sum).toEqual({ sn: 2, pv: 7, 'e:Signup': 1 });
+    expect(merge.sum).toEqual({ sn: 2, pv: 7, 'e:Signup': 1, 'b:Drama': 2 });
     expect(merge.max).toEqual({ ls: NOW - 2 * DAY, sx: 80 });
     expect(merge.min).toEqual({ fs: NOW - 9 * DAY });
     expect(merge.affinity).toEqual({ Drama: [1.5, NOW - 2 * DAY] });
@@ -57,7 +58,7 @@ describe('profile view', () => {
   it('reads counters, attribution, traits and time facts', () => {
     const view = toProfileView(
       profile(
-        { fs: String(NOW - 10 * DAY), ls: String(NOW - 2 * DAY), sn: '3', pv: '4', su: '150', sx: '75', dw: '90', 'e:Signup': '1', 'c:video': '2', 'a1:dv': 'mobile', 'a1:us': '', uid: 'h' },
+        { fs: String(NOW - 10 * DAY), ls: String(NOW - 2 * DAY), sn: '3', pv: '4', su: '150', sx: '75', dw: '90', 'e:Signup': '1', 'c:video': '2', 'b:Horror': '2', 'a1:dv': 'mobile', 'a1:us': '', uid: 'h' },
         { traits: { plan: '"pro"', broken: '{' } }
       ),
       NOW,
@@ -72,6 +73,7 @@ describe('profile view', () => {
       scroll: { max: 75, mean: 38 },
       events: { Signup: 1 },
       categories: { video: 2 },
+      bounces: { Horror: 2 },
       attribution: { latest: { deviceType: 'mobile', utmSource: null } },
       traits: { plan: 'pro', broken: '{' },
       identified: true,

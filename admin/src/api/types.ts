@@ -35,7 +35,8 @@ export interface SegmentTemplate {
 
 export interface FactCatalog {
   scalars: { name: string; type: FactType; windowCounter?: string; describe: string }[];
-  families: { family: string; type: FactType; describe: string }[];
+  /** `windowable`: its counters are kept in daily buckets too (`window: "7d"`). */
+  families: { family: string; type: FactType; describe: string; windowable?: boolean }[];
   operators: readonly string[];
   /** The operators that apply to a fact of each type (the rule builder offers only these). */
   operatorsByType: Record<FactType, readonly string[]>;

@@ -94,6 +94,13 @@ export const pluginConfigSchema = z
         maxWindowBuckets: z.number().int().min(16).max(100_000).default(1_000),
         /** Traits kept per visitor. */
         maxTraits: z.number().int().min(1).max(1_000).default(50),
+        /**
+         * A page view of an entry left untouched within this many visible seconds is a bounce for
+         * the entry's topics (`ingest/bounce.ts`); 0 turns bounces off.
+         */
+        bounceSeconds: z.number().min(0).max(3_600).default(10),
+        /** Affinity a bounce takes from each of the entry's topics (a view adds 1 by default). */
+        bounceWeight: z.number().min(0).max(100).default(0.5),
       })
       .prefault({}),
     identity: z

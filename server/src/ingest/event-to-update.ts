@@ -5,6 +5,8 @@ import type { EventUpdate, FunnelHit } from '../store/profile-store';
 import { statedTime, type IncomingEvent } from './event-schema';
 import { FORBIDDEN_KEYS } from './json-limits';
 import { messageHash } from './message-hash';
+import { isBounce, type BounceRule } from './bounce';
+import { SPECIAL_EVENTS } from './special-events';
 import { topicsOfProperties } from './topics';
 
 /**
@@ -12,14 +14,6 @@ import { topicsOfProperties } from './topics';
  * outside (device types, entry topics) arrives in `EventContext`. Nothing that carries an e-mail or
  * IP address becomes a name, a topic, an attribution value or a trait (`profiles/personal-data.ts`).
  */
-
-/** Track events the profile reads specially; everything else is counted by name. */
-export const SPECIAL_EVENTS = {
-  /** `properties.depth` (0-100) reached on the current page; `properties.previous`: the depth sent before. */
-  scrollDepth: 'Scroll Depth',
-  /** `properties.seconds` (or `value`): visible time on the page since the last report. */
-  dwellTime: 'Dwell Time',
-} as const;
 
 const MAX_DWELL_SECONDS_PER_EVENT = 3600;
 const MAX_TOPICS_PER_EVENT = 10;
@@ -44,6 +38,8 @@ export interface EventContext {
   sessionGapSec: number;
   /** Which steps of the enabled funnels a journey step is (`funnels/compiled-funnel.ts`); absent when none are enabled. */
   funnelHits?(step: JourneyStep): FunnelHit[];
+  /** When a leave report is a bounce (`profile.bounceSeconds`, `profile.bounceWeight`); absent: never. */
+  bounce?: BounceRule;
 }
 
 /** Epoch seconds of an event: its timestamp, else the server's time. */
@@ -202,12 +198,18 @@ export const eventToUpdate = (event: IncomingEvent, context: EventContext, mayOp
   const update: EventUpdate = { ts: eventTime(event, context.nowSec) };
   if (event.messageId) update.dedup = messageHash(event.messageId);
 
+  const stated = topicsOfProperties(event.properties);
+  const looked = context.entryTopics(event);
+  const topics = (looked.length === 0 ? stated : [...new Set([...stated, ...looked])]).slice(0, MAX_TOPICS_PER_EVENT);
+  const bounced = topics.length > 0 && isBounce(event, context.bounce);
+
   const counters = countersOf(event);
+  if (bounced) for (const topic of topics) counters[PREFIX.bounce + topic] = 1;
   let hasCounters = false;
   let windowed: Record<string, number> | undefined;
   for (const field in counters) {
     hasCounters = true;
-    // Windowed counts cover what rules ask about over time: page views, events, categories.
+    // Windowed counts cover what rules ask about over time: page views, events, categories, bounces.
     if (!field.startsWith(PREFIX.categoryAction)) (windowed ??= {})[field] = counters[field];
   }
   const engagement = engagementOf(event);
@@ -216,14 +218,12 @@ export const eventToUpdate = (event: IncomingEvent, context: EventContext, mayOp
   if (windowed) update.windowed = windowed;
   if (engagement.max) update.max = engagement.max;
 
-  const stated = topicsOfProperties(event.properties);
-  const looked = context.entryTopics(event);
-  const topics = looked.length === 0 ? stated : [...new Set([...stated, ...looked])];
-  if (topics.length > 0) {
-    const weight = number(event.properties?.weight);
-    const points = weight !== undefined && weight > 0 && weight <= 100 ? weight : 1;
+  // A bounce takes from its topics' affinity what any other event about the entry adds to it.
+  const weight = number(event.properties?.weight);
+  const points = bounced ? -context.bounce!.weight : weight !== undefined && weight > 0 && weight <= 100 ? weight : 1;
+  if (topics.length > 0 && points !== 0) {
     update.affinity = {};
-    for (const topic of topics.slice(0, MAX_TOPICS_PER_EVENT)) update.affinity[topic] = points;
+    for (const topic of topics) update.affinity[topic] = points;
   }
 
   const step = journeyStepOf(event, update.ts, topics, context.entryContentType(event));

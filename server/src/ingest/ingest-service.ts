@@ -15,6 +15,7 @@ import { deviceTypeOf } from './device-type';
 import type { OnSiteAction } from '../triggers/triggers-service';
 import type { IncomingEvent } from './event-schema';
 import { batchToUpdates, eventTime, seenNamesOf } from './event-to-update';
+import type { BounceRule } from './bounce';
 import { groupByVisitor } from './server-events';
 
 /** How long shutdown waits for batches under way (each is bounded by the store's command timeout). */
@@ -61,12 +62,19 @@ const ingestService = ({ strapi }: { strapi: Core.Strapi }) => {
   const identity = () => pluginService(strapi, 'identity');
   // Derived from the config, which is fixed for the life of the process, and from the enabled
   // segments, which are not (the same settings object as long as they do not change).
-  let derived: { hourlyCounters: readonly string[]; settings: UpdateSettings; isPersonalKey: (key: string) => boolean } | undefined;
+  let derived:
+    | { hourlyCounters: readonly string[]; settings: UpdateSettings; isPersonalKey: (key: string) => boolean; bounce: BounceRule }
+    | undefined;
   const derivedSettings = () => {
     const hourlyCounters = pluginService(strapi, 'segments').hourlyCounters();
     if (derived?.hourlyCounters !== hourlyCounters) {
       const config = getPluginConfig(strapi);
-      derived = { hourlyCounters, settings: updateSettings(config, hourlyCounters), isPersonalKey: personalKeyMatcher(config.identity.dropTraits) };
+      derived = {
+        hourlyCounters,
+        settings: updateSettings(config, hourlyCounters),
+        isPersonalKey: personalKeyMatcher(config.identity.dropTraits),
+        bounce: { maxSeconds: config.profile.bounceSeconds, weight: config.profile.bounceWeight },
+      };
     }
     return derived;
   };
@@ -158,7 +166,7 @@ const ingestService = ({ strapi }: { strapi: Core.Strapi }) => {
     const bots = batch.events.length - events.length;
     if (bots > 0) stats().count('bots', bots);
     if (events.length === 0) return { status: 'bot', bots };
-    const { settings, isPersonalKey } = derivedSettings();
+    const { settings, isPersonalKey, bounce } = derivedSettings();
     const entryTopics = await pluginService(strapi, 'entryTopics').prefetch(events);
     const { updates, events: ordered } = batchToUpdates(events, {
       nowSec: options.now,
@@ -169,6 +177,7 @@ const ingestService = ({ strapi }: { strapi: Core.Strapi }) => {
       isPersonalKey,
       sessionGapSec: settings.sessionGapSec,
       funnelHits: pluginService(strapi, 'funnels').hitsOf(),
+      bounce,
     });
 
     let { visitorId } = batch;

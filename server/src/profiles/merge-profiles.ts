@@ -11,7 +11,7 @@ import { FIELDS, PREFIX } from './profile-fields';
  */
 
 const SUMMED = new Set<string>([CORE_FIELDS.sessions, FIELDS.pageviews, FIELDS.dwellSeconds, FIELDS.scrollSum]);
-const SUMMED_PREFIXES = [PREFIX.event, PREFIX.page, PREFIX.category, PREFIX.categoryAction];
+const SUMMED_PREFIXES = [PREFIX.event, PREFIX.page, PREFIX.category, PREFIX.categoryAction, PREFIX.bounce];
 const MAXED = new Set<string>([CORE_FIELDS.lastSeen, CORE_FIELDS.sessionStart, CORE_FIELDS.windowsPrunedDay, FIELDS.scrollMax]);
 const MINNED = new Set<string>([CORE_FIELDS.firstSeen]);
 

@@ -23,6 +23,8 @@ export const PREFIX = {
   category: 'c:',
   /** Events by category and action: `ca:video/play`. */
   categoryAction: 'ca:',
+  /** Bounces by topic: `b:Sci-Fi`, page views of an entry with that topic left quickly untouched (`ingest/bounce.ts`). */
+  bounce: 'b:',
   /** Attribution of the first session: `a0:us` (utm source). */
   firstSession: 'a0:',
   /** Attribution of the latest session. */

@@ -42,6 +42,8 @@ export interface ProfileView {
   categoryActions: Record<string, number>;
   /** Decayed affinity per topic, as a share of the visitor's total interest (0-1). */
   topics: Record<string, number>;
+  /** Bounces per topic: views of an entry with the topic left quickly without interacting (`ingest/bounce.ts`). */
+  bounces: Record<string, number>;
   recent: string[];
   /** The latest journey steps, newest first (at most `profile.journeySteps`). */
   steps: ReadableStep[];
@@ -142,6 +144,7 @@ export const toProfileView = (profile: StoredProfile, now: number, halfLifeSec: 
     categories: family(fields, PREFIX.category),
     categoryActions: family(fields, PREFIX.categoryAction),
     topics: topicShares(fields, now, halfLifeSec),
+    bounces: family(fields, PREFIX.bounce),
     recent: profile.recent,
     steps: readableSteps(profile.steps),
     attribution: { first: attribution(fields, PREFIX.firstSession), latest: attribution(fields, PREFIX.latestSession) },

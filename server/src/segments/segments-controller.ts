@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { pluginService } from '../shared/plugin-services';
 import { parseOrThrow } from '../shared/validation';
 import { utcDay } from '../store/keys';
-import { FACT_FAMILIES, SCALAR_FACTS } from './rules/facts';
+import { FACT_FAMILIES, SCALAR_FACTS, WINDOWED_FAMILIES } from './rules/facts';
 import { OPERATOR_ALIASES, OPERATORS, OPERATORS_BY_TYPE } from './rules/operators';
 import { ruleTreeSchema } from './rules/rule-schema';
 import { segmentCreateSchema, segmentUpdateSchema, type SegmentCreate } from './segment-input';
@@ -150,7 +150,12 @@ const segmentsController = ({ strapi }: { strapi: Core.Strapi }) => {
       ctx.body = {
         data: {
           scalars: Object.entries(SCALAR_FACTS).map(([name, spec]) => ({ name, ...spec })),
-          families: Object.entries(FACT_FAMILIES).map(([family, spec]) => ({ family, type: spec.type, describe: spec.describe })),
+          families: Object.entries(FACT_FAMILIES).map(([family, spec]) => ({
+            family,
+            type: spec.type,
+            describe: spec.describe,
+            windowable: WINDOWED_FAMILIES.has(family),
+          })),
           operators: OPERATORS,
           operatorsByType: OPERATORS_BY_TYPE,
           operatorAliases: OPERATOR_ALIASES,

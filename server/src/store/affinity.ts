@@ -29,13 +29,14 @@ export const decayAffinity = (score: number, from: number, to: number, halfLifeS
 /**
  * The stored value after adding `weight`, scored at `ts`: both decayed to the later of the two
  * times, so a late event never moves the reference time back. Rounded to thousandths, so that the
- * drivers store the same string.
+ * drivers store the same string. A negative weight (a bounce, `ingest/bounce.ts`) lowers the score
+ * but never below 0: interest cannot be less than none, and the stored form holds no sign.
  */
 export const addAffinity = (stored: string | undefined | null, weight: number, ts: number, halfLifeSec: number): string => {
   const { score, at } = parseAffinity(stored) ?? { score: 0, at: ts };
   const ref = Math.max(at, ts);
   const value = decayAffinity(score, at, ref, halfLifeSec) + decayAffinity(weight, ts, ref, halfLifeSec);
-  return `${Math.floor(value * AFFINITY_SCALE + 0.5)}|${ref}`;
+  return `${Math.max(0, Math.floor(value * AFFINITY_SCALE + 0.5))}|${ref}`;
 };
 
 /**

@@ -24,7 +24,7 @@ export const factSpec = (catalog: FactCatalog, fact: string): { type: FactType; 
   const scalar = catalog.scalars.find((candidate) => candidate.name === fact);
   if (scalar) return { type: scalar.type, windowable: Boolean(scalar.windowCounter) };
   const family = catalog.families.find((candidate) => fact.startsWith(`${candidate.family}.`));
-  return { type: family?.type ?? 'any', windowable: ['events', 'pages', 'category'].includes(family?.family ?? '') };
+  return { type: family?.type ?? 'any', windowable: Boolean(family?.windowable) };
 };
 
 /** Fact names to suggest: the fixed facts, and family facts for the names seen in events. */
@@ -34,6 +34,7 @@ export const factSuggestions = (catalog: FactCatalog): string[] => [
   ...catalog.seen.pages.map((name) => `pages.${name}`),
   ...catalog.seen.categories.map((name) => `category.${name}`),
   ...catalog.seen.topics.map((name) => `topics.${name}`),
+  ...catalog.seen.topics.map((name) => `bounces.${name}`),
   ...catalog.seen.traits.map((name) => `traits.${name}`),
 ];
 

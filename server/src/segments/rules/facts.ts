@@ -49,11 +49,12 @@ export const FACT_FAMILIES: Record<string, FactSpec & { field?: string }> = {
   category: { type: 'number', field: PREFIX.category, describe: 'events by category' },
   categoryAction: { type: 'number', field: PREFIX.categoryAction, describe: 'events by category/action' },
   topics: { type: 'number', field: AFFINITY_PREFIX, describe: 'share of decayed interest in a topic, 0-1' },
+  bounces: { type: 'number', field: PREFIX.bounce, describe: 'page views of an entry with the topic left quickly without interacting' },
   traits: { type: 'any', describe: 'traits from identify calls' },
 };
 
 /** Families whose counters are kept in daily buckets too. */
-const WINDOWED_FAMILIES = new Set(['events', 'pages', 'category']);
+export const WINDOWED_FAMILIES = new Set(['events', 'pages', 'category', 'bounces']);
 
 export const ATTRIBUTION_FIELDS: Record<string, string> = {
   'utm.source': PREFIX.latestSession + ATTRIBUTION.utmSource,

@@ -6,7 +6,7 @@ import { AFFINITY_SCALE } from '../profile-fields';
  * driver and the profile view use; the contract suite runs both on the same inputs.
  *
  * `addedAffinity(stored, weight, ts, halfLife)`: the stored value (`<milli-score>|<epoch s>`, or nil)
- * after adding `weight` scored at `ts`, both decayed to the later of the two times.
+ * after adding `weight` scored at `ts`, both decayed to the later of the two times, never below 0.
  */
 export const AFFINITY_LUA = `
 local AFFINITY_LN2 = math.log(2)
@@ -20,6 +20,6 @@ local function addedAffinity(stored, weight, ts, halfLife)
   if milli then score, at = tonumber(milli) / ${AFFINITY_SCALE}, tonumber(storedAt) end
   local ref = math.max(at, ts)
   local value = decayAffinity(score, at, ref, halfLife) + decayAffinity(weight, ts, ref, halfLife)
-  return string.format('%d', math.floor(value * ${AFFINITY_SCALE} + 0.5)) .. '|' .. string.format('%d', ref)
+  return string.format('%d', math.max(0, math.floor(value * ${AFFINITY_SCALE} + 0.5))) .. '|' .. string.format('%d', ref)
 end
 `;
