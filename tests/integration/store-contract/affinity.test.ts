@@ -64,6 +64,25 @@ describe('topic affinity: the Lua and TypeScript definitions agree', () => {
     expect(new Set(fromLua.map((value) => value.split('|')[0])).size).toBeGreaterThan(100);
   });
 
+  it('lowers a score by a negative weight (a bounce), never below 0', async () => {
+    const cases: [string | null, number, number, number][] = [];
+    for (const halfLife of HALF_LIVES) {
+      for (const gap of GAPS) {
+        for (const weight of [-0.5, -1, -2.345, -100]) {
+          cases.push([null, weight, NOW - gap, halfLife]);
+          cases.push([addAffinity(null, 3.21, NOW - gap, halfLife), weight, NOW, halfLife]);
+          cases.push([addAffinity(null, 3.21, NOW, halfLife), weight, NOW - gap, halfLife]);
+        }
+      }
+    }
+    const fromLua = await Promise.all(cases.map((args) => luaAdd(...args)));
+    expect(fromLua).toEqual(cases.map((args) => addAffinity(...args)));
+    expect(fromLua.every((value) => /^\d+\|\d+$/.test(value))).toBe(true);
+    expect(addAffinity(`3000|${NOW}`, -0.5, NOW, DAY)).toBe(`2500|${NOW}`);
+    expect(addAffinity(`3000|${NOW}`, -5, NOW, DAY)).toBe(`0|${NOW}`);
+    expect(addAffinity(null, -0.5, NOW, DAY)).toBe(`0|${NOW}`);
+  });
+
   it('treats a value that is not an affinity as none', async () => {
     expect(await luaAdd('garbage', 2, NOW, DAY)).toBe(addAffinity('garbage', 2, NOW, DAY));
     expect(addAffinity('garbage', 2, NOW, DAY)).toBe(`2000|${NOW}`);
@@ -96,6 +115,20 @@ describe('topic affinity: the Lua and TypeScript definitions agree', () => {
         expected = addAffinity(expected, 4.567, ts - 3 * halfLife, halfLife);
         for (const store of [redisStore, memoryStore]) {
           expect((await store.profiles.applyMerge(visitor, merge, settings(halfLife), ts)).fields['t:topic']).toBe(expected);
+        }
+        // A bounce takes from it, and a bigger one leaves 0, not less.
+        for (const weight of [-0.5, -1000]) {
+          expected = addAffinity(expected, weight, ts, halfLife);
+          for (const store of [redisStore, memoryStore]) {
+            const result = await store.profiles.applyUpdates(visitor, [{ ts, affinity: { topic: weight } }], settings(halfLife), ts, { returnProfile: true });
+            expect(result.status === 'applied' && result.profile?.fields['t:topic']).toBe(expected);
+          }
+        }
+        expect(expected).toBe(`0|${ts}`);
+        expected = addAffinity(expected, 1, ts, halfLife);
+        for (const store of [redisStore, memoryStore]) {
+          const result = await store.profiles.applyUpdates(visitor, [{ ts, affinity: { topic: 1 } }], settings(halfLife), ts, { returnProfile: true });
+          expect(result.status === 'applied' && result.profile?.fields['t:topic']).toBe(expected);
         }
         // And the profile view reads it back decayed: one half-life on, half of it.
         expect(affinityAt(expected, ts + halfLife, halfLife)).toBeCloseTo(affinityAt(expected, ts, halfLife) / 2, 9);
