@@ -53,6 +53,8 @@ const base = (data.endpoint ?? '/api/personalization').replace(/\/$/, '');
 const MAX_BATCH = 20;
 const MAX_QUEUE = 200;
 const QUEUE_KEY = 'psn_q';
+const DWELL = 'Dwell Time';
+const SCROLL = 'Scroll Depth';
 const CONSENT_KEY = 'psn_consent';
 /** The visitor's credential (`<id>.<mac>`) from the server's last answer. */
 const TOKEN_KEY = 'psn_tok';
@@ -134,6 +136,10 @@ const entryProps = (): Props => {
   };
 };
 
+/** The current page view's entry, and whether the visitor did anything on the page (for bounces). */
+let pageEntry: Props = {};
+let interacted = false;
+
 const context = (): Props => ({
   page: { url: location.href, path: location.pathname, title: doc.title, referrer: doc.referrer },
   locale: nav.language,
@@ -150,6 +156,8 @@ function enqueue(event: Omit<TrackerEvent, 'context' | 'timestamp' | 'messageId'
 }
 
 function track(name: string, properties: Props = {}) {
+  // Any event but the tracker's own reading reports means the visitor did something here.
+  if (name !== DWELL && name !== SCROLL) interacted = true;
   const { category, action, label, ...rest } = properties;
   enqueue({
     type: 'track',
@@ -162,7 +170,10 @@ function track(name: string, properties: Props = {}) {
 }
 
 function page(name?: string, properties: Props = {}) {
-  enqueue({ type: 'page', ...(name ? { name } : {}), properties: { ...entryProps(), ...properties } });
+  const props = { ...entryProps(), ...properties };
+  // The entry this page view shows, for its leave report (a SPA may have changed the DOM by then).
+  pageEntry = { contentType: props.contentType, documentId: props.documentId, topics: props.topics };
+  enqueue({ type: 'page', ...(name ? { name } : {}), properties: props });
 }
 
 /** `userHash`: HMAC-SHA256 of the user id under the identity secret, from the site's backend (the proof). */
@@ -297,10 +308,14 @@ function beacon() {
 // Dwell: visible time on the current page, reported when it is hidden or left, and at once when it
 // passes a heartbeat (30 s, 60 s, 180 s by default), so that a dwell trigger acts while the visitor
 // is still reading. `seconds`: since the last report (the profile sums them); `total`: on this page.
+// The report sent when the page is left (page hide, SPA navigation) is sent even with 0 new seconds
+// and says `left: true`, whether the visitor `interacted`, and the page view's entry: the server
+// counts a quick untouched leave as a bounce (server/src/ingest/bounce.ts).
 let visibleSince = doc.visibilityState === 'visible' ? Date.now() : 0;
 let visibleMs = 0;
 let pageVisibleMs = 0;
 let heartbeatsSent = 0;
+let pageLeft = false;
 const heartbeats = [...(server.dwellHeartbeatsSec ?? [])].sort((a, b) => a - b);
 const reportDwell = (leaving = false) => {
   if (visibleSince) visibleMs += Date.now() - visibleSince;
@@ -308,7 +323,11 @@ const reportDwell = (leaving = false) => {
   const seconds = Math.round(visibleMs / 1000);
   pageVisibleMs += visibleMs;
   visibleMs = 0;
-  if (seconds > 0) track('Dwell Time', { seconds, total: Math.round(pageVisibleMs / 1000) });
+  const total = Math.round(pageVisibleMs / 1000);
+  if (leaving && !pageLeft) {
+    pageLeft = true;
+    track(DWELL, { seconds, total, left: true, interacted, ...pageEntry });
+  } else if (seconds > 0) track(DWELL, { seconds, total });
 };
 const checkHeartbeat = () => {
   const total = pageVisibleMs + visibleMs + (visibleSince ? Date.now() - visibleSince : 0);
@@ -321,12 +340,14 @@ const checkHeartbeat = () => {
 
 // Scroll depth: the 25/50/75/100 % marks of the current page, each once.
 let depthReached = 0;
-const checkScroll = () => {
+const checkScroll = (byVisitor?: Event) => {
   const height = doc.documentElement.scrollHeight;
   const depth = height > 0 ? ((scrollY + innerHeight) / height) * 100 : 100;
   const mark = [100, 75, 50, 25].find((threshold) => depth >= threshold - 0.5) ?? 0;
   if (mark > depthReached) {
-    track('Scroll Depth', { depth: mark, previous: depthReached });
+    // A mark reached by scrolling (not one a short page shows at load) is an interaction.
+    if (byVisitor) interacted = true;
+    track(SCROLL, { depth: mark, previous: depthReached });
     depthReached = mark;
   }
 };
@@ -340,6 +361,7 @@ const onNavigation = () => {
   depthReached = 0;
   pageVisibleMs = 0;
   heartbeatsSent = 0;
+  pageLeft = interacted = false;
   visibleSince = doc.visibilityState === 'visible' ? Date.now() : 0;
   page();
   setTimeout(checkScroll, 500);
@@ -455,6 +477,7 @@ const start = () => {
   doc.addEventListener('click', onClick, true);
   for (const type of Object.keys(VIDEO_EVENTS)) doc.addEventListener(type, onVideo, true);
   doc.addEventListener('focusin', onFocus, true);
+  for (const type of ['click', 'keydown', 'input']) doc.addEventListener(type, () => (interacted = true), true);
   doc.addEventListener('mouseover', onHover, true);
   doc.addEventListener('mouseout', onHover, true);
   doc.addEventListener('visibilitychange', () => {
@@ -466,7 +489,7 @@ const start = () => {
     }
   });
   addEventListener('pagehide', () => {
-    reportDwell();
+    reportDwell(true);
     beacon();
   });
   mirrorDataLayer();
