@@ -20,7 +20,8 @@ describe('browser tracker in Chromium', () => {
     redis = await startRedis();
     app = await startTestApp({ redisUrl: redis.url });
     baseUrl = await app.listen();
-    browser = await launchChromium();
+    // The leave report goes by beacon as the page unloads, with the browser's own User-Agent.
+    browser = await launchChromium({ userAgent: BROWSER_UA });
   });
 
   afterAll(async () => {
@@ -119,6 +120,79 @@ describe('browser tracker in Chromium', () => {
     // The password field, focused after the e-mail field, is never reported.
     expect(Number(fields['e:Form Field Focused'])).toBe(1);
     await context.close();
+  });
+
+  describe('bounces', () => {
+    type Props = Record<string, unknown>;
+    let documentId: string;
+    /** Events of the batches the app has answered, as the browser sent them (Playwright does not see beacons). */
+    const answered: { properties?: Props; context?: { page?: { url?: string } } }[] = [];
+    beforeAll(async () => {
+      ({ documentId } = await app.strapi.documents('api::movie.movie').create({ data: { title: 'Alien', genres: ['Horror'] }, status: 'published' }));
+      app.server.on('request', (request: http.IncomingMessage, response: http.ServerResponse) => {
+        if (request.method !== 'POST' || request.url !== '/api/personalization/events') return;
+        let body = '';
+        request.on('data', (chunk) => (body += chunk));
+        response.on('finish', () => answered.push(...(JSON.parse(body).events ?? [])));
+      });
+    });
+
+    let visits = 0;
+    /**
+     * Opens a page of the movie (short, or tall enough to scroll), lets `act` do what the visitor
+     * does, leaves for another page, and returns the profile once the page's leave report is stored,
+     * with that report as the tracker sent it.
+     */
+    const visitAndLeave = async (act: (page: Page) => Promise<void>, tall = false) => {
+      const url = `${baseUrl}/movie.html?visit=${++visits}`;
+      const context = await browser.newContext({ userAgent: BROWSER_UA, viewport: { width: 1000, height: 700 } });
+      await context.route(`${baseUrl}/movie.html*`, (route) =>
+        route.fulfill({
+          contentType: 'text/html',
+          body: `<!doctype html><title>Alien</title><body data-psn-entry="api::movie.movie:${documentId}">
+            <p id="synopsis">In space no one can hear you scream.</p>${tall ? '<div style="height:3000px"></div>' : ''}
+            <script src="/api/personalization/tracker.js" data-endpoint="/api/personalization" async></script></body>`,
+        })
+      );
+      await context.route(`${baseUrl}/elsewhere.html`, (route) => route.fulfill({ contentType: 'text/html', body: '<!doctype html><title>Elsewhere</title>' }));
+      const page = await context.newPage();
+      const firstBatch = page.waitForResponse((response) => response.url().endsWith('/api/personalization/events'));
+      await page.goto(url);
+      expect((await firstBatch).status()).toBe(202);
+      const [visitorId] = (await visitorCookie(context))!.value.split('.');
+      await act(page);
+      await page.goto(`${baseUrl}/elsewhere.html`);
+      const leave = () => answered.find((event) => event.context?.page?.url === url && event.properties?.left === true);
+      const deadline = Date.now() + 15_000;
+      while (!leave() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+      await context.close();
+      return { fields: await redis.client.hgetall(`psn:{v:${visitorId}}:p`), leave: leave() };
+    };
+
+    it('counts a page of an entry left quickly without interaction as a bounce for its topics', async () => {
+      const { fields, leave } = await visitAndLeave(async (page) => {
+        // Long enough for the short page's scroll mark at load, which is no interaction.
+        await page.waitForTimeout(800);
+      });
+      expect(leave?.properties).toMatchObject({ left: true, interacted: false, contentType: 'api::movie.movie', documentId });
+      expect(fields['b:Horror']).toBe('1');
+      expect(fields.sx).toBe('100');
+    });
+
+    it('counts no bounce when the visitor clicked or scrolled before leaving', async () => {
+      const clicked = await visitAndLeave((page) => page.click('#synopsis'));
+      expect(clicked.leave?.properties).toMatchObject({ left: true, interacted: true, documentId });
+      expect(clicked.fields['b:Horror']).toBeUndefined();
+      const scrolled = await visitAndLeave(async (page) => {
+        await page.waitForTimeout(800);
+        await page.mouse.wheel(0, 1500);
+        await page.waitForFunction(() => scrollY > 0);
+        await page.waitForTimeout(300);
+      }, true);
+      expect(scrolled.leave?.properties).toMatchObject({ left: true, interacted: true, documentId });
+      expect(scrolled.fields['b:Horror']).toBeUndefined();
+      expect(Number(scrolled.fields.sx)).toBeGreaterThanOrEqual(25);
+    });
   });
 
   it('retries a failed batch with backoff and the server counts it once', async () => {
