@@ -39,7 +39,7 @@ const compile = (count: number): CompiledSegment[] =>
 
 /** Median time of one evaluation, from 2,000 timed rounds of 50 evaluations each. */
 const medianMicros = (segments: CompiledSegment[]) => {
-  const input = { profile, now, affinityHalfLifeSec: 14 * DAY, engagementPercentile: () => 60 };
+  const input = { profile, now, affinityHalfLifeSec: 14 * DAY, sessionGapSec: 30 * 60, engagementPercentile: () => 60 };
   for (let i = 0; i < 20_000; i++) evaluateMembership(segments, input);
   const samples: number[] = [];
   for (let round = 0; round < 2_000; round++) {
@@ -52,7 +52,7 @@ const medianMicros = (segments: CompiledSegment[]) => {
 
 const one = medianMicros(compile(1));
 const fifty = medianMicros(compile(50));
-const matched = evaluateMembership(compile(50), { profile, now, affinityHalfLifeSec: 14 * DAY, engagementPercentile: () => 60 });
+const matched = evaluateMembership(compile(50), { profile, now, affinityHalfLifeSec: 14 * DAY, sessionGapSec: 30 * 60, engagementPercentile: () => 60 });
 console.log('\nsegment evaluation, in process');
 report('1 segment, median (µs) — baseline', fixed(one, 2));
 report('50 segments, median (µs; target < 20)', fixed(fifty, 2));

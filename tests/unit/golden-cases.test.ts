@@ -29,7 +29,7 @@ describe('golden rule evaluation', () => {
   const percentiles = rules.percentiles as Record<string, number | undefined>;
 
   it.each(rules.cases.map((entry) => [entry.profile, JSON.stringify(entry.rule), entry.matches, entry.rule] as const))('%s, %s -> %s', (profile, _label, matches, rule) => {
-    const facts = new ProfileFacts({ profile: profiles[profile], now: rules.now, affinityHalfLifeSec: rules.affinityHalfLifeSec, engagementPercentile: () => percentiles[profile] });
+    const facts = new ProfileFacts({ profile: profiles[profile], now: rules.now, affinityHalfLifeSec: rules.affinityHalfLifeSec, sessionGapSec: rules.sessionGapSec, engagementPercentile: () => percentiles[profile] });
     expect(compileRules(rule as RuleNode)(facts)).toBe(matches);
   });
 });

@@ -14,8 +14,8 @@ describe('membership', () => {
   ];
 
   it('lists matching segments in the given (priority) order', () => {
-    expect(evaluateMembership(segments, { profile: profile({ pv: '12' }), now: 0, affinityHalfLifeSec: 1 })).toEqual(['heavy', 'any-visitor']);
-    expect(evaluateMembership(segments, { profile: profile({}), now: 0, affinityHalfLifeSec: 1 })).toEqual(['any-visitor']);
+    expect(evaluateMembership(segments, { profile: profile({ pv: '12' }), now: 0, affinityHalfLifeSec: 1, sessionGapSec: 1800 })).toEqual(['heavy', 'any-visitor']);
+    expect(evaluateMembership(segments, { profile: profile({}), now: 0, affinityHalfLifeSec: 1, sessionGapSec: 1800 })).toEqual(['any-visitor']);
   });
 
   it('reports entered and left segments, or null when nothing changed', () => {

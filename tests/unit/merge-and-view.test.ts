@@ -92,7 +92,7 @@ describe('profile view', () => {
     const stored = profile({}, {
       windows: { [`${today}:pv`]: 2, [`${today - 6}:pv`]: 3, [`${today - 7}:pv`]: 5, [`${today}:e:X`]: 1, [`h${hour}:pv`]: 1, [`h${hour - 5}:pv`]: 4, [`h${hour - 6}:pv`]: 8 },
     });
-    const facts = new ProfileFacts({ profile: stored, now: NOW, affinityHalfLifeSec: 14 * DAY });
+    const facts = new ProfileFacts({ profile: stored, now: NOW, affinityHalfLifeSec: 14 * DAY, sessionGapSec: 1800 });
     expect(facts.windowed('pv', 7, 'd')).toBe(5);
     expect(facts.windowed('pv', 8, 'd')).toBe(10);
     expect(facts.windowed('e:X', 1, 'd')).toBe(1);

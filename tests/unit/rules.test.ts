@@ -52,6 +52,7 @@ const facts = (overrides: Partial<StoredProfile> = {}, percentile?: number) =>
     profile: { ...profile, ...overrides },
     now: NOW,
     affinityHalfLifeSec: 14 * DAY,
+    sessionGapSec: 30 * 60,
     engagementPercentile: () => percentile,
   });
 
@@ -102,11 +103,11 @@ describe('rule language: every fact', () => {
 
   it('reads the engagement percentile only when a rule asks, and once per evaluation', () => {
     let calls = 0;
-    const counted = new ProfileFacts({ profile, now: NOW, affinityHalfLifeSec: 14 * DAY, engagementPercentile: () => (calls++, 93) });
+    const counted = new ProfileFacts({ profile, now: NOW, affinityHalfLifeSec: 14 * DAY, sessionGapSec: 30 * 60, engagementPercentile: () => (calls++, 93) });
     const rule = compileRules({ all: [{ fact: 'engagement.percentile', op: 'gte', value: 90 }, { fact: 'engagement.percentile', op: 'lt', value: 95 }] });
     expect(rule(counted)).toBe(true);
     expect(calls).toBe(1);
-    expect(compileRules({ fact: 'pageviews', op: 'gt', value: 0 })(new ProfileFacts({ profile, now: NOW, affinityHalfLifeSec: 1, engagementPercentile: () => (calls++, 1) }))).toBe(true);
+    expect(compileRules({ fact: 'pageviews', op: 'gt', value: 0 })(new ProfileFacts({ profile, now: NOW, affinityHalfLifeSec: 1, sessionGapSec: 30 * 60, engagementPercentile: () => (calls++, 1) }))).toBe(true);
     expect(calls).toBe(1);
   });
 });
@@ -202,9 +203,9 @@ describe('rule language: every bad form is refused with its path', () => {
     [{ fact: 3, op: 'gt', value: 1 }, 'rules.fact: expected a fact name'],
     [{ all: { fact: 'pageviews', op: 'gt', value: 1 } }, 'rules.all: expected a list of conditions or groups'],
     [{ all: [], any: [] }, 'rules: a group has exactly one key ("all"); found "all", "any"'],
-    [{ not: [] }, 'rules.not: expected a condition { fact, op, value } or a group { all | any | not }'],
-    [{ any: ['pageviews > 3'] }, 'rules.any[0]: expected a condition { fact, op, value } or a group { all | any | not }'],
-    [null, 'rules: expected a condition { fact, op, value } or a group { all | any | not }'],
+    [{ not: [] }, 'rules.not: expected a condition { fact, op, value }, a sequence { sequence, within } or a group { all | any | not }'],
+    [{ any: ['pageviews > 3'] }, 'rules.any[0]: expected a condition { fact, op, value }, a sequence { sequence, within } or a group { all | any | not }'],
+    [null, 'rules: expected a condition { fact, op, value }, a sequence { sequence, within } or a group { all | any | not }'],
     [{ pageviews: 3 }, 'rules.fact: expected a fact name'],
     // The operators beyond comparisons: each refuses what it cannot use, at the value or the operator.
     [{ fact: 'referrer.host', op: 'matches', value: '(a' }, 'rules.value: not a regular expression RE2 accepts: error parsing regexp: missing closing ): `(a`'],
@@ -228,6 +229,23 @@ describe('rule language: every bad form is refused with its path', () => {
     [{ fact: 'recent', op: 'eq', value: 'doc-1' }, 'rules.op: operator "eq" does not apply to the list fact recent'],
     [{ fact: 'utm.source', op: 'all', value: ['a'] }, 'rules.op: operator "all" does not apply to the text fact utm.source'],
     [{ fact: 'traits.plan', op: 'missing', value: true }, 'rules.value: operator "missing" takes no value'],
+    // Sequences: the step, the field of the step, or the window.
+    [{ all: [{ fact: 'pageviews', op: 'gt', value: 1 }, { sequence: [{ page: 'Pricing' }, { page: 'Docs' }, { page: ' ' }], within: 'session' }] }, 'rules.all[1].sequence[2].page: expected a non-empty text'],
+    [{ any: [{ sequence: [{ page: 'A' }, { page: 'B' }], within: '1w' }] }, 'rules.any[0].within: expected "session" or a duration from "1m" to "90d", e.g. "30m", "2h", "7d"'],
+    [{ sequence: [{ page: 'A' }, { page: 'B' }], within: '30s' }, 'rules.within: expected "session" or a duration from "1m" to "90d", e.g. "30m", "2h", "7d"'],
+    [{ sequence: [{ page: 'A' }, { page: 'B' }], within: '91d' }, 'rules.within: expected "session" or a duration from "1m" to "90d", e.g. "30m", "2h", "7d"'],
+    [{ sequence: [{ page: 'A' }, { page: 'B' }], within: 3600 }, 'rules.within: expected "session" or a duration from "1m" to "90d", e.g. "30m", "2h", "7d"'],
+    [{ sequence: [{ page: 'A' }, { page: 'B' }] }, 'rules.within: expected "session" or a duration from "1m" to "90d", e.g. "30m", "2h", "7d"'],
+    [{ sequence: [{ page: 'A' }], within: 'session' }, 'rules.sequence: expected at least 2 steps'],
+    [{ sequence: Array.from({ length: 11 }, () => ({ page: 'A' })), within: 'session' }, 'rules.sequence: more than 10 steps'],
+    [{ sequence: 'Pricing then Docs', within: 'session' }, 'rules.sequence: expected a list of steps'],
+    [{ sequence: [{ page: 'A' }, 'B'], within: 'session' }, 'rules.sequence[1]: expected a step { page | event | category | contentType | topic }'],
+    [{ sequence: [{ page: 'A' }, {}], within: 'session' }, 'rules.sequence[1]: expected at least one of page, event, category, contentType, topic'],
+    [{ sequence: [{ page: 'A' }, { page: 'A', event: 'B' }], within: 'session' }, 'rules.sequence[1]: a step is a page view or an event, not both'],
+    [{ sequence: [{ page: 'A' }, { url: '/a' }], within: 'session' }, 'rules.sequence[1]: unknown field "url"'],
+    [{ sequence: [{ page: 'A' }, { topic: 3 }], within: 'session' }, 'rules.sequence[1].topic: expected a text'],
+    [{ not: { sequence: [{ page: 'A' }, { contentType: 'x'.repeat(101) }], within: 'session' } }, 'rules.not.sequence[1].contentType: longer than 100 characters'],
+    [{ sequence: [{ page: 'A' }, { page: 'B' }], within: 'session', fact: 'pageviews' }, 'rules: unknown field "fact"'],
   ])('%j', (rules, message) => {
     expect(errors(rules)).toContain(message);
   });
@@ -238,6 +256,11 @@ describe('rule language: every bad form is refused with its path', () => {
     expect(errors(deep)).toEqual([expect.stringContaining('groups nested deeper than 10 levels')]);
     const many = { any: Array.from({ length: 201 }, () => ({ fact: 'pageviews', op: 'gt', value: 0 })) };
     expect(errors(many)).toEqual(['rules.any[200]: more than 200 conditions']);
+    // A sequence is one condition, whatever its steps.
+    const sequence = { sequence: [{ page: 'A' }, { page: 'B' }], within: '1h' };
+    expect(errors({ any: [...many.any.slice(2), sequence] })).toEqual([]);
+    expect(errors({ any: [...many.any.slice(1), sequence] })).toEqual(['rules.any[200]: more than 200 conditions']);
+    expect(errors({ all: Array.from({ length: 200 }, () => ({ any: [sequence] })) })).toEqual(['rules.all[199].any[0]: more than 400 groups and conditions']);
   });
 
   it('reports every problem of a tree, not just the first', () => {
@@ -252,6 +275,7 @@ describe('hourWindowCounters', () => {
         { fact: 'pageviews', op: 'gt', value: 1, window: '6h' },
         { any: [{ fact: 'events.Signup', op: 'exists', window: '7d' }, { not: { fact: 'sessions', op: 'gt', value: 2, window: '1h' } }] },
         { fact: 'topics.Tech', op: 'gt', value: 1 },
+        { sequence: [{ page: 'Pricing' }, { event: 'Signup' }], within: '6h' },
       ],
     };
     expect(hourWindowCounters(rules)).toEqual(['pv', 'sn']);

@@ -20,7 +20,7 @@ const profile: StoredProfile = {
   segments: [],
 };
 
-const verdictAt = (rule: RuleNode, now: number) => compileRules(rule)(new ProfileFacts({ profile, now, affinityHalfLifeSec: 7 * DAY }));
+const verdictAt = (rule: RuleNode, now: number) => compileRules(rule)(new ProfileFacts({ profile, now, affinityHalfLifeSec: 7 * DAY, sessionGapSec: 1800 }));
 
 describe('which rules time can change, and for how long after the latest event', () => {
   const cases: [string, RuleNode, number | null][] = [
@@ -37,6 +37,8 @@ describe('which rules time can change, and for how long after the latest event',
     ['a fixed date', { fact: 'lastSeen', op: 'after', value: '2026-01-31' }, null],
     ['a trait date in the last 30 days (it may lie ahead)', { fact: 'traits.renewal', op: 'inLast', value: '30d' }, Infinity],
     ['the engagement percentile', { fact: 'engagement.percentile', op: 'gte', value: 90 }, Infinity],
+    ['a sequence (its window spans its own steps, never up to now)', { sequence: [{ page: 'Pricing' }, { event: 'Signup Started' }], within: '7d' }, null],
+    ['a sequence within a session', { not: { sequence: [{ page: 'Pricing' }, { page: 'Docs' }], within: 'session' } }, null],
     [
       'the longest in a tree',
       { all: [{ fact: 'pageviews', op: 'gt', value: 1 }, { not: { any: [{ fact: 'sessions', op: 'gt', value: 1, window: '14d' }, { fact: 'daysSinceLastSeen', op: 'gt', value: 3 }] } }] },

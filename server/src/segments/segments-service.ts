@@ -2,6 +2,7 @@ import { createHash } from 'crypto';
 import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 import { getPluginConfig } from '../config/get-plugin-config';
+import { sessionGapSecOf } from '../profiles/update-settings';
 import { forbidden } from '../shared/http-errors';
 import { pluginService } from '../shared/plugin-services';
 import type { StoredProfile } from '../store/profile-store';
@@ -112,6 +113,7 @@ const segmentsService = ({ strapi }: { strapi: Core.Strapi }) => {
     profile,
     now,
     affinityHalfLifeSec: getPluginConfig(strapi).affinity.halfLifeDays * 86_400,
+    sessionGapSec: sessionGapSecOf(getPluginConfig(strapi)),
     engagementPercentile: () => percentileOf(engagementScore(profile), engagementCuts),
   });
 

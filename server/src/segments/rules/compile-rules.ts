@@ -1,9 +1,11 @@
 import { FIELDS } from '../../profiles/profile-fields';
 import { CORE_FIELDS } from '../../store/profile-fields';
+import { matchesSequence, type SequenceWindow } from '../../journeys/sequence-match';
+import { compileStepSpec, stepSpecSchema } from '../../journeys/step-spec';
 import { ATTRIBUTION_FIELDS, resolveFact, type ResolvedFact } from './facts';
 import { ProfileFacts } from './profile-facts';
 import { operatorTest, type ActualKind } from './operators';
-import type { Condition, RuleNode } from './rule-schema';
+import { sequenceSpanSec, type Condition, type RuleNode, type SequenceCondition } from './rule-schema';
 
 /**
  * Compiles a rule tree, once, into a predicate over `ProfileFacts`. Pure: no Strapi, no Redis.
@@ -80,6 +82,20 @@ const compileCondition = (condition: Condition): Predicate => {
 };
 
 /**
+ * A sequence: its steps' matchers built once; at evaluation, the profile's recorded steps (decoded
+ * once per evaluation, however many sequences ask) searched in order. "session" takes the session
+ * gap the profile's sessions were counted with.
+ */
+const compileSequence = (condition: SequenceCondition): Predicate => {
+  // Through the schema, so that what is matched is what was checked (names trimmed).
+  const matchers = condition.sequence.map((spec) => compileStepSpec(stepSpecSchema.parse(spec)));
+  const span = sequenceSpanSec(condition.within);
+  if (span === null) throw new Error(`not a sequence window: ${condition.within}`);
+  const window: SequenceWindow | null = span === 'session' ? null : { maxSpanSec: span };
+  return (facts) => matchesSequence(facts.steps(), matchers, window ?? { sessionGapSec: facts.input.sessionGapSec });
+};
+
+/**
  * The counters a rule tree asks about over hours (`window: "6h"`): the store keeps hourly buckets
  * for these only.
  */
@@ -87,6 +103,7 @@ export const hourWindowCounters = (node: RuleNode): string[] => {
   if ('all' in node) return node.all.flatMap(hourWindowCounters);
   if ('any' in node) return node.any.flatMap(hourWindowCounters);
   if ('not' in node) return hourWindowCounters(node.not);
+  if ('sequence' in node) return [];
   const counter = resolveFact(node.fact)?.windowCounter;
   return counter && node.window?.endsWith('h') ? [counter] : [];
 };
@@ -105,5 +122,6 @@ export const compileRules = (node: RuleNode): Predicate => {
     const inner = compileRules(node.not);
     return (facts) => !inner(facts);
   }
+  if ('sequence' in node) return compileSequence(node);
   return compileCondition(node);
 };

@@ -3,12 +3,15 @@ import { CORE_FIELDS, HOUR_BUCKET_PREFIX } from '../../store/profile-fields';
 import type { StoredProfile } from '../../store/profile-store';
 import { FIELDS } from '../../profiles/profile-fields';
 import { topicShareMap } from '../../profiles/profile-view';
+import { stepsInTimeOrder, type JourneyStep } from '../../journeys/journey-step';
 
 export interface EvaluationInput {
   profile: StoredProfile;
   /** Epoch seconds. */
   now: number;
   affinityHalfLifeSec: number;
+  /** The inactivity that ends a session (the profile update settings'): what a sequence "within session" allows between steps. */
+  sessionGapSec: number;
   /** The visitor's engagement percentile (0-100), computed only if a rule asks for it. */
   engagementPercentile?: () => number | undefined;
 }
@@ -31,6 +34,8 @@ export class ProfileFacts {
   private parsedTraits?: Map<string, unknown>;
 
   private percentile?: { value: number | undefined };
+
+  private journey?: JourneyStep[];
 
   constructor(readonly input: EvaluationInput) {}
 
@@ -116,6 +121,13 @@ export class ProfileFacts {
 
   recent(): string[] {
     return this.input.profile.recent;
+  }
+
+  /** The recorded journey steps, oldest first, decoded on first use (unreadable ones dropped). */
+  steps(): readonly JourneyStep[] {
+    // `steps` is recorded by ingest from the journeys change on; profiles from before have none.
+    this.journey ??= stepsInTimeOrder((this.input.profile as { steps?: readonly string[] }).steps ?? []);
+    return this.journey;
   }
 
   engagementPercentile(): number | undefined {

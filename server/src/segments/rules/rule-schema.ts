@@ -1,11 +1,14 @@
 import { z } from 'zod';
+import { stepSpecSchema, type StepSpec } from '../../journeys/step-spec';
+import { durationSec } from '../../shared/duration';
 import { resolveFact } from './facts';
 import { OPERATORS, operatorProblem, type Operator, type Primitive } from './operators';
 
 /**
  * The rule language: nested `all` / `any` / `not` groups over conditions `{ fact, op, value }`,
- * optionally over a time window (`window: "7d"`). Checked against the fact catalog when a segment is
- * saved, so that an error names the exact path: `rules.all[2].op: unknown operator "greater"`.
+ * optionally over a time window (`window: "7d"`), and sequences `{ sequence: [step, ...], within }`.
+ * Checked against the fact catalog when a segment is saved, so that an error names the exact path:
+ * `rules.all[2].op: unknown operator "greater"`, `rules.all[1].sequence[2].page: expected a non-empty text`.
  */
 
 export interface Condition {
@@ -19,7 +22,26 @@ export interface Condition {
   window?: string;
 }
 
-export type RuleNode = Condition | { all: RuleNode[] } | { any: RuleNode[] } | { not: RuleNode };
+/**
+ * Steps the visitor's recorded journey holds in this order (others may come between), within one
+ * session or a span from the first matched step to the last (`journeys/`).
+ */
+export interface SequenceCondition {
+  sequence: StepSpec[];
+  /** `"session"` (no pause longer than the session gap between the steps), or `"1m"` to `"90d"`. */
+  within: string;
+}
+
+export type RuleNode = Condition | SequenceCondition | { all: RuleNode[] } | { any: RuleNode[] } | { not: RuleNode };
+
+export const MIN_SEQUENCE_STEPS = 2;
+export const MAX_SEQUENCE_STEPS = 10;
+/**
+ * A sequence's span: from a minute (steps are timed to the second, but a shorter span is rarely
+ * what an editor means) to 90 days (beyond, a profile's short list of recent steps has long moved on).
+ */
+export const MIN_SEQUENCE_SPAN_SEC = 60;
+export const MAX_SEQUENCE_SPAN_SEC = 90 * 86_400;
 
 export const MAX_RULE_DEPTH = 10;
 export const MAX_CONDITIONS = 200;
@@ -43,16 +65,46 @@ const conditionShape = z.strictObject({
     .optional(),
 });
 
+/** zod's issues as rule issues under `path`, in the rule language's words. */
+const pushZodIssues = (error: z.ZodError, path: (string | number)[], issues: RuleIssue[]) => {
+  for (const issue of error.issues) {
+    const message =
+      issue.code === 'unrecognized_keys' ? `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((key) => `"${key}"`).join(', ')}` : issue.message;
+    issues.push({ path: [...path, ...(issue.path as (string | number)[])], message });
+  }
+};
+
+const WITHIN_PROBLEM = 'expected "session" or a duration from "1m" to "90d", e.g. "30m", "2h", "7d"';
+
+/** The span a sequence's `within` allows, in seconds; "session" for one session; null when it is neither. */
+export const sequenceSpanSec = (within: unknown): number | 'session' | null => {
+  if (within === 'session') return 'session';
+  const seconds = typeof within === 'string' ? durationSec(within) : null;
+  return seconds !== null && seconds >= MIN_SEQUENCE_SPAN_SEC && seconds <= MAX_SEQUENCE_SPAN_SEC ? seconds : null;
+};
+
+/** A step that is not even an object is named as such (zod would say "expected object, received string"). */
+const sequenceStep = z
+  .custom<object>((value) => typeof value === 'object' && value !== null && !Array.isArray(value), { error: 'expected a step { page | event | category | contentType | topic }' })
+  .pipe(stepSpecSchema);
+
+const sequenceShape = z.strictObject({
+  sequence: z
+    .array(sequenceStep, { error: 'expected a list of steps' })
+    .min(MIN_SEQUENCE_STEPS, `expected at least ${MIN_SEQUENCE_STEPS} steps`)
+    .max(MAX_SEQUENCE_STEPS, `more than ${MAX_SEQUENCE_STEPS} steps`),
+  within: z.unknown().refine((within) => sequenceSpanSec(within) !== null, { error: WITHIN_PROBLEM }),
+});
+
+const checkSequence = (value: object, path: (string | number)[], issues: RuleIssue[]) => {
+  const parsed = sequenceShape.safeParse(value);
+  if (!parsed.success) pushZodIssues(parsed.error, path, issues);
+};
+
 const checkCondition = (value: object, path: (string | number)[], issues: RuleIssue[]) => {
   const parsed = conditionShape.safeParse(value);
   if (!parsed.success) {
-    for (const issue of parsed.error.issues) {
-      const message =
-        issue.code === 'unrecognized_keys'
-          ? `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((key) => `"${key}"`).join(', ')}`
-          : issue.message;
-      issues.push({ path: [...path, ...(issue.path as (string | number)[])], message });
-    }
+    pushZodIssues(parsed.error, path, issues);
     return;
   }
   const { fact, op, window } = parsed.data;
@@ -70,6 +122,8 @@ const checkCondition = (value: object, path: (string | number)[], issues: RuleIs
 
 const GROUPS = ['all', 'any', 'not'] as const;
 
+const NOT_A_NODE = 'expected a condition { fact, op, value }, a sequence { sequence, within } or a group { all | any | not }';
+
 /** Walks a rule tree, collecting every problem with its path; counts nodes and conditions to bound the work. */
 const checkNode = (node: unknown, path: (string | number)[], depth: number, issues: RuleIssue[], counter: { conditions: number; nodes: number }) => {
   if (++counter.nodes > MAX_NODES) {
@@ -77,7 +131,7 @@ const checkNode = (node: unknown, path: (string | number)[], depth: number, issu
     return;
   }
   if (typeof node !== 'object' || node === null || Array.isArray(node)) {
-    issues.push({ path, message: 'expected a condition { fact, op, value } or a group { all | any | not }' });
+    issues.push({ path, message: NOT_A_NODE });
     return;
   }
   if (depth > MAX_RULE_DEPTH) {
@@ -91,7 +145,9 @@ const checkNode = (node: unknown, path: (string | number)[], depth: number, issu
       if (counter.conditions === MAX_CONDITIONS + 1) issues.push({ path, message: `more than ${MAX_CONDITIONS} conditions` });
       return;
     }
-    checkCondition(node, path, issues);
+    // A sequence counts as one condition: its steps are bounded apart (at most ten).
+    if (Object.hasOwn(node, 'sequence')) checkSequence(node, path, issues);
+    else checkCondition(node, path, issues);
     return;
   }
   if (keys.length !== 1) {

@@ -19,11 +19,15 @@ const DAY = 86_400;
  * - `engagement.percentile` moves with everyone else's engagement: Infinity.
  * - Topic shares are not here: every topic decays at the same rate, so their shares do not change
  *   with time alone.
+ * - Sequences are not here either: their window spans the matched steps themselves (from the first
+ *   to the last, or the pauses between them), never reaching to now, and only a new event changes
+ *   the recorded steps.
  */
 export const ruleLookbackSec = (node: RuleNode): number | null => {
   if ('all' in node) return longestLookbackSec(node.all.map(ruleLookbackSec));
   if ('any' in node) return longestLookbackSec(node.any.map(ruleLookbackSec));
   if ('not' in node) return ruleLookbackSec(node.not);
+  if ('sequence' in node) return null;
   if (node.window) {
     const size = Number(node.window.slice(0, -1));
     return node.window.endsWith('h') ? size * HOUR : size * DAY;
