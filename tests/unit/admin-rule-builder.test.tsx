@@ -31,7 +31,7 @@ const catalog: FactCatalog = {
   operators: OPERATORS,
   operatorsByType: OPERATORS_BY_TYPE,
   operatorAliases: OPERATOR_ALIASES,
-  seen: { events: ['Video Played', 'Signup'], pages: [], categories: [], topics: ['Sci-Fi'], traits: ['plan'] },
+  seen: { events: ['Video Played', 'Signup'], pages: ['Pricing', 'Docs'], categories: [], topics: ['Sci-Fi'], traits: ['plan'] },
 };
 
 /** The builder with its state, reporting the rules it would save. */
@@ -153,6 +153,43 @@ describe('RuleBuilder (component)', () => {
     fireEvent.change(within(groups[1]).getByLabelText('Fact'), { target: { value: 'daysSinceFirstSeen' } });
     fireEvent.change(within(groups[1]).getByLabelText('Value'), { target: { value: '1' } });
     expect(last()).toEqual({ all: [{ fact: 'traits.plan', op: 'exists' }, { any: [{ fact: 'daysSinceFirstSeen', op: 'gte', value: 1 }] }] });
+  });
+
+  it('adds a sequence: "viewed Pricing, then Docs, then started Signup within 2 hours"', async () => {
+    const { last } = setup();
+    fireEvent.click(within(screen.getByTestId('rule-condition')).getByRole('button', { name: 'Remove condition' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Add sequence' }));
+    const sequence = screen.getByTestId('rule-sequence');
+    expect(last()).toEqual({ all: [{ sequence: [{ page: '' }, { page: '' }], within: 'session' }] });
+    fireEvent.change(within(sequence).getByLabelText('Step 1: Viewed the page'), { target: { value: 'Pricing' } });
+    fireEvent.change(within(sequence).getByLabelText('Step 2: Viewed the page'), { target: { value: 'Docs' } });
+    fireEvent.click(within(sequence).getByRole('button', { name: 'Add step' }));
+    await userEvent.click(within(sequence).getByRole('combobox', { name: 'Step 3, detail 1: what to match' }));
+    await userEvent.click(screen.getByRole('option', { name: 'Did the event' }));
+    fireEvent.change(within(sequence).getByLabelText('Step 3: Did the event'), { target: { value: 'Signup' } });
+    // The pages seen in events are suggested.
+    const list = within(sequence).getByLabelText('Step 1: Viewed the page').getAttribute('list');
+    expect([...document.querySelectorAll(`datalist[id="${list}"] option`)].map((option) => option.getAttribute('value'))).toEqual(['Pricing', 'Docs']);
+    await userEvent.click(within(sequence).getByRole('combobox', { name: 'Within' }));
+    await userEvent.click(screen.getByRole('option', { name: 'within a time span' }));
+    expect(last()).toEqual({ all: [{ sequence: [{ page: 'Pricing' }, { page: 'Docs' }, { event: 'Signup' }], within: '1h' }] });
+    fireEvent.change(within(sequence).getByLabelText('How many'), { target: { value: '2' } });
+    expect(last()).toEqual({ all: [{ sequence: [{ page: 'Pricing' }, { page: 'Docs' }, { event: 'Signup' }], within: '2h' }] });
+    await userEvent.click(within(sequence).getByRole('combobox', { name: 'Unit' }));
+    await userEvent.click(screen.getByRole('option', { name: 'days' }));
+    expect(last()).toEqual({ all: [{ sequence: [{ page: 'Pricing' }, { page: 'Docs' }, { event: 'Signup' }], within: '2d' }] });
+  });
+
+  it('shows a saved sequence, inside "none of", with its window, and removes it', () => {
+    const { last } = setup({
+      all: [{ fact: 'pageviews', op: 'gte', value: 1 }, { not: { sequence: [{ page: 'Pricing' }, { contentType: 'article', topic: 'ai' }], within: '30m' } }],
+    });
+    const sequence = screen.getByTestId('rule-sequence');
+    expect((within(sequence).getByLabelText('Step 2: About the topic') as HTMLInputElement).value).toBe('ai');
+    expect((within(sequence).getByLabelText('How many') as HTMLInputElement).value).toBe('30');
+    expect(within(sequence).getByRole('combobox', { name: 'Unit' }).textContent).toContain('minutes');
+    fireEvent.click(within(sequence).getByRole('button', { name: 'Remove sequence' }));
+    expect(last()).toEqual({ all: [{ fact: 'pageviews', op: 'gte', value: 1 }, { not: { all: [] } }] });
   });
 
   it('shows a segment declared in code read-only', () => {

@@ -1,4 +1,4 @@
-import { addChild, fromRules, newCondition, newGroup, removeNode, toRules, updateNode, type ConditionNode, type GroupNode } from '../../admin/src/components/RuleBuilder/rule-tree';
+import { addChild, fromRules, splitWithin, newCondition, newGroup, removeNode, toRules, updateNode, type ConditionNode, type GroupNode } from '../../admin/src/components/RuleBuilder/rule-tree';
 
 const typeOf = (fact: string) => (fact.startsWith('utm.') || fact === 'device.type' ? 'string' : 'number') as 'string' | 'number';
 const condition = (fact: string, op: string, value: string, window = ''): ConditionNode => ({ id: `${fact}-${op}`, kind: 'condition', fact, op, value, window });
@@ -43,12 +43,21 @@ describe('rule builder tree (pure)', () => {
         { fact: 'pageviews', op: 'gte', value: 3, window: '30d' },
         { not: { fact: 'traits.plan', op: 'in', value: ['pro', 'team'] } },
         { all: [{ fact: 'sessions', op: 'between', value: [2, 5] }] },
+        { sequence: [{ page: 'Pricing', category: 'Commerce' }, { event: 'Signup Started' }], within: 'session' },
+        { not: { sequence: [{ contentType: 'article', topic: 'ai' }, { page: 'Docs' }], within: '7d' } },
       ],
     };
     expect(toRules(fromRules(rules as never), () => 'any')).toEqual(rules);
     // A single condition at the root becomes a group of one.
     expect(fromRules({ fact: 'pageviews', op: 'gt', value: 1 })).toMatchObject({ kind: 'group', match: 'all', children: [{ fact: 'pageviews', value: '1' }] });
     expect(fromRules(null)).toMatchObject({ kind: 'group', children: [{ kind: 'condition', fact: '' }] });
+  });
+
+  it('splits a sequence window into what the picker shows', () => {
+    expect(splitWithin('session')).toBe('session');
+    expect(splitWithin('30m')).toEqual({ amount: '30', unit: 'm' });
+    expect(splitWithin('d')).toEqual({ amount: '', unit: 'd' });
+    expect(splitWithin('1w')).toEqual({ amount: '', unit: 'h' });
   });
 
   it('adds, changes and removes nodes anywhere without touching the others', () => {

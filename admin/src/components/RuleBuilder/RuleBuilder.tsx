@@ -3,18 +3,23 @@ import { Plus, Trash } from '@strapi/icons';
 import { createContext, useContext } from 'react';
 import type { FactCatalog } from '../../api/types';
 import { useTranslate, type Translate } from '../../utils/use-translate';
+import { JourneyStepsEditor, stepSuggestionsFromSeen } from '../JourneyStepsEditor';
 import { operatorLabels } from './operator-labels';
 import {
   addChild,
   newCondition,
   newGroup,
+  newSequence,
   removeNode,
   LIST_OPERATORS,
+  splitWithin,
   takesValue,
   updateNode,
   type ConditionNode,
   type FactType,
   type GroupNode,
+  type SequenceNode,
+  type SpanUnit,
 } from './rule-tree';
 
 const WINDOWS = ['', '1h', '6h', '24h', '48h', '1d', '7d', '14d', '30d', '90d'];
@@ -135,6 +140,67 @@ const Condition = ({ node }: { node: ConditionNode }) => {
   );
 };
 
+/** A sequence's window: one session (the configured inactivity gap), or a span from the first step to the last. */
+const WithinPicker = ({ node, set }: { node: SequenceNode; set: (within: string) => void }) => {
+  const { disabled, t } = useBuilder();
+  const within = splitWithin(node.within);
+  const span = within === 'session' ? null : within;
+  return (
+    <Flex gap={2} alignItems="flex-end">
+      <Box minWidth="200px">
+        <SingleSelect
+          aria-label={t('rules.sequence.within', 'Within')}
+          value={span ? 'span' : 'session'}
+          disabled={disabled}
+          onChange={(mode: string | number) => set(mode === 'session' ? 'session' : '1h')}
+        >
+          <SingleSelectOption value="session">{t('rules.sequence.within.session', 'in one session')}</SingleSelectOption>
+          <SingleSelectOption value="span">{t('rules.sequence.within.span', 'within a time span')}</SingleSelectOption>
+        </SingleSelect>
+      </Box>
+      {span && (
+        <>
+          <Box width="90px">
+            <TextInput
+              aria-label={t('rules.sequence.amount', 'How many')}
+              inputMode="numeric"
+              value={span.amount}
+              disabled={disabled}
+              onChange={(event: React.ChangeEvent<HTMLInputElement>) => set(`${event.target.value.trim()}${span.unit}`)}
+            />
+          </Box>
+          <Box minWidth="120px">
+            <SingleSelect aria-label={t('rules.sequence.unit', 'Unit')} value={span.unit} disabled={disabled} onChange={(unit: string | number) => set(`${span.amount}${unit as SpanUnit}`)}>
+              <SingleSelectOption value="m">{t('rules.sequence.unit.minutes', 'minutes')}</SingleSelectOption>
+              <SingleSelectOption value="h">{t('rules.sequence.unit.hours', 'hours')}</SingleSelectOption>
+              <SingleSelectOption value="d">{t('rules.sequence.unit.days', 'days')}</SingleSelectOption>
+            </SingleSelect>
+          </Box>
+        </>
+      )}
+    </Flex>
+  );
+};
+
+const Sequence = ({ node }: { node: SequenceNode }) => {
+  const { value, onChange, catalog, disabled, t } = useBuilder();
+  const set = (patch: Partial<SequenceNode>) => onChange(updateNode(value, node.id, (current) => ({ ...(current as SequenceNode), ...patch })));
+  return (
+    <Box padding={3} borderColor="neutral200" borderStyle="solid" borderWidth="1px" hasRadius data-testid="rule-sequence">
+      <Flex direction="column" alignItems="stretch" gap={2}>
+        <Flex gap={2} alignItems="flex-end" wrap="wrap">
+          <Typography fontWeight="semiBold">{t('rules.sequence.title', 'Did these steps, in this order')}</Typography>
+          <WithinPicker node={node} set={(within) => set({ within })} />
+          <IconButton label={t('rules.sequence.remove', 'Remove sequence')} disabled={disabled} onClick={() => onChange(removeNode(value, node.id))}>
+            <Trash />
+          </IconButton>
+        </Flex>
+        <JourneyStepsEditor value={node.steps} onChange={(steps) => set({ steps })} suggestions={stepSuggestionsFromSeen(catalog.seen)} disabled={disabled} />
+      </Flex>
+    </Box>
+  );
+};
+
 const Group = ({ node, root }: { node: GroupNode; root: boolean }) => {
   const { value, onChange, disabled, t } = useBuilder();
   return (
@@ -181,13 +247,24 @@ const Group = ({ node, root }: { node: GroupNode; root: boolean }) => {
               : t('rules.empty.any', 'No conditions: nobody matches.')}
           </Typography>
         )}
-        {node.children.map((child) => (child.kind === 'group' ? <Group key={child.id} node={child} root={false} /> : <Condition key={child.id} node={child} />))}
+        {node.children.map((child) =>
+          child.kind === 'group' ? (
+            <Group key={child.id} node={child} root={false} />
+          ) : child.kind === 'sequence' ? (
+            <Sequence key={child.id} node={child} />
+          ) : (
+            <Condition key={child.id} node={child} />
+          )
+        )}
         <Flex gap={2}>
           <Button variant="secondary" startIcon={<Plus />} disabled={disabled} onClick={() => onChange(addChild(value, node.id, newCondition()))}>
             {t('rules.addCondition', 'Add condition')}
           </Button>
           <Button variant="tertiary" startIcon={<Plus />} disabled={disabled} onClick={() => onChange(addChild(value, node.id, newGroup('any')))}>
             {t('rules.addGroup', 'Add group')}
+          </Button>
+          <Button variant="tertiary" startIcon={<Plus />} disabled={disabled} onClick={() => onChange(addChild(value, node.id, newSequence()))}>
+            {t('rules.addSequence', 'Add sequence')}
           </Button>
         </Flex>
       </Flex>
@@ -198,7 +275,7 @@ const Group = ({ node, root }: { node: GroupNode; root: boolean }) => {
 /**
  * A visual editor of segment rules: nested all/any/none groups of conditions; a fact from the
  * catalog (with the names actually seen in events suggested), an operator fitting its type, a value
- * and, for facts counted per day, a window.
+ * and, for facts counted per day, a window; and sequences, steps in order within a session or a span.
  */
 export const RuleBuilder = (props: Props) => {
   const t = useTranslate();

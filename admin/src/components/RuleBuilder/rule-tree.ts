@@ -4,8 +4,9 @@
  */
 
 import type { FactType } from '../../../../server/src/segments/rules/operators';
+import type { StepSpec } from '../../../../server/src/journeys/step-spec';
 
-export type { FactType };
+export type { FactType, StepSpec };
 
 export interface ConditionNode {
   id: string;
@@ -17,6 +18,14 @@ export interface ConditionNode {
   window: string;
 }
 
+/** Steps in this order (`JourneyStepsEditor`), within one session or a span ("30m", "2h", "7d"). */
+export interface SequenceNode {
+  id: string;
+  kind: 'sequence';
+  steps: StepSpec[];
+  within: string;
+}
+
 export interface GroupNode {
   id: string;
   kind: 'group';
@@ -25,16 +34,31 @@ export interface GroupNode {
   children: RuleTreeNode[];
 }
 
-export type RuleTreeNode = ConditionNode | GroupNode;
+export type RuleTreeNode = ConditionNode | SequenceNode | GroupNode;
 
 /** The rule language (what the API takes). */
-export type Rule = { all: Rule[] } | { any: Rule[] } | { not: Rule } | { fact: string; op: string; value?: unknown; window?: string };
+export type Rule =
+  | { all: Rule[] }
+  | { any: Rule[] }
+  | { not: Rule }
+  | { sequence: StepSpec[]; within: string }
+  | { fact: string; op: string; value?: unknown; window?: string };
 
 let counter = 0;
 export const newId = () => `node-${++counter}`;
 
 export const newCondition = (): ConditionNode => ({ id: newId(), kind: 'condition', fact: '', op: 'gte', value: '', window: '' });
+export const newSequence = (): SequenceNode => ({ id: newId(), kind: 'sequence', steps: [{ page: '' }, { page: '' }], within: 'session' });
 export const newGroup = (match: 'all' | 'any' = 'all'): GroupNode => ({ id: newId(), kind: 'group', match, negate: false, children: [newCondition()] });
+
+export type SpanUnit = 'm' | 'h' | 'd';
+
+/** A sequence's `within` as the picker shows it: one session, or an amount (as typed) and a unit. */
+export const splitWithin = (within: string): 'session' | { amount: string; unit: SpanUnit } => {
+  if (within === 'session') return 'session';
+  const match = /^(\d*)([mhd])$/.exec(within);
+  return match ? { amount: match[1], unit: match[2] as SpanUnit } : { amount: '', unit: 'h' };
+};
 
 export const takesValue = (op: string) => op !== 'exists' && op !== 'notExists' && op !== 'missing';
 
@@ -81,6 +105,7 @@ const parseValue = (condition: ConditionNode, type: FactType): unknown => {
 
 /** The tree as the API takes it. `typeOf` gives a fact's type (from the fact catalog). */
 export const toRules = (node: RuleTreeNode, typeOf: (fact: string) => FactType): Rule => {
+  if (node.kind === 'sequence') return { sequence: node.steps, within: node.within };
   if (node.kind === 'condition') {
     const value = parseValue(node, typeOf(node.fact));
     return { fact: node.fact, op: node.op, ...(value !== undefined ? { value } : {}), ...(node.window ? { window: node.window } : {}) };
@@ -103,6 +128,7 @@ export const fromRules = (rule: Rule | null | undefined): GroupNode => {
       const inner = convert(node.not);
       return inner.kind === 'group' ? { ...inner, negate: !inner.negate } : { id: newId(), kind: 'group', match: 'all', negate: true, children: [inner] };
     }
+    if ('sequence' in node) return { id: newId(), kind: 'sequence', steps: node.sequence, within: node.within };
     return { id: newId(), kind: 'condition', fact: node.fact, op: node.op, value: formatValue(node.value), window: node.window ?? '' };
   };
   if (!rule) return newGroup();
