@@ -1,8 +1,10 @@
 /**
  * Evaluating 50 enabled segments against one profile, in process (target: median under 20 µs).
- * Printed with the time for one segment as the baseline measured in the same run.
+ * Printed with the time for one segment as the baseline measured in the same run; then the same
+ * with 10 of the 50 three-step sequences over the profile's 16 recorded steps (issue 16).
  */
 import { performance } from 'perf_hooks';
+import { encodeStep, type JourneyStep } from '../../server/src/journeys/journey-step';
 import { evaluateMembership, type CompiledSegment } from '../../server/src/segments/membership';
 import { compileRules } from '../../server/src/segments/rules/compile-rules';
 import type { RuleNode } from '../../server/src/segments/rules/rule-schema';
@@ -32,14 +34,38 @@ const profile: StoredProfile = {
   segments: [],
 };
 
-const compile = (count: number): CompiledSegment[] =>
-  fiftySegments()
+/**
+ * The same visitor's 16 recorded steps (newest first, as stored): film pages with their genres, a
+ * pricing and docs visit, video plays and clicks, a checkout; spread over the 5 sessions.
+ */
+const journey: JourneyStep[] = [
+  { kind: 'page', name: 'Home' },
+  { kind: 'page', name: 'Film', category: 'video', contentType: 'api::movie.movie', topics: ['Drama', 'Crime'] },
+  { kind: 'event', name: 'Video Playback Started', category: 'video' },
+  { kind: 'page', name: 'Pricing' },
+  { kind: 'page', name: 'Film', category: 'video', contentType: 'api::movie.movie', topics: ['Comedy'] },
+  { kind: 'event', name: 'CTA Clicked', category: 'cta' },
+  { kind: 'page', name: 'Docs' },
+  { kind: 'page', name: 'Film', category: 'video', contentType: 'api::movie.movie', topics: ['Action', 'Thriller', 'Sci-Fi'] },
+  { kind: 'event', name: 'Video Playback Started', category: 'video' },
+  { kind: 'page', name: 'Blog' },
+  { kind: 'event', name: 'CTA Clicked', category: 'cta' },
+  { kind: 'page', name: 'Film', category: 'video', contentType: 'api::movie.movie', topics: ['Romance'] },
+  { kind: 'event', name: 'Product Added' },
+  { kind: 'page', name: 'Checkout' },
+  { kind: 'event', name: 'Order Completed' },
+  { kind: 'page', name: 'Home' },
+].map((step, i) => ({ ...step, ts: now - 5 * DAY + Math.floor(i / 4) * DAY + (i % 4) * 240 }) as JourneyStep);
+const profileWithSteps = { ...profile, steps: journey.map(encodeStep).reverse() } as StoredProfile;
+
+const compile = (count: number, sequences = 0): CompiledSegment[] =>
+  fiftySegments({ sequences })
     .slice(0, count)
     .map((segment) => ({ slug: segment.slug, priority: segment.priority, matches: compileRules(segment.rules as RuleNode) }));
 
 /** Median time of one evaluation, from 2,000 timed rounds of 50 evaluations each. */
-const medianMicros = (segments: CompiledSegment[]) => {
-  const input = { profile, now, affinityHalfLifeSec: 14 * DAY, sessionGapSec: 30 * 60, engagementPercentile: () => 60 };
+const medianMicros = (segments: CompiledSegment[], evaluated: StoredProfile = profile) => {
+  const input = { profile: evaluated, now, affinityHalfLifeSec: 14 * DAY, sessionGapSec: 30 * 60, engagementPercentile: () => 60 };
   for (let i = 0; i < 20_000; i++) evaluateMembership(segments, input);
   const samples: number[] = [];
   for (let round = 0; round < 2_000; round++) {
@@ -58,3 +84,10 @@ report('1 segment, median (µs) — baseline', fixed(one, 2));
 report('50 segments, median (µs; target < 20)', fixed(fifty, 2));
 report('ratio 50 segments / 1 segment', fixed(fifty / one, 1));
 report('segments the typical profile is in', String(matched.length));
+
+const sequenceSlugs = new Set(fiftySegments({ sequences: 10 }).filter((segment) => 'sequence' in (segment.rules as object)).map((segment) => segment.slug));
+const withSequences = medianMicros(compile(50, 10), profileWithSteps);
+const matchedWithSequences = evaluateMembership(compile(50, 10), { profile: profileWithSteps, now, affinityHalfLifeSec: 14 * DAY, sessionGapSec: 30 * 60, engagementPercentile: () => 60 });
+report('50 segments, 10 of them 3-step sequences, 16 recorded steps, median (µs; target < 20)', fixed(withSequences, 2));
+report('ratio with sequences / without', fixed(withSequences / fifty, 2));
+report('segments that profile is in (of them sequences)', `${matchedWithSequences.length} (${matchedWithSequences.filter((slug) => sequenceSlugs.has(slug)).length} of ${sequenceSlugs.size})`);
