@@ -1,6 +1,6 @@
 import { z } from 'zod';
+import { journeySpanSec, MAX_JOURNEY_STEPS, MIN_JOURNEY_STEPS } from '../journeys/journey-bounds';
 import { stepSpecSchema } from '../journeys/step-spec';
-import { durationSec } from '../shared/duration';
 import { dayOfDate } from '../shared/utc-date';
 
 /**
@@ -9,10 +9,8 @@ import { dayOfDate } from '../shared/utc-date';
  * last. Checked whole when saved, with paths (`steps[2].page: ...`).
  */
 
-export const MIN_FUNNEL_STEPS = 2;
-export const MAX_FUNNEL_STEPS = 10;
-const MIN_WINDOW_SEC = 60;
-const MAX_WINDOW_SEC = 90 * 86_400;
+export const MIN_FUNNEL_STEPS = MIN_JOURNEY_STEPS;
+export const MAX_FUNNEL_STEPS = MAX_JOURNEY_STEPS;
 
 /**
  * Enabled funnels at most. Every enabled funnel is matched against every event of every batch and
@@ -21,10 +19,9 @@ const MAX_WINDOW_SEC = 90 * 86_400;
  */
 export const MAX_ENABLED_FUNNELS = 20;
 
-const window = z.string({ error: 'expected a duration such as "7d"' }).refine((text) => {
-  const sec = durationSec(text);
-  return sec !== null && sec >= MIN_WINDOW_SEC && sec <= MAX_WINDOW_SEC;
-}, 'expected a duration from "1m" to "90d" (s, m, h or d), such as "7d"');
+const window = z
+  .string({ error: 'expected a duration such as "7d"' })
+  .refine((text) => journeySpanSec(text) !== null, 'expected a duration from "1m" to "90d" (s, m, h or d), such as "7d"');
 
 const fields = {
   name: z.string({ error: 'expected a name' }).trim().min(1, 'must not be empty').max(120, 'longer than 120 characters'),

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { stepSpecSchema, type StepSpec } from '../../journeys/step-spec';
-import { durationSec } from '../../shared/duration';
+import { journeySpanSec, MAX_JOURNEY_STEPS, MIN_JOURNEY_STEPS } from '../../journeys/journey-bounds';
 import { resolveFact } from './facts';
 import { OPERATORS, operatorProblem, type Operator, type Primitive } from './operators';
 
@@ -33,15 +33,6 @@ export interface SequenceCondition {
 }
 
 export type RuleNode = Condition | SequenceCondition | { all: RuleNode[] } | { any: RuleNode[] } | { not: RuleNode };
-
-export const MIN_SEQUENCE_STEPS = 2;
-export const MAX_SEQUENCE_STEPS = 10;
-/**
- * A sequence's span: from a minute (steps are timed to the second, but a shorter span is rarely
- * what an editor means) to 90 days (beyond, a profile's short list of recent steps has long moved on).
- */
-export const MIN_SEQUENCE_SPAN_SEC = 60;
-export const MAX_SEQUENCE_SPAN_SEC = 90 * 86_400;
 
 export const MAX_RULE_DEPTH = 10;
 export const MAX_CONDITIONS = 200;
@@ -77,11 +68,7 @@ const pushZodIssues = (error: z.ZodError, path: (string | number)[], issues: Rul
 const WITHIN_PROBLEM = 'expected "session" or a duration from "1m" to "90d", e.g. "30m", "2h", "7d"';
 
 /** The span a sequence's `within` allows, in seconds; "session" for one session; null when it is neither. */
-export const sequenceSpanSec = (within: unknown): number | 'session' | null => {
-  if (within === 'session') return 'session';
-  const seconds = typeof within === 'string' ? durationSec(within) : null;
-  return seconds !== null && seconds >= MIN_SEQUENCE_SPAN_SEC && seconds <= MAX_SEQUENCE_SPAN_SEC ? seconds : null;
-};
+export const sequenceSpanSec = (within: unknown): number | 'session' | null => (within === 'session' ? 'session' : journeySpanSec(within));
 
 /** A step that is not even an object is named as such (zod would say "expected object, received string"). */
 const sequenceStep = z
@@ -91,8 +78,8 @@ const sequenceStep = z
 const sequenceShape = z.strictObject({
   sequence: z
     .array(sequenceStep, { error: 'expected a list of steps' })
-    .min(MIN_SEQUENCE_STEPS, `expected at least ${MIN_SEQUENCE_STEPS} steps`)
-    .max(MAX_SEQUENCE_STEPS, `more than ${MAX_SEQUENCE_STEPS} steps`),
+    .min(MIN_JOURNEY_STEPS, `expected at least ${MIN_JOURNEY_STEPS} steps`)
+    .max(MAX_JOURNEY_STEPS, `more than ${MAX_JOURNEY_STEPS} steps`),
   within: z.unknown().refine((within) => sequenceSpanSec(within) !== null, { error: WITHIN_PROBLEM }),
 });
 
