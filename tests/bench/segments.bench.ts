@@ -57,7 +57,7 @@ const journey: JourneyStep[] = [
   { kind: 'page', name: 'Home' },
 ].map((step, i) => ({ ...step, ts: now - 5 * DAY + Math.floor(i / 4) * DAY + (i % 4) * 240 }) as JourneyStep);
 const recordedSteps = journey.map(encodeStep).reverse();
-const profileWithSteps = { ...profile, steps: recordedSteps } as StoredProfile;
+const profileWithSteps: StoredProfile = { ...profile, steps: recordedSteps };
 
 const compile = (count: number, sequences = 0): CompiledSegment[] =>
   fiftySegments({ sequences })
@@ -92,6 +92,6 @@ const matchedWithSequences = evaluateMembership(compile(50, 10), { profile: prof
 report('50 segments, 10 of them 3-step sequences, 16 recorded steps, median (µs; target < 20)', fixed(withSequences, 2));
 report('ratio with sequences / without', fixed(withSequences / fifty, 2));
 // The record's default length (`profile.journeySteps`): the 8 newest steps.
-const withEightSteps = medianMicros(compile(50, 10), { ...profile, steps: recordedSteps.slice(0, 8) } as StoredProfile);
+const withEightSteps = medianMicros(compile(50, 10), { ...profile, steps: recordedSteps.slice(0, 8) });
 report('… with 8 recorded steps (the default record), median (µs)', fixed(withEightSteps, 2));
 report('segments that profile is in (of them sequences)', `${matchedWithSequences.length} (${matchedWithSequences.filter((slug) => sequenceSlugs.has(slug)).length} of ${sequenceSlugs.size})`);

@@ -125,8 +125,7 @@ export class ProfileFacts {
 
   /** The recorded journey steps, oldest first, decoded on first use (unreadable ones dropped). */
   steps(): readonly JourneyStep[] {
-    // `steps` is recorded by ingest from the journeys change on; profiles from before have none.
-    this.journey ??= stepsInTimeOrder((this.input.profile as { steps?: readonly string[] }).steps ?? []);
+    this.journey ??= stepsInTimeOrder(this.input.profile.steps);
     return this.journey;
   }
 
