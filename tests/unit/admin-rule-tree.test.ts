@@ -57,6 +57,7 @@ describe('rule builder tree (pure)', () => {
     expect(splitWithin('session')).toBe('session');
     expect(splitWithin('30m')).toEqual({ amount: '30', unit: 'm' });
     expect(splitWithin('d')).toEqual({ amount: '', unit: 'd' });
+    expect(splitWithin('90s')).toEqual({ amount: '90', unit: 's' });
     expect(splitWithin('1w')).toEqual({ amount: '', unit: 'h' });
   });
 

@@ -171,6 +171,7 @@ const WithinPicker = ({ node, set }: { node: SequenceNode; set: (within: string)
           </Box>
           <Box minWidth="120px">
             <SingleSelect aria-label={t('rules.sequence.unit', 'Unit')} value={span.unit} disabled={disabled} onChange={(unit: string | number) => set(`${span.amount}${unit as SpanUnit}`)}>
+              <SingleSelectOption value="s">{t('rules.sequence.unit.seconds', 'seconds')}</SingleSelectOption>
               <SingleSelectOption value="m">{t('rules.sequence.unit.minutes', 'minutes')}</SingleSelectOption>
               <SingleSelectOption value="h">{t('rules.sequence.unit.hours', 'hours')}</SingleSelectOption>
               <SingleSelectOption value="d">{t('rules.sequence.unit.days', 'days')}</SingleSelectOption>

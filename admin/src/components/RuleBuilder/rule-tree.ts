@@ -51,12 +51,12 @@ export const newCondition = (): ConditionNode => ({ id: newId(), kind: 'conditio
 export const newSequence = (): SequenceNode => ({ id: newId(), kind: 'sequence', steps: [{ page: '' }, { page: '' }], within: 'session' });
 export const newGroup = (match: 'all' | 'any' = 'all'): GroupNode => ({ id: newId(), kind: 'group', match, negate: false, children: [newCondition()] });
 
-export type SpanUnit = 'm' | 'h' | 'd';
+export type SpanUnit = 's' | 'm' | 'h' | 'd';
 
 /** A sequence's `within` as the picker shows it: one session, or an amount (as typed) and a unit. */
 export const splitWithin = (within: string): 'session' | { amount: string; unit: SpanUnit } => {
   if (within === 'session') return 'session';
-  const match = /^(\d*)([mhd])$/.exec(within);
+  const match = /^(\d*)([smhd])$/.exec(within);
   return match ? { amount: match[1], unit: match[2] as SpanUnit } : { amount: '', unit: 'h' };
 };
 
