@@ -99,7 +99,7 @@ describe('journey steps in the profile', () => {
     const response = await request(app.server).get('/api/personalization/profile?export=true').set('X-Visitor-Token', browser.token).expect(200);
     const { profile, stored } = response.body.data;
     expect(profile.steps).toEqual([{ at: new Date(seconds(at(60)) * 1000).toISOString(), kind: 'page', name: 'Checkout', category: 'shop', contentType: null, topics: [] }]);
-    expect(stored.steps).toEqual([`[${seconds(at(60))},"p","Checkout","shop",""]`]);
+    expect(stored.steps).toEqual([`[${seconds(at(60))},"p","Checkout","shop"]`]);
   });
 
   it("interleaves two devices' steps by time when they merge into one user, newest first, capped", async () => {

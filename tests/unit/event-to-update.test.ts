@@ -39,7 +39,7 @@ describe('eventToUpdate', () => {
       ts: NOW,
       incr: { 'e:Video Playback Started': 1, 'c:video': 1, 'ca:video/play': 1 },
       windowed: { 'e:Video Playback Started': 1, 'c:video': 1 },
-      step: `[${NOW},"e","Video Playback Started","video",""]`,
+      step: `[${NOW},"e","Video Playback Started","video"]`,
     });
   });
 

@@ -1,15 +1,42 @@
 import { interleaveSteps, storedStepTime } from '../../server/src/journeys/interleave-steps';
 import { decodeStep, encodeStep, MAX_STEP_TOPICS, stepsInTimeOrder, type JourneyStep } from '../../server/src/journeys/journey-step';
+import { compileStepSpec, sameContentType } from '../../server/src/journeys/step-spec';
 import { readableSteps } from '../../server/src/profiles/profile-view';
 
 const T = 1_790_000_000;
 
 describe('the stored form of a journey step', () => {
-  it('is a compact JSON array (golden), with empty strings for what is absent', () => {
-    expect(encodeStep({ ts: T, kind: 'page', name: 'Home' })).toBe(`[${T},"p","Home","",""]`);
+  it('is a compact JSON array (golden): trailing empty fields dropped, the usual uid as its model name', () => {
+    expect(encodeStep({ ts: T, kind: 'page', name: 'Home' })).toBe(`[${T},"p","Home"]`);
+    expect(encodeStep({ ts: T, kind: 'page', name: '' })).toBe(`[${T},"p",""]`);
+    expect(encodeStep({ ts: T, kind: 'event', name: 'Signup', category: 'account' })).toBe(`[${T},"e","Signup","account"]`);
     expect(encodeStep({ ts: T, kind: 'event', name: 'Signup', category: 'account', contentType: 'api::plan.plan', topics: ['Pro'] })).toBe(
-      `[${T},"e","Signup","account","api::plan.plan","Pro"]`
+      `[${T},"e","Signup","account","plan","Pro"]`
     );
+    expect(encodeStep({ ts: T, kind: 'page', name: '', contentType: 'api::movie.movie', topics: ['Drama', 'Crime'] })).toBe(`[${T},"p","","","movie","Drama","Crime"]`);
+    expect(encodeStep({ ts: T, kind: 'page', name: '', contentType: 'api::shop-item.shop-item' })).toBe(`[${T},"p","","","shop-item"]`);
+    // Empty fields before a kept one stay (the positions say what a field is).
+    expect(encodeStep({ ts: T, kind: 'page', name: '', topics: ['ai'] })).toBe(`[${T},"p","","","","ai"]`);
+  });
+
+  it('keeps any other content type uid whole', () => {
+    for (const uid of ['api::blog.post', 'plugin::users-permissions.user']) {
+      const stored = encodeStep({ ts: T, kind: 'page', name: 'x', contentType: uid });
+      expect(stored).toBe(`[${T},"p","x","",${JSON.stringify(uid)}]`);
+      expect(decodeStep(stored)?.contentType).toBe(uid);
+    }
+  });
+
+  it('still decodes the older stored form (all five leading fields, the full uid)', () => {
+    expect(decodeStep(`[${T},"p","Home","",""]`)).toEqual({ ts: T, kind: 'page', name: 'Home' });
+    expect(decodeStep(`[${T},"e","Signup","account","api::plan.plan","Pro"]`)).toEqual({
+      ts: T,
+      kind: 'event',
+      name: 'Signup',
+      category: 'account',
+      contentType: 'api::plan.plan',
+      topics: ['Pro'],
+    });
   });
 
   it(`keeps at most ${MAX_STEP_TOPICS} topics`, () => {
@@ -22,12 +49,14 @@ describe('the stored form of a journey step', () => {
       { ts: T, kind: 'page', name: '' },
       { ts: T + 1, kind: 'page', name: 'Über "uns", [1]', category: 'a,b', contentType: 'api::article.article', topics: ['Sci-Fi', 'Drama'] },
       { ts: T + 2, kind: 'event', name: 'Order Completed', category: 'shop' },
+      { ts: T + 3, kind: 'page', name: 'Item', contentType: 'api::blog.post' },
+      { ts: T + 4, kind: 'event', name: 'Rated', contentType: 'api::movie.movie', topics: ['Drama'] },
     ];
     for (const step of steps) expect(decodeStep(encodeStep(step))).toEqual(step);
   });
 
   it('decodes nothing from a string that is not a step (a profile is never trusted blindly)', () => {
-    for (const stored of ['', 'x', '{}', '[]', `[${T},"p","Home",""]`, `["${T}","p","Home","",""]`, `[${T},"x","Home","",""]`, `[${T},"p",1,"",""]`, `[null,"p","","",""]`, '[1e999,"p","","",""]']) {
+    for (const stored of ['', 'x', '{}', '[]', `[${T},"p"]`, `[${T},"p","Home",1]`, `[${T},"p","Home","",2]`, `["${T}","p","Home","",""]`, `[${T},"x","Home","",""]`, `[${T},"p",1,"",""]`, `[null,"p","","",""]`, '[1e999,"p","","",""]']) {
       expect(decodeStep(stored)).toBeUndefined();
     }
     // Non-string or empty topics are dropped, the step kept.
@@ -84,5 +113,39 @@ describe('readableSteps (the profile view and the export)', () => {
       { at: new Date((T + 60) * 1000).toISOString(), kind: 'event', name: 'Signup', category: 'account', contentType: null, topics: [] },
       { at: new Date(T * 1000).toISOString(), kind: 'page', name: 'Film', category: null, contentType: 'api::movie.movie', topics: ['Drama'] },
     ]);
+  });
+});
+
+describe('a step spec`s content type against both stored forms', () => {
+  const older = `[${T},"p","Film","","api::movie.movie","Drama"]`;
+  const newer = encodeStep({ ts: T, kind: 'page', name: 'Film', contentType: 'api::movie.movie', topics: ['Drama'] });
+
+  it('matches a spec given as uid or model name, whichever form the step was stored in', () => {
+    expect(newer).toBe(`[${T},"p","Film","","movie","Drama"]`);
+    for (const named of ['api::movie.movie', 'movie']) {
+      const matches = compileStepSpec({ contentType: named });
+      expect(matches(decodeStep(older)!)).toBe(true);
+      expect(matches(decodeStep(newer)!)).toBe(true);
+      expect(compileStepSpec({ contentType: named, topic: 'Drama' })(decodeStep(newer)!)).toBe(true);
+    }
+    expect(compileStepSpec({ contentType: 'article' })(decodeStep(newer)!)).toBe(false);
+    expect(compileStepSpec({ contentType: 'api::article.article' })(decodeStep(newer)!)).toBe(false);
+  });
+
+  it('matches a uid kept whole by its uid or its model name', () => {
+    const post = decodeStep(encodeStep({ ts: T, kind: 'page', name: '', contentType: 'api::blog.post' }))!;
+    expect(compileStepSpec({ contentType: 'api::blog.post' })(post)).toBe(true);
+    expect(compileStepSpec({ contentType: 'post' })(post)).toBe(true);
+    expect(compileStepSpec({ contentType: 'api::post.post' })(post)).toBe(false);
+  });
+
+  it('compares content types (golden)', () => {
+    expect(sameContentType('api::movie.movie', 'movie')).toBe(true);
+    expect(sameContentType('movie', 'api::movie.movie')).toBe(true);
+    expect(sameContentType('movie', 'movie')).toBe(true);
+    expect(sameContentType('api::blog.post', 'post')).toBe(true);
+    expect(sameContentType('post', 'api::blog.post')).toBe(true);
+    expect(sameContentType('api::blog.post', 'api::post.post')).toBe(false);
+    expect(sameContentType('movie', 'film')).toBe(false);
   });
 });

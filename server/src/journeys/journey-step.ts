@@ -24,20 +24,35 @@ export const MAX_STEP_TOPICS = 3;
 
 const KIND_CODE = { page: 'p', event: 'e' } as const;
 
+/** `api::movie.movie`, the uid Strapi gives a content type made in the admin: stored as its model name. */
+const USUAL_UID = /^api::([^.:]+)\.\1$/;
+
+/** The stored content type: the model name for the usual `api::<x>.<x>` uid, any other uid whole. */
+const storedContentType = (uid: string): string => USUAL_UID.exec(uid)?.[1] ?? uid;
+
+/** Back from the stored form: a bare model name is the usual uid (a uid always holds `::`). */
+const contentTypeUid = (stored: string): string => (stored.includes('::') ? stored : `api::${stored}.${stored}`);
+
 /**
  * The stored form: a JSON array `[ts, "p"|"e", name, category, contentType, ...topics]`, with ''
- * for what is absent. JSON because every part is free text; an array because field names would
- * double the bytes of a step.
+ * for what is absent and the trailing empty fields dropped; the content type as its model name
+ * when its uid is the usual `api::<x>.<x>`. JSON because every part is free text; an array because
+ * field names would double the bytes of a step. The time stays a plain number at the head:
+ * `interleave-steps.ts` and the merge script read it without parsing the rest. Older records (all
+ * five leading fields, full uids) still decode.
  */
-export const encodeStep = (step: JourneyStep): string =>
-  JSON.stringify([
+export const encodeStep = (step: JourneyStep): string => {
+  const parts: (number | string)[] = [
     step.ts,
     KIND_CODE[step.kind],
     step.name,
     step.category ?? '',
-    step.contentType ?? '',
+    step.contentType ? storedContentType(step.contentType) : '',
     ...(step.topics ?? []).slice(0, MAX_STEP_TOPICS),
-  ]);
+  ];
+  while (parts.length > 3 && parts[parts.length - 1] === '') parts.pop();
+  return JSON.stringify(parts);
+};
 
 /** The step a stored string holds; undefined for anything else (a profile is never trusted blindly). */
 export const decodeStep = (stored: string): JourneyStep | undefined => {
@@ -47,13 +62,13 @@ export const decodeStep = (stored: string): JourneyStep | undefined => {
   } catch {
     return undefined;
   }
-  if (!Array.isArray(parts) || parts.length < 5) return undefined;
-  const [ts, kind, name, category, contentType, ...topics] = parts as unknown[];
+  if (!Array.isArray(parts) || parts.length < 3) return undefined;
+  const [ts, kind, name, category = '', contentType = '', ...topics] = parts as unknown[];
   if (typeof ts !== 'number' || !Number.isFinite(ts) || (kind !== 'p' && kind !== 'e')) return undefined;
   if (typeof name !== 'string' || typeof category !== 'string' || typeof contentType !== 'string') return undefined;
   const step: JourneyStep = { ts, kind: kind === 'p' ? 'page' : 'event', name };
   if (category) step.category = category;
-  if (contentType) step.contentType = contentType;
+  if (contentType) step.contentType = contentTypeUid(contentType);
   const kept = topics.filter((topic): topic is string => typeof topic === 'string' && topic.length > 0);
   if (kept.length > 0) step.topics = kept;
   return step;

@@ -43,8 +43,16 @@ export const stepSpecSchema = z
     error: 'a step is a page view or an event, not both',
   });
 
-/** Whether a recorded content type uid is the one a step names (by uid or by model name). */
-const sameContentType = (uid: string, named: string) => uid === named || uid.slice(uid.lastIndexOf('.') + 1) === named;
+const modelName = (contentType: string) => contentType.slice(contentType.lastIndexOf('.') + 1);
+
+/**
+ * Whether a recorded content type is the one a step names, each a uid or a bare model name (a
+ * decoded step holds a uid; a model name on either side matches any uid of that model).
+ */
+export const sameContentType = (recorded: string, named: string) =>
+  recorded === named ||
+  (!named.includes('::') && modelName(recorded) === named) ||
+  (!recorded.includes('::') && modelName(named) === recorded);
 
 export type StepMatcher = (step: JourneyStep) => boolean;
 
