@@ -8,7 +8,7 @@
  *
  * The same visitors are stored with the journey-step record off and at several caps, in the same
  * run: the record's cost is the difference. Page views are sent as the tracker's automatic ones
- * are (no name; the entry's content type and genres), so each page step carries a content type uid
+ * are (no name; the entry's content type and genres), so each page step carries a content type
  * and up to three topics; track steps carry their event names.
  */
 import fs from 'fs';
