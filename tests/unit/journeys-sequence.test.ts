@@ -78,7 +78,7 @@ describe('recorded steps', () => {
   it('round-trips a step, drops what cannot be read, and reads the newest-first list oldest first', () => {
     const step = page(5, 'Docs', { category: 'Docs', contentType: 'api::article.article', topics: ['ai'] });
     expect(decodeStep(encodeStep(step))).toEqual(step);
-    for (const stored of ['', 'null', '[]', '{"ts":1}', '[1,"x","a","",""]', '["1","p","a","",""]', '[1,"p","a",""]', '[1,"p",3,"",""]']) {
+    for (const stored of ['', 'null', '[]', '{"ts":1}', '[1,"x","a","",""]', '["1","p","a","",""]', '[1,"p"]', '[1,"p","a",2]', '[1,"p",3,"",""]']) {
       expect(decodeStep(stored)).toBeUndefined();
     }
     const stored = [encodeStep(page(30, 'C')), 'junk', encodeStep(event(10, 'A')), encodeStep(page(20, 'B'))];
