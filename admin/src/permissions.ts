@@ -7,6 +7,7 @@ export const PERMISSIONS = {
   experiments: { read: action('experiments.read'), create: action('experiments.create'), update: action('experiments.update'), delete: action('experiments.delete') },
   analytics: { read: action('analytics.read') },
   clusters: { read: action('clusters.read'), run: action('clusters.run') },
+  funnels: { read: action('analytics.read'), create: action('funnels.create'), update: action('funnels.update'), delete: action('funnels.delete') },
   triggers: { read: action('triggers.read'), create: action('triggers.create'), update: action('triggers.update'), delete: action('triggers.delete') },
   settings: { read: action('settings.read') },
 };

@@ -3,6 +3,8 @@ import type { AnalyticsOverview } from '../../../server/src/analytics/analytics-
 import type { ClusterRunRecord, ClustersJobStatus } from '../../../server/src/clusters/clusters-service';
 import type { FeatureDrift } from '../../../server/src/clusters/drift';
 import type { FeatureSpec } from '../../../server/src/clusters/feature-vector';
+import type { FunnelReportStep } from '../../../server/src/funnels/funnel-report';
+import type { StoredFunnel } from '../../../server/src/funnels/funnels-service';
 import type { Goal } from '../../../server/src/experiments/experiment-input';
 import type { FactType } from '../../../server/src/segments/rules/operators';
 import type { ExperimentRecord } from '../../../server/src/experiments/experiments-service';
@@ -101,6 +103,24 @@ export interface Paths {
   from: { documentId: string; label: string } | null;
   starts: { documentId: string; label: string }[];
   steps: { documentId: string; label: string; share: number; next: { documentId: string; label: string; share: number }[] }[];
+}
+
+/** A funnel as the admin API returns it. */
+export type Funnel = Omit<StoredFunnel, 'id' | 'createdAt' | 'updatedAt'>;
+
+export interface FunnelsMeta {
+  maxEnabled: number;
+  minSteps: number;
+  maxSteps: number;
+}
+
+/** `GET /personalization/funnels/:id/report`. */
+export interface FunnelReport {
+  funnel: { documentId: string; name: string; window: string };
+  from: string;
+  to: string;
+  segment: string | null;
+  steps: FunnelReportStep[];
 }
 
 export interface ContentTypeInfo {

@@ -9,6 +9,7 @@ import { useApi } from '../../api/use-api';
 import { TableHead } from '../../components/Layout/TableHead';
 import { dateOfDay, dayOfDate } from '../../utils/calendar-day';
 import { useTranslate } from '../../utils/use-translate';
+import { FunnelsPanel } from './FunnelsPanel';
 import { PathsPanel } from './PathsPanel';
 import { WebhooksPanel } from './WebhooksPanel';
 
@@ -22,7 +23,7 @@ const isoDay = (daysAgo: number) => new Date(Date.now() - daysAgo * 86_400_000).
  * Analytics: events per day by type, active visitors, segment sizes over time, how often each
  * variant was served and clicked, each recommendation strategy's click-through, how often
  * content was served without personalization because Redis was slow (degraded), the paths
- * visitors take from an entry, and how each inbound webhook source fared.
+ * visitors take from an entry, funnels, and how each inbound webhook source fared.
  */
 export const AnalyticsPage = () => {
   const { formatNumber, formatDate } = useIntl();
@@ -240,6 +241,7 @@ export const AnalyticsPage = () => {
             )}
           </Panel>
           <PathsPanel />
+          <FunnelsPanel from={data.from} to={data.to} />
           <WebhooksPanel webhooks={data.webhooks} />
         </Flex>
       </Layouts.Content>
