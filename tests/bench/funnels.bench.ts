@@ -56,6 +56,20 @@ const main = async () => {
   } finally {
     await Promise.all([off.stop(), on.stop()]);
   }
+  // Where the cost is: each of the two alone against neither (three alternating runs each).
+  for (const [name, config, funnels] of [
+    [`${FUNNELS} funnels alone`, { ...LIMITS, recommendations: { enabled: false } }, FUNNELS],
+    ['paths alone', LIMITS, 0],
+  ] as const) {
+    const neither = await startBenchServer({ ...LIMITS, recommendations: { enabled: false } }, 'funnels', { BENCH_FUNNELS: '0' });
+    const one = await startBenchServer(config, 'funnels', { BENCH_FUNNELS: String(funnels) });
+    try {
+      const alone = await compare(ingestLoad(neither.url), ingestLoad(one.url));
+      report(`${name}: change in throughput`, `${fixed((alone.ratio - 1) * 100, 1)} % (${fixed(alone.baseline.requestsPerSec, 0)} → ${fixed(alone.subject.requestsPerSec, 0)} batches/s)`);
+    } finally {
+      await Promise.all([neither.stop(), one.stop()]);
+    }
+  }
 };
 
 main().catch((error) => {

@@ -20,7 +20,7 @@ const CRM_WEBHOOK_SECRET = 'crm-webhook-secret-e2e-0123456789';
  * The admin in headless Chromium, as an editor who has never seen the plugin: build a segment with
  * two conditions, give an article a variant for it in the Content Manager, and see the REST API
  * serve it to a member; then the analytics page with the events sent (and a webhook source's
- * counts). An Author role sees no
+ * counts), paths and a funnel defined there. An Author role sees no
  * plugin page. Screenshots land in tests/artifacts/admin-*.png.
  */
 describe('admin', () => {
@@ -229,6 +229,29 @@ describe('admin', () => {
     await panel.getByTestId('paths-flow').getByTestId('paths-step').filter({ hasText: 'Path Aliens' }).getByText('100%').waitFor();
     await panel.scrollIntoViewIfNeeded();
     await screenshot(page, 'admin-analytics-paths');
+  });
+
+  it('defines a funnel on the analytics page and shows how far visitors got', async () => {
+    await page.goto(`${baseUrl}/admin/plugins/personalization/analytics`);
+    const panel = page.getByTestId('analytics-funnels');
+    await panel.getByRole('button', { name: 'New funnel' }).click();
+    const form = panel.getByTestId('funnel-form');
+    await form.getByLabel('Name').fill('Trailer to signup');
+    await form.getByLabel('Window').fill('1h');
+    await form.getByLabel('Step 1: Viewed the page').fill('Trailers');
+    await form.getByLabel('Step 2: Did the event').fill('Signed Up');
+    await form.getByRole('button', { name: 'Save funnel' }).click();
+    await panel.getByTestId('funnel-report').waitFor();
+    // Three visitors see the trailers; one of them signs up.
+    for (let index = 0; index < 3; index++) await sendEvents(visitorId(), [pageEvent({ name: 'Trailers' }), ...(index === 0 ? [trackEvent('Signed Up')] : [])]);
+
+    await page.reload();
+    const steps = page.getByTestId('analytics-funnels').getByTestId('funnel-step');
+    await steps.first().getByText('3 visitors').waitFor();
+    await steps.nth(1).getByText('1 visitor · 33.3% of step 1').waitFor();
+    await steps.nth(1).getByText('2 visitors dropped off after step 1').waitFor();
+    await page.getByTestId('analytics-funnels').scrollIntoViewIfNeeded();
+    await screenshot(page, 'admin-analytics-funnels');
   });
 
   it('runs clustering from the Clusters page and makes a segment of a cluster', async () => {

@@ -62,8 +62,8 @@ describe('FunnelReportBars', () => {
     const steps = screen.getAllByTestId('funnel-step');
     expect(steps.map((step) => step.textContent)).toEqual([
       '1. Viewed Pricing1,200 visitors',
-      '2. Signup Started300 visitors · 25% of step 1900 dropped off after step 1',
-      '3. Signup Completed240 visitors · 80% of step 2 · 20% of step 160 dropped off after step 2',
+      '2. Signup Started300 visitors · 25% of step 1900 visitors dropped off after step 1',
+      '3. Signup Completed240 visitors · 80% of step 2 · 20% of step 160 visitors dropped off after step 2',
     ]);
     const widths = steps.map((step) => (step.querySelector('div[style*="width"]') as HTMLElement).style.width);
     expect(widths).toEqual(['100%', '25%', '20%']);

@@ -1,7 +1,7 @@
-import { compileFunnel, funnelHitsOf } from '../../server/src/funnels/compiled-funnel';
+import { compileFunnel, funnelHitsOf, funnelWindows } from '../../server/src/funnels/compiled-funnel';
 import { funnelCountsOf } from '../../server/src/funnels/funnel-counters';
 import { funnelCreateSchema, funnelReportQuery } from '../../server/src/funnels/funnel-input';
-import { advanceFunnel, decodeProgress, type FunnelProgress } from '../../server/src/funnels/funnel-progress';
+import { advanceFunnel, decodeProgress, hasStep, type FunnelProgress } from '../../server/src/funnels/funnel-progress';
 import { funnelReport } from '../../server/src/funnels/funnel-report';
 import type { JourneyStep } from '../../server/src/journeys/journey-step';
 
@@ -19,26 +19,23 @@ describe('funnel step matching', () => {
   const other = compileFunnel({ documentId: 'f2', name: 'Other', enabled: true, window: '7d', steps: [{ category: 'Docs' }, { event: 'Signup Started' }] });
   const page = (name: string): JourneyStep => ({ ts: T, kind: 'page', name });
 
-  it('names every step of every funnel an event is, 1-based, with the window', () => {
-    expect(funnelHitsOf(page('Pricing'), [signup, other])).toEqual([{ funnel: 'f1', windowSec: 3_600, steps: [1, 4] }]);
-    expect(funnelHitsOf({ ts: T, kind: 'event', name: 'Signup Started', category: 'Docs' }, [signup, other])).toEqual([
-      { funnel: 'f1', windowSec: 3_600, steps: [2] },
-      { funnel: 'f2', windowSec: 7 * DAY, steps: [1, 2] },
-    ]);
-    expect(funnelHitsOf({ ts: T, kind: 'page', name: 'Blog', contentType: 'api::article.article', topics: ['ai'] }, [signup])).toEqual([
-      { funnel: 'f1', windowSec: 3_600, steps: [3] },
-    ]);
+  it('names every step of every funnel an event is: the funnel\'s index and a mask of its steps', () => {
+    expect(funnelHitsOf(page('Pricing'), [signup, other])).toEqual([0, 0b1001]);
+    expect(funnelHitsOf({ ts: T, kind: 'event', name: 'Signup Started', category: 'Docs' }, [signup, other])).toEqual([0, 0b10, 1, 0b11]);
+    expect(funnelHitsOf({ ts: T, kind: 'page', name: 'Blog', contentType: 'api::article.article', topics: ['ai'] }, [signup])).toEqual([0, 0b100]);
     expect(funnelHitsOf(page('Home'), [signup, other])).toEqual([]);
+    expect(funnelWindows([signup, other])).toEqual([{ key: 'f1', windowSec: 3_600 }, { key: 'f2', windowSec: 7 * DAY }]);
+    expect([1, 2, 3, 4].map((step) => hasStep(0b1001, step))).toEqual([true, false, false, true]);
   });
 });
 
 describe('funnel progress', () => {
-  const hit = (...steps: number[]) => ({ windowSec: 3_600, steps });
+  const mask = (steps: number[]) => steps.reduce((bits, step) => bits | (1 << (step - 1)), 0);
   const run = (events: [number, number[]][], start?: FunnelProgress) => {
     let progress = start;
     const counted: string[] = [];
     for (const [ts, steps] of events) {
-      const next = advanceFunnel(progress, ts, hit(...steps));
+      const next = advanceFunnel(progress, ts, mask(steps), 3_600);
       if (!next) continue;
       progress = next.progress;
       if (next.reached) counted.push(`${next.reached.day - Math.floor(T / DAY)}:${next.reached.step}`);

@@ -1,7 +1,7 @@
 import type { JourneyStep } from '../journeys/journey-step';
 import { compileStepSpec, type StepMatcher, type StepSpec } from '../journeys/step-spec';
 import { durationSec } from '../shared/duration';
-import type { FunnelHit } from '../store/profile-store';
+import type { FunnelWindow } from '../store/profile-store';
 
 /** A funnel as stored (the content type `plugin::personalization.funnel`). */
 export interface FunnelRecord {
@@ -27,18 +27,20 @@ export const compileFunnel = (record: FunnelRecord): CompiledFunnel => {
 };
 
 /**
- * Which steps of which funnels one journey step is (1-based step numbers), for the store to advance
- * each visitor's progress with integer checks only. Funnels the step is no step of are left out, so
- * a batch that touches no funnel carries nothing. Pure.
+ * Which steps of which funnels one journey step is, as the store takes them (`EventUpdate.funnels`):
+ * pairs of the funnel's index in `funnels` and a mask of its steps (bit k-1 for step k), so that the
+ * store advances each visitor's progress with integer checks only. Funnels the step is no step of
+ * are left out: a batch that touches no funnel carries nothing. Pure.
  */
-export const funnelHitsOf = (step: JourneyStep, funnels: readonly CompiledFunnel[]): FunnelHit[] => {
-  const hits: FunnelHit[] = [];
-  for (const funnel of funnels) {
-    let steps: number[] | undefined;
-    funnel.matchers.forEach((matches, index) => {
-      if (matches(step)) (steps ??= []).push(index + 1);
-    });
-    if (steps) hits.push({ funnel: funnel.key, windowSec: funnel.windowSec, steps });
-  }
+export const funnelHitsOf = (step: JourneyStep, funnels: readonly CompiledFunnel[]): number[] => {
+  const hits: number[] = [];
+  funnels.forEach((funnel, index) => {
+    let mask = 0;
+    for (let at = 0; at < funnel.matchers.length; at++) if (funnel.matchers[at](step)) mask |= 1 << at;
+    if (mask !== 0) hits.push(index, mask);
+  });
   return hits;
 };
+
+/** What the store needs of the funnels hits name by index. */
+export const funnelWindows = (funnels: readonly CompiledFunnel[]): FunnelWindow[] => funnels.map(({ key, windowSec }) => ({ key, windowSec }));

@@ -1,5 +1,5 @@
 import { FUNNEL_PREFIX } from '../store/profile-fields';
-import type { FunnelHit, FunnelReached } from '../store/profile-store';
+import type { FunnelReached } from '../store/profile-store';
 
 /**
  * How a visitor moves through a funnel, one applied event at a time. Pure; the memory store runs it
@@ -40,23 +40,27 @@ export const decodeProgress = (stored: string | undefined): FunnelProgress | und
 
 const utcDay = (ts: number) => Math.floor(ts / 86_400);
 
+/** Whether a step mask (`EventUpdate.funnels`: bit k-1 for step k) holds step k. */
+export const hasStep = (mask: number, step: number): boolean => step >= 1 && step <= 31 && Math.floor(mask / 2 ** (step - 1)) % 2 === 1;
+
 /**
- * One event's effect on one funnel: the progress after it (undefined: unchanged) and the step it
- * counts, if any, on the entry day.
+ * One event's effect on one funnel (the steps it is, as a mask): the progress after it (undefined:
+ * unchanged) and the step it counts, if any, on the entry day.
  */
 export const advanceFunnel = (
   progress: FunnelProgress | undefined,
   ts: number,
-  hit: Pick<FunnelHit, 'steps' | 'windowSec'>
+  mask: number,
+  windowSec: number
 ): { progress: FunnelProgress; reached?: Omit<FunnelReached, 'funnel'> } | undefined => {
-  const inWindow = progress !== undefined && ts >= progress.entryTs && ts - progress.entryTs <= hit.windowSec;
+  const inWindow = progress !== undefined && ts >= progress.entryTs && ts - progress.entryTs <= windowSec;
   let next: FunnelProgress;
   if (inWindow) {
-    if (!hit.steps.includes(progress.reached + 1)) return undefined;
+    if (!hasStep(mask, progress.reached + 1)) return undefined;
     next = { ...progress, reached: progress.reached + 1 };
   } else {
-    const startsAgain = progress === undefined || ts - progress.entryTs > hit.windowSec;
-    if (!startsAgain || !hit.steps.includes(1)) return undefined;
+    const startsAgain = progress === undefined || ts - progress.entryTs > windowSec;
+    if (!startsAgain || !hasStep(mask, 1)) return undefined;
     const sameDay = progress !== undefined && utcDay(progress.entryTs) === utcDay(ts);
     next = { reached: 1, entryTs: ts, counted: sameDay ? progress.counted : 0 };
   }

@@ -3,13 +3,22 @@ import { errors } from '@strapi/utils';
 import type { JourneyStep } from '../journeys/journey-step';
 import { pluginService } from '../shared/plugin-services';
 import { validationError } from '../shared/validation';
-import type { FunnelHit } from '../store/profile-store';
-import { compileFunnel, funnelHitsOf, type CompiledFunnel, type FunnelRecord } from './compiled-funnel';
+import type { FunnelWindow } from '../store/profile-store';
+import { compileFunnel, funnelHitsOf, funnelWindows, type CompiledFunnel, type FunnelRecord } from './compiled-funnel';
 import { MAX_ENABLED_FUNNELS, type FunnelCreate, type FunnelUpdate } from './funnel-input';
 import { funnelReport } from './funnel-report';
 
 export const FUNNEL_UID = 'plugin::personalization.funnel';
 const CHANGED_CHANNEL = 'funnels-changed';
+
+/**
+ * One snapshot of the enabled funnels for a batch: which of their steps a journey step is
+ * (`EventUpdate.funnels`, by index) and the funnels those indices name (`ApplyOptions.funnels`).
+ */
+export interface FunnelsForIngest {
+  hitsOf: (step: JourneyStep) => number[];
+  windows: FunnelWindow[];
+}
 
 export interface StoredFunnel extends FunnelRecord {
   id: number;
@@ -26,7 +35,7 @@ export interface StoredFunnel extends FunnelRecord {
  */
 const funnelsService = ({ strapi }: { strapi: Core.Strapi }) => {
   let compiled: CompiledFunnel[] = [];
-  let hits: ((step: JourneyStep) => FunnelHit[]) | undefined;
+  let forIngest: FunnelsForIngest | undefined;
   const query = () => strapi.db.query(FUNNEL_UID as never);
 
   const reload = async () => {
@@ -40,7 +49,7 @@ const funnelsService = ({ strapi }: { strapi: Core.Strapi }) => {
       }
     });
     const current = compiled;
-    hits = current.length > 0 ? (step) => funnelHitsOf(step, current) : undefined;
+    forIngest = current.length > 0 ? { hitsOf: (step) => funnelHitsOf(step, current), windows: funnelWindows(current) } : undefined;
   };
 
   const changed = async (reason: string) => {
@@ -73,8 +82,8 @@ const funnelsService = ({ strapi }: { strapi: Core.Strapi }) => {
     /** The enabled funnels, compiled. */
     compiled: () => compiled,
 
-    /** Which steps of the enabled funnels a journey step is; undefined while none is enabled (ingest skips the matching). */
-    hitsOf: () => hits,
+    /** The enabled funnels as ingest matches and stores them; undefined while none is enabled (ingest skips the matching). */
+    forIngest: () => forIngest,
 
     async list(): Promise<StoredFunnel[]> {
       return (await query().findMany({ orderBy: [{ name: 'asc' }] })) as StoredFunnel[];

@@ -1,7 +1,7 @@
 import { keepName, scrubValue } from '../profiles/personal-data';
 import { ATTRIBUTION, clipName, FIELDS, PREFIX } from '../profiles/profile-fields';
 import { encodeStep, MAX_STEP_TOPICS, type JourneyStep } from '../journeys/journey-step';
-import type { EventUpdate, FunnelHit } from '../store/profile-store';
+import type { EventUpdate } from '../store/profile-store';
 import { statedTime, type IncomingEvent } from './event-schema';
 import { FORBIDDEN_KEYS } from './json-limits';
 import { messageHash } from './message-hash';
@@ -36,8 +36,8 @@ export interface EventContext {
   isPersonalKey(key: string): boolean;
   /** Inactivity after which an event may open a session (attribution is only sent on such events). */
   sessionGapSec: number;
-  /** Which steps of the enabled funnels a journey step is (`funnels/compiled-funnel.ts`); absent when none are enabled. */
-  funnelHits?(step: JourneyStep): FunnelHit[];
+  /** Which steps of the enabled funnels a journey step is (`EventUpdate.funnels`); absent when none are enabled. */
+  funnelHits?(step: JourneyStep): number[];
   /** When a leave report is a bounce (`profile.bounceSeconds`, `profile.bounceWeight`); absent: never. */
   bounce?: BounceRule;
 }

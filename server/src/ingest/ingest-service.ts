@@ -2,6 +2,7 @@ import type { Core } from '@strapi/strapi';
 import { eventsCounter, siteCountsOfBatch } from '../analytics/site-counts';
 import { getPluginConfig } from '../config/get-plugin-config';
 import { funnelCountsOf } from '../funnels/funnel-counters';
+import type { FunnelsForIngest } from '../funnels/funnels-service';
 import { personalKeyMatcher } from '../profiles/personal-data';
 import { updateSettings } from '../profiles/update-settings';
 import { isStrategyId } from '../recommendations/strategies';
@@ -88,8 +89,9 @@ const ingestService = ({ strapi }: { strapi: Core.Strapi }) => {
   };
 
   /** Applies to the visitor, following it if it was merged into another since. */
-  const apply = async (visitorId: string, updates: EventUpdate[], ordered: IncomingEvent[], settings: UpdateSettings, now: number) => {
+  const apply = async (visitorId: string, updates: EventUpdate[], ordered: IncomingEvent[], settings: UpdateSettings, now: number, funnels?: FunnelsForIngest) => {
     const options = {
+      funnels: funnels?.windows,
       // The profile only comes back when there are segments to evaluate it against or clusters to assign.
       returnProfile:
         pluginService(strapi, 'segments').compiled().length > 0 || pluginService(strapi, 'clusters').hasModel() || pluginService(strapi, 'triggers').needsProfile(),
@@ -168,6 +170,8 @@ const ingestService = ({ strapi }: { strapi: Core.Strapi }) => {
     if (events.length === 0) return { status: 'bot', bots };
     const { settings, isPersonalKey, bounce } = derivedSettings();
     const entryTopics = await pluginService(strapi, 'entryTopics').prefetch(events);
+    // One snapshot for the batch: its updates name funnels by their index in it.
+    const funnels = pluginService(strapi, 'funnels').forIngest();
     const { updates, events: ordered } = batchToUpdates(events, {
       nowSec: options.now,
       deviceTypeOf,
@@ -176,7 +180,7 @@ const ingestService = ({ strapi }: { strapi: Core.Strapi }) => {
       entryContentType: (event) => pluginService(strapi, 'contentTypes').resolveUid(event.properties?.contentType),
       isPersonalKey,
       sessionGapSec: settings.sessionGapSec,
-      funnelHits: pluginService(strapi, 'funnels').hitsOf(),
+      funnelHits: funnels?.hitsOf,
       bounce,
     });
 
@@ -189,7 +193,7 @@ const ingestService = ({ strapi }: { strapi: Core.Strapi }) => {
     if (options.sender === 'server') await followAliases(events, settings, options.now);
     if (updates.length === 0) return { status: 'stored', visitorId, accepted: 0, duplicates: 0, bots, segments: [], actions: [] };
 
-    const applied = await apply(visitorId, updates, ordered, settings, options.now);
+    const applied = await apply(visitorId, updates, ordered, settings, options.now, funnels);
     if (applied.result.status === 'rate-limited') return applied.result;
     if (applied.result.status !== 'applied') throw new Error('personalization: a visitor alias could not be resolved');
 

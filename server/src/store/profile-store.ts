@@ -39,15 +39,18 @@ export interface EventUpdate {
   step?: string;
   /** Trait key -> JSON-encoded value. */
   traits?: Record<string, string>;
-  /** The funnel steps this event is (`funnels/compiled-funnel.ts`): they advance the visitor's progress. */
-  funnels?: FunnelHit[];
+  /**
+   * The funnel steps this event is (`funnels/compiled-funnel.ts`), which advance the visitor's
+   * progress: pairs of an index into `ApplyOptions.funnels` and a mask of that funnel's steps (bit
+   * k-1 for step k). Integers, so that a batch carries a few bytes per funnel.
+   */
+  funnels?: number[];
 }
 
-/** Which steps of one funnel an event is, as 1-based step numbers, and the funnel's window. */
-export interface FunnelHit {
-  funnel: string;
+/** A funnel the batch's updates name by index: its key (progress field, counters) and its window. */
+export interface FunnelWindow {
+  key: string;
   windowSec: number;
-  steps: number[];
 }
 
 /**
@@ -143,6 +146,8 @@ export interface ApplyOptions {
    * stored, in the counters of the attempt's entry day (`funnels/funnel-counters.ts`).
    */
   siteCounters?: readonly string[];
+  /** The funnels `EventUpdate.funnels` names by index. */
+  funnels?: readonly FunnelWindow[];
 }
 
 export type ApplyResult =

@@ -6,7 +6,7 @@
  */
 import { funnelField } from '../../../server/src/funnels/funnel-progress';
 import type { Stores } from '../../../server/src/store/create-stores';
-import type { EventUpdate, FunnelHit } from '../../../server/src/store/profile-store';
+import type { EventUpdate, FunnelWindow } from '../../../server/src/store/profile-store';
 import { DAY, SETTINGS, newVisitor, useDrivers } from './drivers';
 
 const drivers = useDrivers({ fresh: true });
@@ -16,14 +16,19 @@ const WINDOW = 3_600;
 const DAY0 = (Math.floor(Date.now() / 1000 / DAY) + 500) * DAY;
 const NOW = DAY0 + 12 * 3_600;
 
-const hit = (...steps: number[]): FunnelHit[] => [{ funnel: 'fA', windowSec: WINDOW, steps }];
-const step = (ts: number, steps: number[], dedup?: number): EventUpdate => ({ ts, funnels: hit(...steps), ...(dedup === undefined ? {} : { dedup }) });
+/** The funnels the updates name by index: fA (index 0) and fB (index 1). */
+const FUNNELS: FunnelWindow[] = [
+  { key: 'fA', windowSec: WINDOW },
+  { key: 'fB', windowSec: 60 },
+];
+const mask = (steps: number[]) => steps.reduce((bits, step) => bits | (1 << (step - 1)), 0);
+const step = (ts: number, steps: number[], dedup?: number): EventUpdate => ({ ts, funnels: [0, mask(steps)], ...(dedup === undefined ? {} : { dedup }) });
 
 describe.each(drivers.each)('%s driver', (_driverName, getStores) => {
   let stores: Stores;
   let visitor: string;
   const apply = async (events: EventUpdate[], now = NOW) => {
-    const result = await stores.profiles.applyUpdates(visitor, events, SETTINGS, now, { siteCounters: events.map(() => 'events:track') });
+    const result = await stores.profiles.applyUpdates(visitor, events, SETTINGS, now, { siteCounters: events.map(() => 'events:track'), funnels: FUNNELS });
     if (result.status !== 'applied') throw new Error(JSON.stringify(result));
     return result;
   };
@@ -98,9 +103,9 @@ describe.each(drivers.each)('%s driver', (_driverName, getStores) => {
     });
   });
 
-  it('keeps funnels apart, ignores events older than the entry, and leaves counting to the caller without siteCounters', async () => {
-    const both: EventUpdate = { ts: NOW, funnels: [...hit(1), { funnel: 'fB', windowSec: 60, steps: [1] }] };
-    const result = await stores.profiles.applyUpdates(visitor, [both, step(NOW - 5, [2])], SETTINGS, NOW);
+  it('keeps funnels apart, ignores an index it was not given and events older than the entry, and leaves counting to the caller without siteCounters', async () => {
+    const both: EventUpdate = { ts: NOW, funnels: [0, mask([1]), 1, mask([1]), 7, mask([1])] };
+    const result = await stores.profiles.applyUpdates(visitor, [both, step(NOW - 5, [2])], SETTINGS, NOW, { funnels: FUNNELS });
     expect(result).toMatchObject({ status: 'applied', siteCounted: false });
     if (result.status === 'applied') expect(result.reached.map((reached) => `${reached.funnel}:${reached.step}`)).toEqual(['fA:1', 'fB:1']);
     expect(await counts()).toEqual({});

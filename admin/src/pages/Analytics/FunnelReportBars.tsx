@@ -19,7 +19,7 @@ export const FunnelReportBars = ({ report }: { report: FunnelReport }) => {
               {index + 1}. {describeStep(step.step, t)}
             </Typography>
             <Typography>
-              {t('funnels.reached', '{count} visitors', { count: formatNumber(step.reached) })}
+              {t('funnels.reached', '{count, plural, one {# visitor} other {# visitors}}', { count: step.reached })}
               {index > 0 ? ` · ${t('funnels.fromPrevious', '{share} of step {position}', { share: percent(step.fromPrevious), position: index })}` : ''}
               {index > 1 ? ` · ${t('funnels.fromFirst', '{share} of step 1', { share: percent(step.fromFirst) })}` : ''}
             </Typography>
@@ -29,7 +29,7 @@ export const FunnelReportBars = ({ report }: { report: FunnelReport }) => {
           </Box>
           {index > 0 && step.droppedOff > 0 && (
             <Typography textColor="danger600" variant="pi">
-              {t('funnels.droppedOff', '{count} dropped off after step {position}', { count: formatNumber(step.droppedOff), position: index })}
+              {t('funnels.droppedOff', '{count, plural, one {# visitor} other {# visitors}} dropped off after step {position}', { count: step.droppedOff, position: index })}
             </Typography>
           )}
         </Flex>

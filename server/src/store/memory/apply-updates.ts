@@ -1,8 +1,8 @@
 import { hourOfWeek } from '../../triggers/active-hour';
 import { ACTIVITY_BUCKET_PREFIX, CORE_FIELDS as F, HOUR_BUCKET_PREFIX, HOURLY_WINDOW_HOURS } from '../profile-fields';
 import { utcDay } from '../keys';
-import { advanceFunnel, decodeProgress, encodeProgress, funnelField } from '../../funnels/funnel-progress';
-import type { EventUpdate, FunnelReached, UpdateSettings } from '../profile-store';
+import { advanceFunnel, decodeProgress, encodeProgress, funnelField, type FunnelProgress } from '../../funnels/funnel-progress';
+import type { EventUpdate, FunnelReached, FunnelWindow, UpdateSettings } from '../profile-store';
 import { profileHash } from './profile-hash';
 import { addToWindow, setTrait, type DedupState, type VisitorState } from './visitor-state';
 
@@ -15,7 +15,8 @@ export const applyUpdates = (
   dedup: DedupState,
   events: EventUpdate[],
   settings: UpdateSettings,
-  now: number
+  now: number,
+  funnels: readonly FunnelWindow[] = []
 ): { accepted: number; duplicates: number; applied: boolean[]; reached: FunnelReached[] } => {
   const hash = profileHash(state.fields, settings.maxFields, settings.affinityHalfLifeSec);
   const today = utcDay(now);
@@ -32,6 +33,8 @@ export const applyUpdates = (
   let duplicates = 0;
   const applied: boolean[] = [];
   const reached: FunnelReached[] = [];
+  /** The batch's funnels by index, in the order first met: progress read once, written once. */
+  const funnelProgress = new Map<number, { now: FunnelProgress | undefined; changed: boolean; reached: FunnelReached[] }>();
 
   for (const dayKey of dedup.byDay.keys()) {
     if (dayKey < today - 1) dedup.byDay.delete(dayKey);
@@ -74,18 +77,31 @@ export const applyUpdates = (
       state.recent = [item, ...state.recent.filter((other) => other !== item)].slice(0, settings.recentCap);
     }
     for (const [key, value] of Object.entries(event.traits ?? {})) setTrait(state, key, value, settings.maxTraits);
-    for (const hit of event.funnels ?? []) {
-      const field = funnelField(hit.funnel);
-      const next = advanceFunnel(decodeProgress(state.fields.get(field)), ts, hit);
+    const hits = event.funnels ?? [];
+    for (let at = 0; at + 1 < hits.length; at += 2) {
+      const funnel = funnels[hits[at]];
+      if (!funnel) continue;
+      let progress = funnelProgress.get(hits[at]);
+      if (!progress) funnelProgress.set(hits[at], (progress = { now: decodeProgress(state.fields.get(funnelField(funnel.key))), changed: false, reached: [] }));
+      const next = advanceFunnel(progress.now, ts, hits[at + 1], funnel.windowSec);
       if (!next) continue;
-      hash.put(field, encodeProgress(next.progress));
-      // A progress the field cap left unstored counts nothing: it would count again at every event.
-      if (next.reached && state.fields.has(field)) reached.push({ funnel: hit.funnel, ...next.reached });
+      progress.now = next.progress;
+      progress.changed = true;
+      if (next.reached) progress.reached.push({ funnel: funnel.key, ...next.reached });
     }
     if (event.step !== undefined && settings.journeySteps > 0) state.steps.unshift(event.step);
   }
   // Trimmed once per batch, as the script does; a record turned off (0) goes with the next batch.
   if (accepted > 0) state.steps = state.steps.slice(0, settings.journeySteps);
+
+  // Each funnel's progress is written once, after the events (as the script does).
+  for (const [index, progress] of funnelProgress) {
+    if (!progress.changed || !progress.now) continue;
+    const field = funnelField(funnels[index].key);
+    hash.put(field, encodeProgress(progress.now));
+    // A progress the field cap left unstored counts nothing: it would count again at every event.
+    if (state.fields.has(field)) reached.push(...progress.reached);
+  }
 
   if (accepted > 0 && (hash.num(F.windowsPrunedDay) ?? 0) < today) {
     for (const key of state.windows.keys()) {

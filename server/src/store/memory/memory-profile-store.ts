@@ -41,7 +41,7 @@ export class MemoryProfileStore implements ProfileStore {
     events: EventUpdate[],
     settings: UpdateSettings,
     now: number,
-    { returnProfile = false, siteCounters }: ApplyOptions = {}
+    { returnProfile = false, siteCounters, funnels }: ApplyOptions = {}
   ): Promise<ApplyResult> {
     assertVisitorId(visitorId);
     const alias = this.aliases.get(visitorId);
@@ -55,7 +55,7 @@ export class MemoryProfileStore implements ProfileStore {
     this.quotas.put(visitorId, { value: used + events.length, expiresAt: quota?.expiresAt ?? clock + settings.eventQuota.windowSec * 1000 });
 
     const entry = this.keyspace.visitorOrNew(visitorId);
-    const counts = applyUpdates(entry.value.state, entry.value.dedup, events, settings, now);
+    const counts = applyUpdates(entry.value.state, entry.value.dedup, events, settings, now, funnels);
     if (counts.accepted > 0) {
       entry.expiresAt = clock + settings.retentionSec * 1000;
       this.visitors.put(visitorId, entry);

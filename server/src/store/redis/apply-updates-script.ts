@@ -1,7 +1,7 @@
-import { ACTIVITY_BUCKET_PREFIX, AFFINITY_PREFIX, CORE_FIELDS as F, FUNNEL_PREFIX, HOUR_BUCKET_PREFIX, HOURLY_WINDOW_HOURS } from '../profile-fields';
+import { ACTIVITY_BUCKET_PREFIX, AFFINITY_PREFIX, CORE_FIELDS as F, HOUR_BUCKET_PREFIX, HOURLY_WINDOW_HOURS } from '../profile-fields';
 import { DUPLICATES_COUNTER } from '../../analytics/site-counts';
 import { AFFINITY_LUA } from './affinity-lua';
-import { FUNNEL_COUNT_LUA, FUNNEL_PROGRESS_LUA } from './funnel-progress-lua';
+import { FUNNEL_ADVANCE_LUA, FUNNEL_COUNT_LUA, FUNNEL_READ_LUA, FUNNEL_STATE_LUA, FUNNEL_TOUCH_LUA, FUNNEL_WRITE_LUA } from './funnel-progress-lua';
 import { CAPPED_HASH_WRITE } from './lua-prelude';
 
 /**
@@ -19,7 +19,8 @@ import { CAPPED_HASH_WRITE } from './lua-prelude';
  * ARGV: events JSON, sessionGapSec, halfLifeSec, recentCap, retentionSec, windowDays, maxFields,
  *       now, dedupTtlSec, quotaLimit, quotaWindowSec, returnProfile ('1' or '0'), maxWindowBuckets,
  *       maxTraits, hourlyCounters JSON (a list of counter names), journeySteps (the step record's cap)
- *       [, site counters JSON (one counter name per event), statsRetentionSec, visitorId]
+ *       [, site counters JSON (one counter name per event), statsRetentionSec, visitorId],
+ *       funnels JSON (the last: [key, windowSec] per funnel that updates name by index)
  * Returns one of:
  *   { 'applied', accepted, duplicates, segments or false, mask, reached [, fields, windows, recent, traits, steps] }
  *     mask: one character per update, '1' applied, '0' skipped as a duplicate
@@ -51,6 +52,7 @@ local now = tonumber(ARGV[8])
 local dedupTtl = tonumber(ARGV[9])
 local maxWindowBuckets = tonumber(ARGV[13])
 local maxTraits = tonumber(ARGV[14])
+local funnelTable = cjson.decode(ARGV[#ARGV])
 local hourly = {}
 for _, counter in ipairs(cjson.decode(ARGV[15])) do hourly[counter] = true end
 local stepCap = tonumber(ARGV[16])
@@ -90,6 +92,7 @@ for i, e in ipairs(events) do
 end
 
 -- 2. A working copy of every profile field the batch touches, read in one HMGET.
+${FUNNEL_STATE_LUA}
 local names, known = {}, {}
 local function touch(field)
   if not known[field] then
@@ -105,7 +108,7 @@ for _, e in ipairs(fresh) do
   for field in pairs(e.setOnce or {}) do touch(field) end
   for field in pairs(e.set or {}) do touch(field) end
   for topic in pairs(e.affinity or {}) do touch('${AFFINITY_PREFIX}' .. topic) end
-  for _, hit in ipairs(e.funnels or {}) do touch('${FUNNEL_PREFIX}' .. hit.funnel) end
+${FUNNEL_TOUCH_LUA}
 end
 
 local current = {}
@@ -130,7 +133,7 @@ local function put(field, value)
 end
 local function num(field) return tonumber(current[field]) end
 ${AFFINITY_LUA}
-${FUNNEL_PROGRESS_LUA}
+${FUNNEL_READ_LUA}
 
 local windows, recentItems, traits, steps = {}, nil, nil, {}
 local function countInWindow(ts, counter, delta)
@@ -189,9 +192,10 @@ for _, e in ipairs(fresh) do
     traits = traits or {}
     for key, value in pairs(e.traits) do traits[key] = value end
   end
-  for _, hit in ipairs(e.funnels or {}) do advanceFunnel(hit, ts) end
+${FUNNEL_ADVANCE_LUA}
   if e.step and stepCap > 0 then steps[#steps + 1] = e.step end
 end
+${FUNNEL_WRITE_LUA}
 
 -- Buckets older than their window go, at most once a day per visitor.
 local accepted = #fresh

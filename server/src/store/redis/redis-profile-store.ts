@@ -104,7 +104,7 @@ export class RedisProfileStore implements ProfileStore {
     events: EventUpdate[],
     settings: UpdateSettings,
     now: number,
-    { returnProfile = false, siteCounters }: ApplyOptions = {}
+    { returnProfile = false, siteCounters, funnels = [] }: ApplyOptions = {}
   ): Promise<ApplyResult> {
     const keys = this.redis.visitorKeys(visitorId, now);
     const siteCounted = siteCounters !== undefined && this.countsSiteWide;
@@ -129,6 +129,8 @@ export class RedisProfileStore implements ProfileStore {
       JSON.stringify(settings.hourlyCounters),
       settings.journeySteps,
       ...(siteCounted ? [JSON.stringify(siteCounters), STATS_RETENTION_SEC, visitorId] : []),
+      // Always the last: the script finds it whatever the optional arguments before it.
+      JSON.stringify(funnels.map(({ key, windowSec }) => [key, windowSec])),
     ];
     const reply = await (siteCounted ? this.scripts.psnApplyUpdatesCounted(...args) : this.scripts.psnApplyUpdates(...args));
     if (reply[0] === 'aliased') return { status: 'aliased', visitorId: reply[1] };
