@@ -2,12 +2,13 @@
  * The cost of funnels and paths on ingest: the same 20-event batches (page views of movies, clicks,
  * scroll, dwell, video) to two servers, one with ten enabled funnels (`lib/funnels-setup.ts`) and
  * recommendations on (co-engagement and the next steps that paths show), one with neither, five
- * alternating runs each. Target: within 10 % of the throughput without. Counts what the funnels did:
- * the visitors each one counted at its first and last step today.
+ * alternating runs each. Target: throughput within 10 % of the throughput without. Also the CPU
+ * each batch cost the server and its Redis (less sensitive than throughput to what else the
+ * machine runs), each of the two features alone, and what the funnels counted.
  */
 import { Redis } from 'ioredis';
 import { BROWSER_UA } from '../helpers/events';
-import { compare, fixed, report, startBenchServer } from './lib/harness';
+import { compare, fixed, report, startBenchServer, type LoadResult } from './lib/harness';
 import { batchBodies } from './lib/ingest-batch';
 import { benchFunnels } from './lib/funnels-setup';
 
@@ -18,9 +19,30 @@ const ENTRIES = Array.from({ length: 200 }, (_, i) => `benchmovie${String(i).pad
 const headers = { 'content-type': 'application/json', 'user-agent': BROWSER_UA };
 const LIMITS = { ingest: { perIpPerMinute: 1_000_000, perVisitorPerMinute: 1_000_000 } };
 
+type BenchServer = Awaited<ReturnType<typeof startBenchServer>>;
+
 const ingestLoad = (url: string) => {
   const body = batchBodies({ anonymousId: true }, { contentType: MOVIE, documentIds: ENTRIES });
   return { url: `${url}/api/personalization/events`, requests: [{ method: 'POST' as const, headers, setupRequest: (request: object) => ({ ...request, body: body() }) }] };
+};
+
+const start = (withFunnels: boolean, withPaths: boolean) =>
+  startBenchServer({ ...LIMITS, recommendations: { enabled: withPaths } }, 'funnels', { BENCH_FUNNELS: withFunnels ? String(FUNNELS) : '0' });
+
+/** The pids whose CPU a batch costs: the Strapi process and its redis-server. */
+const pidsOf = async (server: BenchServer) => {
+  const client = new Redis({ port: server.redisPort });
+  const redisPid = Number(/process_id:(\d+)/.exec(await client.info('server'))![1]);
+  client.disconnect();
+  return [Number(server.pid), redisPid];
+};
+
+/** Alternating runs of the same load on both servers: throughput, and CPU per batch of each server and its Redis. */
+const compareCost = async (baseline: BenchServer, subject: BenchServer, rounds: number) => {
+  const result = await compare(ingestLoad(baseline.url), ingestLoad(subject.url), { rounds, cpuPids: [await pidsOf(baseline), await pidsOf(subject)] });
+  const side = (load: LoadResult) => ({ requestsPerSec: load.requestsPerSec, p99Ms: load.p99Ms, nodeMs: load.cpuMsPerRequest![0], redisMs: load.cpuMsPerRequest![1], failed: load.non2xx + load.errors });
+  const [off, on] = [side(result.baseline), side(result.subject)];
+  return { off, on, ratio: result.ratio, cpuRatio: (on.nodeMs + on.redisMs) / (off.nodeMs + off.redisMs) };
 };
 
 /** Per funnel, visitors counted today at its first step and at its last. */
@@ -39,33 +61,36 @@ const funnelCounts = async (redisPort: number) => {
   return [...byFunnel.values()].map((steps) => `${steps.get(1) ?? 0}→${steps.get(Math.max(...steps.keys())) ?? 0} (step ${Math.max(...steps.keys())})`);
 };
 
+const cpu = (side: { nodeMs: number; redisMs: number }) => `${fixed(side.nodeMs, 3)} + ${fixed(side.redisMs, 3)}`;
+
 const main = async () => {
-  const off = await startBenchServer({ ...LIMITS, recommendations: { enabled: false } }, 'funnels', { BENCH_FUNNELS: '0' });
-  const on = await startBenchServer(LIMITS, 'funnels', { BENCH_FUNNELS: String(FUNNELS) });
+  const off = await start(false, false);
+  const on = await start(true, true);
   try {
-    const { baseline, subject, ratio } = await compare(ingestLoad(off.url), ingestLoad(on.url), { rounds: 5 });
+    const both = await compareCost(off, on, 5);
     console.log(`\ningest (20-event batches, 4 page views of movies each) with ${FUNNELS} funnels and paths on, against neither, alternating runs`);
-    report('off: batches/s', fixed(baseline.requestsPerSec, 0));
-    report(`${FUNNELS} funnels + paths: batches/s`, fixed(subject.requestsPerSec, 0));
-    report('ratio on / off (target >= 0.90)', fixed(ratio, 3));
-    report('change in throughput', `${fixed((ratio - 1) * 100, 1)} %`);
-    report('p99 latency (ms), off / on', `${fixed(baseline.p99Ms, 1)} / ${fixed(subject.p99Ms, 1)}`);
-    report('non-2xx / errors, off / on', `${baseline.non2xx} / ${baseline.errors}, ${subject.non2xx} / ${subject.errors}`);
+    report('off: batches/s', fixed(both.off.requestsPerSec, 0));
+    report(`${FUNNELS} funnels + paths: batches/s`, fixed(both.on.requestsPerSec, 0));
+    report('ratio on / off (target >= 0.90)', fixed(both.ratio, 3));
+    report('CPU ms per batch, Strapi + Redis: off / on', `${cpu(both.off)} / ${cpu(both.on)}`);
+    report('CPU per batch, on / off', fixed(both.cpuRatio, 3));
+    report('p99 latency (ms), off / on', `${fixed(both.off.p99Ms, 1)} / ${fixed(both.on.p99Ms, 1)}`);
+    report('failed requests, off / on', `${both.off.failed} / ${both.on.failed}`);
     const counted = await funnelCounts(on.redisPort);
     report('funnels counting (first → last step, visitors today)', `${counted.length} of ${benchFunnels().length}: ${counted.join(', ')}`);
   } finally {
     await Promise.all([off.stop(), on.stop()]);
   }
   // Where the cost is: each of the two alone against neither (three alternating runs each).
-  for (const [name, config, funnels] of [
-    [`${FUNNELS} funnels alone`, { ...LIMITS, recommendations: { enabled: false } }, FUNNELS],
-    ['paths alone', LIMITS, 0],
+  for (const [name, funnels, paths] of [
+    [`${FUNNELS} funnels alone`, true, false],
+    ['paths alone', false, true],
   ] as const) {
-    const neither = await startBenchServer({ ...LIMITS, recommendations: { enabled: false } }, 'funnels', { BENCH_FUNNELS: '0' });
-    const one = await startBenchServer(config, 'funnels', { BENCH_FUNNELS: String(funnels) });
+    const [neither, one] = [await start(false, false), await start(funnels, paths)];
     try {
-      const alone = await compare(ingestLoad(neither.url), ingestLoad(one.url));
-      report(`${name}: change in throughput`, `${fixed((alone.ratio - 1) * 100, 1)} % (${fixed(alone.baseline.requestsPerSec, 0)} → ${fixed(alone.subject.requestsPerSec, 0)} batches/s)`);
+      const alone = await compareCost(neither, one, 3);
+      report(`${name}: throughput on / off`, `${fixed(alone.ratio, 3)} (${fixed(alone.off.requestsPerSec, 0)} → ${fixed(alone.on.requestsPerSec, 0)} batches/s)`);
+      report(`${name}: CPU per batch on / off`, `${fixed(alone.cpuRatio, 3)} (${cpu(alone.off)} → ${cpu(alone.on)} ms)`);
     } finally {
       await Promise.all([neither.stop(), one.stop()]);
     }

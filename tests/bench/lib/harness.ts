@@ -64,6 +64,8 @@ export interface LoadResult {
   p99Ms: number;
   non2xx: number;
   errors: number;
+  /** CPU ms per request of each process `compare` was asked to watch. */
+  cpuMsPerRequest?: number[];
 }
 
 /** One autocannon run. */
@@ -80,19 +82,27 @@ export const load = async (options: autocannon.Options): Promise<LoadResult> => 
 
 /**
  * Alternates baseline and subject runs (`rounds` each, after a warm-up of both) so that both see
- * the same machine noise, and reports the medians of the runs.
+ * the same machine noise, and reports the medians of the runs. With `cpuPids` (each side's processes,
+ * e.g. its Strapi and its redis-server), also the CPU ms each request cost each of them
+ * (`cpuMsPerRequest`, in the order given): less sensitive than throughput to what else the machine runs.
  */
 export const compare = async (
   baseline: autocannon.Options,
   subject: autocannon.Options,
-  { rounds = 3, seconds = 8 } = {}
+  { rounds = 3, seconds = 8, cpuPids }: { rounds?: number; seconds?: number; cpuPids?: [number[], number[]] } = {}
 ): Promise<{ baseline: LoadResult; subject: LoadResult; ratio: number }> => {
   await load({ ...baseline, duration: 3 });
   await load({ ...subject, duration: 3 });
+  const measured = async (options: autocannon.Options, pids: number[] = []): Promise<LoadResult> => {
+    const before = pids.map(processCpuMs);
+    const result = await load({ ...options, duration: seconds });
+    const requests = result.requestsPerSec * seconds;
+    return pids.length > 0 ? { ...result, cpuMsPerRequest: pids.map((pid, i) => (processCpuMs(pid) - before[i]) / requests) } : result;
+  };
   const runs: { baseline: LoadResult[]; subject: LoadResult[] } = { baseline: [], subject: [] };
   for (let round = 0; round < rounds; round++) {
-    runs.baseline.push(await load({ ...baseline, duration: seconds }));
-    runs.subject.push(await load({ ...subject, duration: seconds }));
+    runs.baseline.push(await measured(baseline, cpuPids?.[0]));
+    runs.subject.push(await measured(subject, cpuPids?.[1]));
   }
   // Medians of the alternating runs: one run disturbed by the machine does not move the figure.
   const median = (values: number[]) => {
@@ -106,6 +116,7 @@ export const compare = async (
     p99Ms: median(results.map((r) => r.p99Ms)),
     non2xx: results.reduce((sum, r) => sum + r.non2xx, 0),
     errors: results.reduce((sum, r) => sum + r.errors, 0),
+    ...(results[0].cpuMsPerRequest ? { cpuMsPerRequest: results[0].cpuMsPerRequest.map((_, i) => median(results.map((r) => r.cpuMsPerRequest![i]))) } : {}),
   });
   const summary = { baseline: summarize(runs.baseline), subject: summarize(runs.subject) };
   return { ...summary, ratio: summary.subject.requestsPerSec / summary.baseline.requestsPerSec };
