@@ -5,6 +5,7 @@ import { useState } from 'react';
 import { errorMessage, fieldErrors, type FactCatalog, type Funnel, type FunnelReport, type FunnelsMeta, type Segment } from '../../api/types';
 import { useApi } from '../../api/use-api';
 import { stepSuggestionsFromSeen } from '../../components/JourneyStepsEditor';
+import { ConfirmDeleteDialog } from '../../components/ConfirmDeleteDialog';
 import { Panel } from '../../components/Layout/Panel';
 import { PERMISSIONS } from '../../permissions';
 import { useTranslate } from '../../utils/use-translate';
@@ -128,9 +129,13 @@ export const FunnelsPanel = ({ from, to }: { from: string; to: string }) => {
               </Button>
             )}
             {allowedActions.canDelete && !editing && (
-              <Button variant="danger-light" startIcon={<Trash />} onClick={() => remove(current)}>
-                {t('funnels.delete', 'Delete')}
-              </Button>
+              <ConfirmDeleteDialog
+                startIcon={<Trash />}
+                title={t('funnels.delete.title', 'Delete the funnel?')}
+                body={t('funnels.delete.body', '“{name}” stops counting at once; its past counts stay in the daily counters until they expire, but no report shows them.', { name: current.name })}
+                confirm={t('funnels.delete.confirm', 'Delete the funnel')}
+                onConfirm={() => remove(current)}
+              />
             )}
           </Flex>
         )}
