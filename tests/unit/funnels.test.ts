@@ -1,4 +1,4 @@
-import { compileFunnel, funnelHitsOf, funnelWindows } from '../../server/src/funnels/compiled-funnel';
+import { cachedFunnelHits, compileFunnel, funnelHitsOf, funnelWindows } from '../../server/src/funnels/compiled-funnel';
 import { funnelCountsOf } from '../../server/src/funnels/funnel-counters';
 import { funnelCreateSchema, funnelReportQuery } from '../../server/src/funnels/funnel-input';
 import { advanceFunnel, decodeProgress, hasStep, type FunnelProgress } from '../../server/src/funnels/funnel-progress';
@@ -26,6 +26,20 @@ describe('funnel step matching', () => {
     expect(funnelHitsOf(page('Home'), [signup, other])).toEqual([]);
     expect(funnelWindows([signup, other])).toEqual([{ key: 'f1', windowSec: 3_600 }, { key: 'f2', windowSec: 7 * DAY }]);
     expect([1, 2, 3, 4].map((step) => hasStep(0b1001, step))).toEqual([true, false, false, true]);
+  });
+
+  it('remembers the answer per distinct step (its time aside), and tells steps apart by every field matched', () => {
+    const hits = cachedFunnelHits([signup, other]);
+    const steps: JourneyStep[] = [
+      page('Pricing'),
+      { ...page('Pricing'), ts: T + 60 },
+      { ts: T, kind: 'event', name: 'Signup Started', category: 'Docs' },
+      { ts: T, kind: 'event', name: 'Signup Started' },
+      { ts: T, kind: 'page', name: 'Blog', contentType: 'api::article.article', topics: ['ai'] },
+      { ts: T, kind: 'page', name: 'Blog', contentType: 'api::article.article', topics: ['ml'] },
+      { ts: T, kind: 'page', name: 'Blog', topics: ['ai'] },
+    ];
+    for (const step of [...steps, ...steps]) expect(hits(step)).toEqual(funnelHitsOf(step, [signup, other]));
   });
 });
 

@@ -42,5 +42,28 @@ export const funnelHitsOf = (step: JourneyStep, funnels: readonly CompiledFunnel
   return hits;
 };
 
+/** Distinct journey steps remembered by `cachedFunnelHits` before it starts over. */
+const MAX_CACHED_STEPS = 5_000;
+
+/**
+ * `funnelHitsOf` for these funnels, remembered per distinct step (what matching reads: kind, name,
+ * category, content type, topics; not the time). A site's events repeat a few thousand kinds of
+ * step, so most events cost a lookup instead of every funnel's matchers. Callers do not change the
+ * answer (it is shared).
+ */
+export const cachedFunnelHits = (funnels: readonly CompiledFunnel[]): ((step: JourneyStep) => number[]) => {
+  const cache = new Map<string, number[]>();
+  return (step) => {
+    const key = `${step.kind}\u0000${step.name}\u0000${step.category ?? ''}\u0000${step.contentType ?? ''}\u0000${step.topics?.join('\u0000') ?? ''}`;
+    let hits = cache.get(key);
+    if (hits === undefined) {
+      if (cache.size >= MAX_CACHED_STEPS) cache.clear();
+      hits = funnelHitsOf(step, funnels);
+      cache.set(key, hits);
+    }
+    return hits;
+  };
+};
+
 /** What the store needs of the funnels hits name by index. */
 export const funnelWindows = (funnels: readonly CompiledFunnel[]): FunnelWindow[] => funnels.map(({ key, windowSec }) => ({ key, windowSec }));

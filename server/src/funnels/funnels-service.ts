@@ -4,7 +4,7 @@ import type { JourneyStep } from '../journeys/journey-step';
 import { pluginService } from '../shared/plugin-services';
 import { validationError } from '../shared/validation';
 import type { FunnelWindow } from '../store/profile-store';
-import { compileFunnel, funnelHitsOf, funnelWindows, type CompiledFunnel, type FunnelRecord } from './compiled-funnel';
+import { cachedFunnelHits, compileFunnel, funnelWindows, type CompiledFunnel, type FunnelRecord } from './compiled-funnel';
 import { MAX_ENABLED_FUNNELS, type FunnelCreate, type FunnelUpdate } from './funnel-input';
 import { funnelReport } from './funnel-report';
 
@@ -49,7 +49,7 @@ const funnelsService = ({ strapi }: { strapi: Core.Strapi }) => {
       }
     });
     const current = compiled;
-    forIngest = current.length > 0 ? { hitsOf: (step) => funnelHitsOf(step, current), windows: funnelWindows(current) } : undefined;
+    forIngest = current.length > 0 ? { hitsOf: cachedFunnelHits(current), windows: funnelWindows(current) } : undefined;
   };
 
   const changed = async (reason: string) => {

@@ -14,7 +14,7 @@ import {
   visitorIdOfProfileKey,
 } from '../keys';
 import { CORE_FIELDS } from '../profile-fields';
-import type { ApplyOptions, ApplyResult, ErasedProfile, EventUpdate, FunnelReached, MergeInstruction, ProfileStore, StoredProfile, UpdateSettings, VisitorScanPartition } from '../profile-store';
+import type { ApplyOptions, ApplyResult, ErasedProfile, EventUpdate, FunnelReached, FunnelWindow, MergeInstruction, ProfileStore, StoredProfile, UpdateSettings, VisitorScanPartition } from '../profile-store';
 import { sliceBitsFor, sliceEnded, sliceStartCursor } from '../scan-slices';
 import { APPLY_UPDATES_SCRIPT } from './apply-updates-script';
 import { LINK_USER_SCRIPT } from './link-user-script';
@@ -35,6 +35,8 @@ const parseReached = (item: string): FunnelReached => {
   const [funnel, day, step] = item.split('|');
   return { funnel, day: Number(day), step: Number(step) };
 };
+
+const NO_FUNNELS: readonly FunnelWindow[] = [];
 
 const SINGLE_NODE = 'server';
 const MAX_SLICE_BITS = 8;
@@ -95,6 +97,15 @@ export class RedisProfileStore implements ProfileStore {
     this.scripts = redis.client as unknown as ProfileScripts;
   }
 
+  /** The batch's funnels as the script reads them, encoded once per list (ingest passes the same list until funnels change). */
+  private readonly encodedFunnels = new WeakMap<readonly FunnelWindow[], string>();
+
+  private funnelsJson(funnels: readonly FunnelWindow[]): string {
+    let json = this.encodedFunnels.get(funnels);
+    if (json === undefined) this.encodedFunnels.set(funnels, (json = JSON.stringify(funnels.map(({ key, windowSec }) => [key, windowSec]))));
+    return json;
+  }
+
   private get client() {
     return this.redis.client;
   }
@@ -104,7 +115,7 @@ export class RedisProfileStore implements ProfileStore {
     events: EventUpdate[],
     settings: UpdateSettings,
     now: number,
-    { returnProfile = false, siteCounters, funnels = [] }: ApplyOptions = {}
+    { returnProfile = false, siteCounters, funnels = NO_FUNNELS }: ApplyOptions = {}
   ): Promise<ApplyResult> {
     const keys = this.redis.visitorKeys(visitorId, now);
     const siteCounted = siteCounters !== undefined && this.countsSiteWide;
@@ -130,7 +141,7 @@ export class RedisProfileStore implements ProfileStore {
       settings.journeySteps,
       ...(siteCounted ? [JSON.stringify(siteCounters), STATS_RETENTION_SEC, visitorId] : []),
       // Always the last: the script finds it whatever the optional arguments before it.
-      JSON.stringify(funnels.map(({ key, windowSec }) => [key, windowSec])),
+      this.funnelsJson(funnels),
     ];
     const reply = await (siteCounted ? this.scripts.psnApplyUpdatesCounted(...args) : this.scripts.psnApplyUpdates(...args));
     if (reply[0] === 'aliased') return { status: 'aliased', visitorId: reply[1] };
