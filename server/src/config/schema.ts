@@ -168,6 +168,11 @@ export const pluginConfigSchema = z
         defaultStrategy: z.enum(STRATEGY_IDS).default(DEFAULT_STRATEGY),
         /** At most this many entries per request (`limit`). */
         maxLimit: z.number().int().min(1).max(100).default(50),
+        /**
+         * Page paths: transitions from a named page view to the visitor's next step, counted at
+         * ingest and decayed (`recommendations/page-paths.ts`), shown in the admin's Paths panel.
+         */
+        pagePaths: z.boolean().default(true),
       })
       .prefault({}),
     clusters: z

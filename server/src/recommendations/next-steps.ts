@@ -19,14 +19,24 @@ export interface NextStep {
   score: number;
 }
 
-/** Stored next-step sums of one entry as the probabilities of its next entries, best first (ties by item), at most `limit`. */
-export const nextStepShares = (contentType: string, stored: readonly { documentId: string; count: number }[], limit: number): NextStep[] => {
+/**
+ * Stored decayed counts as shares of their total, best first (ties by key), at most `limit`. Both
+ * are forward-decayed with the same landmark, so the share needs no "as of now" scaling.
+ */
+export const sharesOf = (stored: readonly { key: string; count: number }[], limit: number): { key: string; share: number }[] => {
   let total = 0;
   for (const { count } of stored) if (count > 0) total += count;
   if (total === 0) return [];
   return stored
     .filter(({ count }) => count > 0)
-    .map(({ documentId, count }) => ({ item: joinItemKey(contentType, documentId), score: count / total }))
-    .sort((a, b) => b.score - a.score || (a.item < b.item ? -1 : a.item > b.item ? 1 : 0))
+    .map(({ key, count }) => ({ key, share: count / total }))
+    .sort((a, b) => b.share - a.share || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
     .slice(0, limit);
 };
+
+/** Stored next-step sums of one entry as the probabilities of its next entries, best first (ties by item), at most `limit`. */
+export const nextStepShares = (contentType: string, stored: readonly { documentId: string; count: number }[], limit: number): NextStep[] =>
+  sharesOf(
+    stored.map(({ documentId, count }) => ({ key: joinItemKey(contentType, documentId), count })),
+    limit
+  ).map(({ key, share }) => ({ item: key, score: share }));

@@ -10,6 +10,7 @@ import { itemKeyEngagementOf } from './item-engagement';
 import { itemKey, parseItemKey } from './item-ref';
 import { coEngagementScores, nextStepScores, recommend, type Recommendation } from './recommend';
 import type { NextStep } from './next-steps';
+import { pageOfLabel, pageTransitions, planPagePaths, type PageStep } from './page-paths';
 import { isStrategyId, type StrategyId } from './strategies';
 
 /** History items whose neighbours are read: the newest say most (cf-v1 weighs them by recency). */
@@ -22,6 +23,12 @@ const SPARE = 5;
 /** The admin's paths: entries offered to start from, and next steps shown per entry (two levels). */
 const PATH_STARTS = 30;
 const PATH_WIDTH = 5;
+
+/** The admin's page paths: pages offered to start from, and next steps of the page asked about (two levels). */
+export interface PagePathsAnswer {
+  starts: string[];
+  steps: (PageStep & { next: PageStep[] })[];
+}
 
 export interface PathsAnswer {
   /** Item keys of the most engaged-with entries, best first. */
@@ -178,6 +185,34 @@ const recommendationsService = ({ strapi }: { strapi: Core.Strapi }) => {
       const first = (await coEngagement.nextSteps([from], PATH_WIDTH))[from] ?? [];
       const second = await coEngagement.nextSteps(first.map((step) => step.item), PATH_WIDTH);
       return { starts, steps: first.map((step) => ({ ...step, next: second[step.item] ?? [] })) };
+    },
+
+    /**
+     * Counts the page transitions of a stored batch (`page-paths.ts`): `previousStep` the visitor's
+     * step record head before it (`ApplyResult.previousStep`), `steps` the applied events' steps.
+     * One round trip; ingest awaits it and logs a failure (the batch is stored either way).
+     */
+    async notePagePaths(previousStep: string | undefined, steps: readonly (string | undefined)[], sessionGapSec: number): Promise<void> {
+      const config = getPluginConfig(strapi).recommendations;
+      if (!config.enabled || !config.pagePaths) return;
+      const transitions = pageTransitions(previousStep, steps, sessionGapSec);
+      if (transitions.length === 0) return;
+      const coEngagement = stores().coEngagement();
+      await coEngagement.recordPagePaths(planPagePaths(transitions, coEngagement.settings));
+    },
+
+    /**
+     * Page paths for the admin: where visitors went next from a page, two steps deep (a next page's
+     * own next steps; an event has none), and the pages with the most transitions to start from.
+     */
+    async pagePaths(page: string | null): Promise<PagePathsAnswer> {
+      const coEngagement = stores().coEngagement();
+      const starts = await coEngagement.popularPages(PATH_STARTS);
+      if (page === null) return { starts, steps: [] };
+      const first = (await coEngagement.pagePaths([page], PATH_WIDTH))[page] ?? [];
+      const nextPages = first.flatMap((step) => pageOfLabel(step.label) ?? []);
+      const second = nextPages.length > 0 ? await coEngagement.pagePaths(nextPages, PATH_WIDTH) : {};
+      return { starts, steps: first.map((step) => ({ ...step, next: second[pageOfLabel(step.label) ?? ''] ?? [] })) };
     },
 
     /** Writes what is pending now (tests). */

@@ -193,6 +193,14 @@ export const itemNeighboursKey = (prefix: string, contentType: string, documentI
 /** Decayed count of the steps from one item to each next item (`recommendations/next-steps.ts`). */
 export const itemNextStepsKey = (prefix: string, contentType: string, documentId: string): string => `${prefix}{r:${contentType}}:x:${documentId}`;
 
+/**
+ * Page paths (`recommendations/page-paths.ts`) live under one hash tag, `{pp}`, so that one script
+ * adds a batch's transitions on Redis Cluster too: the tracked pages by decayed transitions out,
+ * and per page its next steps. Site-wide sums of page and event names: no visitor in them.
+ */
+export const trackedPagesKey = (prefix: string): string => `${prefix}{pp}:pages`;
+export const pageNextStepsKey = (prefix: string, page: string): string => `${prefix}{pp}:x:${page}`;
+
 /** Decayed engagement per item of a content type: site-wide, or among a segment's members. */
 export const itemPopularityKey = (prefix: string, contentType: string, segment: string | null): string =>
   segment === null ? `${prefix}{r:${contentType}}:pop` : `${prefix}{r:${contentType}}:pop:s:${segment}`;

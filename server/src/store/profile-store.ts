@@ -164,6 +164,12 @@ export type ApplyResult =
       siteCounted: boolean;
       /** Funnel steps the batch made the visitor reach (counted by the store when `siteCounted`). */
       reached: FunnelReached[];
+      /**
+       * The head of the visitor's journey-step record before the batch (stored form), when the batch
+       * recorded a step and the record held one: the step before the batch's first, for page paths
+       * (`recommendations/page-paths.ts`).
+       */
+      previousStep?: string;
       /** Segment membership as stored (before any re-evaluation). */
       segments: string[];
       /** The whole profile after the batch, when asked for (`returnProfile`). */

@@ -202,6 +202,8 @@ describe.each(drivers.each)('%s driver', (driverName, getStores) => {
     const step = (n: number) => `[${NOW - 100 + n},"p","page ${n}","","",""]`;
     const first = await apply([1, 2, 3].map((n) => ({ ts: NOW - 100 + n, dedup: n, step: step(n) })));
     expect(first.profile.steps).toEqual([step(3), step(2), step(1)]);
+    // Nothing was recorded before: no previous step.
+    expect(first.previousStep).toBeUndefined();
     // A retried event (same messageId) is skipped: its step is not recorded twice.
     const next = await apply([
       { ts: NOW - 100 + 3, dedup: 3, step: step(3) },
@@ -209,9 +211,12 @@ describe.each(drivers.each)('%s driver', (driverName, getStores) => {
       { ts: NOW - 100 + 5, dedup: 5, step: step(5) },
       { ts: NOW - 100 + 6, incr: { pv: 1 } },
     ]);
-    expect(next).toMatchObject({ accepted: 3, duplicates: 1 });
+    expect(next).toMatchObject({ accepted: 3, duplicates: 1, previousStep: step(3) });
     expect(next.profile.steps).toEqual([step(5), step(4), step(3), step(2)]);
     expect((await stores.profiles.readProfile(visitor))!.steps).toEqual(next.profile.steps);
+    // A batch that records no step, or only duplicates, hands back no previous step.
+    expect((await apply([{ ts: NOW - 100 + 6, incr: { pv: 1 } }])).previousStep).toBeUndefined();
+    expect((await apply([{ ts: NOW - 100 + 5, dedup: 5, step: step(5) }])).previousStep).toBeUndefined();
     // Turned off (0): nothing more is recorded, and what was goes with the next batch.
     const off = await apply([{ ts: NOW - 100 + 7, step: step(7) }], NOW, { ...SETTINGS, journeySteps: 0 });
     expect(off.profile.steps).toEqual([]);

@@ -1,6 +1,7 @@
-import type { EngagedItem } from '../co-engagement';
+import type { CoEngagementSettings, EngagedItem } from '../co-engagement';
 import type { VisitorEngagements } from '../co-engagement-batch';
 import type { NextStep } from '../next-steps';
+import type { PagePathIncrements, PageStep } from '../page-paths';
 
 /**
  * The co-engagement store: what recommendations read and ingest writes. A port of its own (Redis
@@ -11,6 +12,8 @@ import type { NextStep } from '../next-steps';
  */
 export interface CoEngagementStore {
   readonly kind: 'redis' | 'memory';
+  /** Decay and bounds, page paths' too (`page-paths.ts` plans with them). */
+  readonly settings: CoEngagementSettings;
 
   /**
    * Records engagements: each item joins the visitor's bounded history, is paired with the
@@ -29,6 +32,19 @@ export interface CoEngagementStore {
 
   /** A content type's most engaged-with items (decayed engagement as of `now`), site-wide or in a segment. */
   popular(contentType: string, segment: string | null, limit: number, now: number): Promise<{ item: string; score: number }[]>;
+
+  /**
+   * Adds page transitions (`page-paths.ts`) to the site-wide counts: the tracked pages (at most
+   * MAX_TRACKED_PAGES) and each page's next steps (bounded and trimmed like neighbours). One round
+   * trip on Redis, all keys in one slot (`{pp}`).
+   */
+  recordPagePaths(increments: PagePathIncrements): Promise<void>;
+
+  /** Each page's next steps (the share of its transitions to each), best first, at most `perPage`. */
+  pagePaths(pages: string[], perPage: number): Promise<Record<string, PageStep[]>>;
+
+  /** The pages with the most decayed transitions out, most first. */
+  popularPages(limit: number): Promise<string[]>;
 
   /** The visitor's latest engagements, newest first. */
   history(visitorId: string, limit: number): Promise<{ item: string; at: number }[]>;

@@ -14,7 +14,8 @@ import {
 } from '../co-engagement';
 import { planBatch, visitorEntries, type VisitorEngagements } from '../co-engagement-batch';
 import { isContentTypeUid, joinItemKey, parseItemKey } from '../item-ref';
-import { nextStepShares, type NextStep } from '../next-steps';
+import { nextStepShares, sharesOf, type NextStep } from '../next-steps';
+import { MAX_TRACKED_PAGES, type PagePathIncrements, type PageStep } from '../page-paths';
 import { clampCount, READ_LIMITS, type CoEngagementStore } from './co-engagement-store';
 
 /** A sorted set's members, as Redis would order them: by score, then by member. */
@@ -35,6 +36,9 @@ export class MemoryCoEngagementStore implements CoEngagementStore {
   private readonly neighbourSets = new Map<string, Map<string, ScoredSet>>();
   /** `<contentType>` -> documentId -> next items. */
   private readonly nextStepSets = new Map<string, Map<string, ScoredSet>>();
+  /** Page paths: tracked pages, and page -> next step labels. */
+  private readonly trackedPages: ScoredSet = new Map();
+  private readonly pageNextSteps = new Map<string, ScoredSet>();
 
   constructor(settings: Partial<CoEngagementSettings> = {}) {
     this.settings = { ...DEFAULT_CO_ENGAGEMENT_SETTINGS, ...settings };
@@ -68,6 +72,27 @@ export class MemoryCoEngagementStore implements CoEngagementStore {
       increment(set, counts);
       if (set.size > maxNeighbours + neighbourTrimSlack(maxNeighbours)) trim(set, maxNeighbours);
     }
+  }
+
+  async recordPagePaths({ pages, next }: PagePathIncrements): Promise<void> {
+    incrementAndTrim(this.trackedPages, pages, MAX_TRACKED_PAGES);
+    this.addToBoundedSets(this.pageNextSteps, next);
+  }
+
+  async pagePaths(pages: string[], perPage: number): Promise<Record<string, PageStep[]>> {
+    const limit = clampCount(perPage, READ_LIMITS.perItem);
+    const result: Record<string, PageStep[]> = {};
+    for (const page of [...new Set(pages)].slice(0, READ_LIMITS.items)) {
+      const stored = this.pageNextSteps.get(page) ?? new Map<string, number>();
+      result[page] = sharesOf([...stored].map(([key, count]) => ({ key, count })), limit).map(({ key, share }) => ({ label: key, share }));
+    }
+    return result;
+  }
+
+  async popularPages(limit: number): Promise<string[]> {
+    return byRank(this.trackedPages)
+      .slice(0, clampCount(limit, READ_LIMITS.popular))
+      .map(([page]) => page);
   }
 
   async nextSteps(items: string[], perItem: number): Promise<Record<string, NextStep[]>> {

@@ -1,5 +1,5 @@
 import type { Cluster, Redis } from 'ioredis';
-import { coEngagementHistoryKey, itemNeighboursKey, itemNextStepsKey, itemPopularityKey } from '../../store/keys';
+import { coEngagementHistoryKey, itemNeighboursKey, itemNextStepsKey, itemPopularityKey, pageNextStepsKey, trackedPagesKey } from '../../store/keys';
 import {
   decayedAt,
   DEFAULT_CO_ENGAGEMENT_SETTINGS,
@@ -14,7 +14,8 @@ import {
 } from '../co-engagement';
 import { planBatch, visitorEntries, type VisitorEngagements } from '../co-engagement-batch';
 import { isContentTypeUid, joinItemKey, parseItemKey } from '../item-ref';
-import { nextStepShares, type NextStep } from '../next-steps';
+import { nextStepShares, sharesOf, type NextStep } from '../next-steps';
+import { MAX_TRACKED_PAGES, type PagePathIncrements, type PageStep } from '../page-paths';
 import { clampCount, READ_LIMITS, type CoEngagementStore } from './co-engagement-store';
 import { READ_NEIGHBOURS_SCRIPT, RECORD_HISTORY_SCRIPT, RECORD_PAIRS_SCRIPT } from './co-engagement-scripts';
 
@@ -111,6 +112,33 @@ export class RedisCoEngagementStore implements CoEngagementStore {
     }
     send();
     return Promise.all(calls);
+  }
+
+  /** One script (all keys under `{pp}`): the tracked pages are its popularity set, next steps its neighbour sets. */
+  async recordPagePaths({ pages, next }: PagePathIncrements): Promise<void> {
+    if (pages.size === 0) return;
+    const { maxNeighbours, retentionSec } = this.settings;
+    const sets: [string, Map<string, number>][] = [[trackedPagesKey(this.keyPrefix), pages], ...[...next].map(([page, counts]): [string, Map<string, number>] => [pageNextStepsKey(this.keyPrefix, page), counts])];
+    const args: string[] = [];
+    for (const [, counts] of sets) {
+      args.push(String(counts.size));
+      for (const [member, increment] of counts) args.push(member, String(increment));
+    }
+    await this.scripts.psnCoRecordPairs([sets.length, ...sets.map(([key]) => key), MAX_TRACKED_PAGES, maxNeighbours, retentionSec, 1, neighbourTrimSlack(maxNeighbours), ...args]);
+  }
+
+  async pagePaths(pages: string[], perPage: number): Promise<Record<string, PageStep[]>> {
+    const limit = clampCount(perPage, READ_LIMITS.perItem);
+    const list = [...new Set(pages)].slice(0, READ_LIMITS.items);
+    const stored = await Promise.all(list.map((page) => this.client.hgetall(pageNextStepsKey(this.keyPrefix, page))));
+    return Object.fromEntries(
+      list.map((page, i) => [page, sharesOf(Object.entries(stored[i]).map(([key, count]) => ({ key, count: Number(count) })), limit).map(({ key, share }) => ({ label: key, share }))])
+    );
+  }
+
+  async popularPages(limit: number): Promise<string[]> {
+    const count = clampCount(limit, READ_LIMITS.popular);
+    return count === 0 ? [] : this.client.zrevrange(trackedPagesKey(this.keyPrefix), 0, count - 1);
   }
 
   async neighbours(items: string[], perItem: number, now: number): Promise<Record<string, { item: string; score: number }[]>> {

@@ -17,7 +17,7 @@ export const applyUpdates = (
   settings: UpdateSettings,
   now: number,
   funnels: readonly FunnelWindow[] = []
-): { accepted: number; duplicates: number; applied: boolean[]; reached: FunnelReached[] } => {
+): { accepted: number; duplicates: number; applied: boolean[]; reached: FunnelReached[]; previousStep?: string } => {
   const hash = profileHash(state.fields, settings.maxFields, settings.affinityHalfLifeSec);
   const today = utcDay(now);
   const oldestDay = today - settings.windowDays;
@@ -35,6 +35,8 @@ export const applyUpdates = (
   const reached: FunnelReached[] = [];
   /** The batch's funnels by index, in the order first met: progress read once, written once. */
   const funnelProgress = new Map<number, { now: FunnelProgress | undefined; changed: boolean; reached: FunnelReached[] }>();
+  const head = state.steps[0];
+  let recordedStep = false;
 
   for (const dayKey of dedup.byDay.keys()) {
     if (dayKey < today - 1) dedup.byDay.delete(dayKey);
@@ -89,7 +91,10 @@ export const applyUpdates = (
       progress.changed = true;
       if (next.reached) progress.reached.push({ funnel: funnel.key, ...next.reached });
     }
-    if (event.step !== undefined && settings.journeySteps > 0) state.steps.unshift(event.step);
+    if (event.step !== undefined && settings.journeySteps > 0) {
+      state.steps.unshift(event.step);
+      recordedStep = true;
+    }
   }
   // Trimmed once per batch, as the script does; a record turned off (0) goes with the next batch.
   if (accepted > 0) state.steps = state.steps.slice(0, settings.journeySteps);
@@ -111,5 +116,5 @@ export const applyUpdates = (
     }
     hash.put(F.windowsPrunedDay, String(today));
   }
-  return { accepted, duplicates, applied, reached };
+  return { accepted, duplicates, applied, reached, ...(recordedStep && head !== undefined ? { previousStep: head } : {}) };
 };

@@ -22,9 +22,10 @@ import { CAPPED_HASH_WRITE } from './lua-prelude';
  *       [, site counters JSON (one counter name per event), statsRetentionSec, visitorId],
  *       funnels JSON (the last: [key, windowSec] per funnel that updates name by index)
  * Returns one of:
- *   { 'applied', accepted, duplicates, segments or false, mask, reached [, fields, windows, recent, traits, steps] }
+ *   { 'applied', accepted, duplicates, segments or false, mask, reached, previousStep or false [, fields, windows, recent, traits, steps] }
  *     mask: one character per update, '1' applied, '0' skipped as a duplicate
  *     reached: funnel steps reached, `<funnel>|<entry day>|<step>` (counted here on a single Redis)
+ *     previousStep: the step record's head before the batch, when the batch recorded a step
  *   { 'aliased', visitorId }   this visitor was merged into another; nothing was written
  *   { 'limited', ttl }         over the per-visitor event quota; nothing was written
  */
@@ -225,7 +226,11 @@ if recentItems then
 end
 if traits then addCapped(X, traits, maxTraits, 'HSET') end
 -- LPUSH puts the batch's last step at the head: newest first. A record turned off (0) goes with the next batch.
-if #steps > 0 then redis.call('LPUSH', J, unpack(steps)) end
+local previousStep = false
+if #steps > 0 then
+  previousStep = redis.call('LINDEX', J, 0)
+  redis.call('LPUSH', J, unpack(steps))
+end
 if accepted > 0 then
   if stepCap > 0 then redis.call('LTRIM', J, 0, stepCap - 1) else redis.call('DEL', J) end
 end
@@ -256,7 +261,7 @@ if #KEYS >= 12 then
 end
 
 if ARGV[12] ~= '1' then
-  return { 'applied', accepted, duplicates, redis.call('GET', S), table.concat(mask), funnelReached }
+  return { 'applied', accepted, duplicates, redis.call('GET', S), table.concat(mask), funnelReached, previousStep }
 end
 return {
   'applied',
@@ -265,6 +270,7 @@ return {
   redis.call('GET', S),
   table.concat(mask),
   funnelReached,
+  previousStep,
   redis.call('HGETALL', P),
   redis.call('HGETALL', W),
   redis.call('LRANGE', R, 0, -1),

@@ -26,7 +26,7 @@ import { execPipeline, pairsToObject } from './replies';
 type Snapshot = [string[], string[], string[], string[], string | null, string[]];
 
 type ApplyReply =
-  | ['applied', number, number, string | null, string, string[], ...Partial<[string[], string[], string[], string[], string[]]>]
+  | ['applied', number, number, string | null, string, string[], string | null, ...Partial<[string[], string[], string[], string[], string[]]>]
   | ['aliased', string]
   | ['limited', number];
 
@@ -146,7 +146,7 @@ export class RedisProfileStore implements ProfileStore {
     const reply = await (siteCounted ? this.scripts.psnApplyUpdatesCounted(...args) : this.scripts.psnApplyUpdates(...args));
     if (reply[0] === 'aliased') return { status: 'aliased', visitorId: reply[1] };
     if (reply[0] === 'limited') return { status: 'rate-limited', retryAfterSec: reply[1] };
-    const [, accepted, duplicates, segments, mask, reached, fields, windows, recent, traits, steps] = reply;
+    const [, accepted, duplicates, segments, mask, reached, previousStep, fields, windows, recent, traits, steps] = reply;
     return {
       status: 'applied',
       accepted,
@@ -154,6 +154,7 @@ export class RedisProfileStore implements ProfileStore {
       applied: [...mask].map((flag) => flag === '1'),
       siteCounted,
       reached: reached.map(parseReached),
+      ...(previousStep ? { previousStep } : {}),
       segments: decodeSegments(segments),
       ...(returnProfile ? { profile: fromSnapshot([fields!, windows!, recent!, traits!, segments, steps!]) } : {}),
     };
