@@ -168,6 +168,29 @@ describe.each(drivers)('%s driver', (name, create) => {
     expect((await store.neighbours([M('a')], 10, NOW))[M('a')].map((n) => n.item)).toEqual([M('c'), M('d'), M('e')]);
   });
 
+  it('counts page paths as shares of each page’s transitions, with the pages by transitions out, bounded', async () => {
+    const store = create({ maxNeighbours: 2 });
+    const w = (at: number) => 2 ** ((at - SETTINGS.landmarkSec) / SETTINGS.halfLifeSec);
+    await store.recordPagePaths({
+      pages: new Map([['Pricing', 3 * w(NOW)], ['Docs', w(NOW)]]),
+      next: new Map([
+        ['Pricing', new Map([['page:Docs', 2 * w(NOW)], ['event:Signup Started', w(NOW)]])],
+        ['Docs', new Map([['event:Signup Started', w(NOW)]])],
+      ]),
+    });
+    const read = await store.pagePaths(['Pricing', 'Docs', 'Nowhere'], 10);
+    expect(read.Pricing.map((step) => step.label)).toEqual(['page:Docs', 'event:Signup Started']);
+    expect(read.Pricing[0].share).toBeCloseTo(2 / 3, 9);
+    expect(read.Docs).toEqual([{ label: 'event:Signup Started', share: 1 }]);
+    expect(read.Nowhere).toEqual([]);
+    expect(await store.popularPages(10)).toEqual(['Pricing', 'Docs']);
+    expect(await store.popularPages(1)).toEqual(['Pricing']);
+    // Next steps are trimmed like neighbours: past the bound by the slack (1), back to the bound.
+    await store.recordPagePaths({ pages: new Map([['Docs', 3]]), next: new Map([['Docs', new Map([['page:A', 1], ['page:B', 1], ['page:C', 1]])]]) });
+    expect((await store.pagePaths(['Docs'], 10)).Docs).toHaveLength(2);
+    if (name === 'redis') expect((await client.keys('*{pp}*')).every((key) => !key.includes('visitor'))).toBe(true);
+  });
+
   it('erases the visitor’s history, and leaves no key of the visitor', async () => {
     const store = create();
     const id = visitor();
