@@ -123,6 +123,14 @@ export interface FunnelReport {
   steps: FunnelReportStep[];
 }
 
+/** `GET /personalization/paths[?page=]`: where visitors went next from a named page (a page or an event). */
+export interface PagePaths {
+  kind: 'pages';
+  from: string | null;
+  starts: string[];
+  steps: { label: string; share: number; next: { label: string; share: number }[] }[];
+}
+
 export interface ContentTypeInfo {
   uid: string;
   displayName: string;

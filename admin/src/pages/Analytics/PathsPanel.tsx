@@ -1,29 +1,46 @@
 import { Box, Flex, SingleSelect, SingleSelectOption, Typography } from '@strapi/design-system';
 import { useState } from 'react';
-import { useIntl } from 'react-intl';
-import type { Paths } from '../../api/types';
+import type { PagePaths, Paths } from '../../api/types';
 import { useApi } from '../../api/use-api';
 import { useEnabledContentTypes } from '../../api/use-enabled-content-types';
 import { Panel } from '../../components/Layout/Panel';
 import { useTranslate } from '../../utils/use-translate';
-
-/** One step as a bar: its share of the steps from the entry before it. */
-const Step = ({ label, share, strong }: { label: string; share: number; strong?: boolean }) => {
-  const { formatNumber } = useIntl();
-  return (
-    <Flex gap={2} alignItems="center" data-testid="paths-step">
-      <Box background={strong ? 'primary600' : 'primary200'} style={{ width: `${Math.max(2, Math.round(share * 120))}px`, height: 8, borderRadius: 4 }} />
-      <Typography fontWeight={strong ? 'bold' : undefined}>{label}</Typography>
-      <Typography textColor="neutral600">{formatNumber(share, { style: 'percent', maximumFractionDigits: 0 })}</Typography>
-    </Flex>
-  );
-};
+import { PagePathsView } from './PagePathsView';
+import { PathStep as Step } from './PathStep';
 
 /**
- * Paths: where visitors went next from an entry, two steps deep (the counts behind `next-v1`), as
- * a simple flow: the entry, its strongest next entries with their shares, and theirs.
+ * Paths: where visitors go next, as a simple flow two steps deep, in two modes: from an entry (the
+ * counts behind `next-v1`: its strongest next entries with their shares, and theirs), or from a
+ * named page (its next pages and events with their shares, and a next page's own).
  */
 export const PathsPanel = () => {
+  const t = useTranslate();
+  const [mode, setMode] = useState<'entries' | 'pages'>('entries');
+  const [page, setPage] = useState<string | null>(null);
+  const pagePaths = useApi<PagePaths>(mode === 'pages' ? `/personalization/paths${page ? `?page=${encodeURIComponent(page)}` : ''}` : null);
+  const modePicker = (
+    <Box minWidth="200px">
+      <SingleSelect aria-label={t('analytics.paths.mode', 'Paths')} value={mode} onChange={(value: string | number) => setMode(value === 'pages' ? 'pages' : 'entries')}>
+        <SingleSelectOption value="entries">{t('analytics.paths.mode.entries', 'From an entry')}</SingleSelectOption>
+        <SingleSelectOption value="pages">{t('analytics.paths.mode.pages', 'From a page')}</SingleSelectOption>
+      </SingleSelect>
+    </Box>
+  );
+  if (mode === 'pages') {
+    return (
+      <Panel title={t('analytics.paths', 'Paths: where visitors go next')} testId="analytics-paths">
+        <Flex direction="column" alignItems="stretch" gap={4}>
+          {modePicker}
+          <PagePathsView data={pagePaths.data} page={page} onPage={setPage} />
+        </Flex>
+      </Panel>
+    );
+  }
+  return <EntryPaths modePicker={modePicker} />;
+};
+
+/** Paths between entries of a content type. */
+const EntryPaths = ({ modePicker }: { modePicker: JSX.Element }) => {
   const t = useTranslate();
   const types = useEnabledContentTypes();
   const [contentType, setContentType] = useState<string | null>(null);
@@ -35,6 +52,7 @@ export const PathsPanel = () => {
     <Panel title={t('analytics.paths', 'Paths: where visitors go next')} testId="analytics-paths">
       <Flex direction="column" alignItems="stretch" gap={4}>
         <Flex gap={4} wrap="wrap">
+          {modePicker}
           <Box minWidth="220px">
             <SingleSelect
               aria-label={t('analytics.paths.contentType', 'Content type')}
