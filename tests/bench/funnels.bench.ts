@@ -1,10 +1,12 @@
 /**
  * The cost of funnels and paths on ingest: the same 20-event batches (page views of movies, clicks,
  * scroll, dwell, video) to two servers, one with ten enabled funnels (`lib/funnels-setup.ts`) and
- * recommendations on (co-engagement and the next steps that paths show), one with neither, five
+ * recommendations on (co-engagement and the next steps that paths show, and page paths: the page
+ * views are named, so each batch adds four transitions from a page), one with neither, five
  * alternating runs each. Target: throughput within 10 % of the throughput without. Also the CPU
  * each batch cost the server and its Redis (less sensitive than throughput to what else the
- * machine runs), each of the two features alone, and what the funnels counted.
+ * machine runs), each of the two features alone, page paths alone (recommendations on either
+ * side), and what the funnels and page paths counted.
  */
 import { Redis } from 'ioredis';
 import { BROWSER_UA } from '../helpers/events';
@@ -16,18 +18,21 @@ const FUNNELS = 10;
 const MOVIE = 'api::movie.movie';
 /** Entries the page views are of (they need not exist: paths record what visitors went to). */
 const ENTRIES = Array.from({ length: 200 }, (_, i) => `benchmovie${String(i).padStart(14, '0')}`);
+/** Names of the batches' page views, for page paths (`recommendations.pagePaths`). */
+const PAGE_NAMES = ['Home', 'Pricing', 'Docs', 'Movies'];
 const headers = { 'content-type': 'application/json', 'user-agent': BROWSER_UA };
 const LIMITS = { ingest: { perIpPerMinute: 1_000_000, perVisitorPerMinute: 1_000_000 } };
 
 type BenchServer = Awaited<ReturnType<typeof startBenchServer>>;
 
 const ingestLoad = (url: string) => {
-  const body = batchBodies({ anonymousId: true }, { contentType: MOVIE, documentIds: ENTRIES });
+  const body = batchBodies({ anonymousId: true }, { contentType: MOVIE, documentIds: ENTRIES }, PAGE_NAMES);
   return { url: `${url}/api/personalization/events`, requests: [{ method: 'POST' as const, headers, setupRequest: (request: object) => ({ ...request, body: body() }) }] };
 };
 
-const start = (withFunnels: boolean, withPaths: boolean) =>
-  startBenchServer({ ...LIMITS, recommendations: { enabled: withPaths } }, 'funnels', { BENCH_FUNNELS: withFunnels ? String(FUNNELS) : '0' });
+/** `withPaths`: recommendations on (entry paths), with page paths unless `pagePaths` is false. */
+const start = (withFunnels: boolean, withPaths: boolean, pagePaths = withPaths) =>
+  startBenchServer({ ...LIMITS, recommendations: { enabled: withPaths, pagePaths } }, 'funnels', { BENCH_FUNNELS: withFunnels ? String(FUNNELS) : '0' });
 
 /** The pids whose CPU a batch costs: the Strapi process and its redis-server. */
 const pidsOf = async (server: BenchServer) => {
@@ -61,6 +66,14 @@ const funnelCounts = async (redisPort: number) => {
   return [...byFunnel.values()].map((steps) => `${steps.get(1) ?? 0}→${steps.get(Math.max(...steps.keys())) ?? 0} (step ${Math.max(...steps.keys())})`);
 };
 
+/** What page paths counted: the pages tracked, and the next steps stored for one of them. */
+const pagePathsCounted = async (redisPort: number) => {
+  const client = new Redis({ port: redisPort });
+  const [pages, next] = await Promise.all([client.zcard('psn:{pp}:pages'), client.hkeys('psn:{pp}:x:Pricing')]);
+  client.disconnect();
+  return `${pages} pages; from Pricing: ${next.join(', ')}`;
+};
+
 const cpu = (side: { nodeMs: number; redisMs: number }) => `${fixed(side.nodeMs, 3)} + ${fixed(side.redisMs, 3)}`;
 
 const main = async () => {
@@ -78,15 +91,18 @@ const main = async () => {
     report('failed requests, off / on', `${both.off.failed} / ${both.on.failed}`);
     const counted = await funnelCounts(on.redisPort);
     report('funnels counting (first → last step, visitors today)', `${counted.length} of ${benchFunnels().length}: ${counted.join(', ')}`);
+    report('page paths counting', await pagePathsCounted(on.redisPort));
   } finally {
     await Promise.all([off.stop(), on.stop()]);
   }
-  // Where the cost is: each of the two alone against neither (three alternating runs each).
-  for (const [name, funnels, paths] of [
-    [`${FUNNELS} funnels alone`, true, false],
-    ['paths alone', false, true],
-  ] as const) {
-    const [neither, one] = [await start(false, false), await start(funnels, paths)];
+  // Where the cost is: each of the two alone against neither, and page paths alone (three alternating runs each).
+  const variants: { name: string; baseline: Parameters<typeof start>; subject: Parameters<typeof start> }[] = [
+    { name: `${FUNNELS} funnels alone`, baseline: [false, false], subject: [true, false] },
+    { name: 'paths alone (entries and pages)', baseline: [false, false], subject: [false, true] },
+    { name: 'page paths alone (recommendations on either side)', baseline: [false, true, false], subject: [false, true, true] },
+  ];
+  for (const { name, baseline, subject } of variants) {
+    const [neither, one] = [await start(...baseline), await start(...subject)];
     try {
       const alone = await compareCost(neither, one, 3);
       report(`${name}: throughput on / off`, `${fixed(alone.ratio, 3)} (${fixed(alone.off.requestsPerSec, 0)} → ${fixed(alone.on.requestsPerSec, 0)} batches/s)`);

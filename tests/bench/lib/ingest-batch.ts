@@ -11,14 +11,20 @@ const runTag = randomUUID().slice(0, 8);
  * template so that the load generator spends as little CPU on it as on the baseline's requests.
  * `who` names the visitor: a bare id (`anonymousId`), or a credential (`visitorToken`, from `tokens`).
  * With `entries`, each page view is of an entry of that content type (`properties.contentType` and
- * `documentId`), taken in turn from the list: what recommendations and paths record.
+ * `documentId`), taken in turn from the list: what recommendations and paths record. With
+ * `pageNames`, the page views are named in turn (`psn.page('Pricing')`): what page paths record.
  */
-export const batchBodies = (who: { anonymousId: true } | { visitorTokens: string[] }, entries?: { contentType: string; documentIds: string[] }) => {
+export const batchBodies = (
+  who: { anonymousId: true } | { visitorTokens: string[] },
+  entries?: { contentType: string; documentIds: string[] },
+  pageNames?: readonly string[]
+) => {
   const events = Array.from({ length: BATCH }, (_, i) => {
     const kind = i % 5;
     const base = { messageId: `@ID@-${i}`, context: { page: { url: 'https://example.com/movies/42', path: '/movies/42', referrer: 'https://www.google.com/' } } };
     const entry = entries ? { contentType: entries.contentType, documentId: '@ENTRY@' } : {};
-    if (kind === 0) return { ...base, type: 'page', properties: { topic: TOPICS[i % TOPICS.length], ...entry } };
+    const name = pageNames ? { name: pageNames[Math.floor(i / 5) % pageNames.length] } : {};
+    if (kind === 0) return { ...base, type: 'page', ...name, properties: { topic: TOPICS[i % TOPICS.length], ...entry } };
     if (kind === 1) return { ...base, type: 'track', event: 'CTA Clicked', category: 'cta', action: 'click', label: 'hero' };
     if (kind === 2) return { ...base, type: 'track', event: 'Scroll Depth', properties: { depth: 50, previous: 25 } };
     if (kind === 3) return { ...base, type: 'track', event: 'Dwell Time', properties: { seconds: 12 } };
