@@ -18,7 +18,7 @@ describe('plugin config', () => {
       webhooks: { sources: [] },
       segments: [],
       segmentJobs: { refreshMinutes: 60, batchSize: 500 },
-      recommendations: { enabled: true, defaultStrategy: 'cf-v1', maxLimit: 50 },
+      recommendations: { enabled: true, defaultStrategy: 'cf-v1', maxLimit: 50, pagePaths: true },
       clusters: { enabled: true, refreshHours: 24, kMin: 3, kMax: 10, sampleSize: 50_000, driftThreshold: 0.25 },
       history: { rollupMinutes: 60 },
       triggers: { enabled: true, destinations: [], dwellHeartbeatsSec: [30, 60, 180], pollMs: 1000, maxAttempts: 8, retryBaseSec: 30, retryMaxSec: 21_600, leaseSec: 60 },
