@@ -212,7 +212,13 @@ const recommendationsService = ({ strapi }: { strapi: Core.Strapi }) => {
       const first = (await coEngagement.pagePaths([page], PATH_WIDTH))[page] ?? [];
       const nextPages = first.flatMap((step) => pageOfLabel(step.label) ?? []);
       const second = nextPages.length > 0 ? await coEngagement.pagePaths(nextPages, PATH_WIDTH) : {};
-      return { starts, steps: first.map((step) => ({ ...step, next: second[pageOfLabel(step.label) ?? ''] ?? [] })) };
+      return {
+        starts,
+        steps: first.map((step) => {
+          const nextPage = pageOfLabel(step.label);
+          return { ...step, next: nextPage === undefined ? [] : (second[nextPage] ?? []) };
+        }),
+      };
     },
 
     /** Writes what is pending now (tests). */
