@@ -32,6 +32,8 @@ describe('page paths', () => {
     const response = await post({ events }).expect(202);
     return { visitorId: response.body.data.visitorId as string, token: response.body.data.visitorToken as string };
   };
+  /** Page paths are written off the request path: wait for the writes under way. */
+  const flushWrites = () => app.strapi.plugin('personalization').service('recommendations').flush();
   const paths = (query: string) => request(app.server).get(`/personalization/paths?${query}`).set('Authorization', `Bearer ${token}`);
   const page = (name: string, secondsAgo: number) => pageEvent({ name, timestamp: isoAgo(secondsAgo) });
 
@@ -48,6 +50,7 @@ describe('page paths', () => {
     expect(again.body.data).toMatchObject({ accepted: 0, duplicates: 2 });
     // Beyond the session gap (30 minutes): not a step from Pricing.
     await newBrowser([page('Pricing', 7_200), page('Docs', 60)]);
+    await flushWrites();
 
     const { body } = await paths('page=Pricing').expect(200);
     expect(body.data.kind).toBe('pages');
@@ -71,6 +74,7 @@ describe('page paths', () => {
 
   it('erases a visitor without a trace: the page path counts name pages and events, no visitor', async () => {
     const browser = await newBrowser([page('Pricing', 100), page('Contact', 90)]);
+    await flushWrites();
     expect((await paths('page=Pricing').expect(200)).body.data.steps.map((step: { label: string }) => step.label)).toContain('page:Contact');
     await request(app.server).delete('/api/personalization/profile').set('X-Visitor-Token', browser.token).expect(200);
     expect(await redisContents(redis.client)).not.toContain(browser.visitorId);

@@ -202,9 +202,11 @@ const ingestService = ({ strapi }: { strapi: Core.Strapi }) => {
     const storedEvents = ordered.filter((_, index) => result.applied[index]);
     await noteForAnalytics(applied.visitorId, result, ordered, storedEvents, events.length - ordered.length);
     // Page paths count the transitions of the applied events only: a retried batch adds none.
-    await pluginService(strapi, 'recommendations')
-      .notePagePaths(result.previousStep, updates.flatMap((update, index) => (result.applied[index] ? [update.step] : [])), settings.sessionGapSec)
-      .catch((error: Error) => strapi.log.warn(`[personalization] page paths of a stored batch could not be counted: ${error.message}`));
+    pluginService(strapi, 'recommendations').notePagePaths(
+      result.previousStep,
+      updates.flatMap((update, index) => (result.applied[index] ? [update.step] : [])),
+      settings.sessionGapSec
+    );
     const { profile } = applied.result;
     // The nearest cluster first: a cluster segment and a `cluster` rule see it in this same batch.
     if (profile) await pluginService(strapi, 'clusters').updateStored(applied.visitorId, profile, options.now);
