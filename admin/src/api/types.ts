@@ -99,6 +99,7 @@ export interface ExperimentResults {
 
 /** `GET /personalization/paths`: where visitors went next from an entry (`recommendations/paths-controller.ts`). */
 export interface Paths {
+  kind: 'entries';
   contentType: string;
   from: { documentId: string; label: string } | null;
   starts: { documentId: string; label: string }[];
