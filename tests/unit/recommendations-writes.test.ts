@@ -1,6 +1,8 @@
 import type { VisitorEngagements } from '../../server/src/recommendations/co-engagement-batch';
 import { visitorEntries } from '../../server/src/recommendations/co-engagement-batch';
 import { CoEngagementWrites } from '../../server/src/recommendations/co-engagement-writes';
+import { PagePathWrites } from '../../server/src/recommendations/page-path-writes';
+import type { PagePathIncrements } from '../../server/src/recommendations/page-paths';
 
 const M = (id: string) => `api::movie.movie/${id}`;
 const view = (item: string, at: number) => ({ item, weight: 1, at });
@@ -150,5 +152,56 @@ describe('a record batch per visitor', () => {
         ],
       },
     ]);
+  });
+});
+
+describe('page path transitions waiting for a flush', () => {
+  const settings = { halfLifeSec: 86_400, landmarkSec: 0 } as never;
+  const pagePathStore = () => {
+    const calls: unknown[] = [];
+    let failing = false;
+    return {
+      calls,
+      settings,
+      fail: (value: boolean) => (failing = value),
+      recordPagePaths: async (increments: PagePathIncrements) => {
+        if (failing) throw new Error('store down');
+        // As plain objects: a copy made when written, in this realm.
+        calls.push({ pages: Object.fromEntries(increments.pages), next: Object.fromEntries([...increments.next].map(([page, steps]) => [page, Object.fromEntries(steps)])) });
+      },
+    };
+  };
+  const hop = (from: string, to: string) => ({ from, to, at: 0 });
+
+  it('sums the transitions of many batches into one write per flush', async () => {
+    const store = pagePathStore();
+    const writes = new PagePathWrites(store, { flushMs: 60_000 });
+    writes.add([hop('Pricing', 'page:Docs')]);
+    writes.add([hop('Pricing', 'page:Docs'), hop('Pricing', 'event:Signup')]);
+    writes.add([]);
+    expect(writes.size).toBe(3);
+    await writes.flush();
+    expect(store.calls).toEqual([
+      { pages: { Pricing: 3 }, next: { Pricing: { 'page:Docs': 2, 'event:Signup': 1 } } },
+    ]);
+    expect(writes.size).toBe(0);
+  });
+
+  it('keeps a failed write for the next flush, summed with newer transitions, and drops past the bound, counted', async () => {
+    const store = pagePathStore();
+    const dropped: number[] = [];
+    const writes = new PagePathWrites(store, { flushMs: 60_000, pendingLimit: 3, onDropped: (count) => dropped.push(count) });
+    writes.add([hop('Pricing', 'page:Docs')]);
+    store.fail(true);
+    await writes.flush();
+    writes.add([hop('Pricing', 'page:Docs')]);
+    writes.add([hop('Docs', 'page:Pricing'), hop('Docs', 'page:Pricing')]);
+    expect(dropped).toEqual([2]);
+    store.fail(false);
+    await writes.flush();
+    expect(store.calls).toEqual([{ pages: { Pricing: 2 }, next: { Pricing: { 'page:Docs': 2 } } }]);
+    await writes.close();
+    writes.add([hop('Pricing', 'page:Docs')]);
+    expect(writes.size).toBe(0);
   });
 });

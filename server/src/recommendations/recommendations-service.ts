@@ -10,7 +10,8 @@ import { itemKeyEngagementOf } from './item-engagement';
 import { itemKey, parseItemKey } from './item-ref';
 import { coEngagementScores, nextStepScores, recommend, type Recommendation } from './recommend';
 import type { NextStep } from './next-steps';
-import { pageOfLabel, pageTransitions, planPagePaths, type PageStep } from './page-paths';
+import { PagePathWrites } from './page-path-writes';
+import { pageOfLabel, pageTransitions, type PageStep } from './page-paths';
 import { isStrategyId, type StrategyId } from './strategies';
 
 /** History items whose neighbours are read: the newest say most (cf-v1 weighs them by recency). */
@@ -23,8 +24,6 @@ const SPARE = 5;
 /** The admin's paths: entries offered to start from, and next steps shown per entry (two levels). */
 const PATH_STARTS = 30;
 const PATH_WIDTH = 5;
-/** Page path writes under way at most (each one script): a bound on what a slow Redis holds in memory. */
-const MAX_PAGE_PATH_WRITES = 1_000;
 
 /** The admin's page paths: pages offered to start from, and next steps of the page asked about (two levels). */
 export interface PagePathsAnswer {
@@ -68,11 +67,14 @@ export interface Served {
 const recommendationsService = ({ strapi }: { strapi: Core.Strapi }) => {
   const stores = () => pluginService(strapi, 'store');
   let pendingWrites: CoEngagementWrites | undefined;
-  /** Page path writes under way: ingest does not wait for them; `flush` and `close` do. */
-  const pagePathWrites = new Set<Promise<void>>();
+  let pendingPagePaths: PagePathWrites | undefined;
   const writes = () =>
     (pendingWrites ??= new CoEngagementWrites(stores().coEngagement(), {
       onDropped: (count) => pluginService(strapi, 'stats').dropped('co-engagement engagements', count),
+    }));
+  const pagePathWrites = () =>
+    (pendingPagePaths ??= new PagePathWrites(stores().coEngagement(), {
+      onDropped: (count) => pluginService(strapi, 'stats').dropped('page path transitions', count),
     }));
   const affinityHalfLifeSec = () => getPluginConfig(strapi).affinity.halfLifeDays * 86_400;
 
@@ -194,23 +196,14 @@ const recommendationsService = ({ strapi }: { strapi: Core.Strapi }) => {
     /**
      * Counts the page transitions of a stored batch (`page-paths.ts`): `previousStep` the visitor's
      * step record head before it (`ApplyResult.previousStep`), `steps` the applied events' steps.
-     * One round trip, off the request path (awaited, it cost ingest 17 % of its throughput in the
-     * funnels benchmark); a failure is logged (the batch is stored either way). Beyond
-     * MAX_PAGE_PATH_WRITES under way (Redis slow), a batch's transitions are dropped.
+     * Written with other batches' in the next flush (`page-path-writes.ts`), so ingest waits for no
+     * extra round trip (awaited per batch, it cost ingest 17 % of its throughput in the funnels
+     * benchmark).
      */
     notePagePaths(previousStep: string | undefined, steps: readonly (string | undefined)[], sessionGapSec: number): void {
       const config = getPluginConfig(strapi).recommendations;
-      if (!config.enabled || !config.pagePaths || pagePathWrites.size >= MAX_PAGE_PATH_WRITES) return;
-      const transitions = pageTransitions(previousStep, steps, sessionGapSec);
-      if (transitions.length === 0) return;
-      const coEngagement = stores().coEngagement();
-      const write = coEngagement
-        .recordPagePaths(planPagePaths(transitions, coEngagement.settings))
-        .catch((error: Error) => {
-          strapi.log.warn(`[personalization] page paths of a stored batch could not be counted: ${error.message}`);
-        })
-        .finally(() => pagePathWrites.delete(write));
-      pagePathWrites.add(write);
+      if (!config.enabled || !config.pagePaths) return;
+      pagePathWrites().add(pageTransitions(previousStep, steps, sessionGapSec));
     },
 
     /**
@@ -235,7 +228,7 @@ const recommendationsService = ({ strapi }: { strapi: Core.Strapi }) => {
 
     /** Writes what is pending now (tests). */
     async flush() {
-      await Promise.all([writes().flush(), ...pagePathWrites]);
+      await Promise.all([writes().flush(), pendingPagePaths?.flush()]);
     },
 
     /** Drops pending engagements of visitors being erased. */
@@ -243,9 +236,9 @@ const recommendationsService = ({ strapi }: { strapi: Core.Strapi }) => {
 
     /** Writes what is pending and stops (shutdown, before the store closes). */
     async close() {
-      await Promise.all(pagePathWrites);
-      await pendingWrites?.close();
+      await Promise.all([pendingWrites?.close(), pendingPagePaths?.close()]);
       pendingWrites = undefined;
+      pendingPagePaths = undefined;
     },
 
     isStrategy: isStrategyId,
