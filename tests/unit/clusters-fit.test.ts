@@ -50,8 +50,17 @@ describe('fitClusters', () => {
     expect(first.sizes.reduce((sum, size) => sum + size, 0)).toBe(600);
   });
 
-  it('refuses data with too few distinct points to choose k', () => {
-    expect(() => fitClusters([[1, 1], [1, 1], [2, 2]])).toThrow(NotEnoughProfilesError);
-    expect(fitClusters([[1, 1], [1, 1], [2, 2], [5, 5]]).k).toBe(2);
+  it('refuses data with too few distinct points, or too few points, to choose k', () => {
+    expect(() => fitClusters([[1, 1], [1, 1], [1, 1]])).toThrow(NotEnoughProfilesError);
+    expect(() => fitClusters([[1, 1], [2, 2]])).toThrow(NotEnoughProfilesError);
+    expect(() => fitClusters([[1, 1], [1, 1], [2, 2], [3, 3]], { kMin: 4 })).toThrow(NotEnoughProfilesError);
+    expect(fitClusters([[1, 1], [1, 1], [2, 2]]).k).toBe(2);
+  });
+
+  it('finds k behaviours among visitors who each behaved exactly like others (k distinct points)', () => {
+    const alike = [[0, 0], [10, 0], [0, 10]].flatMap((point) => Array.from({ length: 60 }, () => [...point]));
+    const fit = fitClusters(alike, { kMin: 3, kMax: 6 });
+    expect(fit.k).toBe(3);
+    expect(fit.sizes).toEqual([60, 60, 60]);
   });
 });

@@ -103,11 +103,13 @@ export const fitClusters = (vectors: number[][], options: FitOptions = {}): Clus
   const { kMin, kMax, restarts, silhouetteSample, selectionSample, seed, maxIterations, tolerance } = { ...DEFAULT_FIT_OPTIONS, ...options };
   const random = seededRandom(seed);
   const selection = vectors.length <= selectionSample ? vectors : sampleIndexes(vectors.length, selectionSample, random).map((index) => vectors[index]);
-  const distinct = distinctCount(selection, kMax + 1);
-  // Silhouette needs at least two clusters and a point more than clusters.
-  const highest = Math.min(kMax, distinct - 1);
+  const distinct = distinctCount(selection, kMax);
+  // k-means++ seeds one centroid per distinct point at most, and silhouette needs two clusters and a
+  // point more than clusters: visitors who behaved alike are duplicates, and k behaviours make k
+  // clusters, however many visitors share each (a new site's first run may see exactly that).
+  const highest = Math.min(kMax, distinct, selection.length - 1);
   const lowest = Math.max(2, kMin);
-  if (highest < lowest) throw new NotEnoughProfilesError(`clustering needs at least ${lowest + 1} distinct profiles, got ${distinct}`);
+  if (highest < lowest) throw new NotEnoughProfilesError(`clustering needs at least ${lowest} distinct profiles and ${lowest + 1} profiles, got ${distinct} and ${selection.length}`);
 
   const sample = sampleIndexes(selection.length, silhouetteSample, random);
   const distances = pairwiseDistances(sample.map((index) => selection[index]));
