@@ -101,6 +101,11 @@ describe('eventToUpdate', () => {
     expect(update.setOnce).toMatchObject({ 'a0:us': '', 'a0:um': 'email', 'a0:rh': '' });
     const track = eventToUpdate({ type: 'track', event: 'Signup', properties: { category: 'x@y.co' } }, context, false);
     expect(track.incr).toEqual({ 'e:Signup': 1 });
+    // Names are remembered once judged: the same personal name sent again is judged again, and dropped.
+    for (let i = 0; i < 2; i++) {
+      expect(eventToUpdate({ type: 'track', event: 'Signup', properties: { category: 'x@y.co' } }, context, false).incr).toEqual({ 'e:Signup': 1 });
+      expect(eventToUpdate({ type: 'track', event: ' Mail x@y.co ' }, context, false).incr).toBeUndefined();
+    }
   });
 
   it("counts Segment's properties.category like a top-level category, and a screen like a page view", () => {

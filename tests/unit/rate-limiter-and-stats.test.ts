@@ -1,5 +1,6 @@
 import { siteCountsOfBatch } from '../../server/src/analytics/site-counts';
 import { RateLimiter } from '../../server/src/ingest/rate-limiter';
+import { clientAddressHash } from '../../server/src/shared/http';
 import { StatsBuffer } from '../../server/src/stats/stats-buffer';
 
 describe('RateLimiter', () => {
@@ -21,6 +22,24 @@ describe('RateLimiter', () => {
     limiter.hit('b');
     limiter.hit('c');
     expect(limiter.hit('a')).toBe(0);
+  });
+});
+
+describe('clientAddressHash', () => {
+  const request = (socket: object, ip: string) => ({ ip, req: { socket } }) as unknown as Parameters<typeof clientAddressHash>[0];
+
+  it('is a pseudonym per address, computed once per connection and again when a proxy forwards another address', () => {
+    const socket = {};
+    const first = clientAddressHash(request(socket, '203.0.113.7'));
+    expect(first).toMatch(/^[\w-]{22}$/);
+    expect(first).not.toContain('203');
+    expect(clientAddressHash(request(socket, '203.0.113.7'))).toBe(first);
+    // One proxy connection carries many visitors: each keeps its own pseudonym.
+    const other = clientAddressHash(request(socket, '198.51.100.9'));
+    expect(other).not.toBe(first);
+    expect(clientAddressHash(request(socket, '203.0.113.7'))).toBe(first);
+    expect(clientAddressHash(request({}, '203.0.113.7'))).toBe(first);
+    expect(clientAddressHash(request({}, '198.51.100.9'))).toBe(other);
   });
 });
 

@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import { keepName, scrubValue } from '../profiles/personal-data';
 import { ATTRIBUTION, clipName, FIELDS, PREFIX } from '../profiles/profile-fields';
 import { encodeStep, MAX_STEP_TOPICS, type JourneyStep } from '../journeys/journey-step';
@@ -53,10 +54,27 @@ export const eventTime = (event: IncomingEvent, nowSec: number): number => {
  * a prototype name: names become keys of the readable profile (`events`, `pages`, `traits`), and
  * `" constructor"` trimmed is one, though the body's scan only refuses such keys as sent.
  */
-const nameOf = (value: string | undefined): string | undefined => {
+const judgeName = (value: string): string | undefined => {
   const kept = keepName(value);
   const name = kept === undefined ? undefined : clipName(kept) || undefined;
   return name === undefined || FORBIDDEN_KEYS.has(name) ? undefined : name;
+};
+
+/**
+ * Names kept, by what was sent: a site sends the same few hundred event, page and category names
+ * in every batch, and judging one (the personal-data scan) costs more than looking it up. Only
+ * names that passed are remembered, so that no e-mail or address is held even in memory.
+ */
+const keptNames = new LRUCache<string, string>({ max: 5_000 });
+const MAX_REMEMBERED_LENGTH = 200;
+
+const nameOf = (value: string | undefined): string | undefined => {
+  if (value === undefined) return undefined;
+  const remembered = keptNames.get(value);
+  if (remembered !== undefined) return remembered;
+  const name = judgeName(value);
+  if (name !== undefined && value.length <= MAX_REMEMBERED_LENGTH) keptNames.set(value, name);
+  return name;
 };
 
 const number = (value: unknown): number | undefined =>
@@ -105,8 +123,11 @@ const attributionOf = (event: IncomingEvent, context: EventContext): Record<stri
   };
 };
 
-const prefixed = (prefix: string, values: Record<string, string>) =>
-  Object.fromEntries(Object.entries(values).map(([key, value]) => [prefix + key, value]));
+const prefixed = (prefix: string, values: Record<string, string>) => {
+  const fields: Record<string, string> = {};
+  for (const key in values) fields[prefix + key] = values[key];
+  return fields;
+};
 
 /** A page view, or an app's screen view (Segment's `screen`), which counts as one. */
 const isPageView = (event: IncomingEvent) => event.type === 'page' || event.type === 'screen';

@@ -172,12 +172,13 @@ const ingestService = ({ strapi }: { strapi: Core.Strapi }) => {
     const entryTopics = await pluginService(strapi, 'entryTopics').prefetch(events);
     // One snapshot for the batch: its updates name funnels by their index in it.
     const funnels = pluginService(strapi, 'funnels').forIngest();
+    const contentTypes = pluginService(strapi, 'contentTypes');
     const { updates, events: ordered } = batchToUpdates(events, {
       nowSec: options.now,
       deviceTypeOf,
       requestUserAgent: options.sender === 'browser' ? options.requestUserAgent : undefined,
       entryTopics,
-      entryContentType: (event) => pluginService(strapi, 'contentTypes').resolveUid(event.properties?.contentType),
+      entryContentType: (event) => (event.properties?.contentType === undefined ? undefined : contentTypes.resolveUid(event.properties.contentType)),
       isPersonalKey,
       sessionGapSec: settings.sessionGapSec,
       funnelHits: funnels?.hitsOf,

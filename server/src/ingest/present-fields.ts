@@ -81,51 +81,53 @@ const fieldParser = (schema: z.ZodType): Parse => {
 
 /**
  * A parser of `schema`'s values (a `z.strictObject`, without refinements of its own: pass those as
- * `hasIssues`, the same function its `superRefine` calls), or UNSURE. Its output is what zod's
- * would be: a new object with the fields present, in the shape's order, each as its schema outputs it.
+ * `hasIssues`, the same function its `superRefine` calls), or UNSURE. Its output has what zod's
+ * would have: the fields present, each as its schema outputs it. It is the value itself, checked in
+ * place, unless a field's parser gave something else (then a copy with those fields replaced): a
+ * request's parsed JSON is its own, and copying every event of a batch was most of this
+ * parser's cost and garbage. (Its keys keep the order they were sent in, which nothing reads.)
  */
 export const presentFieldsParser = (
   schema: z.ZodObject,
   { fields = {}, hasIssues }: { fields?: FieldParsers; hasIssues?: (value: Record<string, unknown>) => boolean } = {}
 ): Parse => {
   const shape = schema.shape as Record<string, z.ZodType>;
-  const keys = Object.keys(shape);
-  const parsers: Parse[] = keys.map((key) => fields[key] ?? fieldParser(shape[key]));
   // A field that may be left out is an `.optional()` one; zod judges the absence of any other.
-  const optional = keys.map((key) => definitionOf(shape[key]).type === 'optional');
+  const byKey = new Map(Object.keys(shape).map((key) => [key, { parse: fields[key] ?? fieldParser(shape[key]), required: definitionOf(shape[key]).type !== 'optional' }]));
+  let required = 0;
+  for (const field of byKey.values()) if (field.required) required++;
   return (value) => {
     if (!isPlainObject(value)) return UNSURE;
-    const output: Record<string, unknown> = {};
-    let present = 0;
-    for (let index = 0; index < keys.length; index++) {
-      const field = value[keys[index]];
-      if (field === undefined) {
-        if (optional[index]) continue;
-        return UNSURE;
-      }
-      present++;
-      const parsed = parsers[index](field);
+    let replaced: Record<string, unknown> | undefined;
+    let requiredSeen = 0;
+    for (const key in value) {
+      const known = byKey.get(key);
+      // Any key the shape does not name (zod's "unknown field" issue) is left to zod, and so is an
+      // inherited one or an undefined value, which JSON never holds.
+      if (known === undefined || !Object.hasOwn(value, key)) return UNSURE;
+      const field = value[key];
+      if (field === undefined) return UNSURE;
+      if (known.required) requiredSeen++;
+      const parsed = known.parse(field);
       if (parsed === UNSURE) return UNSURE;
-      output[keys[index]] = parsed;
+      if (parsed !== field) (replaced ??= {})[key] = parsed;
     }
-    // Any key the shape does not name (zod's "unknown field" issue) is left to zod.
-    let own = 0;
-    for (const key in value) if (Object.hasOwn(value, key)) own++;
-    if (own !== present) return UNSURE;
+    if (requiredSeen !== required) return UNSURE;
+    const output = replaced ? { ...value, ...replaced } : value;
     return hasIssues?.(output) ? UNSURE : output;
   };
 };
 
-/** A parser of a non-empty list whose items `item` parses, or UNSURE. */
+/** A parser of a non-empty list whose items `item` parses, or UNSURE; the list itself when every item is its own output. */
 export const presentFieldsList =
   (item: Parse): Parse =>
   (value) => {
     if (!Array.isArray(value) || value.length === 0) return UNSURE;
-    const output: unknown[] = new Array(value.length);
+    let output: unknown[] | undefined;
     for (let index = 0; index < value.length; index++) {
       const parsed = item(value[index]);
       if (parsed === UNSURE) return UNSURE;
-      output[index] = parsed;
+      if (parsed !== value[index]) (output ??= value.slice())[index] = parsed;
     }
-    return output;
+    return output ?? value;
   };

@@ -31,6 +31,20 @@ export const clearCookie = (ctx: Context, name: string): void => {
 // Addresses are only ever kept as a keyed hash whose key lives in this process's memory.
 const addressKey = randomBytes(32);
 
-/** A pseudonym of the client address for in-process rate limiting; the raw IP is never kept. */
-export const clientAddressHash = (ctx: Context): string =>
-  createHmac('sha256', addressKey).update(ctx.ip ?? '').digest('base64url').slice(0, 22);
+/**
+ * The last pseudonym computed on each connection: a browser or a proxy sends many requests on one
+ * kept-alive connection, and an HMAC per request was a measurable share of an ingest request. The
+ * address is held only beside the socket, which holds its own address anyway, and goes with it.
+ */
+const pseudonymsBySocket = new WeakMap<object, { ip: string; hash: string }>();
+
+/** A pseudonym of the client address for in-process rate limiting; the raw IP is never kept beyond its connection. */
+export const clientAddressHash = (ctx: Context): string => {
+  const ip = ctx.ip ?? '';
+  const socket = ctx.req.socket as object | undefined;
+  const last = socket ? pseudonymsBySocket.get(socket) : undefined;
+  if (last?.ip === ip) return last.hash;
+  const hash = createHmac('sha256', addressKey).update(ip).digest('base64url').slice(0, 22);
+  if (socket) pseudonymsBySocket.set(socket, { ip, hash });
+  return hash;
+};
