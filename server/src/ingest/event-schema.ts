@@ -102,17 +102,17 @@ interface Issue {
   message: string;
 }
 
-/** What a call of each type needs beyond its fields' own checks. */
-const eventIssues = (value: z.output<typeof eventFields>): Issue[] => {
-  const issues: Issue[] = [];
-  if (value.type === 'track' && !value.event) issues.push({ path: ['event'], message: 'a track event needs an "event" name' });
-  if (value.type === 'alias' && !value.previousId) issues.push({ path: ['previousId'], message: 'an alias call needs a "previousId"' });
-  if (value.type === 'group' && !value.groupId) issues.push({ path: ['groupId'], message: 'a group call needs a "groupId"' });
-  return issues;
+/** What a call of its type needs beyond its fields' own checks (a call has one type: at most one issue). */
+const eventIssue = (value: z.output<typeof eventFields>): Issue | undefined => {
+  if (value.type === 'track' && !value.event) return { path: ['event'], message: 'a track event needs an "event" name' };
+  if (value.type === 'alias' && !value.previousId) return { path: ['previousId'], message: 'an alias call needs a "previousId"' };
+  if (value.type === 'group' && !value.groupId) return { path: ['groupId'], message: 'a group call needs a "groupId"' };
+  return undefined;
 };
 
 const event = eventFields.superRefine((value, ctx) => {
-  for (const issue of eventIssues(value)) ctx.addIssue({ code: 'custom', ...issue });
+  const issue = eventIssue(value);
+  if (issue) ctx.addIssue({ code: 'custom', ...issue });
 });
 
 // No other length check here: the most a sender may send is checked before (`MAX_EVENTS`), and the
@@ -150,7 +150,7 @@ export type IncomingEvent = z.output<typeof event>;
 const quickContext = presentFieldsParser(context, { fields: { page: presentFieldsParser(pageContext), campaign: presentFieldsParser(campaign) } });
 const quickEvent = presentFieldsParser(eventFields, {
   fields: { context: quickContext, properties: quickJsonObject, traits: quickJsonObject },
-  hasIssues: (value) => eventIssues(value as z.output<typeof eventFields>).length > 0,
+  hasIssues: (value) => eventIssue(value as z.output<typeof eventFields>) !== undefined,
 });
 const eventList = presentFieldsList(quickEvent);
 const quickBatch = presentFieldsParser(batchFields, { fields: { events: eventList, batch: eventList }, hasIssues: (value) => batchIssues(value).length > 0 });

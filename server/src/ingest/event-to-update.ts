@@ -134,8 +134,10 @@ const isPageView = (event: IncomingEvent) => event.type === 'page' || event.type
 
 const countersOf = (event: IncomingEvent): Record<string, number> => {
   if (isPageView(event)) {
+    const counters: Record<string, number> = { [FIELDS.pageviews]: 1 };
     const pageName = nameOf(event.name ?? stringProperty(event, 'name'));
-    return { [FIELDS.pageviews]: 1, ...(pageName ? { [PREFIX.page + pageName]: 1 } : {}) };
+    if (pageName) counters[PREFIX.page + pageName] = 1;
+    return counters;
   }
   if (event.type !== 'track' || !event.event) return {};
   // Scroll depth and dwell time have fields of their own; counting their reports says nothing.
@@ -152,12 +154,15 @@ const countersOf = (event: IncomingEvent): Record<string, number> => {
   return counters;
 };
 
+/** Most events are neither report: one shared answer, never modified. */
+const NO_ENGAGEMENT: Pick<EventUpdate, 'incr' | 'max'> = Object.freeze({});
+
 /** Scroll depth and dwell time feed their own fields. */
 const engagementOf = (event: IncomingEvent): Pick<EventUpdate, 'incr' | 'max'> => {
-  if (event.type !== 'track') return {};
+  if (event.type !== 'track') return NO_ENGAGEMENT;
   if (event.event === SPECIAL_EVENTS.scrollDepth) {
     const depth = number(event.properties?.depth);
-    if (depth === undefined || depth < 0 || depth > 100) return {};
+    if (depth === undefined || depth < 0 || depth > 100) return NO_ENGAGEMENT;
     const previous = Math.min(number(event.properties?.previous) ?? 0, depth);
     return {
       max: { [FIELDS.scrollMax]: Math.round(depth) },
@@ -166,10 +171,10 @@ const engagementOf = (event: IncomingEvent): Pick<EventUpdate, 'incr' | 'max'> =
   }
   if (event.event === SPECIAL_EVENTS.dwellTime) {
     const seconds = number(event.properties?.seconds) ?? number(event.value);
-    if (seconds === undefined || seconds <= 0) return {};
+    if (seconds === undefined || seconds <= 0) return NO_ENGAGEMENT;
     return { incr: { [FIELDS.dwellSeconds]: Math.round(Math.min(seconds, MAX_DWELL_SECONDS_PER_EVENT)) } };
   }
-  return {};
+  return NO_ENGAGEMENT;
 };
 
 /**
@@ -221,7 +226,8 @@ export const eventToUpdate = (event: IncomingEvent, context: EventContext, mayOp
 
   const stated = topicsOfProperties(event.properties);
   const looked = context.entryTopics(event);
-  const topics = (looked.length === 0 ? stated : [...new Set([...stated, ...looked])]).slice(0, MAX_TOPICS_PER_EVENT);
+  const all = looked.length === 0 ? stated : [...new Set([...stated, ...looked])];
+  const topics = all.length <= MAX_TOPICS_PER_EVENT ? all : all.slice(0, MAX_TOPICS_PER_EVENT);
   const bounced = topics.length > 0 && isBounce(event, context.bounce);
 
   const counters = countersOf(event);
@@ -249,8 +255,8 @@ export const eventToUpdate = (event: IncomingEvent, context: EventContext, mayOp
 
   const step = journeyStepOf(event, update.ts, topics, context.entryContentType(event));
   if (step) update.step = encodeStep(step);
-  const hits = step && context.funnelHits ? context.funnelHits(step) : [];
-  if (hits.length > 0) update.funnels = hits;
+  const hits = step && context.funnelHits ? context.funnelHits(step) : undefined;
+  if (hits && hits.length > 0) update.funnels = hits;
 
   const itemId = isViewEvent(event) ? itemIdOf(event.properties) : undefined;
   if (itemId) update.recentItem = itemId;

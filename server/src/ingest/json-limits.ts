@@ -21,59 +21,55 @@ export interface JsonLimitIssue {
 const isPlainObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
+const report = (issues: JsonLimitIssue[], stack: readonly (string | number)[], message: string, key?: string) => {
+  issues.push({ path: key === undefined ? [...stack] : [...stack, key], message });
+};
+
+/** The walk below `checkJsonLimits`: `stack` is the path to `node`, pushed and popped, copied only into an issue. */
+const walkLimits = (node: unknown, level: number, stack: (string | number)[], issues: JsonLimitIssue[]): void => {
+  if (typeof node === 'string') {
+    if (node.length > JSON_LIMITS.maxStringLength) report(issues, stack, `string longer than ${JSON_LIMITS.maxStringLength} characters`);
+    return;
+  }
+  if (typeof node === 'number') {
+    if (!Number.isFinite(node)) report(issues, stack, 'expected a finite number');
+    return;
+  }
+  if (node === null || typeof node === 'boolean') return;
+  if (Array.isArray(node)) {
+    if (level > JSON_LIMITS.maxDepth) return report(issues, stack, `nested deeper than ${JSON_LIMITS.maxDepth} levels`);
+    if (node.length > JSON_LIMITS.maxArrayItems) return report(issues, stack, `more than ${JSON_LIMITS.maxArrayItems} items`);
+    for (let index = 0; index < node.length; index++) {
+      stack.push(index);
+      walkLimits(node[index], level + 1, stack, issues);
+      stack.pop();
+    }
+    return;
+  }
+  if (!isPlainObject(node)) return report(issues, stack, `unsupported value of type ${typeof node}`);
+  if (level > JSON_LIMITS.maxDepth) return report(issues, stack, `nested deeper than ${JSON_LIMITS.maxDepth} levels`);
+  let keys = 0;
+  for (const key in node) if (Object.hasOwn(node, key)) keys++;
+  if (keys > JSON_LIMITS.maxKeys) return report(issues, stack, `more than ${JSON_LIMITS.maxKeys} properties`);
+  for (const key in node) {
+    if (!Object.hasOwn(node, key)) continue;
+    if (FORBIDDEN_KEYS.has(key)) report(issues, stack, `forbidden key "${key}"`, key);
+    else if (key.length > JSON_LIMITS.maxStringLength) report(issues, stack, `key longer than ${JSON_LIMITS.maxStringLength} characters`);
+    else {
+      stack.push(key);
+      walkLimits(node[key], level + 1, stack, issues);
+      stack.pop();
+    }
+  }
+};
+
 /**
- * Checks `value` (the object at `path`, nesting level 1) and everything below it.
- * Returns the issues found, at most one per offending node.
+ * Checks `value` (the object at `path`, nesting level `depth`) and everything below it.
+ * Returns the issues found, at most one per offending node. It runs on every event's properties,
+ * so it allocates nothing but the issues it finds.
  */
-export const checkJsonLimits = (
-  value: unknown,
-  path: (string | number)[] = [],
-  depth = 1,
-  issues: JsonLimitIssue[] = []
-): JsonLimitIssue[] => {
-  if (typeof value === 'string') {
-    if (value.length > JSON_LIMITS.maxStringLength) {
-      issues.push({ path, message: `string longer than ${JSON_LIMITS.maxStringLength} characters` });
-    }
-    return issues;
-  }
-  if (typeof value === 'number') {
-    if (!Number.isFinite(value)) issues.push({ path, message: 'expected a finite number' });
-    return issues;
-  }
-  if (value === null || typeof value === 'boolean') return issues;
-  if (Array.isArray(value) || isPlainObject(value)) {
-    if (depth > JSON_LIMITS.maxDepth) {
-      issues.push({ path, message: `nested deeper than ${JSON_LIMITS.maxDepth} levels` });
-      return issues;
-    }
-    if (Array.isArray(value)) {
-      if (value.length > JSON_LIMITS.maxArrayItems) {
-        issues.push({ path, message: `more than ${JSON_LIMITS.maxArrayItems} items` });
-        return issues;
-      }
-      value.forEach((item, index) => checkJsonLimits(item, [...path, index], depth + 1, issues));
-      return issues;
-    }
-    const keys = Object.keys(value);
-    if (keys.length > JSON_LIMITS.maxKeys) {
-      issues.push({ path, message: `more than ${JSON_LIMITS.maxKeys} properties` });
-      return issues;
-    }
-    for (const key of keys) {
-      if (FORBIDDEN_KEYS.has(key)) {
-        issues.push({ path: [...path, key], message: `forbidden key "${key}"` });
-        continue;
-      }
-      if (key.length > JSON_LIMITS.maxStringLength) {
-        issues.push({ path, message: `key longer than ${JSON_LIMITS.maxStringLength} characters` });
-        continue;
-      }
-      checkJsonLimits(value[key], [...path, key], depth + 1, issues);
-    }
-    return issues;
-  }
-  issues.push({ path, message: `unsupported value of type ${typeof value}` });
+export const checkJsonLimits = (value: unknown, path: (string | number)[] = [], depth = 1, issues: JsonLimitIssue[] = []): JsonLimitIssue[] => {
+  walkLimits(value, depth, path.length === 0 ? [] : [...path], issues);
   return issues;
 };
 

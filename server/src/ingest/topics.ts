@@ -14,24 +14,36 @@ const asTopics = (value: unknown): string[] => {
   return [];
 };
 
+/** A topic as kept, or undefined: trimmed, clipped, not empty, no personal data, no prototype name. */
+const keptTopic = (value: string): string | undefined => {
+  const topic = clipName(value).slice(0, MAX_TOPIC_LENGTH).trim();
+  return topic.length > 0 && !FORBIDDEN_KEYS.has(topic) && !containsPersonalData(topic) ? topic : undefined;
+};
+
 /**
  * Normalizes topic values: trimmed, non-empty, at most MAX_TOPIC_LENGTH characters, unique, no
  * personal data, no prototype name (topics are keys of the readable profile's `topics`).
  */
 export const normalizeTopics = (values: unknown[]): string[] => [
-  ...new Set(
-    values
-      .flatMap(asTopics)
-      .map((topic) => clipName(topic).slice(0, MAX_TOPIC_LENGTH).trim())
-      .filter((topic) => topic.length > 0 && !FORBIDDEN_KEYS.has(topic) && !containsPersonalData(topic))
-  ),
+  ...new Set(values.flatMap(asTopics).flatMap((value) => keptTopic(value) ?? [])),
 ];
+
+/** No topics: shared, as most events state none. Never modified. */
+const NO_TOPICS: string[] = [];
+Object.freeze(NO_TOPICS);
 
 /** Topics an event states itself: `properties.topic`, `.topics`, `.tags`, `.genres`. */
 export const topicsOfProperties = (properties: Record<string, unknown> | undefined): string[] => {
-  if (!properties) return [];
+  if (!properties) return NO_TOPICS;
   const { topic, topics, tags, genres } = properties;
-  if (topic === undefined && topics === undefined && tags === undefined && genres === undefined) return [];
+  if (topics === undefined && tags === undefined && genres === undefined) {
+    if (topic === undefined) return NO_TOPICS;
+    // The common case, one topic: judged without the lists of the general case.
+    if (typeof topic === 'string' && !/[|,]/.test(topic)) {
+      const kept = keptTopic(topic);
+      return kept === undefined ? NO_TOPICS : [kept];
+    }
+  }
   return normalizeTopics([topic, topics, tags, genres]);
 };
 
