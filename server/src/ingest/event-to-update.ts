@@ -220,8 +220,8 @@ export const journeyStepOf = (event: IncomingEvent, ts: number, topics: readonly
 };
 
 /** One event's update. `mayOpenSession`: no earlier event of the batch lies within the session gap. */
-export const eventToUpdate = (event: IncomingEvent, context: EventContext, mayOpenSession: boolean): EventUpdate => {
-  const update: EventUpdate = { ts: eventTime(event, context.nowSec) };
+export const eventToUpdate = (event: IncomingEvent, context: EventContext, mayOpenSession: boolean, ts = eventTime(event, context.nowSec)): EventUpdate => {
+  const update: EventUpdate = { ts };
   if (event.messageId) update.dedup = messageHash(event.messageId);
 
   const stated = topicsOfProperties(event.properties);
@@ -280,13 +280,18 @@ export const eventToUpdate = (event: IncomingEvent, context: EventContext, mayOp
  * links the ids) and is not activity.
  */
 export const batchToUpdates = (events: IncomingEvent[], context: EventContext): { updates: EventUpdate[]; events: IncomingEvent[] } => {
-  const ordered = events
-    .filter((event) => event.type !== 'alias')
-    .map((event) => ({ event, ts: eventTime(event, context.nowSec) }))
-    .sort((a, b) => a.ts - b.ts);
+  const active = events.some((event) => event.type === 'alias') ? events.filter((event) => event.type !== 'alias') : events;
+  let times = active.map((event) => eventTime(event, context.nowSec));
+  let ordered = active;
+  // A browser sends its events in the order they happened: sorted only when they are not.
+  if (times.some((ts, index) => index > 0 && ts < times[index - 1])) {
+    const order = times.map((_, index) => index).sort((a, b) => times[a] - times[b]);
+    ordered = order.map((index) => active[index]);
+    times = order.map((index) => times[index]);
+  }
   return {
-    updates: ordered.map(({ event, ts }, index) => eventToUpdate(event, context, index === 0 || ts - ordered[index - 1].ts > context.sessionGapSec)),
-    events: ordered.map(({ event }) => event),
+    updates: ordered.map((event, index) => eventToUpdate(event, context, index === 0 || times[index] - times[index - 1] > context.sessionGapSec, times[index])),
+    events: ordered,
   };
 };
 

@@ -63,13 +63,22 @@ const walkLimits = (node: unknown, level: number, stack: (string | number)[], is
   }
 };
 
+/** The path stack of walks from the root (every event's properties): one for the process. */
+const rootStack: (string | number)[] = [];
+
 /**
  * Checks `value` (the object at `path`, nesting level `depth`) and everything below it.
  * Returns the issues found, at most one per offending node. It runs on every event's properties,
  * so it allocates nothing but the issues it finds.
  */
 export const checkJsonLimits = (value: unknown, path: (string | number)[] = [], depth = 1, issues: JsonLimitIssue[] = []): JsonLimitIssue[] => {
-  walkLimits(value, depth, path.length === 0 ? [] : [...path], issues);
+  const stack = path.length === 0 ? rootStack : [...path];
+  try {
+    walkLimits(value, depth, stack, issues);
+  } finally {
+    // The walk is synchronous and pops what it pushes; this only matters if it threw.
+    rootStack.length = 0;
+  }
   return issues;
 };
 

@@ -66,7 +66,11 @@ const plainTest = (schema: z.ZodType): ((value: unknown) => boolean) | undefined
       });
     } else return undefined;
   }
-  return (value) => typeof value === 'string' && tests.every((test) => test(value));
+  return (value) => {
+    if (typeof value !== 'string') return false;
+    for (const test of tests) if (!test(value)) return false;
+    return true;
+  };
 };
 
 /** A field's parser: its plain test when it has one (the value is its own output), else its zod schema. */
