@@ -1,5 +1,5 @@
 import { interleaveSteps, storedStepTime } from '../../server/src/journeys/interleave-steps';
-import { decodeStep, encodeStep, MAX_STEP_TOPICS, stepsInTimeOrder, type JourneyStep } from '../../server/src/journeys/journey-step';
+import { decodeStep, encodeStep, isNamedPageStep, MAX_STEP_TOPICS, stepsInTimeOrder, type JourneyStep } from '../../server/src/journeys/journey-step';
 import { compileStepSpec, sameContentType } from '../../server/src/journeys/step-spec';
 import { readableSteps } from '../../server/src/profiles/profile-view';
 
@@ -53,6 +53,22 @@ describe('the stored form of a journey step', () => {
       { ts: T + 4, kind: 'event', name: 'Rated', contentType: 'api::movie.movie', topics: ['Drama'] },
     ];
     for (const step of steps) expect(decodeStep(encodeStep(step))).toEqual(step);
+  });
+
+  it('tells a named page from its stored head, as decoding would', () => {
+    const steps: JourneyStep[] = [
+      { ts: T, kind: 'page', name: 'Home' },
+      { ts: T, kind: 'page', name: '"Quoted" page' },
+      { ts: T, kind: 'page', name: '\\' },
+      { ts: T, kind: 'page', name: '' },
+      { ts: T, kind: 'page', name: '', category: 'docs', topics: ['Drama'] },
+      { ts: T, kind: 'event', name: 'Signup' },
+      { ts: T, kind: 'event', name: 'p' },
+    ];
+    for (const step of steps) {
+      const decoded = decodeStep(encodeStep(step))!;
+      expect([step, isNamedPageStep(encodeStep(step))]).toEqual([step, decoded.kind === 'page' && decoded.name !== '']);
+    }
   });
 
   it('decodes nothing from a string that is not a step (a profile is never trusted blindly)', () => {

@@ -295,18 +295,19 @@ export const batchToUpdates = (events: IncomingEvent[], context: EventContext): 
   };
 };
 
-/** The names an event adds to the rule builder's suggestions, held to the same rules as the profile's. */
-export const seenNamesOf = (event: IncomingEvent, isPersonalKey: (key: string) => boolean): { family: string; name: string }[] => {
-  const names: { family: string; name: string }[] = [];
-  const add = (family: string, name: string | undefined) => {
-    if (name) names.push({ family, name });
+/**
+ * The names an event adds to the rule builder's suggestions, held to the same rules as the
+ * profile's, each handed to `add` (every event of every batch has some: no list is built).
+ */
+export const forEachSeenName = (event: IncomingEvent, isPersonalKey: (key: string) => boolean, add: (family: string, name: string) => void): void => {
+  const offer = (family: string, name: string | undefined) => {
+    if (name) add(family, name);
   };
-  if (event.type === 'track') add('events', nameOf(event.event));
-  if (isPageView(event)) add('pages', nameOf(event.name ?? stringProperty(event, 'name')));
-  add('categories', categoryOf(event));
-  for (const topic of topicsOfProperties(event.properties)) add('topics', topic);
+  if (event.type === 'track') offer('events', nameOf(event.event));
+  if (isPageView(event)) offer('pages', nameOf(event.name ?? stringProperty(event, 'name')));
+  offer('categories', categoryOf(event));
+  for (const topic of topicsOfProperties(event.properties)) offer('topics', topic);
   if (event.type === 'identify') {
-    for (const key of Object.keys(event.traits ?? {})) if (!isPersonalKey(key)) add('traits', nameOf(key));
+    for (const key of Object.keys(event.traits ?? {})) if (!isPersonalKey(key)) offer('traits', nameOf(key));
   }
-  return names;
 };

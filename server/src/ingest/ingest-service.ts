@@ -15,7 +15,7 @@ import { isBotUserAgent } from './bot-user-agent';
 import { deviceTypeOf } from './device-type';
 import type { OnSiteAction } from '../triggers/triggers-service';
 import type { IncomingEvent } from './event-schema';
-import { batchToUpdates, eventTime, seenNamesOf } from './event-to-update';
+import { batchToUpdates, eventTime, forEachSeenName } from './event-to-update';
 import type { BounceRule } from './bounce';
 import { groupByVisitor } from './server-events';
 
@@ -138,8 +138,9 @@ const ingestService = ({ strapi }: { strapi: Core.Strapi }) => {
     if (aliases > 0) counter.count(eventsCounter('alias'), aliases);
     const { isPersonalKey } = derivedSettings();
     let clickedVariants: string[] | undefined;
+    const seen = (family: string, name: string) => counter.seen(family, name);
     for (const event of storedEvents) {
-      for (const { family, name } of seenNamesOf(event, isPersonalKey)) counter.seen(family, name);
+      forEachSeenName(event, isPersonalKey, seen);
       const variant = event.properties?.variant;
       if (event.type === 'track' && typeof variant === 'string') (clickedVariants ??= []).push(variant);
       // Clicks inside a recommended list (`data-psn-recommendation`): that strategy's click-through.

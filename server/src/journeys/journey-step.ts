@@ -54,6 +54,15 @@ export const encodeStep = (step: JourneyStep): string => {
   return JSON.stringify(parts);
 };
 
+/** A stored page step with a name, told from the head of its stored form without parsing it. */
+const NAMED_PAGE_HEAD = /^\[\d+,"p","[^"]/;
+
+/**
+ * Whether a stored step is a page view with a name: what page paths start from. Cheap enough to
+ * ask of every step ingest records, so that only those that can be part of a path are decoded.
+ */
+export const isNamedPageStep = (stored: string): boolean => NAMED_PAGE_HEAD.test(stored);
+
 /** The step a stored string holds; undefined for anything else (a profile is never trusted blindly). */
 export const decodeStep = (stored: string): JourneyStep | undefined => {
   let parts: unknown;

@@ -1,4 +1,4 @@
-import { decodeStep, type JourneyStep } from '../journeys/journey-step';
+import { decodeStep, isNamedPageStep, type JourneyStep } from '../journeys/journey-step';
 import { addTo, forwardWeight, mapOf, type CoEngagementSettings } from './co-engagement';
 
 /**
@@ -44,16 +44,18 @@ export const MAX_TRACKED_PAGES = 1_000;
  */
 export const pageTransitions = (previousStep: string | undefined, steps: readonly (string | undefined)[], sessionGapSec: number): PageTransition[] => {
   const transitions: PageTransition[] = [];
-  let previous = previousStep === undefined ? undefined : decodeStep(previousStep);
+  // Only a named page starts a transition: a step is decoded when it is one, or when it ends one.
+  const namedPage = (step: JourneyStep | undefined) => (step?.kind === 'page' && step.name !== '' ? step : undefined);
+  let previous = previousStep !== undefined && isNamedPageStep(previousStep) ? namedPage(decodeStep(previousStep)) : undefined;
   for (const stored of steps) {
     if (stored === undefined) continue;
+    if (previous === undefined && !isNamedPageStep(stored)) continue;
     const step = decodeStep(stored);
     if (!step) continue;
-    const named = step.name !== '';
-    if (previous?.kind === 'page' && previous.name !== '' && named && step.ts >= previous.ts && step.ts - previous.ts <= sessionGapSec) {
+    if (previous && step.name !== '' && step.ts >= previous.ts && step.ts - previous.ts <= sessionGapSec) {
       transitions.push({ from: previous.name, to: stepLabel(step), at: step.ts });
     }
-    previous = step;
+    previous = namedPage(step);
   }
   return transitions;
 };
