@@ -31,35 +31,55 @@ const entryTopicsService = ({ strapi }: { strapi: Core.Strapi }) => {
     return TOPIC_ATTRIBUTES.filter((name) => name in attributes);
   };
 
-  return {
-    /** Loads what is not cached yet; resolves to a lookup usable synchronously for these events. */
-    async prefetch(events: IncomingEvent[]): Promise<(event: IncomingEvent) => string[]> {
-      const missing = new Map<string, Set<string>>();
-      for (const event of events) {
-        const ref = refOf(event);
-        if (ref && !cache.has(cacheKey(ref))) {
-          missing.set(ref.uid, (missing.get(ref.uid) ?? new Set()).add(ref.documentId));
+  const lookupOf = (refs: Map<IncomingEvent, EntryRef>) => (event: IncomingEvent) => {
+    const ref = refs.get(event);
+    return ref ? cache.get(cacheKey(ref)) ?? [] : [];
+  };
+
+  /** The entries the events point at, by event; none for most batches (no `documentId`). */
+  const refsOf = (events: IncomingEvent[]) => {
+    const refs = new Map<IncomingEvent, EntryRef>();
+    for (const event of events) {
+      if (event.properties?.documentId === undefined) continue;
+      const ref = refOf(event);
+      if (ref) refs.set(event, ref);
+    }
+    return refs;
+  };
+
+  const load = async (refs: Map<IncomingEvent, EntryRef>) => {
+    const missing = new Map<string, Set<string>>();
+    for (const ref of refs.values()) {
+      if (!cache.has(cacheKey(ref))) missing.set(ref.uid, (missing.get(ref.uid) ?? new Set()).add(ref.documentId));
+    }
+    await Promise.all(
+      [...missing].map(async ([uid, ids]) => {
+        const attributes = topicAttributes(uid);
+        const rows = attributes.length
+          ? await strapi.db.query(uid as never).findMany({
+              where: { documentId: { $in: [...ids] } },
+              select: ['documentId', ...attributes],
+            })
+          : [];
+        for (const documentId of ids) {
+          const row = (rows as Record<string, unknown>[]).find((candidate) => candidate.documentId === documentId);
+          cache.set(cacheKey({ uid, documentId }), topicsOfEntry(row));
         }
+      })
+    );
+  };
+
+  return {
+    /**
+     * A lookup usable synchronously for these events, once what is not cached yet is loaded: at
+     * once (no promise) when everything is, as for most batches.
+     */
+    lookup(events: IncomingEvent[]): ((event: IncomingEvent) => string[]) | Promise<(event: IncomingEvent) => string[]> {
+      const refs = refsOf(events);
+      for (const ref of refs.values()) {
+        if (!cache.has(cacheKey(ref))) return load(refs).then(() => lookupOf(refs));
       }
-      await Promise.all(
-        [...missing].map(async ([uid, ids]) => {
-          const attributes = topicAttributes(uid);
-          const rows = attributes.length
-            ? await strapi.db.query(uid as never).findMany({
-                where: { documentId: { $in: [...ids] } },
-                select: ['documentId', ...attributes],
-              })
-            : [];
-          for (const documentId of ids) {
-            const row = (rows as Record<string, unknown>[]).find((candidate) => candidate.documentId === documentId);
-            cache.set(cacheKey({ uid, documentId }), topicsOfEntry(row));
-          }
-        })
-      );
-      return (event) => {
-        const ref = refOf(event);
-        return ref ? cache.get(cacheKey(ref)) ?? [] : [];
-      };
+      return lookupOf(refs);
     },
 
     /** Forget an entry's topics (after it changed). */

@@ -118,8 +118,9 @@ const ingestService = ({ strapi }: { strapi: Core.Strapi }) => {
    * `properties.variant`, as the tracker adds for elements inside `data-psn-variant`) and on a
    * recommendation; and events per type, duplicates and the active visitor where the store did not
    * count them with the events (Redis Cluster). `alias` calls change no profile and are counted here.
+   * A promise only when clicks on variants are to be checked: most batches wait for nothing.
    */
-  const noteForAnalytics = async (
+  const noteForAnalytics = (
     visitorId: string,
     result: Extract<ApplyResult, { status: 'applied' }>,
     ordered: IncomingEvent[],
@@ -148,10 +149,13 @@ const ingestService = ({ strapi }: { strapi: Core.Strapi }) => {
       if (event.type === 'track' && isStrategyId(recommendation)) counter.count(`rec-clicked:${recommendation}`);
     }
     // Only a variant that exists: any other string would add a field to the day's counters. (Most
-    // batches click none, and wait for nothing here.)
-    for (const variant of clickedVariants ?? []) {
-      if (await pluginService(strapi, 'variants').isLive(variant).catch(() => false)) counter.count(`clicked:${variant}`);
-    }
+    // batches click none: they get no promise to wait for.)
+    if (!clickedVariants) return undefined;
+    return Promise.all(
+      clickedVariants.map(async (variant) => {
+        if (await pluginService(strapi, 'variants').isLive(variant).catch(() => false)) counter.count(`clicked:${variant}`);
+      })
+    ).then(() => undefined);
   };
 
   /** Server `alias` calls: the visitor known by `previousId` (a user id or an anonymous id) joins the user. */
@@ -170,7 +174,8 @@ const ingestService = ({ strapi }: { strapi: Core.Strapi }) => {
     if (bots > 0) stats().count('bots', bots);
     if (events.length === 0) return { status: 'bot', bots };
     const { settings, isPersonalKey, bounce } = derivedSettings();
-    const entryTopics = await pluginService(strapi, 'entryTopics').prefetch(events);
+    const topicsLookup = pluginService(strapi, 'entryTopics').lookup(events);
+    const entryTopics = typeof topicsLookup === 'function' ? topicsLookup : await topicsLookup;
     // One snapshot for the batch: its updates name funnels by their index in it.
     const funnels = pluginService(strapi, 'funnels').forIngest();
     const contentTypes = pluginService(strapi, 'contentTypes');
@@ -202,7 +207,8 @@ const ingestService = ({ strapi }: { strapi: Core.Strapi }) => {
     // An event the store skipped as a duplicate (a retried batch) counts no second time below.
     const { result } = applied;
     const storedEvents = ordered.filter((_, index) => result.applied[index]);
-    await noteForAnalytics(applied.visitorId, result, ordered, storedEvents, events.length - ordered.length);
+    const clicksNoted = noteForAnalytics(applied.visitorId, result, ordered, storedEvents, events.length - ordered.length);
+    if (clicksNoted) await clicksNoted;
     // Page paths count the transitions of the applied events only: a retried batch adds none.
     pluginService(strapi, 'recommendations').notePagePaths(
       result.previousStep,

@@ -80,12 +80,13 @@ const recommendationsService = ({ strapi }: { strapi: Core.Strapi }) => {
 
   /** Topics of candidate entries, from the same cache ingest uses. */
   const topicsOf = async (items: string[]): Promise<Record<string, string[]>> => {
-    const events = items.flatMap((item) => {
+    // One event per item (none for an item that names no entry), so that each item finds its own.
+    const events = items.map((item) => {
       const ref = parseItemKey(item);
-      return ref ? [{ type: 'page', properties: { contentType: ref.contentType, documentId: ref.documentId } } as IncomingEvent] : [];
+      return ref ? ({ type: 'page', properties: { contentType: ref.contentType, documentId: ref.documentId } } as IncomingEvent) : undefined;
     });
-    const lookup = await pluginService(strapi, 'entryTopics').prefetch(events);
-    return Object.fromEntries(items.map((item, index) => [item, lookup(events[index])]));
+    const lookup = await pluginService(strapi, 'entryTopics').lookup(events.filter((event) => event !== undefined));
+    return Object.fromEntries(items.map((item, index) => [item, events[index] ? lookup(events[index]) : []]));
   };
 
   /**
