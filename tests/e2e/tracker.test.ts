@@ -143,7 +143,7 @@ describe('browser tracker in Chromium', () => {
      * does, leaves for another page, and returns the profile once the page's leave report is stored,
      * with that report as the tracker sent it.
      */
-    const visitAndLeave = async (act: (page: Page) => Promise<void>, tall = false) => {
+    const visitAndLeave = async (act: (page: Page) => Promise<void>, tall = false, leaveBy = (page: Page) => page.goto(`${baseUrl}/elsewhere.html`).then(() => {})) => {
       const url = `${baseUrl}/movie.html?visit=${++visits}`;
       const context = await browser.newContext({ userAgent: BROWSER_UA, viewport: { width: 1000, height: 700 } });
       await context.route(`${baseUrl}/movie.html*`, (route) =>
@@ -161,8 +161,9 @@ describe('browser tracker in Chromium', () => {
       expect((await firstBatch).status()).toBe(202);
       const [visitorId] = (await visitorCookie(context))!.value.split('.');
       await act(page);
-      await page.goto(`${baseUrl}/elsewhere.html`);
-      const leave = () => answered.find((event) => event.context?.page?.url === url && event.properties?.left === true);
+      await leaveBy(page);
+      // A single-page app's leave report is sent once the address has changed: it carries the next one.
+      const leave = () => answered.find((event) => event.context?.page?.url?.startsWith(url) && event.properties?.left === true);
       const deadline = Date.now() + 15_000;
       while (!leave() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
       await context.close();
@@ -177,6 +178,16 @@ describe('browser tracker in Chromium', () => {
       expect(leave?.properties).toMatchObject({ left: true, interacted: false, contentType: 'api::movie.movie', documentId });
       expect(fields['b:Horror']).toBe('1');
       expect(fields.sx).toBe('100');
+    });
+
+    it('counts a bounce when a single-page app navigates away (history.pushState) with no interaction', async () => {
+      const { fields, leave } = await visitAndLeave(
+        (page) => page.waitForTimeout(800),
+        false,
+        (page) => page.evaluate(() => history.pushState({}, '', `${location.search}&view=next`))
+      );
+      expect(leave?.properties).toMatchObject({ left: true, interacted: false, contentType: 'api::movie.movie', documentId });
+      expect(fields['b:Horror']).toBe('1');
     });
 
     it('counts no bounce when the visitor clicked or scrolled before leaving', async () => {
