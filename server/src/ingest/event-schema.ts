@@ -147,8 +147,8 @@ export type IncomingEvent = z.output<typeof event>;
  * to check is what it carries, not twenty optional fields per event. The schema above stays the
  * judge: anything this cannot vouch for is parsed by it, which gives the errors.
  */
-export const quickContext = presentFieldsParser(context, { fields: { page: presentFieldsParser(pageContext), campaign: presentFieldsParser(campaign) } });
-export const quickEvent = presentFieldsParser(eventFields, {
+const quickContext = presentFieldsParser(context, { fields: { page: presentFieldsParser(pageContext), campaign: presentFieldsParser(campaign) } });
+const quickEvent = presentFieldsParser(eventFields, {
   fields: { context: quickContext, properties: quickJsonObject, traits: quickJsonObject },
   hasIssues: (value) => eventIssue(value as z.output<typeof eventFields>) !== undefined,
 });
