@@ -28,7 +28,8 @@ export const clearCookie = (ctx: Context, name: string): void => {
   ctx.cookies.set(name, '', { httpOnly: true, sameSite: 'lax', secure: ctx.secure, signed: false, overwrite: true, maxAge: 0, path: '/' });
 };
 
-// Addresses are only ever kept as a keyed hash whose key lives in this process's memory.
+// Addresses are kept as a keyed hash whose key lives in this process's memory (and, raw, only beside
+// the open connection they came on: see below).
 const addressKey = randomBytes(32);
 
 /**
