@@ -243,6 +243,29 @@ describe('both drivers', () => {
     expect(rounded(fromRedis)).toEqual(rounded(fromMemory));
   });
 
+  it('answer alike when one flush holds hundreds of visitors with histories, which Redis updates a hundred to a script', async () => {
+    const stores = drivers.map(([, create]) => create({ historySize: 4 }));
+    const items = Array.from({ length: 20 }, (_, i) => M(`many${i}`));
+    const visitors = Array.from({ length: 250 }, () => visitor());
+    const flush = (round: number) => visitors.map((id, v) => views(id, [0, 1, 2].map((i) => items[(v * 7 + i * 3 + round * 5) % items.length]), NOW - 100 + round * 10));
+    for (const store of stores) await store.record(flush(0), NOW);
+    const scriptCalls = async () => {
+      const stats = await client.info('commandstats');
+      return [...stats.matchAll(/^cmdstat_(?:eval|evalsha):calls=(\d+)/gm)].reduce((sum, match) => sum + Number(match[1]), 0);
+    };
+    const before = await scriptCalls();
+    // The second flush pairs each new item with what the first left in each visitor's history.
+    for (const store of stores) await store.record(flush(1), NOW);
+    // Three scripts of histories and one of pairs, not one per visitor.
+    expect((await scriptCalls()) - before).toBe(4);
+    const answers = await Promise.all(
+      stores.map(async (store) => ({ histories: await Promise.all(visitors.map((id) => store.history(id, 10))), neighbours: await store.neighbours(items, 10, NOW) }))
+    );
+    expect(answers[0].histories.every((history) => history.length === 4)).toBe(true);
+    const rounded = (value: unknown) => JSON.parse(JSON.stringify(value, (_key, v) => (typeof v === 'number' ? Number(v.toPrecision(10)) : v)));
+    expect(rounded(answers[0])).toEqual(rounded(answers[1]));
+  });
+
   it('answer alike after one flush large enough to be cut into several scripts', async () => {
     const stores = drivers.map(([, create]) => create());
     const items = Array.from({ length: 3_000 }, (_, i) => M(`big${i}`));

@@ -5,19 +5,31 @@
  */
 
 /**
- * KEYS[1]: the visitor's history. ARGV: historySize, retentionSec, then (item, at) pairs.
- * Returns the history as it was (flat item, at), then adds the items (a re-engaged item keeps its
+ * KEYS: visitors' histories (one on a Cluster, where each visitor has its own slot). ARGV:
+ * historySize, retentionSec, then for each key in order: a count, then that many (item, at) pairs.
+ * Returns each history as it was (flat item, at), then adds the items (a re-engaged item keeps its
  * latest time: GT) and keeps the newest `historySize`. Read and write in one script, so that two
- * instances flushing the same visitor pair each item once.
+ * instances flushing the same visitor pair each item once; many visitors in one script, because
+ * the call itself cost more than the work (12 against 9 µs of Redis, 20 against 9 µs of Node, per
+ * visitor).
  */
 export const RECORD_HISTORY_SCRIPT = `
-local previous = redis.call('ZRANGE', KEYS[1], 0, -1, 'WITHSCORES')
-for i = 3, #ARGV, 2 do
-  redis.call('ZADD', KEYS[1], 'GT', ARGV[i + 1], ARGV[i])
+local trimTo = -(tonumber(ARGV[1]) + 1)
+local retention = ARGV[2]
+local replies = {}
+local at = 3
+for k = 1, #KEYS do
+  local key = KEYS[k]
+  replies[k] = redis.call('ZRANGE', key, 0, -1, 'WITHSCORES')
+  local last = at + 2 * tonumber(ARGV[at])
+  for i = at + 1, last, 2 do
+    redis.call('ZADD', key, 'GT', ARGV[i + 1], ARGV[i])
+  end
+  at = last + 1
+  redis.call('ZREMRANGEBYRANK', key, 0, trimTo)
+  redis.call('EXPIRE', key, retention)
 end
-redis.call('ZREMRANGEBYRANK', KEYS[1], 0, -(tonumber(ARGV[1]) + 1))
-redis.call('EXPIRE', KEYS[1], ARGV[2])
-return previous
+return replies
 `;
 
 /**

@@ -1,4 +1,4 @@
-import type { Cluster, Redis } from 'ioredis';
+import { Cluster, type Redis } from 'ioredis';
 import { coEngagementHistoryKey, itemNeighboursKey, itemNextStepsKey, itemPopularityKey, pageNextStepsKey, trackedPagesKey } from '../../store/keys';
 import {
   decayedAt,
@@ -12,7 +12,7 @@ import {
   type ContentTypeIncrements,
   type HistoryEntry,
 } from '../co-engagement';
-import { planBatch, visitorEntries, type VisitorEngagements } from '../co-engagement-batch';
+import { planBatch, visitorEntries, type VisitorEngagements, type VisitorEntry } from '../co-engagement-batch';
 import { isContentTypeUid, joinItemKey, parseItemKey } from '../item-ref';
 import { nextStepShares, sharesOf, type NextStep } from '../next-steps';
 import { MAX_TRACKED_PAGES, type PagePathIncrements, type PageStep } from '../page-paths';
@@ -21,10 +21,12 @@ import { READ_NEIGHBOURS_SCRIPT, RECORD_HISTORY_SCRIPT, RECORD_PAIRS_SCRIPT } fr
 
 /** Members incremented per script call (a few milliseconds of Redis time). */
 const MAX_MEMBERS_PER_SCRIPT = 2_000;
+/** Visitors' histories per script call on a single Redis (about a millisecond of Redis time). */
+const MAX_HISTORIES_PER_SCRIPT = 100;
 
 interface ScriptedClient {
-  /** `[key, historySize, retentionSec, ...(item, at)]` */
-  psnCoRecordHistory(keyAndArgs: (string | number)[]): Promise<string[]>;
+  /** `[numberOfKeys, ...keys, historySize, retentionSec, ...(count, ...(item, at)) per key]` */
+  psnCoRecordHistory(keysAndArgs: (string | number)[]): Promise<string[][]>;
   /** `[numberOfKeys, ...keys, ...args]` */
   psnCoRecordPairs(keysAndArgs: (string | number)[]): Promise<number>;
   psnCoReadNeighbours(...keysAndArgs: (string | number)[]): Promise<[string, string[], (string | null)[]][]>;
@@ -33,10 +35,9 @@ interface ScriptedClient {
 /**
  * The Redis driver, on a client the caller owns (the profile store's, with auto-pipelining: the
  * scripts of one call leave in one socket write per node). `record` is two round trips per call
- * whatever the batch's size: one script per visitor (update the history, return it as it was),
- * then the batch's pairs and popularity, one script per content type (cut in pieces when large). Reads are
- * one round trip: `history` a ZREVRANGE, `neighbours` one script per content type, `popular` a
- * ZREVRANGE.
+ * whatever the batch's size: the histories (updated, and returned as they were), then the batch's
+ * pairs and popularity, one script per content type (cut in pieces when large). Reads are one round
+ * trip: `history` a ZREVRANGE, `neighbours` one script per content type, `popular` a ZREVRANGE.
  */
 export class RedisCoEngagementStore implements CoEngagementStore {
   readonly kind = 'redis' as const;
@@ -48,8 +49,8 @@ export class RedisCoEngagementStore implements CoEngagementStore {
     settings: Partial<CoEngagementSettings> = {}
   ) {
     this.settings = { ...DEFAULT_CO_ENGAGEMENT_SETTINGS, ...settings };
-    client.defineCommand('psnCoRecordHistory', { numberOfKeys: 1, lua: RECORD_HISTORY_SCRIPT });
-    // These two take their key count as first argument: it varies from call to call.
+    // These take their key count as first argument: it varies from call to call.
+    client.defineCommand('psnCoRecordHistory', { lua: RECORD_HISTORY_SCRIPT });
     client.defineCommand('psnCoRecordPairs', { lua: RECORD_PAIRS_SCRIPT });
     client.defineCommand('psnCoReadNeighbours', { lua: READ_NEIGHBOURS_SCRIPT });
   }
@@ -61,20 +62,36 @@ export class RedisCoEngagementStore implements CoEngagementStore {
   async record(batch: VisitorEngagements[], now: number): Promise<void> {
     const entries = visitorEntries(batch, now);
     if (entries.length === 0) return;
-    const { historySize, retentionSec } = this.settings;
-    const replies = await Promise.all(
-      entries.map((entry) =>
-        this.scripts.psnCoRecordHistory([
-          coEngagementHistoryKey(this.keyPrefix, entry.visitorId),
-          historySize,
-          retentionSec,
-          ...entry.history.flatMap(({ item, at }) => [item, String(at)]),
-        ])
-      )
-    );
-    const previous = new Map(entries.map((entry, i) => [entry.visitorId, historyOf(replies[i])]));
+    const previous = await this.recordHistories(entries);
     const increments = planBatch(entries, (visitorId) => previous.get(visitorId) ?? [], this.settings);
     await Promise.all([...increments].map(([contentType, counts]) => this.writeIncrements(contentType, counts)));
+  }
+
+  /**
+   * Adds each visitor's new items to its history and returns each history as it was, by visitor.
+   * Many visitors per script on a single Redis; one per script on a Cluster, where a script's keys
+   * must share a slot. Issued in the same tick, the scripts leave in one pipeline.
+   */
+  private async recordHistories(entries: readonly VisitorEntry[]): Promise<Map<string, HistoryEntry[]>> {
+    const { historySize, retentionSec } = this.settings;
+    const perScript = this.client instanceof Cluster ? 1 : MAX_HISTORIES_PER_SCRIPT;
+    const chunks: VisitorEntry[][] = [];
+    for (let start = 0; start < entries.length; start += perScript) chunks.push(entries.slice(start, start + perScript));
+    const replies = await Promise.all(
+      chunks.map((chunk) => {
+        const args: (string | number)[] = [chunk.length];
+        for (const entry of chunk) args.push(coEngagementHistoryKey(this.keyPrefix, entry.visitorId));
+        args.push(historySize, retentionSec);
+        for (const { history } of chunk) {
+          args.push(history.length);
+          for (const { item, at } of history) args.push(item, String(at));
+        }
+        return this.scripts.psnCoRecordHistory(args);
+      })
+    );
+    const previous = new Map<string, HistoryEntry[]>();
+    chunks.forEach((chunk, c) => chunk.forEach((entry, i) => previous.set(entry.visitorId, historyOf(replies[c][i]))));
+    return previous;
   }
 
   /**
