@@ -1,4 +1,4 @@
-import { itemEngagementOf, itemKeyEngagementOf } from '../../server/src/recommendations/item-engagement';
+import { engagementWeightOf, itemEngagementOf } from '../../server/src/recommendations/item-engagement';
 import { itemKey, parseItemKey } from '../../server/src/recommendations/item-ref';
 import { isStrategyId, STRATEGIES } from '../../server/src/recommendations/strategies';
 
@@ -72,7 +72,9 @@ describe('item engagement of an event', () => {
     const weights = { view: 0.5, play: 0, add: 10 };
     expect(itemEngagementOf({ type: 'page', properties }, weights)?.weight).toBe(0.5);
     expect(itemEngagementOf({ type: 'track', event: 'Video Played', properties }, weights)).toBeNull();
-    expect(itemKeyEngagementOf({ type: 'track', event: 'Product Added', properties }, weights)).toEqual({ item: itemKey(movie), weight: 10 });
+    expect(itemEngagementOf({ type: 'track', event: 'Product Added', properties }, weights)).toEqual({ item: movie, weight: 10 });
+    expect(engagementWeightOf({ type: 'track', event: 'Product Added' }, weights)).toBe(10);
+    expect(engagementWeightOf({ type: 'track', event: 'Signed Up' }, weights)).toBeNull();
   });
 });
 

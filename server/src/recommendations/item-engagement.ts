@@ -1,9 +1,9 @@
-import { itemKey, itemRefOf, type ItemRef } from './item-ref';
+import { itemRefOf, type ItemRef } from './item-ref';
 
 /**
  * How much an event says about a visitor's interest in an entry, for co-engagement. Pure.
  * A view is the weakest signal, a play means the visitor stayed, an add (to a cart or a list) is a
- * decision: 1, 2 and 3 by default, configurable per site. Events that name no entry
+ * decision: 1, 2 and 3 (the `weights` parameter; the plugin uses the defaults). Events that name no entry
  * (`properties.contentType` + `properties.documentId`) say nothing here.
  */
 
@@ -37,21 +37,21 @@ export const engagementKindOf = (event: EngagementEvent): EngagementKind | null 
   return Object.prototype.hasOwnProperty.call(ENGAGEMENT_EVENTS, event.event) ? ENGAGEMENT_EVENTS[event.event] : null;
 };
 
+/** How strongly an event engaged with whatever entry it names, or null (not an engagement, or weight 0). */
+export const engagementWeightOf = (event: EngagementEvent, weights: EngagementWeights = DEFAULT_ENGAGEMENT_WEIGHTS): number | null => {
+  const kind = engagementKindOf(event);
+  if (!kind) return null;
+  const weight = weights[kind];
+  return weight > 0 && Number.isFinite(weight) ? weight : null;
+};
+
 /** The entry an event engaged with and how strongly, or null (not about an entry, or weight 0). */
 export const itemEngagementOf = (
   event: EngagementEvent,
   weights: EngagementWeights = DEFAULT_ENGAGEMENT_WEIGHTS
 ): { item: ItemRef; weight: number } | null => {
-  const kind = engagementKindOf(event);
-  if (!kind) return null;
-  const weight = weights[kind];
-  if (!(weight > 0) || !Number.isFinite(weight)) return null;
+  const weight = engagementWeightOf(event, weights);
+  if (weight === null) return null;
   const item = itemRefOf(event.properties?.contentType, event.properties?.documentId);
   return item ? { item, weight } : null;
-};
-
-/** The same, with the item as its key (what the co-engagement store takes). */
-export const itemKeyEngagementOf = (event: EngagementEvent, weights?: EngagementWeights): { item: string; weight: number } | null => {
-  const engagement = itemEngagementOf(event, weights);
-  return engagement ? { item: itemKey(engagement.item), weight: engagement.weight } : null;
 };

@@ -6,8 +6,9 @@ import { topicShares } from '../profiles/profile-view';
 import { pluginService } from '../shared/plugin-services';
 import { isUnavailability } from '../store/store-unavailable';
 import { CoEngagementWrites } from './co-engagement-writes';
-import { itemKeyEngagementOf } from './item-engagement';
-import { itemKey, parseItemKey } from './item-ref';
+import type { EngagedItem } from './co-engagement';
+import { engagementWeightOf } from './item-engagement';
+import { itemKey, itemRefOf, joinItemKey, parseItemKey } from './item-ref';
 import { coEngagementScores, nextStepScores, recommend, type Recommendation } from './recommend';
 import type { NextStep } from './next-steps';
 import { PagePathWrites } from './page-path-writes';
@@ -171,13 +172,15 @@ const recommendationsService = ({ strapi }: { strapi: Core.Strapi }) => {
     noteEngagements(visitorId: string, segments: readonly string[], events: readonly IncomingEvent[], eventTime: (event: IncomingEvent) => number): void {
       if (!getPluginConfig(strapi).recommendations.enabled) return;
       const contentTypes = pluginService(strapi, 'contentTypes');
-      const items = events.flatMap((event) => {
-        const uid = contentTypes.resolveUid(event.properties?.contentType);
-        if (!uid) return [];
-        const engagement = itemKeyEngagementOf({ ...event, properties: { ...event.properties, contentType: uid } });
-        return engagement ? [{ ...engagement, at: eventTime(event) }] : [];
-      });
-      if (items.length > 0) void writes().add(visitorId, [...segments], items);
+      const items: EngagedItem[] = [];
+      for (const event of events) {
+        const weight = engagementWeightOf(event);
+        if (weight === null) continue;
+        // Events may name the type by its singular name (`movie`): items are keyed by uid.
+        const item = itemRefOf(contentTypes.resolveUid(event.properties?.contentType), event.properties?.documentId);
+        if (item) items.push({ item: joinItemKey(item.contentType, item.documentId), weight, at: eventTime(event) });
+      }
+      if (items.length > 0) writes().add(visitorId, [...segments], items);
     },
 
     /**
