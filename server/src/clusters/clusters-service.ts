@@ -8,6 +8,7 @@ import type { ClusterModel } from './cluster-model';
 import { clusteringDue } from './clustering-due';
 import { countLive, emptyLiveCounts, liveDrift, type FeatureDrift, type LiveDriftCounts } from './drift';
 import { featureVector } from './feature-vector';
+import { fitClustersInWorker } from './fit-in-worker';
 import { assignCompiled, compileModel, type CompiledModel } from './nearest-centroid';
 import { runClustering, type ClusteringProgress, type ProfilePageEntry } from './run-clustering';
 
@@ -140,6 +141,8 @@ const clustersService = ({ strapi }: { strapi: Core.Strapi }) => {
         previous,
         now: Math.floor(started / 1000),
         sampleSize: config.sampleSize,
+        // Seconds of CPU: off the event loop, so that requests keep being served meanwhile.
+        fit: fitClustersInWorker,
         options: { kMin: config.kMin, kMax: config.kMax, affinityHalfLifeSec: getPluginConfig(strapi).affinity.halfLifeDays * 86_400 },
         onProgress: (progress) => {
           Object.assign(status, progress);

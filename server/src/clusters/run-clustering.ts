@@ -3,7 +3,7 @@ import { CLUSTER_MODEL_VERSION, type ClusterModel } from './cluster-model';
 import { describeCentroid, type DescribeOptions } from './describe-centroid';
 import { driftFromReference, driftReference, type FeatureDrift } from './drift';
 import { DEFAULT_AFFINITY_HALF_LIFE_SEC, FEATURES, featureSpecs, TOPIC_FEATURE_COUNT, topicShares, writeFeatures } from './feature-vector';
-import { DEFAULT_FIT_OPTIONS, fitClusters, NotEnoughProfilesError, type FitOptions } from './fit-clusters';
+import { DEFAULT_FIT_OPTIONS, fitClusters, NotEnoughProfilesError, type ClusterFit, type FitOptions } from './fit-clusters';
 import { matchClusters } from './match-clusters';
 import { assignCompiled, compileModel } from './nearest-centroid';
 import { applyScaling, commonSpace, fitScaling } from './scaling';
@@ -56,6 +56,8 @@ export interface RunClusteringInput {
   sampleSize?: number;
   options?: RunClusteringOptions;
   onProgress?: (progress: ClusteringProgress) => void;
+  /** Fits the scaled sample: `fitClusters` by default; the Strapi job runs it on a worker thread (`fit-in-worker.ts`). */
+  fit?: (vectors: number[][], options: FitOptions) => ClusterFit | Promise<ClusterFit>;
 }
 
 export type ClusteringRun =
@@ -137,7 +139,7 @@ export const runClustering = async (input: RunClusteringInput): Promise<Clusteri
   const scaling = fitScaling(vectors, features);
   let fit;
   try {
-    fit = fitClusters(
+    fit = await (input.fit ?? fitClusters)(
       vectors.map((vector) => applyScaling(vector, scaling)),
       options
     );
