@@ -591,7 +591,7 @@ describe('public endpoints under fuzzing', () => {
         const where = `${method} ${path} with ${JSON.stringify(injected).slice(0, 120)}: ${answer.head.split('\r\n')[0]}`;
         expect([where, answer.status >= 200 && answer.status < 500]).toEqual([where, true]);
         expect([where, answer.head.includes(INJECTED) || /^x-injected/im.test(answer.head)]).toEqual([where, false]);
-        if (answer.status >= 400) expect([where, writes]).toEqual([where, []]);
+        if (answer.status >= 400) expect([where, writes.filter((write) => !isBackgroundJobKey(write.key))]).toEqual([where, []]);
       }
     }
   });
