@@ -5,9 +5,17 @@ import { sumCounts, TRACKED_EVENT, type EventCounts } from './event-counts';
 import { BROWSER_UA } from './events';
 import { sleep } from './wait-for';
 
+/** The plugin's ingest endpoint: where batches go unless `path` says otherwise. */
+const EVENTS_PATH = '/api/personalization/events';
+
 export interface SoakOptions {
   /** Base URL of the Strapi instance. */
   url: string;
+  /**
+   * Where the batches go (default the plugin's events endpoint). Another route (the benchmark's no-op
+   * POST, Strapi's own floor) is only timed: its answers carry no counts.
+   */
+  path?: string;
   /** The visitors' ids; batches go to them in turn. */
   visitors: readonly string[];
   /** The credential a visitor's batches carry (`X-Visitor-Token`), as a browser's tracker sends it. */
@@ -41,6 +49,8 @@ export interface SoakReport {
   uncertainEvents: number;
   /** Milliseconds from when each answered request was due (scheduled, or its retry delay over) to its answer. */
   latenciesMs: number[];
+  /** For each of `latenciesMs`: whether that request opened a new connection (none of the pool's was free). */
+  onNewConnection: boolean[];
   /** Requests that waited for a free slot (`maxInFlight`): the schedule ran ahead of the server. */
   waitedForSlot: number;
   /** Wall time from the first batch to the last answer, and the time the schedule covered. */
@@ -50,7 +60,7 @@ export interface SoakReport {
   other: string[];
 }
 
-type Answer = { status: number; body: string } | 'dropped' | 'no answer';
+type Answer = { status: number; body: string; newConnection: boolean } | 'dropped' | 'no answer';
 
 /** Requests under way at once, at most `max`; the rest wait their turn in order. */
 class Slots {
@@ -93,7 +103,7 @@ const post = (agent: http.Agent, url: URL, headers: Record<string, string>, body
       request.on('response', (response) => {
         const chunks: Buffer[] = [];
         response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('end', () => settle({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+        response.on('end', () => settle({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), newConnection: !request.reusedSocket }));
         response.on('error', () => settle('no answer'));
       });
     }
@@ -111,7 +121,7 @@ const batchOf = (size: number) => {
 };
 
 /** What both kinds of run need: where to send, to whom, and how senders behave. */
-export type SenderOptions = Pick<SoakOptions, 'url' | 'visitors' | 'credentialOf' | 'maxInFlight' | 'dropAnswers' | 'eventsPerBatch' | 'retryDelayMs' | 'giveUpMs'>;
+export type SenderOptions = Pick<SoakOptions, 'url' | 'path' | 'visitors' | 'credentialOf' | 'maxInFlight' | 'dropAnswers' | 'eventsPerBatch' | 'retryDelayMs' | 'giveUpMs'>;
 
 /**
  * Sends batches as the README asks of senders: each until it is answered 202, again with the same
@@ -120,7 +130,8 @@ export type SenderOptions = Pick<SoakOptions, 'url' | 'visitors' | 'credentialOf
  * counts (no coordinated omission).
  */
 const sender = (options: SenderOptions) => {
-  const url = new URL('/api/personalization/events', options.url);
+  const url = new URL(options.path ?? EVENTS_PATH, options.url);
+  const countsInAnswers = url.pathname === EVENTS_PATH;
   const agent = new http.Agent({ keepAlive: true, maxSockets: options.maxInFlight });
   const slots = new Slots(options.maxInFlight);
   const [minEvents, maxEvents] = options.eventsPerBatch ?? [1, 10];
@@ -131,6 +142,7 @@ const sender = (options: SenderOptions) => {
     answered: { accepted: 0, duplicates: 0 },
     uncertainEvents: 0,
     latenciesMs: [],
+    onNewConnection: [],
     waitedForSlot: 0,
     elapsedMs: 0,
     scheduledMs: 0,
@@ -157,8 +169,10 @@ const sender = (options: SenderOptions) => {
         report.uncertainEvents += size;
       } else {
         report.latenciesMs.push(performance.now() - dueAt);
+        report.onNewConnection.push(answer.newConnection);
         report.requests.answered += 1;
         if (answer.status === 202) {
+          if (!countsInAnswers) return;
           const { data } = JSON.parse(answer.body) as { data: { accepted: number; duplicates: number } };
           report.answered.accepted += data.accepted;
           report.answered.duplicates += data.duplicates;
