@@ -58,8 +58,8 @@ const cpuShares = (before: Awaited<ReturnType<typeof cpuSnapshot>>, after: typeo
 
 /**
  * Of the requests at or above a run's p99: the share that opened a new connection, beside that share
- * over all its requests. A Node process accepts one connection per event-loop turn (libuv since
- * 1.45, libuv/libuv#3696), so under load a new connection waits a turn for each one ahead of it.
+ * over all its requests. A Node 20 process accepts one connection per event-loop turn (its libuv,
+ * libuv/libuv#3696), so under load a new connection waits a turn for each one ahead of it.
  */
 const newConnectionShares = (run: SoakReport) => {
   const p99 = percentile(run.latenciesMs, 99);
