@@ -57,6 +57,15 @@ const cpuShares = (before: Awaited<ReturnType<typeof cpuSnapshot>>, after: typeo
 };
 
 /**
+ * Strapi's CPU per request sent between two snapshots. At the soak's rate requests come one at a
+ * time; at capacity many share each event-loop turn and each Redis write, so each costs less.
+ */
+const strapiCpuMsPerRequest = (before: Awaited<ReturnType<typeof cpuSnapshot>>, after: typeof before, run: SoakReport) => {
+  const { answered, unavailable, dropped, noAnswer } = run.requests;
+  return (after.strapi - before.strapi) / (answered + unavailable + dropped + noAnswer);
+};
+
+/**
  * Of the requests at or above a run's p99: the share that opened a new connection, beside that share
  * over all its requests. A Node 20 process accepts one connection per event-loop turn (its libuv,
  * libuv/libuv#3696), so under load a new connection waits a turn for each one ahead of it.
@@ -94,23 +103,26 @@ const main = async () => {
     const soakRoute = async <Before, Extra>(path: string | undefined, around: { before(): Promise<Before>; after(soak: SoakReport, before: Before): Promise<Extra> }) => {
       await run(runClosedLoop({ ...sender(path, 32), durationMs: 3_000 })); // warm-up
       let unloadedBefore = await run(runClosedLoop({ ...sender(path, 1), durationMs: 5_000 }));
+      const cpuBeforeCapacity = await cpuSnapshot(redis, server.pid as number);
       const capacity = await run(runClosedLoop({ ...sender(path, 32), durationMs: 10_000 }));
       const capacityPerSecond = capacity.batches / (capacity.elapsedMs / 1000);
-      const soaks: { share: number; rate: number; soak: SoakReport; unloaded: number[]; cpu: ReturnType<typeof cpuShares>; extra: Extra }[] = [];
+      const cpuMsPerRequestAtCapacity = strapiCpuMsPerRequest(cpuBeforeCapacity, await cpuSnapshot(redis, server.pid as number), capacity);
+      const soaks: { share: number; rate: number; soak: SoakReport; unloaded: number[]; cpu: ReturnType<typeof cpuShares>; cpuMsPerRequest: number; extra: Extra }[] = [];
       for (const share of LOAD_SHARES) {
         const rate = Math.round(capacityPerSecond * share);
         const cpuBefore = await cpuSnapshot(redis, server.pid as number);
         const before = await around.before();
         const soak = await run(runSoak({ ...sender(path, 256, 0.05), batchesPerSecond: rate, durationMs: SECONDS * 1000 }));
-        const cpu = cpuShares(cpuBefore, await cpuSnapshot(redis, server.pid as number), soak.elapsedMs);
+        const cpuAfter = await cpuSnapshot(redis, server.pid as number);
+        const cpu = cpuShares(cpuBefore, cpuAfter, soak.elapsedMs);
         const extra = await around.after(soak, before);
         const unloadedAfter = await run(runClosedLoop({ ...sender(path, 1), durationMs: 5_000 }));
-        soaks.push({ share, rate, soak, unloaded: [...unloadedBefore.latenciesMs, ...unloadedAfter.latenciesMs], cpu, extra });
+        soaks.push({ share, rate, soak, unloaded: [...unloadedBefore.latenciesMs, ...unloadedAfter.latenciesMs], cpu, cpuMsPerRequest: strapiCpuMsPerRequest(cpuBefore, cpuAfter, soak), extra });
         unloadedBefore = unloadedAfter;
       }
-      return { capacityPerSecond, soaks };
+      return { capacityPerSecond, cpuMsPerRequestAtCapacity, soaks };
     };
-    const reportTail = (soak: SoakReport, unloaded: number[], cpu: ReturnType<typeof cpuShares>) => {
+    const reportTail = ({ soak, unloaded, cpu, cpuMsPerRequest }: { soak: SoakReport; unloaded: number[]; cpu: ReturnType<typeof cpuShares>; cpuMsPerRequest: number }, cpuMsPerRequestAtCapacity: number) => {
       const connections = newConnectionShares(soak);
       report('unloaded, one at a time, before and after: p50 / p99 (ms)', `${fixed(percentile(unloaded, 50), 1)} / ${fixed(percentile(unloaded, 99), 1)}`);
       report('soak: p50 / p99 (ms)', `${fixed(percentile(soak.latenciesMs, 50), 1)} / ${fixed(percentile(soak.latenciesMs, 99), 1)}`);
@@ -119,6 +131,7 @@ const main = async () => {
       report('p99 of requests on an open connection / unloaded', fixed(p99OnOpenConnections(soak) / percentile(unloaded, 99)));
       report('CPU during the soak, % of one CPU (2 CPUs = 200 %)', `Strapi ${cpu.strapi}, Redis ${cpu.redis}, load generator ${cpu.generator}, all else ${cpu.other}`);
       report('Strapi event loop thread ready but waiting for a CPU', `${cpu.strapiWaiting} of the time`);
+      report('Strapi CPU per request (ms): soak / capacity run', `${fixed(cpuMsPerRequest)} / ${fixed(cpuMsPerRequestAtCapacity)}`);
       return percentile(soak.latenciesMs, 99) / percentile(unloaded, 99);
     };
 
@@ -139,11 +152,12 @@ const main = async () => {
       },
     });
     report('ingest capacity: 32 senders back to back (batches/s)', fixed(ingest.capacityPerSecond, 0));
-    const ingestRatios = ingest.soaks.map(({ share, rate, soak, unloaded, cpu, extra: { pauses, generatorDelay, wrongVisitors } }) => {
+    const ingestRatios = ingest.soaks.map((measured) => {
+      const { share, rate, soak, extra: { pauses, generatorDelay, wrongVisitors } } = measured;
       const soakEvents = sumCounts(soak.sent.values());
       console.log(`\nsoak: ${SECONDS} s open-loop at ${fixed(share * 100, 0)} % of capacity, ${VISITORS} visitors, 1 to 10 events a batch, 5 % of answers dropped`);
       report('steady rate (batches/s)', String(rate));
-      const ratio = reportTail(soak, unloaded, cpu);
+      const ratio = reportTail(measured, ingest.cpuMsPerRequestAtCapacity);
       report('soak: events/s served (distinct)', fixed((soakEvents.pages + soakEvents.tracks) / (soak.elapsedMs / 1000), 0));
       report('soak: batches; requests answered / dropped / 503 / no answer', `${soak.batches}; ${soak.requests.answered} / ${soak.requests.dropped} / ${soak.requests.unavailable} / ${soak.requests.noAnswer}`);
       report('soak: requests that waited for one of 256 slots', String(soak.waitedForSlot));
@@ -170,9 +184,9 @@ const main = async () => {
     const floor = await soakRoute(BENCH_FLOOR_PATH, { before: async () => undefined, after: async () => undefined });
     console.log(`\nStrapi's floor: the same soaks to a no-op POST route (${BENCH_FLOOR_PATH})`);
     report('floor capacity: 32 senders back to back (batches/s)', fixed(floor.capacityPerSecond, 0));
-    floor.soaks.forEach(({ share, soak, unloaded, cpu }, i) => {
-      console.log(`\nfloor soak at ${fixed(share * 100, 0)} % of its capacity`);
-      const ratio = reportTail(soak, unloaded, cpu);
+    floor.soaks.forEach((measured, i) => {
+      console.log(`\nfloor soak at ${fixed(measured.share * 100, 0)} % of its capacity`);
+      const ratio = reportTail(measured, floor.cpuMsPerRequestAtCapacity);
       report('ingest p99 ratio / floor p99 ratio, same share', fixed(ingestRatios[i] / ratio));
     });
     report('floor: other answers (should be none)', String(floor.soaks.reduce((sum, { soak }) => sum + soak.other.length, 0)));
